@@ -1,0 +1,82 @@
+//! The command line. Each doc comment here is the `--help` text.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// gloss: a static site generator for annotated articles.
+///
+/// Turns a folder of Markdown articles, whose front matter carries source
+/// notes, quotes and glossary entries, into a static HTML site.
+#[derive(Debug, Parser)]
+#[command(name = "gloss", version, about, long_about)]
+pub struct Cli {
+    /// The site folder. Default: the nearest folder upward holding gloss.toml.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+
+    /// Print only errors.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Print more about what the build does.
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new site: gloss.toml and content/ with one sample article.
+    Init {
+        /// The folder to create (must not exist or be empty).
+        dir: PathBuf,
+    },
+    /// Build the site into its output folder (public/ by default).
+    Build(BuildArgs),
+    /// Create a new article with its front matter filled in.
+    New {
+        /// What to create; only `article` for now.
+        #[arg(value_parser = ["article"])]
+        kind: String,
+        /// The article's title; its slug becomes the file name.
+        title: String,
+    },
+    /// Check the site for errors without writing anything.
+    Check(BuildArgs),
+    /// Build the site, serve it on 127.0.0.1 and rebuild on every change.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct BuildArgs {
+    /// Include articles marked `draft = true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Override gloss.toml's base_url (e.g. for a preview deployment).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Where to write the site. Default: public/ in the site folder.
+    #[arg(long, short, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ServeArgs {
+    /// The port to listen on; if it is taken, the next free one is used.
+    #[arg(long, short, default_value_t = 4170)]
+    pub port: u16,
+    /// The address to bind. Anything but loopback exposes your drafts to the network.
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    pub bind: String,
+    /// Open the site in a browser once it is built.
+    #[arg(long)]
+    pub open: bool,
+    /// Include articles marked `draft = true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Do not inject the live-reload script or open the reload endpoint.
+    #[arg(long)]
+    pub no_reload: bool,
+}

@@ -1,0 +1,287 @@
+//! User mistakes as values. Stages push [`Diagnostic`]s into a [`Diagnostics`]
+//! collector and carry on, so one build reports every problem it can find.
+//!
+//! This is the only module that knows about the rendering crate
+//! (codespan-reporting): swapping it touches this file alone.
+
+use crate::source::{SourceMap, Span};
+use codespan_reporting::diagnostic as cs;
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term;
+use std::collections::BTreeMap;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem found in the user's input.
+#[derive(Clone, Debug)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    /// Where the problem is; `None` for problems with no file (a missing folder).
+    pub span: Option<Span>,
+    /// The short text under the carets.
+    pub label: String,
+    /// Secondary places ("first defined here", "matches here").
+    pub secondary: Vec<(Span, String)>,
+    /// Notes and help lines, printed after the source snippet.
+    pub notes: Vec<String>,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            span: None,
+            label: String::new(),
+            secondary: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn warning(message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message)
+        }
+    }
+
+    pub fn at(mut self, span: Span) -> Diagnostic {
+        self.span = Some(span);
+        self
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> Diagnostic {
+        self.label = label.into();
+        self
+    }
+
+    pub fn also(mut self, span: Span, label: impl Into<String>) -> Diagnostic {
+        self.secondary.push((span, label.into()));
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.notes.push(format!("help: {}", help.into()));
+        self
+    }
+
+    pub fn note(mut self, note: impl Into<String>) -> Diagnostic {
+        self.notes.push(format!("note: {}", note.into()));
+        self
+    }
+
+    /// Adds "did you mean" help when one of `candidates` is close to `typed`.
+    pub fn suggest<'a>(
+        self,
+        typed: &str,
+        candidates: impl IntoIterator<Item = &'a str>,
+    ) -> Diagnostic {
+        match closest(typed, candidates) {
+            Some(best) => self.help(format!("did you mean `{best}`?")),
+            None => self,
+        }
+    }
+}
+
+/// The candidate closest to `typed`, if any is close enough to be a likely typo.
+pub fn closest<'a>(typed: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::normalized_damerau_levenshtein(typed, c), c))
+        .filter(|(score, _)| *score >= 0.5)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, c)| c)
+}
+
+/// The problems of one build.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(ds);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Freezes the collected problems into a report, sorted by file, line and
+    /// column, then severity, so the report is the same on every run.
+    pub fn into_report(self, sources: &SourceMap) -> Report {
+        let mut items: Vec<ReportItem> = self
+            .items
+            .into_iter()
+            .map(|d| ReportItem::new(d, sources))
+            .collect();
+        items.sort_by(|a, b| {
+            (&a.file, a.line, a.column, a.diagnostic.severity, &a.diagnostic.message).cmp(&(
+                &b.file,
+                b.line,
+                b.column,
+                b.diagnostic.severity,
+                &b.diagnostic.message,
+            ))
+        });
+        let rendered = render(&items, sources, false);
+        let colored = render(&items, sources, true);
+        Report {
+            items,
+            rendered,
+            colored,
+        }
+    }
+}
+
+/// One diagnostic with its location resolved to file, line and column.
+#[derive(Clone, Debug)]
+pub struct ReportItem {
+    pub diagnostic: Diagnostic,
+    /// Relative to the site root; empty when the problem has no file.
+    pub file: String,
+    /// 1-based; 0 when the problem has no file.
+    pub line: usize,
+    /// 1-based, in characters; 0 when the problem has no file.
+    pub column: usize,
+}
+
+impl ReportItem {
+    fn new(diagnostic: Diagnostic, sources: &SourceMap) -> ReportItem {
+        let (file, line, column) = match diagnostic.span {
+            Some(span) => {
+                let f = sources.get(span.source);
+                let (l, c) = f.line_col(span.start as usize);
+                (f.name.clone(), l, c)
+            }
+            None => (String::new(), 0, 0),
+        };
+        ReportItem {
+            diagnostic,
+            file,
+            line,
+            column,
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.diagnostic.severity == Severity::Error
+    }
+}
+
+/// Everything a build found wrong, resolved and rendered.
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    pub items: Vec<ReportItem>,
+    rendered: String,
+    colored: String,
+}
+
+impl Report {
+    /// A report with one problem that has no source location.
+    pub fn single(d: Diagnostic) -> Report {
+        let mut ds = Diagnostics::default();
+        ds.push(d);
+        ds.into_report(&SourceMap::default())
+    }
+
+    /// The report as plain text, rustc-style.
+    pub fn rendered(&self) -> &str {
+        &self.rendered
+    }
+
+    /// The same with ANSI colours, for a terminal.
+    pub fn colored(&self) -> &str {
+        &self.colored
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.items.iter().filter(|i| i.is_error()).count()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.error_count() > 0
+    }
+}
+
+fn render(items: &[ReportItem], sources: &SourceMap, color: bool) -> String {
+    // Only the files that diagnostics point into are handed to the renderer.
+    let mut files = SimpleFiles::new();
+    let mut ids = BTreeMap::new();
+    let mut file_id = |span: Span| {
+        *ids.entry(span.source).or_insert_with(|| {
+            let f = sources.get(span.source);
+            files.add(f.name.clone(), f.text.clone())
+        })
+    };
+    let mut prepared = Vec::new();
+    for item in items {
+        let d = &item.diagnostic;
+        let mut out = match d.severity {
+            Severity::Error => cs::Diagnostic::error(),
+            Severity::Warning => cs::Diagnostic::warning(),
+        }
+        .with_message(&d.message)
+        .with_notes(d.notes.clone());
+        let mut labels = Vec::new();
+        if let Some(span) = d.span {
+            labels.push(
+                cs::Label::primary(file_id(span), span.start as usize..span.end as usize)
+                    .with_message(&d.label),
+            );
+        }
+        for (span, msg) in &d.secondary {
+            labels.push(
+                cs::Label::secondary(file_id(*span), span.start as usize..span.end as usize)
+                    .with_message(msg),
+            );
+        }
+        out = out.with_labels(labels);
+        prepared.push(out);
+    }
+    let config = term::Config::default();
+    let mut buf: Vec<u8> = Vec::new();
+    for d in &prepared {
+        if color {
+            let mut w = term::termcolor::Ansi::new(&mut buf);
+            let _ = term::emit_to_write_style(&mut w, &config, &files, d);
+        } else {
+            let _ = term::emit_to_io_write(&mut buf, &config, &files, d);
+        }
+    }
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closest_finds_a_typo_and_ignores_unrelated_names() {
+        let keys = ["title", "date", "summary", "tags"];
+        assert_eq!(closest("titel", keys), Some("title"));
+        assert_eq!(closest("tag", keys), Some("tags"));
+        assert_eq!(closest("zzzzzz", keys), None);
+    }
+}

@@ -1,0 +1,1 @@
+//! Local preview: build into memory, serve on loopback, rebuild on change.
