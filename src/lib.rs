@@ -10,6 +10,7 @@
 pub mod cli;
 pub mod config;
 pub mod diagnostics;
+mod frontmatter;
 pub mod serve;
 pub mod source;
 
