@@ -9,6 +9,8 @@
 
 pub mod cli;
 pub mod config;
+pub mod content;
+pub mod markdown;
 pub mod diagnostics;
 mod frontmatter;
 pub mod serve;
