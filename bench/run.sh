@@ -64,18 +64,20 @@ mkdir -p "$BIN"
 # Binaries are copied out of target/ so that a rebuild during the run cannot swap them.
 HAVE_GLOSS=0
 log "cargo build --release --bin gloss"
-if (cd "$ROOT" && cargo build --release --quiet --bin gloss); then
+if (cd "$ROOT" && cargo build --release --bin gloss) >"$BIN/build-gloss.log" 2>&1; then
     cp "$ROOT/target/release/gloss" "$BIN/gloss"
     HAVE_GLOSS=1
 else
+    tail -n 30 "$BIN/build-gloss.log" >&2
     echo "run.sh: gloss does not build; its rows are skipped" >&2
 fi
 HAVE_FLOOR=0
 log "cargo build --release --example floor"
-if (cd "$ROOT" && cargo build --release --quiet --example floor); then
+if (cd "$ROOT" && cargo build --release --example floor) >"$BIN/build-floor.log" 2>&1; then
     cp "$ROOT/target/release/examples/floor" "$BIN/floor"
     HAVE_FLOOR=1
 else
+    tail -n 30 "$BIN/build-floor.log" >&2
     echo "run.sh: the floor example does not build; its rows are skipped" >&2
 fi
 
@@ -144,7 +146,8 @@ for n in "${SIZES[@]}"; do
     if [ "$HAVE_FLOOR" = 1 ]; then
         measure floor plain "$n" "$out" "$BIN/floor" "$site/gloss-plain" "$out"
     fi
-    rm -rf "$site" "$BENCH_DIR/hugo-cache"
+    [ "$KEEP" = 1 ] || rm -rf "$site"
+    rm -rf "$BENCH_DIR/hugo-cache"
 done
 
 # ---- report ---------------------------------------------------------------------------------
