@@ -8,7 +8,10 @@ fn main() {
     let root = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     let root = Path::new(&root);
     let mut out = String::new();
-    for (dir, name, text) in [("templates", "TEMPLATES", true), ("static", "STATIC", false)] {
+    for (dir, name, text) in [
+        ("templates", "TEMPLATES", true),
+        ("static", "STATIC", false),
+    ] {
         println!("cargo:rerun-if-changed={dir}");
         let base = root.join(dir);
         let mut files: Vec<_> = walkdir::WalkDir::new(&base)

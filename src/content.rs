@@ -324,10 +324,7 @@ pub fn load(root: &Path, drafts: bool, sources: SourceMap, diags: &mut Diagnosti
         if rel.ends_with(".md") {
             markdown.push((rel, path));
         } else {
-            content.assets.push(Asset {
-                output: rel,
-                path,
-            });
+            content.assets.push(Asset { output: rel, path });
         }
     }
 
@@ -343,13 +340,17 @@ pub fn load(root: &Path, drafts: bool, sources: SourceMap, diags: &mut Diagnosti
             Err(e) => diags.push(Diagnostic::error(format!("cannot read {name}: {e}"))),
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => {
-                    let id = content.sources.add(SourceFile::new(name, path.clone(), text));
+                    let id = content
+                        .sources
+                        .add(SourceFile::new(name, path.clone(), text));
                     registered.push((rel, path, id));
                 }
                 Err(e) => {
                     let at = e.utf8_error().valid_up_to();
                     let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                    let id = content.sources.add(SourceFile::new(name.clone(), path, lossy));
+                    let id = content
+                        .sources
+                        .add(SourceFile::new(name.clone(), path, lossy));
                     // Point at the first bad byte: the lossy text has U+FFFD there.
                     diags.push(
                         Diagnostic::error(format!("{name} is not valid UTF-8"))
@@ -391,7 +392,9 @@ pub fn load(root: &Path, drafts: bool, sources: SourceMap, diags: &mut Diagnosti
         })
         .collect();
     for asset in &mut content.assets {
-        if let Some((from, to)) = bundles.iter().find(|(from, _)| asset.output.starts_with(from))
+        if let Some((from, to)) = bundles
+            .iter()
+            .find(|(from, _)| asset.output.starts_with(from))
         {
             asset.output = format!("{to}{}", &asset.output[from.len()..]);
         }
@@ -400,7 +403,8 @@ pub fn load(root: &Path, drafts: bool, sources: SourceMap, diags: &mut Diagnosti
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
-    name.to_str().is_some_and(|s| s.starts_with('.') && s != ".")
+    name.to_str()
+        .is_some_and(|s| s.starts_with('.') && s != ".")
 }
 
 enum Parsed {
@@ -457,7 +461,13 @@ fn parse_file(
             if front.title.trim().is_empty() {
                 ds.push(
                     Diagnostic::error("the article's title is empty")
-                        .at(frontmatter::find_key(id, sources, split.fm_start, split.fm_end, "title"))
+                        .at(frontmatter::find_key(
+                            id,
+                            sources,
+                            split.fm_start,
+                            split.fm_end,
+                            "title",
+                        ))
                         .label("empty title")
                         .help("give the article a title, e.g. `title = \"Canal reopens\"`"),
                 );
@@ -497,9 +507,18 @@ fn parse_file(
             if front.id.is_some() {
                 ds.push(
                     Diagnostic::error("a glossary file takes its id from its file name")
-                        .at(frontmatter::find_key(id, sources, split.fm_start, split.fm_end, "id"))
+                        .at(frontmatter::find_key(
+                            id,
+                            sources,
+                            split.fm_start,
+                            split.fm_end,
+                            "id",
+                        ))
                         .label("remove this line")
-                        .help(format!("this entry's id is `{}`; rename the file to change it", slugify(stem))),
+                        .help(format!(
+                            "this entry's id is `{}`; rename the file to change it",
+                            slugify(stem)
+                        )),
                 );
             }
             let entry = Entry {
@@ -522,7 +541,14 @@ fn parse_file(
                     .collect::<Vec<_>>()
                     .join("/")
             });
-            (Some(Parsed::Page(Page { layout, front, slug })), Vec::new())
+            (
+                Some(Parsed::Page(Page {
+                    layout,
+                    front,
+                    slug,
+                })),
+                Vec::new(),
+            )
         }
     }
 }
@@ -536,14 +562,18 @@ fn parse_with_nested(
     keys: &[&str],
 ) -> Result<ArticleFront, Diagnostic> {
     frontmatter::parse::<ArticleFront>(id, sources, split, keys).map_err(|mut d| {
-        if let Some((field, _)) = frontmatter::unknown_field(&d.message.replace("invalid front matter: ", "")) {
+        if let Some((field, _)) =
+            frontmatter::unknown_field(&d.message.replace("invalid front matter: ", ""))
+        {
             if !keys.contains(&field.as_str()) {
                 let all: Vec<&str> = [SOURCE_KEYS, NOTE_KEYS, QUOTE_KEYS, ENTRY_KEYS]
                     .concat()
                     .into_iter()
                     .chain(keys.iter().copied())
                     .collect();
-                d.notes.retain(|n| !n.starts_with("help: did you mean") && !n.starts_with("note: valid keys"));
+                d.notes.retain(|n| {
+                    !n.starts_with("help: did you mean") && !n.starts_with("note: valid keys")
+                });
                 d = d.suggest(&field, all);
             }
         }
@@ -599,7 +629,10 @@ mod tests {
 
     #[test]
     fn slugs_are_safe_path_segments() {
-        assert_eq!(slugify("Canal Reopens: What's Next?"), "canal-reopens-whats-next");
+        assert_eq!(
+            slugify("Canal Reopens: What's Next?"),
+            "canal-reopens-whats-next"
+        );
         assert_eq!(slugify("../../etc/passwd"), "etc-passwd");
         assert_eq!(slugify("Café résumé"), "cafe-resume");
         assert_eq!(slugify("///"), "untitled");

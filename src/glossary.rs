@@ -119,26 +119,41 @@ pub fn build(content: &Content, diags: &mut Diagnostics) -> Glossary {
         raw.insert(r.id.clone(), r);
     }
     let ids: Vec<String> = raw.keys().cloned().collect();
-    let by_id: HashMap<String, EntryIdx> = ids.iter().enumerate().map(|(i, id)| (id.clone(), i)).collect();
+    let by_id: HashMap<String, EntryIdx> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.clone(), i))
+        .collect();
     let mut entries = Vec::with_capacity(raw.len());
     let mut names: BTreeMap<String, (EntryIdx, Span)> = BTreeMap::new();
     for (idx, r) in raw.values().enumerate() {
         let mut affiliations = Vec::new();
         let mut from = r.layout.fm_start;
         for aff in &r.front.affiliation {
-            let span = frontmatter::find_value(r.layout.source, &content.sources, r.layout.fm_start, r.layout.fm_end, from, aff);
+            let span = frontmatter::find_value(
+                r.layout.source,
+                &content.sources,
+                r.layout.fm_start,
+                r.layout.fm_end,
+                from,
+                aff,
+            );
             from = span.end as usize;
             match by_id.get(aff) {
                 Some(&i) if i != idx => affiliations.push(i),
                 Some(_) => diags.push(
-                    Diagnostic::error(format!("`{}` lists itself as an affiliation", r.id)).at(span).label("here"),
+                    Diagnostic::error(format!("`{}` lists itself as an affiliation", r.id))
+                        .at(span)
+                        .label("here"),
                 ),
                 None => diags.push(
                     Diagnostic::error(format!("unknown affiliation `{aff}`"))
                         .at(span)
                         .label("no glossary entry has this id")
                         .suggest(aff, ids.iter().map(String::as_str))
-                        .help(format!("create content/glossary/{aff}.md, or use an existing entry's id")),
+                        .help(format!(
+                            "create content/glossary/{aff}.md, or use an existing entry's id"
+                        )),
                 ),
             }
         }
@@ -156,7 +171,14 @@ pub fn build(content: &Content, diags: &mut Diagnostics) -> Glossary {
             }
             if let Some((other, other_span)) = names.get(name) {
                 if *other != idx {
-                    let span = frontmatter::find_value(r.layout.source, &content.sources, r.layout.fm_start, r.layout.fm_end, r.layout.fm_start, name);
+                    let span = frontmatter::find_value(
+                        r.layout.source,
+                        &content.sources,
+                        r.layout.fm_start,
+                        r.layout.fm_end,
+                        r.layout.fm_start,
+                        name,
+                    );
                     diags.push(
                         Diagnostic::error(format!(
                             "the name `{name}` belongs to two glossary entries: `{}` and `{}`",
@@ -170,7 +192,14 @@ pub fn build(content: &Content, diags: &mut Diagnostics) -> Glossary {
                 }
                 continue;
             }
-            let span = frontmatter::find_value(r.layout.source, &content.sources, r.layout.fm_start, r.layout.fm_end, r.layout.fm_start, name);
+            let span = frontmatter::find_value(
+                r.layout.source,
+                &content.sources,
+                r.layout.fm_start,
+                r.layout.fm_end,
+                r.layout.fm_start,
+                name,
+            );
             names.insert(name.to_string(), (idx, span));
         }
         let (description_html, plain) = markdown::render_block(&r.description);
@@ -304,14 +333,22 @@ mod tests {
                 span: Span::file(crate::source::SourceId(0)),
             })
             .collect();
-        let by_id = entries.iter().enumerate().map(|(i, e)| (e.id.clone(), i)).collect();
+        let by_id = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.clone(), i))
+            .collect();
         Glossary { entries, by_id }
     }
 
     #[test]
     fn the_longest_name_wins_and_words_must_be_whole() {
         let g = glossary(&[
-            ("kirby", "John Kirby", &["Kirby", "Pentagon spokesperson John Kirby"]),
+            (
+                "kirby",
+                "John Kirby",
+                &["Kirby", "Pentagon spokesperson John Kirby"],
+            ),
             ("pentagon", "Pentagon", &[]),
         ]);
         let linker = Linker::new(&g, true);
@@ -324,7 +361,10 @@ mod tests {
 
     #[test]
     fn first_sentence_skips_abbreviations() {
-        assert_eq!(first_sentence("A U.S. Navy admiral. He spoke."), "A U.S. Navy admiral.");
+        assert_eq!(
+            first_sentence("A U.S. Navy admiral. He spoke."),
+            "A U.S. Navy admiral."
+        );
         assert_eq!(first_sentence("One line only"), "One line only");
     }
 }

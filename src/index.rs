@@ -25,7 +25,8 @@ pub struct Indexes {
 /// Builds every index. `quote_views[i]` are the quotes of `site.articles[i]`.
 pub fn build(site: &Site, quote_views: &[Vec<QuoteView>]) -> Indexes {
     let g = &site.glossary;
-    let newest_first = |a: &QuoteView, b: &QuoteView| b.when.cmp(&a.when).then_with(|| a.id.cmp(&b.id));
+    let newest_first =
+        |a: &QuoteView, b: &QuoteView| b.when.cmp(&a.when).then_with(|| a.id.cmp(&b.id));
 
     let mut by_date: Vec<QuoteView> = quote_views.iter().flatten().cloned().collect();
     by_date.sort_by(newest_first);
@@ -33,7 +34,10 @@ pub fn build(site: &Site, quote_views: &[Vec<QuoteView>]) -> Indexes {
     let mut by_speaker: BTreeMap<usize, Vec<QuoteView>> = BTreeMap::new();
     for (ai, a) in site.articles.iter().enumerate() {
         for (qi, q) in a.quotes.iter().enumerate() {
-            by_speaker.entry(q.speaker).or_default().push(quote_views[ai][qi].clone());
+            by_speaker
+                .entry(q.speaker)
+                .or_default()
+                .push(quote_views[ai][qi].clone());
         }
     }
     for v in by_speaker.values_mut() {
@@ -102,10 +106,19 @@ pub fn build(site: &Site, quote_views: &[Vec<QuoteView>]) -> Indexes {
                 .links
                 .iter()
                 .filter(|l| crate::annotate::is_safe_url(&l.url))
-                .map(|l| LinkView { title: l.title.clone(), url: l.url.clone() })
+                .map(|l| LinkView {
+                    title: l.title.clone(),
+                    url: l.url.clone(),
+                })
                 .collect(),
-            affiliations: sorted_entries(site, e.affiliations.iter().copied()).into_iter().map(|a| EntryRef::new(&g.entries[a])).collect(),
-            members: sorted_entries(site, members[i].iter().copied()).into_iter().map(|m| EntryRef::new(&g.entries[m])).collect(),
+            affiliations: sorted_entries(site, e.affiliations.iter().copied())
+                .into_iter()
+                .map(|a| EntryRef::new(&g.entries[a]))
+                .collect(),
+            members: sorted_entries(site, members[i].iter().copied())
+                .into_iter()
+                .map(|m| EntryRef::new(&g.entries[m]))
+                .collect(),
             quotes: std::mem::take(&mut quotes_of[i]),
             mentions: std::mem::take(&mut mentions[i]),
         })
@@ -122,7 +135,10 @@ pub fn build(site: &Site, quote_views: &[Vec<QuoteView>]) -> Indexes {
         };
         match letters.last_mut() {
             Some(l) if l.letter == letter => l.entries.push(item),
-            _ => letters.push(Letter { letter, entries: vec![item] }),
+            _ => letters.push(Letter {
+                letter,
+                entries: vec![item],
+            }),
         }
     }
     let people = g.entries.iter().filter(|e| e.kind == Kind::Person).count();
@@ -133,7 +149,10 @@ pub fn build(site: &Site, quote_views: &[Vec<QuoteView>]) -> Indexes {
     for a in &site.articles {
         for (si, s) in a.sources.iter().enumerate() {
             let key = if s.url.is_empty() {
-                (s.title.to_lowercase(), format!("{}\u{0}{}", s.title, s.publisher))
+                (
+                    s.title.to_lowercase(),
+                    format!("{}\u{0}{}", s.title, s.publisher),
+                )
             } else {
                 (s.title.to_lowercase(), s.url.clone())
             };
@@ -145,9 +164,15 @@ pub fn build(site: &Site, quote_views: &[Vec<QuoteView>]) -> Indexes {
                 .notes
                 .iter()
                 .filter(|n| n.source == Some(si))
-                .map(|n| NoteLink { number: n.number, url: format!("{}#sn-{}", a.url(), n.number) })
+                .map(|n| NoteLink {
+                    number: n.number,
+                    url: format!("{}#sn-{}", a.url(), n.number),
+                })
                 .collect();
-            entry.citations.push(Citation { article: ArticleRef::new(a), notes });
+            entry.citations.push(Citation {
+                article: ArticleRef::new(a),
+                notes,
+            });
         }
     }
     Indexes {

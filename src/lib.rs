@@ -113,10 +113,17 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Report> {
     }
     let mut warnings = Diagnostics::default();
     if !site.unmentioned.is_empty() {
-        let names: Vec<&str> = site.unmentioned.iter().map(|&i| site.glossary.entries[i].id.as_str()).collect();
+        let names: Vec<&str> = site
+            .unmentioned
+            .iter()
+            .map(|&i| site.glossary.entries[i].id.as_str())
+            .collect();
         warnings.push(
-            Diagnostic::warning(format!("{} glossary entries are not mentioned in any article", names.len()))
-                .note(names.join(", ")),
+            Diagnostic::warning(format!(
+                "{} glossary entries are not mentioned in any article",
+                names.len()
+            ))
+            .note(names.join(", ")),
         );
     }
     let pages = files.keys().filter(|k| k.ends_with(".html")).count();
@@ -127,7 +134,10 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Report> {
         notes: site.articles.iter().map(|a| a.notes.len()).sum(),
         quotes: site.articles.iter().map(|a| a.quotes.len()).sum(),
         entries: site.glossary.entries.len(),
-        warnings: warnings.into_report(&content.sources).rendered().to_string(),
+        warnings: warnings
+            .into_report(&content.sources)
+            .rendered()
+            .to_string(),
     };
     Ok(RenderedSite { files, stats })
 }

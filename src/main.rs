@@ -80,7 +80,12 @@ fn build(cli: &Cli, args: &BuildArgs, write: bool) -> Result<(), u8> {
                     eprint!("{}", stats.warnings);
                 }
                 let what = if write {
-                    format!("wrote {} pages ({} files) to {}", stats.pages, stats.files, gloss::output_dir(&opts).display())
+                    format!(
+                        "wrote {} pages ({} files) to {}",
+                        stats.pages,
+                        stats.files,
+                        gloss::output_dir(&opts).display()
+                    )
                 } else {
                     "checked".to_string()
                 };
@@ -101,18 +106,31 @@ fn build(cli: &Cli, args: &BuildArgs, write: bool) -> Result<(), u8> {
         Err(report) => {
             print_report(&report);
             let n = report.error_count();
-            eprintln!("error: build failed with {n} error{}; nothing was written", if n == 1 { "" } else { "s" });
+            eprintln!(
+                "error: build failed with {n} error{}; nothing was written",
+                if n == 1 { "" } else { "s" }
+            );
             Err(1)
         }
     }
 }
 
 fn init(dir: &Path, quiet: bool) -> Result<(), u8> {
-    if dir.exists() && std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
-        eprintln!("error: {} exists and is not empty\nhelp: choose a new folder name", dir.display());
+    if dir.exists()
+        && std::fs::read_dir(dir)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+    {
+        eprintln!(
+            "error: {} exists and is not empty\nhelp: choose a new folder name",
+            dir.display()
+        );
         return Err(1);
     }
-    let title = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "My site".into());
+    let title = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "My site".into());
     let write = |path: PathBuf, text: &str| -> Result<(), u8> {
         if let Some(p) = path.parent() {
             std::fs::create_dir_all(p).map_err(|e| {
@@ -125,7 +143,10 @@ fn init(dir: &Path, quiet: bool) -> Result<(), u8> {
             1u8
         })
     };
-    write(dir.join("gloss.toml"), &gloss::config::starter_config(&title))?;
+    write(
+        dir.join("gloss.toml"),
+        &gloss::config::starter_config(&title),
+    )?;
     write(dir.join("content/articles/hello.md"), SAMPLE_ARTICLE)?;
     write(dir.join("content/glossary/ada-lovelace.md"), SAMPLE_ENTRY)?;
     if !quiet {
@@ -178,7 +199,10 @@ fn new_article(root: &Path, title: &str) -> Result<(), u8> {
     let slug = gloss::content::slugify(title);
     let path = root.join("content/articles").join(format!("{slug}.md"));
     if path.exists() {
-        eprintln!("error: {} already exists\nhelp: choose another title", path.display());
+        eprintln!(
+            "error: {} already exists\nhelp: choose another title",
+            path.display()
+        );
         return Err(1);
     }
     let today = today();

@@ -92,7 +92,11 @@ impl<'a> Doc<'a> {
     /// Parses `body`. Footnote references `[^label]` with no definition whose
     /// label passes `is_source` get a synthetic definition so the parser
     /// reports them; they become source notes.
-    pub fn parse(body: &'a str, owned: &'a mut String, is_source: impl Fn(&str) -> bool) -> Doc<'a> {
+    pub fn parse(
+        body: &'a str,
+        owned: &'a mut String,
+        is_source: impl Fn(&str) -> bool,
+    ) -> Doc<'a> {
         let mut synthetic = Vec::new();
         if body.contains("[^") {
             for label in footnote_labels(body) {
@@ -114,7 +118,15 @@ impl<'a> Doc<'a> {
         let mut events: Vec<(Event<'a>, Range<usize>)> = Vec::new();
         // Merge runs of text so a name split by smart punctuation is one chunk.
         for (ev, range) in Parser::new_ext(src, options()).into_offset_iter() {
-            if let (Event::Text(t), Some((Event::Text(prev), prev_range))) = (&ev, events.last_mut()) {
+            // A soft break is a space to the reader: as text, it lets a name
+            // wrapped across two source lines be found and linked.
+            let ev = match ev {
+                Event::SoftBreak => Event::Text(CowStr::Borrowed(" ")),
+                ev => ev,
+            };
+            if let (Event::Text(t), Some((Event::Text(prev), prev_range))) =
+                (&ev, events.last_mut())
+            {
                 let mut joined = String::with_capacity(prev.len() + t.len());
                 joined.push_str(prev);
                 joined.push_str(t);
@@ -269,7 +281,9 @@ impl<'a> Doc<'a> {
                 }
                 Event::Start(Tag::CodeBlock(kind)) => {
                     let lang = match kind {
-                        CodeBlockKind::Fenced(l) => l.split([' ', ',']).next().unwrap_or("").to_string(),
+                        CodeBlockKind::Fenced(l) => {
+                            l.split([' ', ',']).next().unwrap_or("").to_string()
+                        }
                         CodeBlockKind::Indented => String::new(),
                     };
                     code = Some((lang, String::new()));
@@ -280,7 +294,8 @@ impl<'a> Doc<'a> {
                     classes,
                     attrs,
                 }) => {
-                    let id = id.or_else(|| self.heading_ids.get(&i).map(|s| CowStr::from(s.clone())));
+                    let id =
+                        id.or_else(|| self.heading_ids.get(&i).map(|s| CowStr::from(s.clone())));
                     out.push(Event::Start(Tag::Heading {
                         level,
                         id,
@@ -435,7 +450,10 @@ fn footnote_labels(body: &str) -> Vec<String> {
         rest = &rest[i + 2..];
         if let Some(end) = rest.find(']') {
             let label = &rest[..end];
-            if !label.is_empty() && !label.contains(char::is_whitespace) && !rest[end + 1..].starts_with(':') {
+            if !label.is_empty()
+                && !label.contains(char::is_whitespace)
+                && !rest[end + 1..].starts_with(':')
+            {
                 labels.push(label.to_string());
             }
         }
@@ -487,7 +505,8 @@ fn highlighting() -> &'static Highlighting {
 }
 
 /// The CSS class style shared by the highlighter and the stylesheet.
-pub const CLASS_STYLE: syntect::html::ClassStyle = syntect::html::ClassStyle::SpacedPrefixed { prefix: "hl-" };
+pub const CLASS_STYLE: syntect::html::ClassStyle =
+    syntect::html::ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
 fn highlight(lang: &str, code: &str) -> String {
     let mut out = String::new();
@@ -503,12 +522,18 @@ fn highlight(lang: &str, code: &str) -> String {
         .syntaxes
         .find_syntax_by_token(lang)
         .unwrap_or_else(|| h.syntaxes.find_syntax_plain_text());
-    let mut gen = syntect::html::ClassedHTMLGenerator::new_with_class_style(syntax, &h.syntaxes, CLASS_STYLE);
+    let mut gen =
+        syntect::html::ClassedHTMLGenerator::new_with_class_style(syntax, &h.syntaxes, CLASS_STYLE);
     for line in syntect::util::LinesWithEndings::from(code) {
-        if gen.parse_html_for_line_which_includes_newline(line).is_err() {
+        if gen
+            .parse_html_for_line_which_includes_newline(line)
+            .is_err()
+        {
             let mut plain = String::new();
             escape_into(&mut plain, code);
-            return format!("<pre class=\"code\" data-lang=\"{lang_attr}\"><code>{plain}</code></pre>\n");
+            return format!(
+                "<pre class=\"code\" data-lang=\"{lang_attr}\"><code>{plain}</code></pre>\n"
+            );
         }
     }
     format!(
@@ -551,7 +576,10 @@ mod tests {
     #[test]
     fn reader_text_drops_markdown_syntax() {
         assert_eq!(doc("A *b* [c](http://x) `d`.\n"), "A b c d.\n");
-        assert_eq!(doc("# Title\n\nSome \"quoted\" text"), "Title\nSome “quoted” text\n");
+        assert_eq!(
+            doc("# Title\n\nSome \"quoted\" text"),
+            "Title\nSome “quoted” text\n"
+        );
     }
 
     #[test]

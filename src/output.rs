@@ -15,7 +15,8 @@ use std::path::{Path, PathBuf};
 
 /// The file that marks a folder as written by gloss.
 pub const MARKER: &str = ".gloss-output";
-const MARKER_TEXT: &str = "This folder is written by gloss; `gloss build` replaces it as a whole.\n";
+const MARKER_TEXT: &str =
+    "This folder is written by gloss; `gloss build` replaces it as a whole.\n";
 
 /// Refuses output folders that would overwrite the site's own files.
 pub fn check_target(root: &Path, out: &Path) -> Result<(), Diagnostic> {
@@ -38,13 +39,17 @@ pub fn check_target(root: &Path, out: &Path) -> Result<(), Diagnostic> {
         }
     }
     if out.exists() && !is_ours(&out) {
-        let empty = std::fs::read_dir(&out).map(|mut d| d.next().is_none()).unwrap_or(false);
+        let empty = std::fs::read_dir(&out)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
         if !empty {
             return Err(Diagnostic::error(format!(
                 "refusing to replace {}: gloss did not create it",
                 out.display()
             ))
-            .note(format!("gloss marks its output folders with a `{MARKER}` file, and this one has none"))
+            .note(format!(
+                "gloss marks its output folders with a `{MARKER}` file, and this one has none"
+            ))
             .help("move or delete the folder yourself, or choose another with `--output`"));
         }
     }
@@ -52,7 +57,11 @@ pub fn check_target(root: &Path, out: &Path) -> Result<(), Diagnostic> {
 }
 
 fn absolute(p: &Path) -> PathBuf {
-    let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+    let p = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
     // Normalise `.` and `..` lexically: the output folder may not exist yet.
     let mut out = PathBuf::new();
     for c in p.components() {
@@ -74,9 +83,15 @@ fn is_ours(dir: &Path) -> bool {
 /// Writes `files` to `out` atomically (see the module docs).
 pub fn write(files: &BTreeMap<String, OutputFile>, out: &Path) -> io::Result<()> {
     let out = absolute(out);
-    let parent = out.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
+    let parent = out
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
     std::fs::create_dir_all(&parent)?;
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
     let staging = parent.join(format!(".{name}.gloss-staging"));
     let old = parent.join(format!(".{name}.gloss-old"));
     for leftover in [&staging, &old] {

@@ -81,11 +81,18 @@ pub struct Quote {
 pub enum AnchorError {
     Empty,
     /// Nothing matched; the closest passage of the text, if any is close.
-    NotFound { closest: Option<Range<usize>> },
+    NotFound {
+        closest: Option<Range<usize>>,
+    },
     /// Several places matched (original ranges).
-    Ambiguous { matches: Vec<Range<usize>> },
+    Ambiguous {
+        matches: Vec<Range<usize>>,
+    },
     /// `occurrence` is larger than the number of matches.
-    NoSuchOccurrence { wanted: usize, found: usize },
+    NoSuchOccurrence {
+        wanted: usize,
+        found: usize,
+    },
 }
 
 /// Finds `quote` in the folded text; returns the range in the original text.
@@ -118,7 +125,9 @@ pub fn resolve(folded: &Folded, quote: &Quote) -> Result<Range<usize>, AnchorErr
     let matches: Vec<Range<usize>> = all.into_iter().filter(fits).collect();
     match (quote.occurrence, matches.len()) {
         (_, 0) => Err(AnchorError::NotFound { closest: None }),
-        (Some(n), found) if n == 0 || n > found => Err(AnchorError::NoSuchOccurrence { wanted: n, found }),
+        (Some(n), found) if n == 0 || n > found => {
+            Err(AnchorError::NoSuchOccurrence { wanted: n, found })
+        }
         (Some(n), _) => Ok(folded.original(matches[n - 1].clone())),
         (None, 1) => Ok(folded.original(matches[0].clone())),
         (None, _) => Err(AnchorError::Ambiguous {
@@ -137,10 +146,12 @@ fn closest_passage(folded: &Folded, exact: &str) -> Option<Range<usize>> {
         .collect();
     let mut best: Option<(f64, Range<usize>)> = None;
     for &s in &starts {
+        // A window as long as the anchor, widened to the end of its last word.
         let mut e = (s + exact.len()).min(hay.len());
         while !hay.is_char_boundary(e) {
             e += 1;
         }
+        e = hay[e..].find(' ').map_or(hay.len(), |i| e + i);
         let score = strsim::normalized_levenshtein(&hay[s..e], exact);
         if best.as_ref().is_none_or(|(b, _)| score > *b) {
             best = Some((score, s..e));
@@ -198,7 +209,9 @@ mod tests {
     #[test]
     fn several_matches_are_ambiguous_until_prefix_or_occurrence_picks_one() {
         let text = "the ship moved. Then the ship stopped.";
-        assert!(matches!(find(text, "the ship"), Err(AnchorError::Ambiguous { matches }) if matches.len() == 2));
+        assert!(
+            matches!(find(text, "the ship"), Err(AnchorError::Ambiguous { matches }) if matches.len() == 2)
+        );
         let folded = Folded::new(text);
         let q = Quote {
             exact: "the ship".into(),
@@ -219,7 +232,10 @@ mod tests {
         };
         assert_eq!(
             resolve(&folded, &q),
-            Err(AnchorError::NoSuchOccurrence { wanted: 3, found: 2 })
+            Err(AnchorError::NoSuchOccurrence {
+                wanted: 3,
+                found: 2
+            })
         );
     }
 

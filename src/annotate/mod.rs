@@ -185,12 +185,21 @@ pub fn is_safe_url(url: &str) -> bool {
     }
 }
 
-fn check_link_schemes(doc: &Doc, source: crate::source::SourceId, body_start: usize, diags: &mut Vec<Diagnostic>) {
+fn check_link_schemes(
+    doc: &Doc,
+    source: crate::source::SourceId,
+    body_start: usize,
+    diags: &mut Vec<Diagnostic>,
+) {
     for link in &doc.links {
         if !link.dest.starts_with('@') && !is_safe_url(&link.dest) {
             diags.push(
                 Diagnostic::error(format!("link with a dangerous scheme: `{}`", link.dest))
-                    .at(Span::new(source, body_start + link.source.start, body_start + link.source.end))
+                    .at(Span::new(
+                        source,
+                        body_start + link.source.start,
+                        body_start + link.source.end,
+                    ))
                     .label("refused")
                     .help("links may use http:, https: or mailto:, or be relative"),
             );
@@ -210,7 +219,8 @@ fn resolve_article(
     let id = a.layout.source;
     let sm = &content.sources;
     let (fm_start, fm_end) = (a.layout.fm_start, a.layout.fm_end);
-    let find = |from: usize, value: &str| frontmatter::find_value(id, sm, fm_start, fm_end, from, value);
+    let find =
+        |from: usize, value: &str| frontmatter::find_value(id, sm, fm_start, fm_end, from, value);
 
     // Sources: unique ids, safe URLs.
     let mut sources: Vec<Source> = Vec::new();
@@ -221,10 +231,13 @@ fn resolve_article(
         cursor = span.end as usize;
         if let Some(&first) = source_ids.get(s.id.as_str()) {
             ds.push(
-                Diagnostic::error(format!("source id `{}` is used twice in this article", s.id))
-                    .at(span)
-                    .label("second definition")
-                    .note(format!("the first is `{}`", sources[first].title)),
+                Diagnostic::error(format!(
+                    "source id `{}` is used twice in this article",
+                    s.id
+                ))
+                .at(span)
+                .label("second definition")
+                .note(format!("the first is `{}`", sources[first].title)),
             );
             continue;
         }
@@ -234,8 +247,16 @@ fn resolve_article(
             id: s.id.clone(),
             title: s.title.clone(),
             publisher: s.publisher.clone(),
-            url: if is_safe_url(&s.url) { s.url.clone() } else { String::new() },
-            archived: if is_safe_url(&s.archived) { s.archived.clone() } else { String::new() },
+            url: if is_safe_url(&s.url) {
+                s.url.clone()
+            } else {
+                String::new()
+            },
+            archived: if is_safe_url(&s.archived) {
+                s.archived.clone()
+            } else {
+                String::new()
+            },
             date: s.date.clone(),
         });
     }
@@ -280,7 +301,10 @@ fn resolve_article(
     for n in &a.front.notes {
         let span = find(cursor, &n.anchor);
         cursor = span.end as usize;
-        let source = n.source.as_deref().and_then(|s| lookup_source(s, find(span.start as usize, s), ds));
+        let source = n
+            .source
+            .as_deref()
+            .and_then(|s| lookup_source(s, find(span.start as usize, s), ds));
         if n.text.trim().is_empty() && n.source.is_none() {
             ds.push(
                 Diagnostic::error("a note needs `text` or a `source`")
@@ -326,7 +350,10 @@ fn resolve_article(
                 None
             }
         };
-        let source = q.source.as_deref().and_then(|s| lookup_source(s, find(span.start as usize, s), ds));
+        let source = q
+            .source
+            .as_deref()
+            .and_then(|s| lookup_source(s, find(span.start as usize, s), ds));
         let sel = selector(&q.anchor, &q.prefix, &q.suffix, q.occurrence);
         let range = match anchor::resolve(&folded, &sel) {
             Ok(r) => r,
@@ -379,11 +406,10 @@ fn resolve_article(
                         .at(anchored[j].2)
                         .label("this anchor starts inside the other and ends after it")
                         .also(anchored[i].2, "the other annotation")
-                        .note(format!(
-                            "they share “{}”",
-                            &doc.text[b_r.start..a_r.end]
-                        ))
-                        .help("make one anchor contain the other, or make them not touch"),
+                        .note(format!("they share “{}”", &doc.text[b_r.start..a_r.end]))
+                        .help(
+                            "make one anchor contain the other, or move one so they do not overlap",
+                        ),
                 );
             }
         }
@@ -414,7 +440,9 @@ fn resolve_article(
     let mut mentions: Vec<Mention> = Vec::new();
     let mut explicit: BTreeSet<EntryIdx> = BTreeSet::new();
     for link in &doc.links {
-        let Some(eid) = link.dest.strip_prefix('@') else { continue };
+        let Some(eid) = link.dest.strip_prefix('@') else {
+            continue;
+        };
         match glossary.get(eid) {
             Some(e) => {
                 link_tags.insert(link.event, mention_tag(&glossary.entries[e]));
@@ -423,25 +451,43 @@ fn resolve_article(
             }
             None => ds.push(
                 Diagnostic::error(format!("unknown glossary id `{eid}` in a mention"))
-                    .at(Span::new(id, a.layout.body_start + link.source.start, a.layout.body_start + link.source.end))
+                    .at(Span::new(
+                        id,
+                        a.layout.body_start + link.source.start,
+                        a.layout.body_start + link.source.end,
+                    ))
                     .label("no glossary entry has this id")
                     .suggest(eid, glossary.ids()),
             ),
         }
     }
     let mut marks: Vec<Mark> = Vec::new();
-    let mode = if a.front.autolink == Some(false) { LinkMode::None } else { config.glossary.link };
+    let mode = if a.front.autolink == Some(false) {
+        LinkMode::None
+    } else {
+        config.glossary.link
+    };
     let mut linked: BTreeSet<EntryIdx> = explicit.clone();
     let mut chunk_i = 0;
     for found in linker.find(&doc.text) {
         while chunk_i < doc.chunks.len() && doc.chunks[chunk_i].end <= found.start {
             chunk_i += 1;
         }
-        let Some(chunk) = doc.chunks.get(chunk_i) else { break };
-        if found.start < chunk.start || found.end > chunk.end || chunk.is_code || chunk.in_link || chunk.in_heading {
+        let Some(chunk) = doc.chunks.get(chunk_i) else {
+            break;
+        };
+        if found.start < chunk.start
+            || found.end > chunk.end
+            || chunk.is_code
+            || chunk.in_link
+            || chunk.in_heading
+        {
             continue;
         }
-        if anchored.iter().any(|(r, ..)| r.start < found.end && found.start < r.end) {
+        if anchored
+            .iter()
+            .any(|(r, ..)| r.start < found.end && found.start < r.end)
+        {
             continue;
         }
         mentions.push(kwic(&doc.text, found.start..found.end, found.entry));
@@ -494,7 +540,11 @@ fn resolve_article(
                     open_first: open.clone(),
                     open,
                     close: "</span>".into(),
-                    trailer: note_html(n, &pending_notes[*i].text_html, pending_notes[*i].source.map(|s| &sources[s])),
+                    trailer: note_html(
+                        n,
+                        &pending_notes[*i].text_html,
+                        pending_notes[*i].source.map(|s| &sources[s]),
+                    ),
                 });
             }
             Kind::Quote(i) => {
@@ -524,7 +574,12 @@ fn resolve_article(
     let mut entities: BTreeSet<EntryIdx> = mentions.iter().map(|m| m.entry).collect();
     entities.extend(quotes.iter().map(|q| q.speaker));
     let mut entities: Vec<EntryIdx> = entities.into_iter().collect();
-    entities.sort_by(|&x, &y| glossary.entries[x].name.cmp(&glossary.entries[y].name).then(x.cmp(&y)));
+    entities.sort_by(|&x, &y| {
+        glossary.entries[x]
+            .name
+            .cmp(&glossary.entries[y].name)
+            .then(x.cmp(&y))
+    });
 
     let word_count = text.split_whitespace().count();
     let summary = match &a.front.summary {
@@ -538,7 +593,11 @@ fn resolve_article(
             tags.push(t);
         }
     }
-    let authors = if a.front.authors.is_empty() { config.authors.clone() } else { a.front.authors.clone() };
+    let authors = if a.front.authors.is_empty() {
+        config.authors.clone()
+    } else {
+        a.front.authors.clone()
+    };
     Some(ResolvedArticle {
         index,
         slug: a.slug.clone(),
@@ -568,10 +627,13 @@ fn check_source_urls(
     for (key, url) in [("url", &s.url), ("archived", &s.archived)] {
         if !url.is_empty() && !is_safe_url(url) {
             ds.push(
-                Diagnostic::error(format!("source `{}` has a `{key}` with a dangerous scheme", s.id))
-                    .at(find(from, url))
-                    .label("refused")
-                    .help("source URLs must use http: or https:"),
+                Diagnostic::error(format!(
+                    "source `{}` has a `{key}` with a dangerous scheme",
+                    s.id
+                ))
+                .at(find(from, url))
+                .label("refused")
+                .help("source URLs must use http: or https:"),
             );
         }
     }
@@ -586,19 +648,25 @@ fn selector(anchor: &str, prefix: &str, suffix: &str, occurrence: Option<usize>)
     }
 }
 
-fn anchor_error(what: &str, anchor_text: &str, e: AnchorError, span: Span, doc: &Doc, _folded: &Folded) -> Diagnostic {
-    let excerpt = |r: &Range<usize>| -> String {
-        let s = doc.text[r.clone()].replace('\n', " ");
-        s
-    };
+fn anchor_error(
+    what: &str,
+    anchor_text: &str,
+    e: AnchorError,
+    span: Span,
+    doc: &Doc,
+    _folded: &Folded,
+) -> Diagnostic {
+    let excerpt = |r: &Range<usize>| -> String { doc.text[r.clone()].replace('\n', " ") };
     match e {
         AnchorError::Empty => Diagnostic::error(format!("the {what}'s anchor is empty"))
             .at(span)
             .help("set `anchor` to the exact words of the body this annotation is about"),
         AnchorError::NotFound { closest } => {
-            let mut d = Diagnostic::error(format!("the {what}'s anchor matches nothing in the article"))
-                .at(span)
-                .label("not found in the text");
+            let mut d = Diagnostic::error(format!(
+                "the {what}'s anchor matches nothing in the article"
+            ))
+            .at(span)
+            .label("not found in the text");
             if let Some(r) = closest {
                 d = d.note(format!("the closest passage is “{}”", excerpt(&r)));
             }
@@ -609,9 +677,22 @@ fn anchor_error(what: &str, anchor_text: &str, e: AnchorError, span: Span, doc: 
                 .iter()
                 .take(5)
                 .map(|r| {
-                    let start = doc.text[..r.start].char_indices().rev().nth(20).map_or(0, |(i, _)| i);
-                    let end = doc.text[r.end..].char_indices().nth(20).map_or(doc.text.len(), |(i, _)| r.end + i);
-                    format!("…{}…", doc.text[start..end].replace('\n', " "))
+                    let start = doc.text[..r.start]
+                        .char_indices()
+                        .rev()
+                        .nth(20)
+                        .map_or(0, |(i, _)| i);
+                    let end = doc.text[r.end..]
+                        .char_indices()
+                        .nth(20)
+                        .map_or(doc.text.len(), |(i, _)| r.end + i);
+                    let flat = |s: &str| s.replace('\n', " ");
+                    format!(
+                        "…{}[{}]{}…",
+                        flat(&doc.text[start..r.start]),
+                        flat(&doc.text[r.clone()]),
+                        flat(&doc.text[r.end..end])
+                    )
                 })
                 .collect();
             let shown = anchor_text.trim();
@@ -621,11 +702,11 @@ fn anchor_error(what: &str, anchor_text: &str, e: AnchorError, span: Span, doc: 
                 .note(format!("it matches:\n  {}", places.join("\n  ")))
                 .help("add `prefix` or `suffix` with the words just before or after it, or `occurrence = N` (1-based)")
         }
-        AnchorError::NoSuchOccurrence { wanted, found } => {
-            Diagnostic::error(format!("the {what} asks for occurrence {wanted}, but its anchor matches {found} time(s)"))
-                .at(span)
-                .help(format!("use an occurrence from 1 to {found}"))
-        }
+        AnchorError::NoSuchOccurrence { wanted, found } => Diagnostic::error(format!(
+            "the {what} asks for occurrence {wanted}, but its anchor matches {found} time(s)"
+        ))
+        .at(span)
+        .help(format!("use an occurrence from 1 to {found}")),
     }
 }
 
@@ -661,7 +742,11 @@ fn note_html(n: usize, text_html: &str, source: Option<&Source>) -> String {
         if s.url.is_empty() {
             cite.push_str(&escape(&s.title));
         } else {
-            cite.push_str(&format!("<a href=\"{}\">{}</a>", escape(&s.url), escape(&s.title)));
+            cite.push_str(&format!(
+                "<a href=\"{}\">{}</a>",
+                escape(&s.url),
+                escape(&s.title)
+            ));
         }
         if !s.publisher.is_empty() {
             cite.push_str(&format!(", {}", escape(&s.publisher)));
@@ -671,7 +756,11 @@ fn note_html(n: usize, text_html: &str, source: Option<&Source>) -> String {
         }
         cite.push_str("</cite>");
     }
-    let sep = if !text_html.is_empty() && !cite.is_empty() { " " } else { "" };
+    let sep = if !text_html.is_empty() && !cite.is_empty() {
+        " "
+    } else {
+        ""
+    };
     format!(
         "<sup class=\"note-ref\"><a href=\"#sn-{n}\" id=\"ref-{n}\" role=\"doc-noteref\" aria-describedby=\"sn-{n}\">{n}</a></sup><span class=\"sidenote\" id=\"sn-{n}\" role=\"doc-footnote\"><span class=\"sidenote-number\">{n}</span> {text_html}{sep}{cite} <a class=\"note-back\" href=\"#ref-{n}\" role=\"doc-backlink\" aria-label=\"Back to note {n}\">↩</a></span>"
     )
@@ -704,9 +793,20 @@ fn kwic(text: &str, range: Range<usize>, entry: EntryIdx) -> Mention {
     let clip = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
     Mention {
         entry,
-        before: clip(&text[start..range.start]) + if text[..range.start].ends_with(' ') { " " } else { "" },
+        before: clip(&text[start..range.start])
+            + if text[..range.start].ends_with(' ') {
+                " "
+            } else {
+                ""
+            },
         text: text[range.clone()].to_string(),
-        after: (if text[range.end..].starts_with(' ') { " " } else { "" }).to_string() + &clip(&text[range.end..end]),
+        after: (if text[range.end..].starts_with(' ') {
+            " "
+        } else {
+            ""
+        })
+        .to_string()
+            + &clip(&text[range.end..end]),
     }
 }
 

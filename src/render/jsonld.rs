@@ -29,7 +29,12 @@ fn thing(config: &Config, e: &Entry) -> Value {
     if !e.wikidata.is_empty() {
         same_as.push(format!("https://www.wikidata.org/wiki/{}", e.wikidata));
     }
-    same_as.extend(e.links.iter().filter(|l| crate::annotate::is_safe_url(&l.url)).map(|l| l.url.clone()));
+    same_as.extend(
+        e.links
+            .iter()
+            .filter(|l| crate::annotate::is_safe_url(&l.url))
+            .map(|l| l.url.clone()),
+    );
     if !same_as.is_empty() {
         v["sameAs"] = json!(same_as);
     }
@@ -93,10 +98,14 @@ pub fn article(config: &Config, site: &Site, a: &ResolvedArticle) -> String {
         "hasPart": quotations,
     });
     if a.authors.is_empty() {
-        doc.as_object_mut().expect("built as an object").remove("author");
+        doc.as_object_mut()
+            .expect("built as an object")
+            .remove("author");
     }
-    // `</` must not appear inside a script element.
-    let text = serde_json::to_string(&doc).expect("JSON values serialize").replace("</", "<\\/");
+    // No `<` at all inside a script element: `</script>` and `<!--` cannot occur.
+    let text = serde_json::to_string(&doc)
+        .expect("JSON values serialize")
+        .replace('<', "\\u003c");
     format!("<script type=\"application/ld+json\">{text}</script>")
 }
 
@@ -124,7 +133,9 @@ pub fn annotations(config: &Config, site: &Site, a: &ResolvedArticle) -> String 
         }
         if let Some(s) = n.source.map(|s| &a.sources[s]) {
             if !s.url.is_empty() {
-                bodies.push(json!({"type": "SpecificResource", "source": s.url, "purpose": "linking"}));
+                bodies.push(
+                    json!({"type": "SpecificResource", "source": s.url, "purpose": "linking"}),
+                );
             } else {
                 bodies.push(json!({"type": "TextualBody", "value": s.title, "purpose": "linking"}));
             }

@@ -25,14 +25,25 @@ struct Job {
     context: tera::Context,
 }
 
-fn job<T: Serialize>(path: String, template: &'static str, site: &SiteView, page_url: &str, key: &str, value: &T) -> Job {
+fn job<T: Serialize>(
+    path: String,
+    template: &'static str,
+    site: &SiteView,
+    page_url: &str,
+    key: &str,
+    value: &T,
+) -> Job {
     let mut context = tera::Context::new();
     context.insert("site", site);
     context.insert("page_url", page_url);
     if !key.is_empty() {
         context.insert(key, value);
     }
-    Job { path, template, context }
+    Job {
+        path,
+        template,
+        context,
+    }
 }
 
 /// Everything `render` needs besides the site.
@@ -42,7 +53,11 @@ pub struct Inputs<'a> {
     pub theme: &'a Theme,
 }
 
-pub fn render(inputs: &Inputs, site: &Site, diags: &mut Diagnostics) -> BTreeMap<String, OutputFile> {
+pub fn render(
+    inputs: &Inputs,
+    site: &Site,
+    diags: &mut Diagnostics,
+) -> BTreeMap<String, OutputFile> {
     let config = inputs.config;
     let theme = inputs.theme;
     let mut files: BTreeMap<String, OutputFile> = BTreeMap::new();
@@ -81,9 +96,20 @@ pub fn render(inputs: &Inputs, site: &Site, diags: &mut Diagnostics) -> BTreeMap
             current: p + 1,
             total,
             prev_url: if p == 0 { String::new() } else { page_url(p) },
-            next_url: if p + 1 < total { page_url(p + 2) } else { String::new() },
+            next_url: if p + 1 < total {
+                page_url(p + 2)
+            } else {
+                String::new()
+            },
         };
-        let mut j = job(format!("{}index.html", url.trim_start_matches('/')), "home.html", &site_view, &url, "articles", &items);
+        let mut j = job(
+            format!("{}index.html", url.trim_start_matches('/')),
+            "home.html",
+            &site_view,
+            &url,
+            "articles",
+            &items,
+        );
         j.context.insert("pagination", &pagination);
         jobs.push(j);
     }
@@ -97,12 +123,30 @@ pub fn render(inputs: &Inputs, site: &Site, diags: &mut Diagnostics) -> BTreeMap
         .collect();
     for (a, view) in site.articles.iter().zip(&article_views) {
         let url = a.url();
-        jobs.push(job(format!("articles/{}/index.html", a.slug), "article.html", &site_view, &url, "article", view));
+        jobs.push(job(
+            format!("articles/{}/index.html", a.slug),
+            "article.html",
+            &site_view,
+            &url,
+            "article",
+            view,
+        ));
     }
     for p in &site.pages {
         let url = format!("/{}/", p.slug);
-        let view = PageView { title: p.title.clone(), content: p.html.clone(), url: url.clone() };
-        jobs.push(job(format!("{}/index.html", p.slug), "page.html", &site_view, &url, "page", &view));
+        let view = PageView {
+            title: p.title.clone(),
+            content: p.html.clone(),
+            url: url.clone(),
+        };
+        jobs.push(job(
+            format!("{}/index.html", p.slug),
+            "page.html",
+            &site_view,
+            &url,
+            "page",
+            &view,
+        ));
     }
 
     // Tags.
@@ -110,47 +154,142 @@ pub fn render(inputs: &Inputs, site: &Site, diags: &mut Diagnostics) -> BTreeMap
     for (i, a) in site.articles.iter().enumerate() {
         for t in &a.tags {
             let r = TagRef::new(t);
-            tags.entry(r.slug.clone()).or_insert_with(|| (r, Vec::new())).1.push(i);
+            tags.entry(r.slug.clone())
+                .or_insert_with(|| (r, Vec::new()))
+                .1
+                .push(i);
         }
     }
     if !tags.is_empty() {
-        let counts: Vec<TagCount> = tags.values().map(|(t, v)| TagCount { tag: t.clone(), count: v.len() }).collect();
-        jobs.push(job("tags/index.html".into(), "tags.html", &site_view, "/tags/", "tags", &counts));
+        let counts: Vec<TagCount> = tags
+            .values()
+            .map(|(t, v)| TagCount {
+                tag: t.clone(),
+                count: v.len(),
+            })
+            .collect();
+        jobs.push(job(
+            "tags/index.html".into(),
+            "tags.html",
+            &site_view,
+            "/tags/",
+            "tags",
+            &counts,
+        ));
     }
     for (slug, (tag, idx)) in &tags {
         let url = format!("/tags/{slug}/");
-        let view = TagView { tag: tag.clone(), feed_url: if config.feed { format!("/tags/{slug}/atom.xml") } else { String::new() } };
+        let view = TagView {
+            tag: tag.clone(),
+            feed_url: if config.feed {
+                format!("/tags/{slug}/atom.xml")
+            } else {
+                String::new()
+            },
+        };
         let list: Vec<&ArticleSummary> = idx.iter().map(|&i| &summaries[i]).collect();
-        let mut j = job(format!("tags/{slug}/index.html"), "tag.html", &site_view, &url, "tag", &view);
+        let mut j = job(
+            format!("tags/{slug}/index.html"),
+            "tag.html",
+            &site_view,
+            &url,
+            "tag",
+            &view,
+        );
         j.context.insert("articles", &list);
         jobs.push(j);
         if config.feed {
-            let feed = feed_view(config, site, &summaries, idx, &format!("{} — {}", config.title, tag.name), &url, &format!("/tags/{slug}/atom.xml"));
-            jobs.push(job(format!("tags/{slug}/atom.xml"), "atom.xml", &site_view, &url, "feed", &feed));
+            let feed = feed_view(
+                config,
+                site,
+                &summaries,
+                idx,
+                &format!("{} — {}", config.title, tag.name),
+                &url,
+                &format!("/tags/{slug}/atom.xml"),
+            );
+            jobs.push(job(
+                format!("tags/{slug}/atom.xml"),
+                "atom.xml",
+                &site_view,
+                &url,
+                "feed",
+                &feed,
+            ));
         }
     }
     if config.feed {
         let all: Vec<usize> = (0..site.articles.len()).collect();
-        let feed = feed_view(config, site, &summaries, &all, &config.title, "/", "/atom.xml");
-        jobs.push(job("atom.xml".into(), "atom.xml", &site_view, "/", "feed", &feed));
+        let feed = feed_view(
+            config,
+            site,
+            &summaries,
+            &all,
+            &config.title,
+            "/",
+            "/atom.xml",
+        );
+        jobs.push(job(
+            "atom.xml".into(),
+            "atom.xml",
+            &site_view,
+            "/",
+            "feed",
+            &feed,
+        ));
     }
 
     // The indexes.
     let idx = crate::index::build(site, &quote_views);
-    let mut j = job("quotes/index.html".into(), "quotes.html", &site_view, "/quotes/", "speakers", &idx.speakers);
+    let mut j = job(
+        "quotes/index.html".into(),
+        "quotes.html",
+        &site_view,
+        "/quotes/",
+        "speakers",
+        &idx.speakers,
+    );
     j.context.insert("by_date", &idx.by_date);
     j.context.insert("letters", &idx.quote_letters);
     j.context.insert("count", &idx.by_date.len());
     jobs.push(j);
-    let mut j = job("glossary/index.html".into(), "glossary.html", &site_view, "/glossary/", "letters", &idx.glossary_letters);
+    let mut j = job(
+        "glossary/index.html".into(),
+        "glossary.html",
+        &site_view,
+        "/glossary/",
+        "letters",
+        &idx.glossary_letters,
+    );
     j.context.insert("people", &idx.people);
     j.context.insert("organisations", &idx.organisations);
     jobs.push(j);
     for e in &idx.entries {
-        jobs.push(job(format!("glossary/{}/index.html", e.entry.id), "entry.html", &site_view, &e.entry.url, "entry", e));
+        jobs.push(job(
+            format!("glossary/{}/index.html", e.entry.id),
+            "entry.html",
+            &site_view,
+            &e.entry.url,
+            "entry",
+            e,
+        ));
     }
-    jobs.push(job("sources/index.html".into(), "sources.html", &site_view, "/sources/", "sources", &idx.sources));
-    jobs.push(job("404.html".into(), "404.html", &site_view, "/404.html", "", &()));
+    jobs.push(job(
+        "sources/index.html".into(),
+        "sources.html",
+        &site_view,
+        "/sources/",
+        "sources",
+        &idx.sources,
+    ));
+    jobs.push(job(
+        "404.html".into(),
+        "404.html",
+        &site_view,
+        "/404.html",
+        "",
+        &(),
+    ));
 
     // Sitemap: every HTML page but the 404, sorted by URL.
     let mut urls: Vec<SitemapUrl> = jobs
@@ -164,7 +303,12 @@ pub fn render(inputs: &Inputs, site: &Site, diags: &mut Diagnostics) -> BTreeMap
     let lastmods: BTreeMap<String, String> = site
         .articles
         .iter()
-        .map(|a| (config.permalink(&a.url()), a.updated.as_ref().unwrap_or(&a.date).ymd()))
+        .map(|a| {
+            (
+                config.permalink(&a.url()),
+                a.updated.as_ref().unwrap_or(&a.date).ymd(),
+            )
+        })
         .collect();
     for u in &mut urls {
         if let Some(m) = lastmods.get(&u.loc) {
@@ -172,14 +316,23 @@ pub fn render(inputs: &Inputs, site: &Site, diags: &mut Diagnostics) -> BTreeMap
         }
     }
     urls.sort_by(|a, b| a.loc.cmp(&b.loc));
-    jobs.push(job("sitemap.xml".into(), "sitemap.xml", &site_view, "/sitemap.xml", "urls", &urls));
+    jobs.push(job(
+        "sitemap.xml".into(),
+        "sitemap.xml",
+        &site_view,
+        "/sitemap.xml",
+        "urls",
+        &urls,
+    ));
 
     // Render every page.
     let tera = theme.tera();
     let rendered: Vec<(String, Result<String, Diagnostic>)> = jobs
         .into_par_iter()
         .map(|j| {
-            let out = tera.render(j.template, &j.context).map_err(|e| theme.render_error(j.template, &e));
+            let out = tera
+                .render(j.template, &j.context)
+                .map_err(|e| theme.render_error(j.template, &e));
             (j.path, out)
         })
         .collect();
@@ -205,11 +358,23 @@ pub fn render(inputs: &Inputs, site: &Site, diags: &mut Diagnostics) -> BTreeMap
             OutputFile::Bytes(jsonld::annotations(config, site, a).into_bytes()),
         );
     }
-    files.insert("quotes.json".into(), OutputFile::Bytes(jsonld::quotes_json(config, &idx.by_date).into_bytes()));
-    files.insert("glossary.json".into(), OutputFile::Bytes(jsonld::glossary_json(config, site).into_bytes()));
+    files.insert(
+        "quotes.json".into(),
+        OutputFile::Bytes(jsonld::quotes_json(config, &idx.by_date).into_bytes()),
+    );
+    files.insert(
+        "glossary.json".into(),
+        OutputFile::Bytes(jsonld::glossary_json(config, site).into_bytes()),
+    );
     files.insert(
         "robots.txt".into(),
-        OutputFile::Bytes(format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", config.permalink("/sitemap.xml")).into_bytes()),
+        OutputFile::Bytes(
+            format!(
+                "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+                config.permalink("/sitemap.xml")
+            )
+            .into_bytes(),
+        ),
     );
     for asset in &inputs.content.assets {
         files.insert(asset.output.clone(), OutputFile::Copy(asset.path.clone()));
@@ -225,7 +390,13 @@ fn page_url(n: usize) -> String {
     }
 }
 
-fn article_view(config: &Config, site: &Site, a: &ResolvedArticle, summary: &ArticleSummary, quotes: &[QuoteView]) -> ArticleView {
+fn article_view(
+    config: &Config,
+    site: &Site,
+    a: &ResolvedArticle,
+    summary: &ArticleSummary,
+    quotes: &[QuoteView],
+) -> ArticleView {
     let g = &site.glossary;
     let notes: Vec<NoteView> = a
         .notes
@@ -244,8 +415,17 @@ fn article_view(config: &Config, site: &Site, a: &ResolvedArticle, summary: &Art
         .iter()
         .enumerate()
         .map(|(i, _)| {
-            let first = a.notes.iter().filter(|n| n.source == Some(i)).map(|n| n.number).min();
-            let first_q = a.quotes.iter().position(|q| q.source == Some(i)).map(|p| 10_000 + p);
+            let first = a
+                .notes
+                .iter()
+                .filter(|n| n.source == Some(i))
+                .map(|n| n.number)
+                .min();
+            let first_q = a
+                .quotes
+                .iter()
+                .position(|q| q.source == Some(i))
+                .map(|p| 10_000 + p);
             (first.or(first_q).unwrap_or(usize::MAX), i)
         })
         .collect();
@@ -254,10 +434,19 @@ fn article_view(config: &Config, site: &Site, a: &ResolvedArticle, summary: &Art
         .iter()
         .map(|&(_, i)| ArticleSourceView {
             source: SourceView::new(&a.sources[i]),
-            notes: a.notes.iter().filter(|n| n.source == Some(i)).map(|n| n.number).collect(),
+            notes: a
+                .notes
+                .iter()
+                .filter(|n| n.source == Some(i))
+                .map(|n| n.number)
+                .collect(),
         })
         .collect();
-    let entities: Vec<EntryRef> = a.entities.iter().map(|&e| EntryRef::new(&g.entries[e])).collect();
+    let entities: Vec<EntryRef> = a
+        .entities
+        .iter()
+        .map(|&e| EntryRef::new(&g.entries[e]))
+        .collect();
     ArticleView {
         summary: summary.clone(),
         content: a.html.clone(),
@@ -272,7 +461,15 @@ fn article_view(config: &Config, site: &Site, a: &ResolvedArticle, summary: &Art
     }
 }
 
-fn feed_view(config: &Config, site: &Site, summaries: &[ArticleSummary], idx: &[usize], title: &str, url: &str, self_url: &str) -> FeedView {
+fn feed_view(
+    config: &Config,
+    site: &Site,
+    summaries: &[ArticleSummary],
+    idx: &[usize],
+    title: &str,
+    url: &str,
+    self_url: &str,
+) -> FeedView {
     let entries: Vec<FeedEntry> = idx
         .iter()
         .take(20)
@@ -288,7 +485,12 @@ fn feed_view(config: &Config, site: &Site, summaries: &[ArticleSummary], idx: &[
         .collect();
     let updated = idx
         .iter()
-        .map(|&i| site.articles[i].updated.as_ref().unwrap_or(&site.articles[i].date))
+        .map(|&i| {
+            site.articles[i]
+                .updated
+                .as_ref()
+                .unwrap_or(&site.articles[i].date)
+        })
         .max()
         .map(|d| d.rfc3339())
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
@@ -310,7 +512,11 @@ pub fn content_hash(bytes: &[u8]) -> String {
 pub fn sorted_entries(site: &Site, ids: impl IntoIterator<Item = EntryIdx>) -> Vec<EntryIdx> {
     let g = &site.glossary;
     let mut v: Vec<EntryIdx> = ids.into_iter().collect();
-    v.sort_by(|&a, &b| sort_name(&g.entries[a]).cmp(&sort_name(&g.entries[b])).then(a.cmp(&b)));
+    v.sort_by(|&a, &b| {
+        sort_name(&g.entries[a])
+            .cmp(&sort_name(&g.entries[b]))
+            .then(a.cmp(&b))
+    });
     v.dedup();
     v
 }

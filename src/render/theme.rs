@@ -64,30 +64,46 @@ impl Theme {
             .iter()
             .map(|(n, t)| (n.to_string(), t.to_string()))
             .collect();
-        let mut origins: BTreeMap<String, Origin> =
-            templates.keys().map(|n| (n.clone(), Origin::Builtin)).collect();
+        let mut origins: BTreeMap<String, Origin> = templates
+            .keys()
+            .map(|n| (n.clone(), Origin::Builtin))
+            .collect();
         let dir = root.join("templates");
         if dir.is_dir() {
-            for e in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
+            for e in walkdir::WalkDir::new(&dir)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_map(Result::ok)
+            {
                 if !e.file_type().is_file() {
                     continue;
                 }
                 let name = display_name(&dir, e.path());
                 match std::fs::read_to_string(e.path()) {
                     Ok(text) => {
-                        let id = sources.add(SourceFile::new(format!("templates/{name}"), e.path().to_path_buf(), text.clone()));
+                        let id = sources.add(SourceFile::new(
+                            format!("templates/{name}"),
+                            e.path().to_path_buf(),
+                            text.clone(),
+                        ));
                         texts.insert(id, text.clone());
                         templates.insert(name.clone(), text);
                         origins.insert(name, Origin::Site(id));
                     }
-                    Err(err) => diags.push(Diagnostic::error(format!("cannot read templates/{name}: {err}"))),
+                    Err(err) => diags.push(Diagnostic::error(format!(
+                        "cannot read templates/{name}: {err}"
+                    ))),
                 }
             }
         }
         let mut site_static = BTreeMap::new();
         let sdir = root.join("static");
         if sdir.is_dir() {
-            for e in walkdir::WalkDir::new(&sdir).sort_by_file_name().into_iter().filter_map(Result::ok) {
+            for e in walkdir::WalkDir::new(&sdir)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_map(Result::ok)
+            {
                 if e.file_type().is_file() {
                     site_static.insert(display_name(&sdir, e.path()), e.into_path());
                 }
@@ -114,13 +130,21 @@ impl Theme {
         if !ok {
             return None;
         }
-        if let Err(e) = tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
-            diags.push(Diagnostic::error(format!("the templates do not fit together: {}", chain(&e))).help("check `{% extends %}` and `{% include %}` names"));
+        if let Err(e) =
+            tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        {
+            diags.push(
+                Diagnostic::error(format!("the templates do not fit together: {}", chain(&e)))
+                    .help("check `{% extends %}` and `{% include %}` names"),
+            );
             return None;
         }
         for name in REQUIRED {
             if !templates.contains_key(*name) {
-                diags.push(Diagnostic::error(format!("template `{name}` is missing")).help("the built-in theme provides it; did a site template remove it?"));
+                diags.push(
+                    Diagnostic::error(format!("template `{name}` is missing"))
+                        .help("the built-in theme provides it; did a site template remove it?"),
+                );
                 ok = false;
             }
         }
@@ -136,16 +160,29 @@ impl Theme {
         let msg = chain(e);
         // Tera's parse errors carry "--> LINE:COL".
         let pos = msg.split("--> ").nth(1).and_then(|rest| {
-            let mut it = rest.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
-            Some((it.next()?.parse::<usize>().ok()?, it.next()?.parse::<usize>().ok()?))
+            let mut it = rest
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|s| !s.is_empty());
+            Some((
+                it.next()?.parse::<usize>().ok()?,
+                it.next()?.parse::<usize>().ok()?,
+            ))
         });
-        let detail = msg.lines().rev().find(|l| !l.trim().is_empty() && !l.contains('|') && !l.contains("-->")).unwrap_or("").trim().to_string();
+        let detail = msg
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty() && !l.contains('|') && !l.contains("-->"))
+            .unwrap_or("")
+            .trim()
+            .to_string();
         let mut d = Diagnostic::error(format!("syntax error in template `{name}`: {detail}"));
         if let (Some(Origin::Site(id)), Some((line, col))) = (self.origins.get(name), pos) {
             let offset = offset_of(text, line, col);
             d = d.at(Span::new(*id, offset, offset + 1)).label("here");
         } else if let Some((line, col)) = pos {
-            d = d.note(format!("at line {line}, column {col} of the built-in `{name}`"));
+            d = d.note(format!(
+                "at line {line}, column {col} of the built-in `{name}`"
+            ));
         }
         d.help("see the Tera documentation for template syntax")
     }
@@ -154,12 +191,21 @@ impl Theme {
     /// variable it names when Tera names one.
     pub fn render_error(&self, name: &str, e: &tera::Error) -> Diagnostic {
         let msg = chain(e);
-        let var = msg.split("Variable `").nth(1).and_then(|r| r.split('`').next()).map(str::to_string);
-        let mut d = Diagnostic::error(format!("template `{name}` failed: {}", msg.lines().last().unwrap_or(&msg).trim()));
+        let var = msg
+            .split("Variable `")
+            .nth(1)
+            .and_then(|r| r.split('`').next())
+            .map(str::to_string);
+        let mut d = Diagnostic::error(format!(
+            "template `{name}` failed: {}",
+            msg.lines().last().unwrap_or(&msg).trim()
+        ));
         if let Some(Origin::Site(id)) = self.origins.get(name) {
             let text = self.texts.get(id).map_or("", String::as_str);
             let at = var.as_deref().and_then(|v| text.find(v)).unwrap_or(0);
-            d = d.at(Span::new(*id, at, at + var.as_ref().map_or(0, String::len))).label("used here");
+            d = d
+                .at(Span::new(*id, at, at + var.as_ref().map_or(0, String::len)))
+                .label("used here");
         }
         if let Some(v) = var {
             d = d.help(format!("`{v}` is not in this template's context: see docs/templates.md for the fields each template receives"));
@@ -169,7 +215,12 @@ impl Theme {
 
     /// Adds the static files (the theme's, overridden by the site's) and the
     /// highlight stylesheet to `files`, and returns the hashed asset URLs.
-    pub fn assets(&self, config: &Config, files: &mut BTreeMap<String, OutputFile>, diags: &mut Diagnostics) -> Assets {
+    pub fn assets(
+        &self,
+        config: &Config,
+        files: &mut BTreeMap<String, OutputFile>,
+        diags: &mut Diagnostics,
+    ) -> Assets {
         let mut stat: BTreeMap<String, OutputFile> = builtin::STATIC
             .iter()
             .map(|(n, b)| (n.to_string(), OutputFile::Bytes(b.to_vec())))
@@ -178,7 +229,9 @@ impl Theme {
             stat.insert(n.clone(), OutputFile::Copy(p.clone()));
         }
         let mut hashed = |name: &str, stat: &mut BTreeMap<String, OutputFile>| -> String {
-            let Some(file) = stat.remove(name) else { return String::new() };
+            let Some(file) = stat.remove(name) else {
+                return String::new();
+            };
             let bytes = match file {
                 OutputFile::Bytes(b) => b,
                 OutputFile::Copy(p) => std::fs::read(&p).unwrap_or_default(),
@@ -194,7 +247,10 @@ impl Theme {
         let css = match crate::markdown::highlight_css(&config.highlight_theme) {
             Ok(css) => css,
             Err(names) => {
-                let mut d = Diagnostic::error(format!("unknown highlight_theme `{}`", config.highlight_theme));
+                let mut d = Diagnostic::error(format!(
+                    "unknown highlight_theme `{}`",
+                    config.highlight_theme
+                ));
                 d = d.suggest(&config.highlight_theme, names.iter().map(String::as_str));
                 diags.push(d.note(format!("available: {}", names.join(", "))));
                 String::new()
@@ -229,7 +285,10 @@ fn offset_of(text: &str, line: usize, col: usize) -> usize {
     let mut off = 0;
     for (i, l) in text.split_inclusive('\n').enumerate() {
         if i + 1 == line {
-            return off + l.char_indices().nth(col.saturating_sub(1)).map_or(0, |(b, _)| b);
+            return off
+                + l.char_indices()
+                    .nth(col.saturating_sub(1))
+                    .map_or(0, |(b, _)| b);
         }
         off += l.len();
     }
