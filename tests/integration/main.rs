@@ -4,4 +4,5 @@
 mod annotations;
 mod errors;
 mod pipeline;
+mod robustness;
 mod support;
