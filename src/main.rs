@@ -76,8 +76,13 @@ fn build(cli: &Cli, args: &BuildArgs, write: bool) -> Result<(), u8> {
     match result {
         Ok(stats) => {
             if !cli.quiet {
-                if cli.verbose && !stats.warnings.is_empty() {
+                if cli.verbose {
                     eprint!("{}", stats.warnings);
+                    let t = &stats.timings;
+                    eprintln!(
+                        "time: load {:.2?}, resolve {:.2?}, render and write {:.2?}",
+                        t.load, t.resolve, t.render
+                    );
                 }
                 let what = if write {
                     format!(
