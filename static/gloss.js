@@ -4,20 +4,24 @@
   var d = document, W = window, narrow = matchMedia("(max-width: 69.99em)"), phone = matchMedia("(max-width: 40em)");
   function all(s, r) { return [].slice.call((r || d).querySelectorAll(s)); }
   function target(a) { var h = a.getAttribute("href") || ""; return h[0] == "#" ? d.getElementById(decodeURIComponent(h.slice(1))) : null; }
-  function on(el, ev, f) { el.addEventListener(ev, f); }
+  function on(el, ev, f) { el && el.addEventListener(ev, f); }
+  function cls(el, c, yes) { el && el.classList.toggle(c, yes); }
 
-  /* 1. Notes. Narrow: a reference opens its note in place. Wide: notes sit beside their anchors. */
-  var notes = all(".sidenote[id]").map(function (n) {
-    var r = d.querySelector('a[role="doc-noteref"][href="#' + n.id + '"]'),
-      num = r ? r.textContent.trim() : "", a = num && d.querySelector('.note-anchor[data-note="' + num + '"]');
-    return { n: n, r: r, a: a };
-  }).filter(function (x) { return x.r; });
-  function open(x, yes) { x.n.classList.toggle("is-open", yes); x.r.setAttribute("aria-expanded", yes); lit(x, yes); }
-  function lit(x, yes) { x.a && x.a.classList.toggle("is-lit", yes); x.n.classList.toggle("is-lit", yes); }
+  /* Notes. Narrow screens: a reference opens its note in place. Wide: notes sit beside their anchors. */
+  var notes = all('a[role="doc-noteref"]').map(function (r) {
+    var n = target(r);
+    return n && { r: r, n: n, a: d.querySelector('.note-anchor[data-note="' + r.textContent.trim() + '"]') };
+  }).filter(Boolean);
+  function isOpen(x) { return x.n.classList.contains("is-open"); }
+  function lit(x, yes) { cls(x.a, "is-lit", yes); cls(x.n, "is-lit", yes); }
+  function open(x, yes) { cls(x.n, "is-open", yes); x.r.setAttribute("aria-expanded", yes); lit(x, yes); }
   function layout() {
-    notes.forEach(function (x) { x.n.style.top = ""; x.r[narrow.matches ? "setAttribute" : "removeAttribute"]("aria-expanded", x.n.classList.contains("is-open")); });
+    notes.forEach(function (x) {
+      x.n.style.top = "";
+      narrow.matches ? x.r.setAttribute("aria-expanded", isOpen(x)) : x.r.removeAttribute("aria-expanded");
+    });
     if (narrow.matches) return;
-    var pos = notes.map(function (x) { return [x.n.getBoundingClientRect().top, x.a ? x.a.getClientRects()[0].top : 1e9]; }), low = -1e9;
+    var low = -1e9, pos = notes.map(function (x) { return [x.n.getBoundingClientRect().top, x.a ? x.a.getClientRects()[0].top : 1e9]; });
     notes.forEach(function (x, i) {
       var top = Math.max(Math.min(pos[i][0], pos[i][1]), low);
       x.n.style.top = Math.round(top - pos[i][0]) + "px";
@@ -25,52 +29,52 @@
     });
   }
   notes.forEach(function (x) {
-    if (x.a && x.a.nextElementSibling !== x.r.parentNode) x.a.classList.add("has-number");
+    if (x.a && x.a.nextElementSibling != x.r.parentNode) { cls(x.a, "has-number", true); cls(x.r.parentNode, "is-far", true); }
     on(x.r, "click", function (e) {
       e.preventDefault();
-      if (narrow.matches) return open(x, !x.n.classList.contains("is-open"));
-      lit(x, true); setTimeout(function () { lit(x, false); }, 1500);
+      if (narrow.matches) return open(x, !isOpen(x));
+      lit(x, true);
+      setTimeout(function () { lit(x, false); }, 1500);
     });
     [x.r, x.n, x.a].forEach(function (el) {
-      if (!el) return;
       on(el, "mouseenter", function () { lit(x, true); });
-      on(el, "mouseleave", function () { if (!x.n.classList.contains("is-open")) lit(x, false); });
+      on(el, "mouseleave", function () { isOpen(x) || lit(x, false); });
     });
-    var back = x.n.querySelector('[role="doc-backlink"]');
-    back && on(back, "click", function (e) {
-      if (!x.n.classList.contains("is-open")) return;
-      e.preventDefault(); open(x, false); x.r.focus();
+    on(x.n.querySelector('[role="doc-backlink"]'), "click", function (e) {
+      if (isOpen(x)) { e.preventDefault(); open(x, false); x.r.focus(); }
     });
   });
   if (notes.length) {
     layout();
     d.fonts && d.fonts.ready.then(layout);
     on(W, "load", layout);
-    var t0; on(W, "resize", function () { clearTimeout(t0); t0 = setTimeout(layout, 120); });
+    var t0;
+    on(W, "resize", function () { clearTimeout(t0); t0 = setTimeout(layout, 120); });
   }
 
-  /* 2. Cards for glossary mentions and quotes, from the article's entity box. */
-  var card = d.createElement("div"), owner = null, desc = null, timer = 0;
+  /* Cards for glossary mentions and quotes, filled from the article's people and organisations box. */
+  var card = d.createElement("div"), owner, desc, timer;
   card.className = "gloss-card"; card.id = "gloss-card"; card.setAttribute("role", "tooltip"); card.hidden = true;
-  function el(tag, cls, text) { var e = d.createElement(tag); e.className = "gloss-card-" + cls; e.textContent = text; return card.appendChild(e); }
+  d.body.appendChild(card);
+  function add(tag, c, text) { var e = d.createElement(tag); e.className = "gloss-card-" + c; e.textContent = text; return card.appendChild(e); }
   function show(t, ent, label) {
     clearTimeout(timer);
     if (owner == t) return;
     hide();
-    var s = ent.dataset;
+    var s = ent.dataset, rs = t.getClientRects(), r = rs[rs.length - 1], vw = d.documentElement.clientWidth, top = r.bottom + 6, left = 8;
     card.textContent = "";
-    el("span", "kind", label || (s.kind == "organisation" ? "Organisation" : "Person"));
-    el("strong", "name", s.name);
-    s.role && el("p", "role", s.role);
-    s.summary && el("p", "summary", s.summary);
-    if (s.url) { var l = el("a", "link", "Glossary entry \u2192"); l.href = s.url; l.tabIndex = -1; }
+    add("span", "kind", label || (s.kind == "organisation" ? "Organisation" : "Person"));
+    add("strong", "name", s.name);
+    s.role && add("p", "role", s.role);
+    s.summary && add("p", "summary", s.summary);
+    if (s.url) { var l = add("a", "link", "Glossary entry \u2192"); l.href = s.url; l.tabIndex = -1; }
     card.hidden = false; owner = t;
     if (t.tagName == "A") { desc = t.getAttribute("aria-describedby"); t.setAttribute("aria-describedby", (desc ? desc + " " : "") + card.id); }
-    var rs = t.getClientRects(), r = rs[rs.length - 1], vw = d.documentElement.clientWidth, top = r.bottom + 6, left = 8;
+    /* Below the line being read; on phones, full width under it. */
     card.style.width = phone.matches ? vw - 16 + "px" : "";
     if (!phone.matches) {
       left = Math.max(8, Math.min(r.left, vw - card.offsetWidth - 8));
-      if (top + card.offsetHeight > innerHeight && r.top > card.offsetHeight + 6) top = rs[0].top - card.offsetHeight - 6;
+      if (top + card.offsetHeight > innerHeight && rs[0].top > card.offsetHeight + 6) top = rs[0].top - card.offsetHeight - 6;
     }
     card.style.left = left + scrollX + "px"; card.style.top = top + scrollY + "px";
   }
@@ -88,53 +92,51 @@
     on(t, "mouseenter", go); on(t, "mouseleave", later);
     if (t.tagName == "A") { on(t, "focus", go); on(t, "blur", function (e) { card.contains(e.relatedTarget) || hide(); }); }
   }
-  d.body.appendChild(card);
   on(card, "mouseenter", function () { clearTimeout(timer); });
   on(card, "mouseleave", later);
   on(W, "resize", hide);
   all("a.mention[data-entry]").forEach(function (m) { bind(m, m.getAttribute("data-entry")); });
   all(".quote[data-speaker]").forEach(function (q) { bind(q, q.getAttribute("data-speaker"), "Quoted"); });
-  all("a.quote-link").forEach(function (a) { var q = target(a); q && bind(a, q.getAttribute("data-speaker"), "Quoted"); });
 
-  /* 3. Copy a quote's link. */
-  var status = d.createElement("div"), st = 0;
+  /* Quote links: show the speaker, and copy the quote's address. */
+  var status = d.createElement("div"), st;
   status.className = "gloss-status"; status.setAttribute("role", "status");
   d.body.appendChild(status);
   all("a.quote-link").forEach(function (a) {
+    var q = target(a);
+    q && bind(a, q.getAttribute("data-speaker"), "Quoted");
     on(a, "click", function (e) {
       if (!navigator.clipboard || !W.isSecureContext) return;
       e.preventDefault();
-      var url = new URL(a.getAttribute("href"), location.href).href, q = target(a);
+      var url = new URL(a.getAttribute("href"), location.href).href;
       navigator.clipboard.writeText(url).then(function () {
-        status.textContent = "Link to the quote copied"; status.classList.add("is-visible");
-        q && q.classList.add("is-active");
+        status.textContent = "Link to the quote copied";
+        cls(status, "is-visible", true); cls(q, "is-active", true);
         clearTimeout(st);
-        st = setTimeout(function () { status.classList.remove("is-visible"); status.textContent = ""; q && q.classList.remove("is-active"); }, 2500);
+        st = setTimeout(function () { status.textContent = ""; cls(status, "is-visible", false); cls(q, "is-active", false); }, 2500);
       }, function () { location.href = url; });
     });
   });
 
-  /* 4. Index filters: quotes by speaker, glossary by kind. */
+  /* Index filters: quotes by speaker, glossary entries by kind. Hidden without JavaScript. */
   function filter(items, attr, v) {
     var n = 0;
     all(items).forEach(function (x) { x.hidden = !!v && x.getAttribute(attr) != v; n += !x.hidden; });
     all(".letter-group").forEach(function (g) {
-      var empty = !all("[" + attr + "]", g).some(function (x) { return !x.hidden; }), h = g.querySelector(".letter"),
-        link = h && d.querySelector('.az a[href="#' + h.id + '"]');
-      g.hidden = empty; if (link) link.parentNode.hidden = empty;
+      var h = g.querySelector(".letter"), link = h && d.querySelector('.az a[href="#' + h.id + '"]');
+      g.hidden = all("[" + attr + "]", g).every(function (x) { return x.hidden; });
+      if (link) link.parentNode.hidden = g.hidden;
     });
     return n;
   }
   all("[data-filter]").forEach(function (f) {
     var out = f.querySelector(".filter-status"), sel = f.querySelector("select"), bs = all("button[data-kind]", f);
     f.hidden = false;
-    if (sel) {
-      on(f, "submit", function (e) { e.preventDefault(); });
-      on(sel, "change", function () {
-        filter(".speaker[data-speaker], .timeline [data-speaker]", "data-speaker", sel.value);
-        out.textContent = sel.value ? "Showing " + sel.options[sel.selectedIndex].text : "";
-      });
-    }
+    on(f, "submit", function (e) { e.preventDefault(); });
+    on(sel, "change", function () {
+      filter(".speaker[data-speaker], .timeline [data-speaker]", "data-speaker", sel.value);
+      out.textContent = sel.value ? "Showing " + sel.options[sel.selectedIndex].text : "";
+    });
     bs.forEach(function (b) {
       on(b, "click", function () {
         bs.forEach(function (o) { o.setAttribute("aria-pressed", o == b); });
@@ -144,16 +146,17 @@
     });
   });
 
-  /* Wide code blocks scroll with the keyboard too. */
-  all("pre").forEach(function (p) { if (p.scrollWidth > p.clientWidth && !p.hasAttribute("tabindex")) p.tabIndex = 0; });
+  /* Wide code blocks can be scrolled from the keyboard. */
+  all("pre").forEach(function (p) { p.scrollWidth > p.clientWidth && !p.hasAttribute("tabindex") && (p.tabIndex = 0); });
 
   on(d, "keydown", function (e) {
     if (e.key != "Escape") return;
     if (owner) return hide();
     notes.forEach(function (x) {
-      if (!x.n.classList.contains("is-open")) return;
+      if (!isOpen(x)) return;
       var inside = x.n.contains(d.activeElement);
-      open(x, false); inside && x.r.focus();
+      open(x, false);
+      inside && x.r.focus();
     });
   });
 })();
