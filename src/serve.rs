@@ -1,1 +1,0 @@
-//! Local preview: build into memory, serve on loopback, rebuild on change.
