@@ -100,7 +100,13 @@ impl Config {
                 {
                     diags.push(
                         Diagnostic::error("`base_url` must be an absolute http(s) URL")
-                            .at(frontmatter::find_key(id, sources, 0, text.len(), "base_url"))
+                            .at(frontmatter::find_key(
+                                id,
+                                sources,
+                                0,
+                                text.len(),
+                                "base_url",
+                            ))
                             .label("not an absolute URL")
                             .help("write it in full, e.g. `base_url = \"https://example.org/\"`"),
                     );

@@ -137,13 +137,20 @@ impl Diagnostics {
             .map(|d| ReportItem::new(d, sources))
             .collect();
         items.sort_by(|a, b| {
-            (&a.file, a.line, a.column, a.diagnostic.severity, &a.diagnostic.message).cmp(&(
-                &b.file,
-                b.line,
-                b.column,
-                b.diagnostic.severity,
-                &b.diagnostic.message,
-            ))
+            (
+                &a.file,
+                a.line,
+                a.column,
+                a.diagnostic.severity,
+                &a.diagnostic.message,
+            )
+                .cmp(&(
+                    &b.file,
+                    b.line,
+                    b.column,
+                    b.diagnostic.severity,
+                    &b.diagnostic.message,
+                ))
         });
         let rendered = render(&items, sources, false);
         let colored = render(&items, sources, true);

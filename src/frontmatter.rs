@@ -104,9 +104,9 @@ pub fn parse<T: DeserializeOwned>(
         d = d.note(format!("valid keys here: {}", keys.join(", ")));
     }
     if msg.starts_with("missing field") {
-        d = d.label("front matter starts here").help(
-            "add the key to the front matter, e.g. `title = \"...\"` (see docs/format.md)",
-        );
+        d = d
+            .label("front matter starts here")
+            .help("add the key to the front matter, e.g. `title = \"...\"` (see docs/format.md)");
     }
     Err(d)
 }
@@ -161,13 +161,23 @@ pub fn find_value(
     if value.is_empty() {
         return Span::new(id, from, from);
     }
-    match text[from..end].find(value) {
-        Some(i) => Span::new(id, from + i, from + i + value.len()),
-        None => match text[start..end].find(value) {
-            Some(i) => Span::new(id, start + i, start + i + value.len()),
-            None => Span::new(id, from, from),
-        },
-    }
+    // Prefer the value as a whole string (`"Kirby"`), so a short value is not
+    // found inside a longer one (`"John Kirby"`); fall back to the bare text.
+    let quoted = [format!("\"{value}\""), format!("'{value}'")];
+    let search = |region: std::ops::Range<usize>| -> Option<Span> {
+        for q in &quoted {
+            if let Some(i) = text[region.clone()].find(q.as_str()) {
+                let s = region.start + i + 1;
+                return Some(Span::new(id, s, s + value.len()));
+            }
+        }
+        text[region.clone()]
+            .find(value)
+            .map(|i| Span::new(id, region.start + i, region.start + i + value.len()))
+    };
+    search(from..end)
+        .or_else(|| search(start..end))
+        .unwrap_or(Span::new(id, from, from))
 }
 
 /// A calendar date with an optional time of day, as written in front matter:
@@ -212,13 +222,28 @@ impl Date {
             return Err(format!("`{s}` is not a date: {help}"));
         }
         let year: u16 = parts[0].parse().map_err(|_| format!("bad year in `{s}`"))?;
-        let month: u8 = parts[1].parse().map_err(|_| format!("bad month in `{s}`"))?;
+        let month: u8 = parts[1]
+            .parse()
+            .map_err(|_| format!("bad month in `{s}`"))?;
         let day: u8 = parts[2].parse().map_err(|_| format!("bad day in `{s}`"))?;
         if !(1..=12).contains(&month) {
             return Err(format!("`{s}` has month {month}: months run from 01 to 12"));
         }
         let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-        let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+        let days = [
+            31,
+            if leap { 29 } else { 28 },
+            31,
+            30,
+            31,
+            30,
+            31,
+            31,
+            30,
+            31,
+            30,
+            31,
+        ];
         if day == 0 || day > days[month as usize - 1] {
             return Err(format!(
                 "`{s}` has day {day}, but {} {year} has {} days",
@@ -328,7 +353,10 @@ mod tests {
 
     #[test]
     fn dates_are_checked_against_the_calendar() {
-        assert_eq!(Date::parse("2021-08-26").unwrap().display(), "26 August 2021");
+        assert_eq!(
+            Date::parse("2021-08-26").unwrap().display(),
+            "26 August 2021"
+        );
         assert!(Date::parse("2021-02-29").is_err());
         assert!(Date::parse("2020-02-29").is_ok());
         assert!(Date::parse("2021-13-01").is_err());

@@ -7,10 +7,17 @@
 //! mistakes into one [`diagnostics::Diagnostics`], so a build reports all of
 //! them at once and writes nothing when any is an error.
 
+pub mod annotate;
 pub mod cli;
 pub mod config;
+pub mod content;
 pub mod diagnostics;
-mod frontmatter;
+pub mod frontmatter;
+pub mod glossary;
+pub mod index;
+pub mod markdown;
+pub mod output;
+pub mod render;
 pub mod serve;
 pub mod source;
 
@@ -51,6 +58,7 @@ pub struct BuildStats {
     pub entries: usize,
     /// Non-fatal problems (unmentioned entries and the like), rendered.
     pub warnings: String,
+    pub timings: Timings,
 }
 
 /// The whole site in memory, keyed by output path (`articles/x/index.html`,
@@ -61,9 +69,132 @@ pub struct RenderedSite {
     pub stats: BuildStats,
 }
 
-/// Loads, resolves and renders the site under `opts.root` without writing.
-pub fn render_site(_opts: &BuildOptions) -> Result<RenderedSite, Report> {
-    Err(Report::single(diagnostics::Diagnostic::error(
-        "not implemented yet",
-    )))
+/// Loads, resolves and renders the site under `opts.root` into memory,
+/// without writing anything (for `serve`, `check` and tests).
+pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Report> {
+    let sink = output::MemorySink::default();
+    let stats = run(opts, &sink)?;
+    let files = sink.into_files();
+    let stats = BuildStats {
+        files: files.len(),
+        ..stats
+    };
+    Ok(RenderedSite { files, stats })
+}
+
+/// Time spent in each stage, for `--verbose`.
+#[derive(Clone, Debug, Default)]
+pub struct Timings {
+    pub load: std::time::Duration,
+    pub resolve: std::time::Duration,
+    pub render: std::time::Duration,
+}
+
+/// The pipeline: load, resolve, render into `sink`.
+///
+/// Stops after resolution if anything is wrong, so a bad input never reaches
+/// rendering; every problem found up to that point is in the report.
+fn run(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<BuildStats, Report> {
+    use diagnostics::{Diagnostic, Diagnostics};
+    use source::{SourceFile, SourceMap};
+    use std::time::Instant;
+
+    let started = Instant::now();
+    let mut diags = Diagnostics::default();
+    let mut sources = SourceMap::default();
+    let config_path = opts.root.join("gloss.toml");
+    let text = match std::fs::read_to_string(&config_path) {
+        Ok(t) => t,
+        Err(e) => {
+            return Err(Report::single(
+                Diagnostic::error(format!("cannot read {}: {e}", config_path.display()))
+                    .help("run gloss in a site folder (one with gloss.toml), pass --root, or create one with `gloss init`"),
+            ))
+        }
+    };
+    let config_id = sources.add(SourceFile::new("gloss.toml".into(), config_path, text));
+    let config = config::Config::parse(config_id, &sources, &mut diags);
+    let theme = render::theme::Theme::load(&opts.root, &mut sources, &mut diags);
+    let content = content::load(&opts.root, opts.drafts, sources, &mut diags);
+    let (Some(mut config), Some(theme)) = (config, theme) else {
+        return Err(diags.into_report(&content.sources));
+    };
+    if let Some(url) = &opts.base_url {
+        config.base_url = url.trim_end_matches('/').to_string();
+    }
+    let loaded = Instant::now();
+    let site = annotate::resolve(&config, &content, &mut diags);
+    if diags.has_errors() {
+        return Err(diags.into_report(&content.sources));
+    }
+    let resolved = Instant::now();
+    let inputs = render::Inputs {
+        config: &config,
+        content: &content,
+        theme: &theme,
+    };
+    let pages = render::render(&inputs, &site, &mut diags, sink);
+    if diags.has_errors() {
+        return Err(diags.into_report(&content.sources));
+    }
+    let mut warnings = Diagnostics::default();
+    if !site.unmentioned.is_empty() {
+        let names: Vec<&str> = site
+            .unmentioned
+            .iter()
+            .map(|&i| site.glossary.entries[i].id.as_str())
+            .collect();
+        warnings.push(
+            Diagnostic::warning(format!(
+                "{} glossary entries are not mentioned in any article",
+                names.len()
+            ))
+            .note(names.join(", ")),
+        );
+    }
+    Ok(BuildStats {
+        pages,
+        files: 0,
+        articles: site.articles.len(),
+        notes: site.articles.iter().map(|a| a.notes.len()).sum(),
+        quotes: site.articles.iter().map(|a| a.quotes.len()).sum(),
+        entries: site.glossary.entries.len(),
+        warnings: warnings
+            .into_report(&content.sources)
+            .rendered()
+            .to_string(),
+        timings: Timings {
+            load: loaded - started,
+            resolve: resolved - loaded,
+            render: resolved.elapsed(),
+        },
+    })
+}
+
+/// The folder `build` writes to.
+pub fn output_dir(opts: &BuildOptions) -> PathBuf {
+    match &opts.output {
+        Some(o) if o.is_absolute() => o.clone(),
+        Some(o) => std::env::current_dir().unwrap_or_default().join(o),
+        None => opts.root.join("public"),
+    }
+}
+
+/// Renders the site and swaps it into the output folder. Nothing is written
+/// when the site has errors or the output folder is not gloss's to replace.
+pub fn build(opts: &BuildOptions) -> Result<BuildStats, Report> {
+    let out = output_dir(opts);
+    output::check_target(&opts.root, &out).map_err(Report::single)?;
+    let io_error = |e: std::io::Error| {
+        Report::single(diagnostics::Diagnostic::error(format!(
+            "cannot write {}: {e}",
+            out.display()
+        )))
+    };
+    // Dropped without a commit (on any error), the staging folder removes itself.
+    let staging = output::Staging::new(&out).map_err(io_error)?;
+    let mut stats = run(opts, &staging)?;
+    stats.files = staging.count();
+    staging.commit().map_err(io_error)?;
+    Ok(stats)
 }

@@ -1,1 +1,243 @@
-fn main() {}
+//! The `gloss` binary: parse arguments, run the command, print diagnostics,
+//! exit 0 on success, 1 on content errors, 2 on usage errors (clap's).
+
+use clap::Parser;
+use gloss::cli::{BuildArgs, Cli, Command};
+use gloss::BuildOptions;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => ExitCode::from(code),
+    }
+}
+
+fn run(cli: Cli) -> Result<(), u8> {
+    match &cli.command {
+        Command::Init { dir } => init(dir, cli.quiet),
+        Command::New { title, .. } => new_article(&find_root(&cli)?, title),
+        Command::Build(args) => build(&cli, args, true),
+        Command::Check(args) => build(&cli, args, false),
+        Command::Serve(args) => {
+            let root = find_root(&cli)?;
+            gloss::serve::run(root, args, cli.quiet).map_err(|e| {
+                eprintln!("error: {e}");
+                1
+            })
+        }
+    }
+}
+
+/// `--root`, else the nearest folder upward holding gloss.toml.
+fn find_root(cli: &Cli) -> Result<PathBuf, u8> {
+    if let Some(r) = &cli.root {
+        return Ok(r.clone());
+    }
+    let cwd = std::env::current_dir().map_err(|_| 1u8)?;
+    for dir in cwd.ancestors() {
+        if dir.join("gloss.toml").is_file() {
+            return Ok(dir.to_path_buf());
+        }
+    }
+    eprintln!(
+        "error: no gloss.toml in {} or any folder above it\nhelp: run gloss inside a site folder, pass --root DIR, or create a site with `gloss init DIR`",
+        cwd.display()
+    );
+    Err(1)
+}
+
+fn print_report(report: &gloss::diagnostics::Report) {
+    if std::io::stderr().is_terminal() {
+        eprint!("{}", report.colored());
+    } else {
+        eprint!("{}", report.rendered());
+    }
+}
+
+fn build(cli: &Cli, args: &BuildArgs, write: bool) -> Result<(), u8> {
+    let root = find_root(cli)?;
+    let opts = BuildOptions {
+        root: root.clone(),
+        output: args.output.clone(),
+        drafts: args.drafts,
+        base_url: args.base_url.clone(),
+    };
+    let started = Instant::now();
+    let result = if write {
+        gloss::build(&opts)
+    } else {
+        gloss::render_site(&opts).map(|s| s.stats)
+    };
+    match result {
+        Ok(stats) => {
+            if !cli.quiet {
+                eprint!("{}", stats.warnings);
+                if cli.verbose {
+                    let t = &stats.timings;
+                    eprintln!(
+                        "time: load {:.2?}, resolve {:.2?}, render and write {:.2?}",
+                        t.load, t.resolve, t.render
+                    );
+                }
+                let what = if write {
+                    format!(
+                        "wrote {} pages ({} files) to {}",
+                        stats.pages,
+                        stats.files,
+                        gloss::output_dir(&opts).display()
+                    )
+                } else {
+                    "checked".to_string()
+                };
+                eprintln!(
+                    "{what}: {} articles, {} notes, {} quotes, {} glossary entries in {:.2?}",
+                    stats.articles,
+                    stats.notes,
+                    stats.quotes,
+                    stats.entries,
+                    started.elapsed()
+                );
+            }
+            Ok(())
+        }
+        Err(report) => {
+            print_report(&report);
+            let n = report.error_count();
+            eprintln!(
+                "error: build failed with {n} error{}; nothing was written",
+                if n == 1 { "" } else { "s" }
+            );
+            Err(1)
+        }
+    }
+}
+
+fn init(dir: &Path, quiet: bool) -> Result<(), u8> {
+    if dir.exists()
+        && std::fs::read_dir(dir)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+    {
+        eprintln!(
+            "error: {} exists and is not empty\nhelp: choose a new folder name",
+            dir.display()
+        );
+        return Err(1);
+    }
+    let title = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "My site".into());
+    let write = |path: PathBuf, text: &str| -> Result<(), u8> {
+        if let Some(p) = path.parent() {
+            std::fs::create_dir_all(p).map_err(|e| {
+                eprintln!("error: cannot create {}: {e}", p.display());
+                1u8
+            })?;
+        }
+        std::fs::write(&path, text).map_err(|e| {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            1u8
+        })
+    };
+    write(
+        dir.join("gloss.toml"),
+        &gloss::config::starter_config(&title),
+    )?;
+    write(dir.join("content/articles/hello.md"), SAMPLE_ARTICLE)?;
+    write(dir.join("content/glossary/ada-lovelace.md"), SAMPLE_ENTRY)?;
+    if !quiet {
+        eprintln!(
+            "created a site in {}\nnext: cd {} && gloss build   (or gloss serve to preview)",
+            dir.display(),
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
+const SAMPLE_ARTICLE: &str = r#"+++
+title = "Hello, annotated world"
+date = 2024-01-15
+tags = ["welcome"]
+
+[[sources]]
+id = "menabrea-1842"
+title = "Sketch of the Analytical Engine"
+publisher = "Bibliothèque universelle de Genève"
+url = "https://en.wikisource.org/wiki/Sketch_of_the_Analytical_Engine"
+
+[[notes]]
+anchor = "the first published program"
+source = "menabrea-1842"
+text = "Note G of Lovelace's translation computes Bernoulli numbers."
+
+[[quotes]]
+anchor = "weaves algebraical patterns"
+speaker = "ada-lovelace"
+source = "menabrea-1842"
++++
+This is your first gloss article. Ada Lovelace wrote what is often called
+the first published program, and said the engine "weaves algebraical patterns".
+
+Edit `content/articles/hello.md` and run `gloss build`.
+"#;
+
+const SAMPLE_ENTRY: &str = r#"+++
+name = "Ada Lovelace"
+kind = "person"
+aliases = ["Lovelace"]
+role = "Mathematician"
++++
+English mathematician who wrote the notes on Babbage's Analytical Engine.
+"#;
+
+fn new_article(root: &Path, title: &str) -> Result<(), u8> {
+    let slug = gloss::content::slugify(title);
+    let path = root.join("content/articles").join(format!("{slug}.md"));
+    if path.exists() {
+        eprintln!(
+            "error: {} already exists\nhelp: choose another title",
+            path.display()
+        );
+        return Err(1);
+    }
+    let today = today();
+    let text = format!(
+        "+++\ntitle = {title:?}\ndate = {today}\ntags = []\ndraft = true\n\n# [[sources]]\n# id = \"\"\n# title = \"\"\n# url = \"\"\n+++\nWrite here.\n"
+    );
+    if let Some(p) = path.parent() {
+        let _ = std::fs::create_dir_all(p);
+    }
+    std::fs::write(&path, text).map_err(|e| {
+        eprintln!("error: cannot write {}: {e}", path.display());
+        1u8
+    })?;
+    println!("{}", path.display());
+    Ok(())
+}
+
+/// Today's date (UTC) as YYYY-MM-DD, from the system clock.
+fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let days = (secs / 86_400) as i64;
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
+    format!("{y:04}-{m:02}-{d:02}")
+}

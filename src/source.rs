@@ -121,7 +121,7 @@ mod tests {
         let f = SourceFile::new("a".into(), "a".into(), "ab\ncdé\nx".into());
         assert_eq!(f.line_col(0), (1, 1));
         assert_eq!(f.line_col(3), (2, 1));
-        assert_eq!(f.line_col(8), (2, 4)); // after the two-byte é
-        assert_eq!(f.line_col(9), (3, 1));
+        assert_eq!(f.line_col(7), (2, 4)); // after the two-byte é
+        assert_eq!(f.line_col(8), (3, 1));
     }
 }

@@ -1,0 +1,271 @@
+//! Text-quote anchoring, as the W3C Web Annotation `TextQuoteSelector` does
+//! it: an exact text with optional prefix and suffix, matched against the
+//! reader's text. Matching folds what writers cannot see or type alike:
+//! straight and curly quotes, the dashes, and runs of white space.
+
+use std::ops::Range;
+
+/// The reader's text folded for matching, with a map back to the original.
+pub struct Folded {
+    pub text: String,
+    /// For each byte of `text`: the byte range of the original character it came from.
+    map: Vec<(u32, u32)>,
+}
+
+fn fold_char(c: char) -> Option<&'static str> {
+    Some(match c {
+        '‘' | '’' | '‚' | '‛' | '′' | '`' | '´' => "'",
+        '“' | '”' | '„' | '‟' | '″' | '«' | '»' => "\"",
+        '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' => "-",
+        '…' => "...",
+        '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}' | '\u{ad}' => "",
+        _ => return None,
+    })
+}
+
+/// Folds `s`; white space runs become one space and are trimmed at both ends.
+pub fn fold(s: &str) -> String {
+    Folded::new(s).text.trim().to_string()
+}
+
+impl Folded {
+    pub fn new(original: &str) -> Folded {
+        let mut text = String::with_capacity(original.len());
+        let mut map = Vec::with_capacity(original.len());
+        let mut in_space = false;
+        for (i, c) in original.char_indices() {
+            let range = (i as u32, (i + c.len_utf8()) as u32);
+            if c.is_whitespace() {
+                if !in_space {
+                    text.push(' ');
+                    map.push(range);
+                    in_space = true;
+                } else if let Some(last) = map.last_mut() {
+                    last.1 = range.1;
+                }
+                continue;
+            }
+            in_space = false;
+            match fold_char(c) {
+                Some(rep) => {
+                    text.push_str(rep);
+                    map.extend(std::iter::repeat_n(range, rep.len()));
+                }
+                None => {
+                    text.push(c);
+                    map.extend(std::iter::repeat_n(range, c.len_utf8()));
+                }
+            }
+        }
+        Folded { text, map }
+    }
+
+    /// The original byte range of folded bytes `r` (non-empty).
+    pub fn original(&self, r: Range<usize>) -> Range<usize> {
+        self.map[r.start].0 as usize..self.map[r.end - 1].1 as usize
+    }
+}
+
+/// What an anchor is looking for: the W3C TextQuoteSelector plus a 1-based
+/// occurrence for writers who prefer counting.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Quote {
+    pub exact: String,
+    pub prefix: String,
+    pub suffix: String,
+    pub occurrence: Option<usize>,
+}
+
+/// Why an anchor did not resolve to exactly one place.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AnchorError {
+    Empty,
+    /// Nothing matched; the closest passage of the text, if any is close.
+    NotFound {
+        closest: Option<Range<usize>>,
+    },
+    /// Several places matched (original ranges).
+    Ambiguous {
+        matches: Vec<Range<usize>>,
+    },
+    /// `occurrence` is larger than the number of matches.
+    NoSuchOccurrence {
+        wanted: usize,
+        found: usize,
+    },
+}
+
+/// Finds `quote` in the folded text; returns the range in the original text.
+pub fn resolve(folded: &Folded, quote: &Quote) -> Result<Range<usize>, AnchorError> {
+    let exact = fold(&quote.exact);
+    if exact.is_empty() {
+        return Err(AnchorError::Empty);
+    }
+    let prefix = fold(&quote.prefix);
+    let suffix = fold(&quote.suffix);
+    let hay = folded.text.as_str();
+    let mut all = Vec::new();
+    let mut from = 0;
+    while let Some(i) = hay[from..].find(&exact) {
+        let start = from + i;
+        all.push(start..start + exact.len());
+        // Step one character, so overlapping matches are found too.
+        from = start + hay[start..].chars().next().map_or(1, char::len_utf8);
+    }
+    if all.is_empty() {
+        return Err(AnchorError::NotFound {
+            closest: closest_passage(folded, &exact),
+        });
+    }
+    let fits = |r: &Range<usize>| {
+        let before = hay[..r.start].trim_end();
+        let after = hay[r.end..].trim_start();
+        before.ends_with(&prefix) && after.starts_with(&suffix)
+    };
+    let matches: Vec<Range<usize>> = all.into_iter().filter(fits).collect();
+    match (quote.occurrence, matches.len()) {
+        (_, 0) => Err(AnchorError::NotFound { closest: None }),
+        (Some(n), found) if n == 0 || n > found => {
+            Err(AnchorError::NoSuchOccurrence { wanted: n, found })
+        }
+        (Some(n), _) => Ok(folded.original(matches[n - 1].clone())),
+        (None, 1) => Ok(folded.original(matches[0].clone())),
+        (None, _) => Err(AnchorError::Ambiguous {
+            matches: matches.into_iter().map(|r| folded.original(r)).collect(),
+        }),
+    }
+}
+
+/// The passage of the text most like `exact`, by word windows of the same
+/// length (only computed on the error path).
+fn closest_passage(folded: &Folded, exact: &str) -> Option<Range<usize>> {
+    let hay = &folded.text;
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(hay.match_indices(' ').map(|(i, _)| i + 1))
+        .filter(|&i| i < hay.len())
+        .collect();
+    let mut best: Option<(f64, Range<usize>)> = None;
+    for &s in &starts {
+        // A window as long as the anchor, widened to the end of its last word.
+        let mut e = (s + exact.len()).min(hay.len());
+        while !hay.is_char_boundary(e) {
+            e += 1;
+        }
+        e = hay[e..].find(' ').map_or(hay.len(), |i| e + i);
+        let score = strsim::normalized_levenshtein(&hay[s..e], exact);
+        if best.as_ref().is_none_or(|(b, _)| score > *b) {
+            best = Some((score, s..e));
+        }
+    }
+    best.filter(|(score, _)| *score >= 0.5)
+        .map(|(_, r)| folded.original(r))
+}
+
+/// A selector that finds exactly `range` of `text`: the exact text, up to 32
+/// characters on each side, and an occurrence when that is still not enough.
+/// The inverse of [`resolve`]; used for the W3C annotation export.
+pub fn describe(text: &str, range: Range<usize>) -> Quote {
+    let exact = text[range.clone()].to_string();
+    let prefix: String = {
+        let before: Vec<char> = text[..range.start].chars().collect();
+        before[before.len().saturating_sub(32)..].iter().collect()
+    };
+    let suffix: String = text[range.end..].chars().take(32).collect();
+    let mut quote = Quote {
+        exact,
+        prefix,
+        suffix,
+        occurrence: None,
+    };
+    let folded = Folded::new(text);
+    if let Err(AnchorError::Ambiguous { matches }) = resolve(&folded, &quote) {
+        quote.occurrence = matches.iter().position(|m| *m == range).map(|i| i + 1);
+    }
+    quote
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn find(text: &str, exact: &str) -> Result<Range<usize>, AnchorError> {
+        resolve(
+            &Folded::new(text),
+            &Quote {
+                exact: exact.into(),
+                ..Quote::default()
+            },
+        )
+    }
+
+    #[test]
+    fn curly_quotes_dashes_and_spaces_match_their_plain_forms() {
+        let text = "He said “we don’t know” — twice,\n  then left.";
+        let r = find(text, "\"we don't know\" - twice, then").unwrap();
+        assert_eq!(&text[r], "“we don’t know” — twice,\n  then");
+    }
+
+    #[test]
+    fn several_matches_are_ambiguous_until_prefix_or_occurrence_picks_one() {
+        let text = "the ship moved. Then the ship stopped.";
+        assert!(
+            matches!(find(text, "the ship"), Err(AnchorError::Ambiguous { matches }) if matches.len() == 2)
+        );
+        let folded = Folded::new(text);
+        let q = Quote {
+            exact: "the ship".into(),
+            prefix: "Then".into(),
+            ..Quote::default()
+        };
+        assert_eq!(resolve(&folded, &q).unwrap(), 21..29);
+        let q = Quote {
+            exact: "the ship".into(),
+            occurrence: Some(2),
+            ..Quote::default()
+        };
+        assert_eq!(resolve(&folded, &q).unwrap(), 21..29);
+        let q = Quote {
+            exact: "the ship".into(),
+            occurrence: Some(3),
+            ..Quote::default()
+        };
+        assert_eq!(
+            resolve(&folded, &q),
+            Err(AnchorError::NoSuchOccurrence {
+                wanted: 3,
+                found: 2
+            })
+        );
+    }
+
+    #[test]
+    fn a_near_miss_reports_the_closest_passage() {
+        let text = "The canal authority said the vessel was refloated on Monday.";
+        match find(text, "the vessel was re-floated on monday") {
+            Err(AnchorError::NotFound { closest: Some(r) }) => {
+                assert!(text[r].starts_with("the vessel was refloated"))
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn a_selector_described_from_a_span_resolves_to_that_span(
+            words in prop::collection::vec("[a-c]{1,3}|“|”|—|,|\n", 1..60),
+            a in 0usize..1000,
+            b in 0usize..1000,
+        ) {
+            let text = words.join(" ");
+            // Spans start and end on non-space characters, as anchors do.
+            let bounds: Vec<usize> = text.char_indices().filter(|(_, c)| !c.is_whitespace()).map(|(i, _)| i).collect();
+            prop_assume!(!bounds.is_empty());
+            let s = bounds[a % bounds.len()];
+            let e_char = bounds[b % bounds.len()].max(s);
+            let e = e_char + text[e_char..].chars().next().unwrap().len_utf8();
+            let quote = describe(&text, s..e);
+            prop_assert_eq!(resolve(&Folded::new(&text), &quote), Ok(s..e));
+        }
+    }
+}

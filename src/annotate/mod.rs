@@ -1,0 +1,867 @@
+//! Resolve: anchors every note and quote of every article in its text, links
+//! glossary mentions, checks every id a front matter refers to, and renders
+//! the bodies. Takes the loaded [`Content`]; returns a [`Site`] in which every
+//! reference is an index that is known to be valid.
+//!
+//! Articles are resolved in parallel; each returns its diagnostics with its
+//! result and they are merged in article order.
+
+pub mod anchor;
+
+use crate::config::{Config, LinkMode};
+use crate::content::{Article, Content, Page, SourceFront};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::frontmatter::{self, Date};
+use crate::glossary::{self, EntryIdx, Glossary, Linker};
+use crate::markdown::{self, escape, Doc, Mark};
+use crate::source::Span;
+use anchor::{AnchorError, Folded, Quote};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Range;
+
+/// A cited source, its URLs checked.
+#[derive(Clone, Debug)]
+pub struct Source {
+    pub id: String,
+    pub title: String,
+    pub publisher: String,
+    pub url: String,
+    pub archived: String,
+    pub date: Option<Date>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Note {
+    /// 1-based, in reading order.
+    pub number: usize,
+    pub text_html: String,
+    /// Index into [`ResolvedArticle::sources`].
+    pub source: Option<usize>,
+    /// The selector of the anchored text (`None` for `[^source]` notes).
+    pub selector: Option<Quote>,
+}
+
+#[derive(Clone, Debug)]
+pub struct QuoteAnn {
+    pub id: String,
+    pub text: String,
+    pub speaker: EntryIdx,
+    pub said: Option<Date>,
+    pub context: String,
+    pub source: Option<usize>,
+    pub selector: Quote,
+    /// Where it is set in the front matter, for duplicate-id errors.
+    pub span: Span,
+    /// Where it starts in the reader's text (quotes are listed in reading order).
+    pub at: usize,
+}
+
+/// A mention of an entry, with the sentence around it.
+#[derive(Clone, Debug)]
+pub struct Mention {
+    pub entry: EntryIdx,
+    pub before: String,
+    pub text: String,
+    pub after: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct ResolvedArticle {
+    /// Index into `Content::articles`.
+    pub index: usize,
+    pub slug: String,
+    pub title: String,
+    pub date: Date,
+    pub updated: Option<Date>,
+    pub authors: Vec<String>,
+    pub summary: String,
+    pub tags: Vec<String>,
+    pub html: String,
+    pub word_count: usize,
+    pub sources: Vec<Source>,
+    pub notes: Vec<Note>,
+    pub quotes: Vec<QuoteAnn>,
+    pub mentions: Vec<Mention>,
+    /// Entries mentioned or quoted, by name.
+    pub entities: Vec<EntryIdx>,
+}
+
+impl ResolvedArticle {
+    pub fn url(&self) -> String {
+        format!("/articles/{}/", self.slug)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ResolvedPage {
+    pub slug: String,
+    pub title: String,
+    pub html: String,
+}
+
+/// The resolved site. Articles are sorted newest first (ties by slug).
+pub struct Site {
+    pub glossary: Glossary,
+    pub articles: Vec<ResolvedArticle>,
+    pub pages: Vec<ResolvedPage>,
+    /// Entries nothing mentions or quotes (for the build summary).
+    pub unmentioned: Vec<EntryIdx>,
+}
+
+pub fn resolve(config: &Config, content: &Content, diags: &mut Diagnostics) -> Site {
+    let glossary = glossary::build(content, diags);
+    let linker = Linker::new(&glossary, config.glossary.case_sensitive);
+    let results: Vec<(Option<ResolvedArticle>, Vec<Diagnostic>)> = content
+        .articles
+        .par_iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let mut ds = Vec::new();
+            let r = resolve_article(config, content, &glossary, &linker, i, a, &mut ds);
+            (r, ds)
+        })
+        .collect();
+    let mut articles = Vec::new();
+    for (r, ds) in results {
+        diags.extend(ds);
+        articles.extend(r);
+    }
+    check_unique_slugs(content, &articles, diags);
+    check_unique_quote_ids(&articles, diags);
+    articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+
+    let pages = content
+        .pages
+        .iter()
+        .map(|p| resolve_page(content, p, diags))
+        .collect();
+
+    let mut used = vec![false; glossary.entries.len()];
+    for a in &articles {
+        for &e in &a.entities {
+            used[e] = true;
+        }
+    }
+    let unmentioned = (0..used.len()).filter(|&i| !used[i]).collect();
+    Site {
+        glossary,
+        articles,
+        pages,
+        unmentioned,
+    }
+}
+
+fn resolve_page(content: &Content, p: &Page, diags: &mut Diagnostics) -> ResolvedPage {
+    let body = content.body(&p.layout);
+    let mut owned = String::new();
+    let doc = Doc::parse(body, &mut owned, |_| false);
+    let mut ds = Vec::new();
+    check_link_schemes(&doc, p.layout.source, p.layout.body_start, &mut ds);
+    diags.extend(ds);
+    ResolvedPage {
+        slug: p.slug.clone(),
+        title: p.front.title.clone(),
+        html: doc.render(&[], &HashMap::new(), &HashMap::new()),
+    }
+}
+
+/// Schemes a link may use. Anything else with a colon before the first `/`
+/// (`javascript:`, `data:`, `vbscript:` ...) is refused.
+pub fn is_safe_url(url: &str) -> bool {
+    let u = url.trim();
+    let lower = u.to_ascii_lowercase();
+    match lower.find(':') {
+        None => true,
+        Some(colon) => {
+            let before = &lower[..colon];
+            if before.contains(['/', '?', '#']) {
+                return true; // a relative path with a colon later on
+            }
+            matches!(before, "http" | "https" | "mailto")
+        }
+    }
+}
+
+fn check_link_schemes(
+    doc: &Doc,
+    source: crate::source::SourceId,
+    body_start: usize,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for link in &doc.links {
+        if !link.dest.starts_with('@') && !is_safe_url(&link.dest) {
+            diags.push(
+                Diagnostic::error(format!("link with a dangerous scheme: `{}`", link.dest))
+                    .at(Span::new(
+                        source,
+                        body_start + link.source.start,
+                        body_start + link.source.end,
+                    ))
+                    .label("refused")
+                    .help("links may use http:, https: or mailto:, or be relative"),
+            );
+        }
+    }
+}
+
+fn resolve_article(
+    config: &Config,
+    content: &Content,
+    glossary: &Glossary,
+    linker: &Linker,
+    index: usize,
+    a: &Article,
+    ds: &mut Vec<Diagnostic>,
+) -> Option<ResolvedArticle> {
+    let id = a.layout.source;
+    let sm = &content.sources;
+    let (fm_start, fm_end) = (a.layout.fm_start, a.layout.fm_end);
+    let find =
+        |from: usize, value: &str| frontmatter::find_value(id, sm, fm_start, fm_end, from, value);
+
+    // Sources: unique ids, safe URLs.
+    let mut sources: Vec<Source> = Vec::new();
+    let mut source_ids: HashMap<&str, usize> = HashMap::new();
+    let mut cursor = fm_start;
+    for s in &a.front.sources {
+        let span = find(cursor, &s.id);
+        cursor = span.end as usize;
+        if let Some(&first) = source_ids.get(s.id.as_str()) {
+            ds.push(
+                Diagnostic::error(format!(
+                    "source id `{}` is used twice in this article",
+                    s.id
+                ))
+                .at(span)
+                .label("second definition")
+                .note(format!("the first is `{}`", sources[first].title)),
+            );
+            continue;
+        }
+        check_source_urls(s, &find, cursor, ds);
+        source_ids.insert(&s.id, sources.len());
+        sources.push(Source {
+            id: s.id.clone(),
+            title: s.title.clone(),
+            publisher: s.publisher.clone(),
+            url: if is_safe_url(&s.url) {
+                s.url.clone()
+            } else {
+                String::new()
+            },
+            archived: if is_safe_url(&s.archived) {
+                s.archived.clone()
+            } else {
+                String::new()
+            },
+            date: s.date.clone(),
+        });
+    }
+    let known_sources: Vec<&str> = sources.iter().map(|s| s.id.as_str()).collect();
+    let lookup_source = |sid: &str, span: Span, ds: &mut Vec<Diagnostic>| -> Option<usize> {
+        match source_ids.get(sid) {
+            Some(&i) => Some(i),
+            None => {
+                ds.push(
+                    Diagnostic::error(format!("unknown source `{sid}`"))
+                        .at(span)
+                        .label("no [[sources]] entry in this article has this id")
+                        .suggest(sid, known_sources.iter().copied())
+                        .help("add a [[sources]] entry with this id to the article's front matter"),
+                );
+                None
+            }
+        }
+    };
+
+    let body = content.body(&a.layout);
+    let mut owned = String::new();
+    let doc = Doc::parse(body, &mut owned, |label| source_ids.contains_key(label));
+    check_link_schemes(&doc, id, a.layout.body_start, ds);
+    let folded = Folded::new(&doc.text);
+
+    // Anchored annotations: (range, kind) where kind indexes notes or quotes.
+    enum Kind {
+        Note(usize),
+        Quote(usize),
+    }
+    let mut anchored: Vec<(Range<usize>, Kind, Span)> = Vec::new();
+    struct PendingNote {
+        text_html: String,
+        source: Option<usize>,
+        selector: Option<Quote>,
+        at: usize,
+        point: Option<usize>,
+    }
+    let mut pending_notes: Vec<PendingNote> = Vec::new();
+    let mut cursor = fm_start;
+    for n in &a.front.notes {
+        let span = find(cursor, &n.anchor);
+        cursor = span.end as usize;
+        let source = n
+            .source
+            .as_deref()
+            .and_then(|s| lookup_source(s, find(span.start as usize, s), ds));
+        if n.text.trim().is_empty() && n.source.is_none() {
+            ds.push(
+                Diagnostic::error("a note needs `text` or a `source`")
+                    .at(span)
+                    .label("this note would be empty")
+                    .help("add `text = \"...\"` with the note, or `source = \"<id>\"` naming one of the article's [[sources]]"),
+            );
+            continue;
+        }
+        let q = selector(&n.anchor, &n.prefix, &n.suffix, n.occurrence);
+        match anchor::resolve(&folded, &q) {
+            Ok(range) => {
+                anchored.push((range.clone(), Kind::Note(pending_notes.len()), span));
+                pending_notes.push(PendingNote {
+                    text_html: markdown::render_inline(&n.text),
+                    source,
+                    selector: Some(anchor::describe(&doc.text, range.clone())),
+                    at: range.end,
+                    point: None,
+                });
+            }
+            Err(e) => ds.push(anchor_error("note", &n.anchor, e, span, &doc, &folded)),
+        }
+    }
+    let mut quotes: Vec<QuoteAnn> = Vec::new();
+    let mut cursor = fm_start;
+    for q in &a.front.quotes {
+        let span = find(cursor, &q.anchor);
+        cursor = span.end as usize;
+        let speaker = match glossary.get(&q.speaker) {
+            Some(s) => Some(s),
+            None => {
+                ds.push(
+                    Diagnostic::error(format!("unknown speaker `{}`", q.speaker))
+                        .at(find(span.start as usize, &q.speaker))
+                        .label("no glossary entry has this id")
+                        .suggest(&q.speaker, glossary.ids())
+                        .help(format!(
+                            "create content/glossary/{}.md, or add an [[entities]] entry with this id to the article",
+                            q.speaker
+                        )),
+                );
+                None
+            }
+        };
+        let source = q
+            .source
+            .as_deref()
+            .and_then(|s| lookup_source(s, find(span.start as usize, s), ds));
+        let sel = selector(&q.anchor, &q.prefix, &q.suffix, q.occurrence);
+        let range = match anchor::resolve(&folded, &sel) {
+            Ok(r) => r,
+            Err(e) => {
+                ds.push(anchor_error("quote", &q.anchor, e, span, &doc, &folded));
+                continue;
+            }
+        };
+        let Some(speaker) = speaker else { continue };
+        let text = doc.text[range.clone()].to_string();
+        let id = match &q.id {
+            Some(explicit) => {
+                let clean = crate::content::slugify(explicit);
+                if clean.starts_with("q-") {
+                    clean
+                } else {
+                    format!("q-{clean}")
+                }
+            }
+            None => quote_id(&glossary.entries[speaker].id, &text),
+        };
+        anchored.push((range.clone(), Kind::Quote(quotes.len()), span));
+        quotes.push(QuoteAnn {
+            id,
+            text,
+            speaker,
+            said: q.said.clone(),
+            context: q.context.clone(),
+            source,
+            at: range.start,
+            selector: anchor::describe(&doc.text, range),
+            span,
+        });
+    }
+
+    // Partial overlaps cannot nest.
+    let mut sorted: Vec<usize> = (0..anchored.len()).collect();
+    sorted.sort_by_key(|&i| (anchored[i].0.start, std::cmp::Reverse(anchored[i].0.end)));
+    let mut bad = vec![false; anchored.len()];
+    for (x, &i) in sorted.iter().enumerate() {
+        for &j in &sorted[x + 1..] {
+            let (a_r, b_r) = (&anchored[i].0, &anchored[j].0);
+            if b_r.start >= a_r.end {
+                break;
+            }
+            if b_r.end > a_r.end {
+                bad[j] = true;
+                ds.push(
+                    Diagnostic::error("two annotations overlap without nesting")
+                        .at(anchored[j].2)
+                        .label("this anchor starts inside the other and ends after it")
+                        .also(anchored[i].2, "the other annotation")
+                        .note(format!("they share “{}”", &doc.text[b_r.start..a_r.end]))
+                        .help(
+                            "make one anchor contain the other, or move one so they do not overlap",
+                        ),
+                );
+            }
+        }
+    }
+
+    // Source notes written as [^source-id] footnotes.
+    for f in &doc.footnotes {
+        if doc.is_synthetic(&f.label) {
+            pending_notes.push(PendingNote {
+                text_html: String::new(),
+                source: source_ids.get(f.label.as_str()).copied(),
+                selector: None,
+                at: f.at,
+                point: Some(f.event),
+            });
+        }
+    }
+    // Number notes in reading order.
+    let mut order: Vec<usize> = (0..pending_notes.len()).collect();
+    order.sort_by_key(|&i| (pending_notes[i].at, i));
+    let mut number_of = vec![0; pending_notes.len()];
+    for (n, &i) in order.iter().enumerate() {
+        number_of[i] = n + 1;
+    }
+
+    // Mentions: explicit ones from links, automatic ones from the linker.
+    let mut link_tags: HashMap<usize, String> = HashMap::new();
+    let mut mentions: Vec<Mention> = Vec::new();
+    let mut explicit: BTreeSet<EntryIdx> = BTreeSet::new();
+    for link in &doc.links {
+        let Some(eid) = link.dest.strip_prefix('@') else {
+            continue;
+        };
+        match glossary.get(eid) {
+            Some(e) => {
+                link_tags.insert(link.event, mention_tag(&glossary.entries[e]));
+                explicit.insert(e);
+                mentions.push(kwic(&doc.text, link.text.clone(), e));
+            }
+            None => ds.push(
+                Diagnostic::error(format!("unknown glossary id `{eid}` in a mention"))
+                    .at(Span::new(
+                        id,
+                        a.layout.body_start + link.source.start,
+                        a.layout.body_start + link.source.end,
+                    ))
+                    .label("no glossary entry has this id")
+                    .suggest(eid, glossary.ids()),
+            ),
+        }
+    }
+    let mut marks: Vec<Mark> = Vec::new();
+    let mode = if a.front.autolink == Some(false) {
+        LinkMode::None
+    } else {
+        config.glossary.link
+    };
+    let mut linked: BTreeSet<EntryIdx> = explicit.clone();
+    let mut chunk_i = 0;
+    for found in linker.find(&doc.text) {
+        while chunk_i < doc.chunks.len() && doc.chunks[chunk_i].end <= found.start {
+            chunk_i += 1;
+        }
+        let Some(chunk) = doc.chunks.get(chunk_i) else {
+            break;
+        };
+        if found.start < chunk.start
+            || found.end > chunk.end
+            || chunk.is_code
+            || chunk.in_link
+            || chunk.in_heading
+        {
+            continue;
+        }
+        if anchored
+            .iter()
+            .any(|(r, ..)| r.start < found.end && found.start < r.end)
+        {
+            continue;
+        }
+        mentions.push(kwic(&doc.text, found.start..found.end, found.entry));
+        let link_it = match mode {
+            LinkMode::All => true,
+            LinkMode::First => !linked.contains(&found.entry),
+            LinkMode::None => false,
+        };
+        if link_it {
+            linked.insert(found.entry);
+            let tag = mention_tag(&glossary.entries[found.entry]);
+            marks.push(Mark {
+                start: found.start,
+                end: found.end,
+                open_first: tag.clone(),
+                open: tag,
+                close: "</a>".into(),
+                trailer: String::new(),
+            });
+        }
+    }
+
+    // Marks and trailers for notes and quotes.
+    let mut points: HashMap<usize, String> = HashMap::new();
+    let mut notes: Vec<Note> = Vec::new();
+    for (i, p) in pending_notes.iter().enumerate() {
+        let n = number_of[i];
+        let html = note_html(n, &p.text_html, p.source.map(|s| &sources[s]));
+        if let Some(event) = p.point {
+            points.insert(event, html);
+        }
+        notes.push(Note {
+            number: n,
+            text_html: p.text_html.clone(),
+            source: p.source,
+            selector: p.selector.clone(),
+        });
+    }
+    for (k, (range, kind, _)) in anchored.iter().enumerate() {
+        if bad[k] {
+            continue;
+        }
+        match kind {
+            Kind::Note(i) => {
+                let n = number_of[*i];
+                let open = format!("<span class=\"note-anchor\" data-note=\"{n}\">");
+                marks.push(Mark {
+                    start: range.start,
+                    end: range.end,
+                    open_first: open.clone(),
+                    open,
+                    close: "</span>".into(),
+                    trailer: note_html(
+                        n,
+                        &pending_notes[*i].text_html,
+                        pending_notes[*i].source.map(|s| &sources[s]),
+                    ),
+                });
+            }
+            Kind::Quote(i) => {
+                let q = &quotes[*i];
+                let e = &glossary.entries[q.speaker];
+                let speaker = escape(&e.id);
+                marks.push(Mark {
+                    start: range.start,
+                    end: range.end,
+                    open_first: format!("<span class=\"quote\" id=\"{}\" data-speaker=\"{speaker}\">", escape(&q.id)),
+                    open: format!("<span class=\"quote\" data-speaker=\"{speaker}\">"),
+                    close: "</span>".into(),
+                    trailer: format!(
+                        "<a class=\"quote-link\" href=\"#{id}\" data-entry=\"{speaker}\" data-speaker-name=\"{name}\" aria-label=\"Quote by {name}: link to this quote\">#</a>",
+                        id = escape(&q.id),
+                        name = escape(&e.name),
+                    ),
+                });
+            }
+        }
+    }
+    notes.sort_by_key(|n| n.number);
+    quotes.sort_by_key(|q| q.at);
+    let word_count = doc.text.split_whitespace().count();
+    let summary = match &a.front.summary {
+        Some(s) => s.trim().to_string(),
+        None => first_paragraph(&doc.text),
+    };
+    let html = doc.render(&marks, &points, &link_tags);
+
+    let mut entities: BTreeSet<EntryIdx> = mentions.iter().map(|m| m.entry).collect();
+    entities.extend(quotes.iter().map(|q| q.speaker));
+    let mut entities: Vec<EntryIdx> = entities.into_iter().collect();
+    entities.sort_by(|&x, &y| {
+        glossary.entries[x]
+            .name
+            .cmp(&glossary.entries[y].name)
+            .then(x.cmp(&y))
+    });
+
+    let mut tags: Vec<String> = Vec::new();
+    for t in &a.front.tags {
+        let t = t.trim().to_string();
+        if !t.is_empty() && !tags.contains(&t) {
+            tags.push(t);
+        }
+    }
+    let authors = if a.front.authors.is_empty() {
+        config.authors.clone()
+    } else {
+        a.front.authors.clone()
+    };
+    Some(ResolvedArticle {
+        index,
+        slug: a.slug.clone(),
+        title: a.front.title.trim().to_string(),
+        date: a.front.date.clone(),
+        updated: a.front.updated.clone(),
+        authors,
+        summary,
+        tags,
+        html,
+        word_count,
+        sources,
+        notes,
+        quotes,
+        mentions,
+        entities,
+    })
+}
+
+fn check_source_urls(
+    s: &SourceFront,
+    find: &dyn Fn(usize, &str) -> Span,
+    from: usize,
+    ds: &mut Vec<Diagnostic>,
+) {
+    for (key, url) in [("url", &s.url), ("archived", &s.archived)] {
+        if !url.is_empty() && !is_safe_url(url) {
+            ds.push(
+                Diagnostic::error(format!(
+                    "source `{}` has a `{key}` with a dangerous scheme",
+                    s.id
+                ))
+                .at(find(from, url))
+                .label("refused")
+                .help("source URLs must use http: or https:"),
+            );
+        }
+    }
+}
+
+fn selector(anchor: &str, prefix: &str, suffix: &str, occurrence: Option<usize>) -> Quote {
+    Quote {
+        exact: anchor.to_string(),
+        prefix: prefix.to_string(),
+        suffix: suffix.to_string(),
+        occurrence,
+    }
+}
+
+fn anchor_error(
+    what: &str,
+    anchor_text: &str,
+    e: AnchorError,
+    span: Span,
+    doc: &Doc,
+    _folded: &Folded,
+) -> Diagnostic {
+    let excerpt = |r: &Range<usize>| -> String { doc.text[r.clone()].replace('\n', " ") };
+    match e {
+        AnchorError::Empty => Diagnostic::error(format!("the {what}'s anchor is empty"))
+            .at(span)
+            .help("set `anchor` to the exact words of the body this annotation is about"),
+        AnchorError::NotFound { closest } => {
+            let mut d = Diagnostic::error(format!(
+                "the {what}'s anchor matches nothing in the article"
+            ))
+            .at(span)
+            .label("not found in the text");
+            if let Some(r) = closest {
+                d = d.note(format!("the closest passage is “{}”", excerpt(&r)));
+            }
+            d.help("copy the words exactly from the article as a reader sees it (Markdown syntax removed); quotes, dashes and spaces may differ")
+        }
+        AnchorError::Ambiguous { matches } => {
+            let places: Vec<String> = matches
+                .iter()
+                .take(5)
+                .map(|r| {
+                    let start = doc.text[..r.start]
+                        .char_indices()
+                        .rev()
+                        .nth(20)
+                        .map_or(0, |(i, _)| i);
+                    let end = doc.text[r.end..]
+                        .char_indices()
+                        .nth(20)
+                        .map_or(doc.text.len(), |(i, _)| r.end + i);
+                    let flat = |s: &str| s.replace('\n', " ");
+                    format!(
+                        "…{}[{}]{}…",
+                        flat(&doc.text[start..r.start]),
+                        flat(&doc.text[r.clone()]),
+                        flat(&doc.text[r.end..end])
+                    )
+                })
+                .collect();
+            let shown = anchor_text.trim();
+            Diagnostic::error(format!("the {what}'s anchor “{shown}” matches {} places", matches.len()))
+                .at(span)
+                .label("ambiguous")
+                .note(format!("it matches:\n  {}", places.join("\n  ")))
+                .help("add `prefix` or `suffix` with the words just before or after it, or `occurrence = N` (1-based)")
+        }
+        AnchorError::NoSuchOccurrence { wanted, found } => Diagnostic::error(format!(
+            "the {what} asks for occurrence {wanted}, but its anchor matches {found} time(s)"
+        ))
+        .at(span)
+        .help(format!("use an occurrence from 1 to {found}")),
+    }
+}
+
+/// `q-<speaker>-<hash>`: from the speaker and the folded text, never from
+/// position, so other quotes coming and going never change it.
+pub fn quote_id(speaker: &str, text: &str) -> String {
+    let key = format!("{speaker}\u{0}{}", anchor::fold(text));
+    format!("q-{speaker}-{:08x}", (fnv1a(key.as_bytes()) >> 32) as u32)
+}
+
+/// FNV-1a, 64 bits: stable across platforms and releases, unlike `Hash`.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in bytes {
+        h ^= *b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h
+}
+
+fn mention_tag(e: &glossary::Entry) -> String {
+    format!(
+        "<a class=\"mention\" href=\"{}\" role=\"doc-glossref\" data-entry=\"{}\">",
+        escape(&e.url()),
+        escape(&e.id)
+    )
+}
+
+fn note_html(n: usize, text_html: &str, source: Option<&Source>) -> String {
+    let mut cite = String::new();
+    if let Some(s) = source {
+        cite.push_str("<cite class=\"note-source\">");
+        if s.url.is_empty() {
+            cite.push_str(&escape(&s.title));
+        } else {
+            cite.push_str(&format!(
+                "<a href=\"{}\">{}</a>",
+                escape(&s.url),
+                escape(&s.title)
+            ));
+        }
+        if !s.publisher.is_empty() {
+            cite.push_str(&format!(", {}", escape(&s.publisher)));
+        }
+        if let Some(d) = &s.date {
+            cite.push_str(&format!(", {}", d.display()));
+        }
+        cite.push_str("</cite>");
+    }
+    let sep = if !text_html.is_empty() && !cite.is_empty() {
+        " "
+    } else {
+        ""
+    };
+    format!(
+        "<sup class=\"note-ref\"><a href=\"#sn-{n}\" id=\"ref-{n}\" role=\"doc-noteref\" aria-describedby=\"sn-{n}\">{n}</a></sup><span class=\"sidenote\" id=\"sn-{n}\" role=\"doc-footnote\"><span class=\"sidenote-number\">{n}</span> {text_html}{sep}{cite} <a class=\"note-back\" href=\"#ref-{n}\" role=\"doc-backlink\" aria-label=\"Back to note {n}\">↩</a></span>"
+    )
+}
+
+/// The sentence around `range`: keyword in context.
+fn kwic(text: &str, range: Range<usize>, entry: EntryIdx) -> Mention {
+    const REACH: usize = 160;
+    let mut start = range.start;
+    let lower = range.start.saturating_sub(REACH);
+    while start > lower {
+        let prev = text[..start].chars().next_back().unwrap_or(' ');
+        if prev == '\n' || (text[..start].ends_with(". ") && start >= 2) {
+            break;
+        }
+        start -= prev.len_utf8();
+    }
+    let mut end = range.end;
+    let upper = (range.end + REACH).min(text.len());
+    while end < upper {
+        let c = text[end..].chars().next().unwrap_or(' ');
+        if c == '\n' {
+            break;
+        }
+        end += c.len_utf8();
+        if matches!(c, '.' | '!' | '?') && text[end..].starts_with(' ') {
+            break;
+        }
+    }
+    let clip = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    Mention {
+        entry,
+        before: clip(&text[start..range.start])
+            + if text[..range.start].ends_with(' ') {
+                " "
+            } else {
+                ""
+            },
+        text: text[range.clone()].to_string(),
+        after: (if text[range.end..].starts_with(' ') {
+            " "
+        } else {
+            ""
+        })
+        .to_string()
+            + &clip(&text[range.end..end]),
+    }
+}
+
+fn first_paragraph(text: &str) -> String {
+    let para = text
+        .split('\n')
+        .map(str::trim)
+        .find(|l| l.split_whitespace().count() >= 8)
+        .unwrap_or("");
+    if para.chars().count() <= 300 {
+        return para.to_string();
+    }
+    let cut: String = para.chars().take(300).collect();
+    match cut.rfind(' ') {
+        Some(i) => format!("{}…", &cut[..i]),
+        None => cut,
+    }
+}
+
+fn check_unique_slugs(content: &Content, articles: &[ResolvedArticle], diags: &mut Diagnostics) {
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for a in articles {
+        if let Some(&first) = seen.get(a.slug.as_str()) {
+            let this = &content.articles[a.index];
+            let other = &content.articles[first];
+            diags.push(
+                Diagnostic::error(format!("two articles have the slug `{}`", a.slug))
+                    .at(Span::file(this.layout.source))
+                    .label("this article")
+                    .also(Span::file(other.layout.source), "and this one")
+                    .note(format!(
+                        "both would be written to /articles/{}/: {} and {}",
+                        a.slug,
+                        content.sources.get(other.layout.source).name,
+                        content.sources.get(this.layout.source).name
+                    ))
+                    .help("set a different `slug = \"...\"` in one of them, or rename a file"),
+            );
+        } else {
+            seen.insert(&a.slug, a.index);
+        }
+    }
+}
+
+fn check_unique_quote_ids(articles: &[ResolvedArticle], diags: &mut Diagnostics) {
+    let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
+    for a in articles {
+        for q in &a.quotes {
+            if let Some(first) = seen.get(q.id.as_str()) {
+                diags.push(
+                    Diagnostic::error(format!("two quotes have the id `{}`", q.id))
+                        .at(q.span)
+                        .label("this quote")
+                        .also(*first, "and this one")
+                        .help("the same words by the same speaker were quoted twice: set a distinct `id = \"q-...\"` on one of them"),
+                );
+            } else {
+                seen.insert(&q.id, q.span);
+            }
+        }
+    }
+}

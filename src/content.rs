@@ -1,0 +1,640 @@
+//! Load: walk `content/`, read every file (in parallel), split and
+//! deserialize front matter. Returns [`Content`]: articles, glossary entries,
+//! pages and assets, each sorted by path, with their front matter as written.
+//!
+//! Nothing is resolved here (no anchors, no ids checked across files): that is
+//! the next stage's job, so this one can run file by file.
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::frontmatter::{self, Date, Split};
+use crate::source::{display_name, SourceFile, SourceId, SourceMap, Span};
+use rayon::prelude::*;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// A source cited by an article.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceFront {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub publisher: String,
+    #[serde(default)]
+    pub url: String,
+    #[serde(default)]
+    pub date: Option<Date>,
+    #[serde(default)]
+    pub archived: String,
+}
+pub const SOURCE_KEYS: &[&str] = &["id", "title", "publisher", "url", "date", "archived"];
+
+/// A text-quote selector: the fields notes and quotes share to find their text.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct Selector {
+    pub anchor: String,
+    #[serde(default)]
+    pub prefix: String,
+    #[serde(default)]
+    pub suffix: String,
+    #[serde(default)]
+    pub occurrence: Option<usize>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoteFront {
+    pub anchor: String,
+    #[serde(default)]
+    pub prefix: String,
+    #[serde(default)]
+    pub suffix: String,
+    #[serde(default)]
+    pub occurrence: Option<usize>,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub text: String,
+}
+pub const NOTE_KEYS: &[&str] = &["anchor", "prefix", "suffix", "occurrence", "source", "text"];
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuoteFront {
+    pub anchor: String,
+    #[serde(default)]
+    pub prefix: String,
+    #[serde(default)]
+    pub suffix: String,
+    #[serde(default)]
+    pub occurrence: Option<usize>,
+    pub speaker: String,
+    #[serde(default)]
+    pub said: Option<Date>,
+    #[serde(default)]
+    pub context: String,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub id: Option<String>,
+}
+pub const QUOTE_KEYS: &[&str] = &[
+    "anchor",
+    "prefix",
+    "suffix",
+    "occurrence",
+    "speaker",
+    "said",
+    "context",
+    "source",
+    "id",
+];
+
+impl NoteFront {
+    pub fn selector(&self) -> Selector {
+        Selector {
+            anchor: self.anchor.clone(),
+            prefix: self.prefix.clone(),
+            suffix: self.suffix.clone(),
+            occurrence: self.occurrence,
+        }
+    }
+}
+
+impl QuoteFront {
+    pub fn selector(&self) -> Selector {
+        Selector {
+            anchor: self.anchor.clone(),
+            prefix: self.prefix.clone(),
+            suffix: self.suffix.clone(),
+            occurrence: self.occurrence,
+        }
+    }
+}
+
+/// `person` or `organisation`.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Person,
+    #[serde(alias = "organization")]
+    Organisation,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Person => "person",
+            Kind::Organisation => "organisation",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Link {
+    pub title: String,
+    pub url: String,
+}
+
+/// A glossary entry's fields, from `content/glossary/<id>.md` or from an
+/// article's `[[entities]]` (which adds `id`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntryFront {
+    #[serde(default)]
+    pub id: Option<String>,
+    pub name: String,
+    pub kind: Kind,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub role: String,
+    #[serde(default)]
+    pub affiliation: Vec<String>,
+    #[serde(default)]
+    pub wikidata: String,
+    #[serde(default)]
+    pub links: Vec<Link>,
+    #[serde(default)]
+    pub autolink: Option<bool>,
+    /// Only in `[[entities]]`: the description, as Markdown.
+    #[serde(default)]
+    pub description: String,
+}
+pub const ENTRY_KEYS: &[&str] = &[
+    "name",
+    "kind",
+    "aliases",
+    "role",
+    "affiliation",
+    "wikidata",
+    "links",
+    "autolink",
+];
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArticleFront {
+    pub title: String,
+    pub date: Date,
+    #[serde(default)]
+    pub updated: Option<Date>,
+    #[serde(default)]
+    pub authors: Vec<String>,
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub slug: Option<String>,
+    #[serde(default)]
+    pub autolink: Option<bool>,
+    #[serde(default)]
+    pub sources: Vec<SourceFront>,
+    #[serde(default)]
+    pub notes: Vec<NoteFront>,
+    #[serde(default)]
+    pub quotes: Vec<QuoteFront>,
+    #[serde(default)]
+    pub entities: Vec<EntryFront>,
+}
+pub const ARTICLE_KEYS: &[&str] = &[
+    "title", "date", "updated", "authors", "summary", "tags", "draft", "slug", "autolink",
+    "sources", "notes", "quotes", "entities",
+];
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageFront {
+    pub title: String,
+    #[serde(default)]
+    pub slug: Option<String>,
+    #[serde(default)]
+    pub draft: bool,
+}
+pub const PAGE_KEYS: &[&str] = &["title", "slug", "draft"];
+
+/// Where a file's parts are.
+#[derive(Clone, Copy, Debug)]
+pub struct Layout {
+    pub source: SourceId,
+    /// Byte range of the front matter in the file.
+    pub fm_start: usize,
+    pub fm_end: usize,
+    /// Byte offset of the body in the file.
+    pub body_start: usize,
+}
+
+impl Layout {
+    pub fn fm_span(&self) -> Span {
+        Span::new(self.source, self.fm_start, self.fm_end)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Article {
+    pub layout: Layout,
+    pub front: ArticleFront,
+    /// The slug: from front matter, else the file (or folder) name.
+    pub slug: String,
+    /// For `articles/<name>/index.md`, the folder whose other files are copied beside the page.
+    pub bundle_dir: Option<PathBuf>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub layout: Layout,
+    pub id: String,
+    pub front: EntryFront,
+}
+
+#[derive(Clone, Debug)]
+pub struct Page {
+    pub layout: Layout,
+    pub front: PageFront,
+    pub slug: String,
+}
+
+/// A file copied to the output as it is.
+#[derive(Clone, Debug)]
+pub struct Asset {
+    /// Output path, `/`-separated, relative to the output root.
+    pub output: String,
+    pub path: PathBuf,
+}
+
+/// Everything under `content/`, parsed but not yet resolved.
+#[derive(Debug, Default)]
+pub struct Content {
+    pub sources: SourceMap,
+    pub articles: Vec<Article>,
+    pub entries: Vec<Entry>,
+    pub pages: Vec<Page>,
+    pub assets: Vec<Asset>,
+}
+
+impl Content {
+    /// The body of a file, as Markdown.
+    pub fn body(&self, layout: &Layout) -> &str {
+        &self.sources.get(layout.source).text[layout.body_start..]
+    }
+}
+
+enum FileKind {
+    Article,
+    Entry,
+    Page,
+}
+
+/// Reads and parses everything under `<root>/content`.
+pub fn load(root: &Path, drafts: bool, sources: SourceMap, diags: &mut Diagnostics) -> Content {
+    let mut content = Content {
+        sources,
+        ..Content::default()
+    };
+    let dir = root.join("content");
+    if !dir.is_dir() {
+        diags.push(
+            Diagnostic::error(format!("no content folder: {} does not exist", dir.display()))
+                .help("create `content/articles/` and put your Markdown articles there, or run `gloss init` to start a site"),
+        );
+        return content;
+    }
+    let mut markdown = Vec::new();
+    for entry in walkdir::WalkDir::new(&dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !is_hidden(e.file_name()))
+    {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                diags.push(Diagnostic::error(format!("cannot read {e}")));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.into_path();
+        let rel = display_name(&dir, &path);
+        if rel.ends_with(".md") {
+            markdown.push((rel, path));
+        } else {
+            content.assets.push(Asset { output: rel, path });
+        }
+    }
+
+    // Read in parallel; register in walk order so source ids are stable.
+    let texts: Vec<_> = markdown
+        .par_iter()
+        .map(|(_, path)| std::fs::read(path))
+        .collect();
+    let mut registered = Vec::with_capacity(markdown.len());
+    for ((rel, path), bytes) in markdown.into_iter().zip(texts) {
+        let name = format!("content/{rel}");
+        match bytes {
+            Err(e) => diags.push(Diagnostic::error(format!("cannot read {name}: {e}"))),
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => {
+                    let id = content
+                        .sources
+                        .add(SourceFile::new(name, path.clone(), text));
+                    registered.push((rel, path, id));
+                }
+                Err(e) => {
+                    let at = e.utf8_error().valid_up_to();
+                    let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                    let id = content
+                        .sources
+                        .add(SourceFile::new(name.clone(), path, lossy));
+                    // Point at the first bad byte: the lossy text has U+FFFD there.
+                    diags.push(
+                        Diagnostic::error(format!("{name} is not valid UTF-8"))
+                            .at(Span::new(id, at, at + 3))
+                            .label("invalid byte here")
+                            .help("save the file as UTF-8 (most editors have this under \"Save with encoding\")"),
+                    );
+                }
+            },
+        }
+    }
+
+    let sources = &content.sources;
+    let parsed: Vec<(Option<Parsed>, Vec<Diagnostic>)> = registered
+        .par_iter()
+        .map(|(rel, path, id)| parse_file(rel, path, *id, sources))
+        .collect();
+    for (item, ds) in parsed {
+        diags.extend(ds);
+        match item {
+            Some(Parsed::Article(a)) if a.front.draft && !drafts => {}
+            Some(Parsed::Article(a)) => content.articles.push(a),
+            Some(Parsed::Entry(e)) => content.entries.push(e),
+            Some(Parsed::Page(p)) if p.front.draft && !drafts => {}
+            Some(Parsed::Page(p)) => content.pages.push(p),
+            None => {}
+        }
+    }
+    // Assets beside an `index.md` travel with their article; others keep their path.
+    let bundles: Vec<(String, String)> = content
+        .articles
+        .iter()
+        .filter_map(|a| {
+            let dir = a.bundle_dir.as_ref()?;
+            Some((
+                format!("{}/", display_name(&root.join("content"), dir)),
+                format!("articles/{}/", a.slug),
+            ))
+        })
+        .collect();
+    for asset in &mut content.assets {
+        if let Some((from, to)) = bundles
+            .iter()
+            .find(|(from, _)| asset.output.starts_with(from))
+        {
+            asset.output = format!("{to}{}", &asset.output[from.len()..]);
+        }
+    }
+    content
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_str()
+        .is_some_and(|s| s.starts_with('.') && s != ".")
+}
+
+enum Parsed {
+    Article(Article),
+    Entry(Entry),
+    Page(Page),
+}
+
+fn parse_file(
+    rel: &str,
+    path: &Path,
+    id: SourceId,
+    sources: &SourceMap,
+) -> (Option<Parsed>, Vec<Diagnostic>) {
+    let kind = if rel.starts_with("articles/") {
+        FileKind::Article
+    } else if rel.starts_with("glossary/") {
+        FileKind::Entry
+    } else {
+        FileKind::Page
+    };
+    let text = &sources.get(id).text;
+    let split = match frontmatter::split(text) {
+        Ok(Some(s)) => s,
+        Ok(None) => {
+            let d = Diagnostic::error("missing front matter")
+                .at(Span::file(id))
+                .label("the file should open with `+++`")
+                .help("start the file with front matter between `+++` lines, e.g.\n+++\ntitle = \"...\"\ndate = 2021-08-26\n+++");
+            return (None, vec![d]);
+        }
+        Err(at) => {
+            let d = Diagnostic::error("front matter is not closed")
+                .at(Span::new(id, at, at + 3))
+                .label("opened here")
+                .help("close the front matter with a line holding the same fence (`+++` or `---`)");
+            return (None, vec![d]);
+        }
+    };
+    let layout = Layout {
+        source: id,
+        fm_start: split.fm_start,
+        fm_end: split.fm_end,
+        body_start: split.body_start,
+    };
+    let stem = file_stem(rel);
+    match kind {
+        FileKind::Article => {
+            let front: ArticleFront = match parse_with_nested(id, sources, split, ARTICLE_KEYS) {
+                Ok(f) => f,
+                Err(d) => return (None, vec![d]),
+            };
+            let mut ds = Vec::new();
+            if front.title.trim().is_empty() {
+                ds.push(
+                    Diagnostic::error("the article's title is empty")
+                        .at(frontmatter::find_key(
+                            id,
+                            sources,
+                            split.fm_start,
+                            split.fm_end,
+                            "title",
+                        ))
+                        .label("empty title")
+                        .help("give the article a title, e.g. `title = \"Canal reopens\"`"),
+                );
+            }
+            let slug = match &front.slug {
+                Some(s) => {
+                    let clean = slugify(s);
+                    if clean != *s {
+                        ds.push(
+                            Diagnostic::error(format!("`{s}` is not a valid slug"))
+                                .at(frontmatter::find_key(id, sources, split.fm_start, split.fm_end, "slug"))
+                                .label("not a slug")
+                                .help(format!("slugs are lowercase letters, digits and hyphens: try `slug = \"{clean}\"`")),
+                        );
+                    }
+                    clean
+                }
+                None => slugify(stem),
+            };
+            let bundle_dir = (rel.ends_with("/index.md") && rel.matches('/').count() >= 2)
+                .then(|| path.parent().map(Path::to_path_buf))
+                .flatten();
+            let article = Article {
+                layout,
+                front,
+                slug,
+                bundle_dir,
+            };
+            (Some(Parsed::Article(article)), ds)
+        }
+        FileKind::Entry => {
+            let front: EntryFront = match frontmatter::parse(id, sources, split, ENTRY_KEYS) {
+                Ok(f) => f,
+                Err(d) => return (None, vec![d]),
+            };
+            let mut ds = Vec::new();
+            if front.id.is_some() {
+                ds.push(
+                    Diagnostic::error("a glossary file takes its id from its file name")
+                        .at(frontmatter::find_key(
+                            id,
+                            sources,
+                            split.fm_start,
+                            split.fm_end,
+                            "id",
+                        ))
+                        .label("remove this line")
+                        .help(format!(
+                            "this entry's id is `{}`; rename the file to change it",
+                            slugify(stem)
+                        )),
+                );
+            }
+            let entry = Entry {
+                layout,
+                id: slugify(stem),
+                front,
+            };
+            (Some(Parsed::Entry(entry)), ds)
+        }
+        FileKind::Page => {
+            let front: PageFront = match frontmatter::parse(id, sources, split, PAGE_KEYS) {
+                Ok(f) => f,
+                Err(d) => return (None, vec![d]),
+            };
+            let slug = front.slug.clone().unwrap_or_else(|| {
+                rel.trim_end_matches(".md")
+                    .trim_end_matches("/index")
+                    .split('/')
+                    .map(slugify)
+                    .collect::<Vec<_>>()
+                    .join("/")
+            });
+            (
+                Some(Parsed::Page(Page {
+                    layout,
+                    front,
+                    slug,
+                })),
+                Vec::new(),
+            )
+        }
+    }
+}
+
+/// Parses article front matter; unknown keys inside `[[notes]]` and friends
+/// are suggested from the right key list.
+fn parse_with_nested(
+    id: SourceId,
+    sources: &SourceMap,
+    split: Split,
+    keys: &[&str],
+) -> Result<ArticleFront, Diagnostic> {
+    frontmatter::parse::<ArticleFront>(id, sources, split, keys).map_err(|mut d| {
+        if let Some((field, _)) =
+            frontmatter::unknown_field(&d.message.replace("invalid front matter: ", ""))
+        {
+            if !keys.contains(&field.as_str()) {
+                let all: Vec<&str> = [SOURCE_KEYS, NOTE_KEYS, QUOTE_KEYS, ENTRY_KEYS]
+                    .concat()
+                    .into_iter()
+                    .chain(keys.iter().copied())
+                    .collect();
+                d.notes.retain(|n| {
+                    !n.starts_with("help: did you mean") && !n.starts_with("note: valid keys")
+                });
+                d = d.suggest(&field, all);
+            }
+        }
+        d
+    })
+}
+
+fn file_stem(rel: &str) -> &str {
+    let name = rel.trim_end_matches(".md");
+    let name = name.strip_suffix("/index").unwrap_or(name);
+    name.rsplit('/').next().unwrap_or(name)
+}
+
+/// Lowercase ASCII letters, digits and single hyphens; other characters become
+/// hyphens, accents are dropped. Never empty (falls back to "untitled"), never
+/// contains `/` or `.`, so a slug cannot leave its folder.
+pub fn slugify(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let c = fold_accent(c);
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') && c != '\'' && c != '’' {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    if out.is_empty() {
+        out.push_str("untitled");
+    }
+    out
+}
+
+fn fold_accent(c: char) -> char {
+    match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' => 'a',
+        'è' | 'é' | 'ê' | 'ë' | 'È' | 'É' | 'Ê' | 'Ë' => 'e',
+        'ì' | 'í' | 'î' | 'ï' | 'Ì' | 'Í' | 'Î' | 'Ï' => 'i',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' | 'Ø' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' | 'Ù' | 'Ú' | 'Û' | 'Ü' => 'u',
+        'ç' | 'Ç' => 'c',
+        'ñ' | 'Ñ' => 'n',
+        'ý' | 'ÿ' | 'Ý' => 'y',
+        _ => c,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_safe_path_segments() {
+        assert_eq!(
+            slugify("Canal Reopens: What's Next?"),
+            "canal-reopens-whats-next"
+        );
+        assert_eq!(slugify("../../etc/passwd"), "etc-passwd");
+        assert_eq!(slugify("Café résumé"), "cafe-resume");
+        assert_eq!(slugify("///"), "untitled");
+    }
+}

@@ -1,0 +1,370 @@
+//! The people/organisation glossary: entries from `content/glossary/` and
+//! articles' `[[entities]]`, checked across files, and the [`Linker`] that
+//! finds their names in article text.
+
+use crate::content::{Content, EntryFront, Kind, Layout, Link};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::frontmatter;
+use crate::markdown;
+use crate::source::Span;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use std::collections::{BTreeMap, HashMap};
+
+/// Index of an entry in [`Glossary::entries`] (sorted by id).
+pub type EntryIdx = usize;
+
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub id: String,
+    pub name: String,
+    pub kind: Kind,
+    pub aliases: Vec<String>,
+    pub role: String,
+    pub affiliations: Vec<EntryIdx>,
+    pub wikidata: String,
+    pub links: Vec<Link>,
+    pub description_html: String,
+    /// The first sentence of the description, plain text.
+    pub summary: String,
+    pub autolink: bool,
+    /// Where the entry is defined (its file, or the article's entity).
+    pub span: Span,
+}
+
+impl Entry {
+    pub fn url(&self) -> String {
+        format!("/glossary/{}/", self.id)
+    }
+}
+
+/// All entries, sorted by id.
+#[derive(Debug, Default)]
+pub struct Glossary {
+    pub entries: Vec<Entry>,
+    by_id: HashMap<String, EntryIdx>,
+}
+
+impl Glossary {
+    pub fn get(&self, id: &str) -> Option<EntryIdx> {
+        self.by_id.get(id).copied()
+    }
+
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(|e| e.id.as_str())
+    }
+}
+
+/// Collects entries from glossary files and every article's `[[entities]]`,
+/// and checks ids, names, aliases and affiliations across them.
+pub fn build(content: &Content, diags: &mut Diagnostics) -> Glossary {
+    struct Raw<'a> {
+        id: String,
+        front: &'a EntryFront,
+        span: Span,
+        description: String,
+        layout: Layout,
+    }
+    let mut raw: BTreeMap<String, Raw> = BTreeMap::new();
+    let mut staged = Vec::new();
+    for e in &content.entries {
+        staged.push(Raw {
+            id: e.id.clone(),
+            front: &e.front,
+            span: Span::file(e.layout.source),
+            description: content.body(&e.layout).to_string(),
+            layout: e.layout,
+        });
+    }
+    for a in &content.articles {
+        let mut from = a.layout.fm_start;
+        for ent in &a.front.entities {
+            let id_text = ent.id.clone().unwrap_or_default();
+            let span = frontmatter::find_value(
+                a.layout.source,
+                &content.sources,
+                a.layout.fm_start,
+                a.layout.fm_end,
+                from,
+                &id_text,
+            );
+            from = span.end as usize;
+            if id_text.is_empty() {
+                diags.push(
+                    Diagnostic::error("an [[entities]] entry needs an `id`")
+                        .at(span)
+                        .help("add e.g. `id = \"jane-doe\"`: it is how quotes and mentions refer to the entry"),
+                );
+                continue;
+            }
+            staged.push(Raw {
+                id: id_text,
+                front: ent,
+                span,
+                description: ent.description.clone(),
+                layout: a.layout,
+            });
+        }
+    }
+    for r in staged {
+        if let Some(first) = raw.get(&r.id) {
+            diags.push(
+                Diagnostic::error(format!("glossary id `{}` is defined twice", r.id))
+                    .at(r.span)
+                    .label("defined again here")
+                    .also(first.span, "first defined here")
+                    .help("rename one of them: ids must be unique across the glossary and all articles' [[entities]]"),
+            );
+            continue;
+        }
+        raw.insert(r.id.clone(), r);
+    }
+    let ids: Vec<String> = raw.keys().cloned().collect();
+    let by_id: HashMap<String, EntryIdx> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.clone(), i))
+        .collect();
+    let mut entries = Vec::with_capacity(raw.len());
+    let mut names: BTreeMap<String, (EntryIdx, Span)> = BTreeMap::new();
+    for (idx, r) in raw.values().enumerate() {
+        let mut affiliations = Vec::new();
+        let mut from = r.layout.fm_start;
+        for aff in &r.front.affiliation {
+            let span = frontmatter::find_value(
+                r.layout.source,
+                &content.sources,
+                r.layout.fm_start,
+                r.layout.fm_end,
+                from,
+                aff,
+            );
+            from = span.end as usize;
+            match by_id.get(aff) {
+                Some(&i) if i != idx => affiliations.push(i),
+                Some(_) => diags.push(
+                    Diagnostic::error(format!("`{}` lists itself as an affiliation", r.id))
+                        .at(span)
+                        .label("here"),
+                ),
+                None => diags.push(
+                    Diagnostic::error(format!("unknown affiliation `{aff}`"))
+                        .at(span)
+                        .label("no glossary entry has this id")
+                        .suggest(aff, ids.iter().map(String::as_str))
+                        .help(format!(
+                            "create content/glossary/{aff}.md, or use an existing entry's id"
+                        )),
+                ),
+            }
+        }
+        if r.front.name.trim().is_empty() {
+            diags.push(
+                Diagnostic::error(format!("glossary entry `{}` has an empty name", r.id))
+                    .at(r.span)
+                    .help("set `name = \"...\"`"),
+            );
+        }
+        for name in std::iter::once(&r.front.name).chain(&r.front.aliases) {
+            let name = name.trim();
+            if name.is_empty() {
+                continue;
+            }
+            if let Some((other, other_span)) = names.get(name) {
+                if *other != idx {
+                    let span = frontmatter::find_value(
+                        r.layout.source,
+                        &content.sources,
+                        r.layout.fm_start,
+                        r.layout.fm_end,
+                        r.layout.fm_start,
+                        name,
+                    );
+                    diags.push(
+                        Diagnostic::error(format!(
+                            "the name `{name}` belongs to two glossary entries: `{}` and `{}`",
+                            ids[*other], r.id
+                        ))
+                        .at(span)
+                        .label("used here")
+                        .also(*other_span, "and here")
+                        .help("a name or alias must point to one entry; remove it from one of them, or write an explicit mention `[text](@id)`"),
+                    );
+                }
+                continue;
+            }
+            let span = frontmatter::find_value(
+                r.layout.source,
+                &content.sources,
+                r.layout.fm_start,
+                r.layout.fm_end,
+                r.layout.fm_start,
+                name,
+            );
+            names.insert(name.to_string(), (idx, span));
+        }
+        let (description_html, plain) = markdown::render_block(&r.description);
+        entries.push(Entry {
+            id: r.id.clone(),
+            name: r.front.name.trim().to_string(),
+            kind: r.front.kind,
+            aliases: r.front.aliases.clone(),
+            role: r.front.role.clone(),
+            affiliations,
+            wikidata: r.front.wikidata.clone(),
+            links: r.front.links.clone(),
+            description_html,
+            summary: first_sentence(&plain),
+            autolink: r.front.autolink.unwrap_or(true),
+            span: r.span,
+        });
+    }
+    Glossary { entries, by_id }
+}
+
+fn first_sentence(text: &str) -> String {
+    let text = text.trim();
+    let mut end = text.len();
+    for (i, _) in text.match_indices(". ") {
+        // Skip initials and abbreviations such as "U.S." or "Gen.".
+        let word = text[..i].rsplit(' ').next().unwrap_or("");
+        if word.len() > 3 || word.chars().all(|c| c.is_lowercase()) {
+            end = i + 1;
+            break;
+        }
+    }
+    let s = text[..end].lines().next().unwrap_or("").trim();
+    s.to_string()
+}
+
+/// One automaton over every name and alias of every entry that auto-links:
+/// finding all mentions in a text costs one pass, whatever the glossary's size.
+pub struct Linker {
+    automaton: Option<AhoCorasick>,
+    /// The entry each pattern belongs to.
+    owners: Vec<EntryIdx>,
+}
+
+/// A name found in a text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Found {
+    pub start: usize,
+    pub end: usize,
+    pub entry: EntryIdx,
+}
+
+impl Linker {
+    pub fn new(glossary: &Glossary, case_sensitive: bool) -> Linker {
+        let mut patterns = Vec::new();
+        let mut owners = Vec::new();
+        for (i, e) in glossary.entries.iter().enumerate() {
+            if !e.autolink {
+                continue;
+            }
+            for name in std::iter::once(&e.name).chain(&e.aliases) {
+                let name = name.trim();
+                if name.is_empty() {
+                    continue;
+                }
+                patterns.push(name.to_string());
+                owners.push(i);
+                // Smart punctuation turns the body's ' into ’: match both.
+                if name.contains('\'') {
+                    patterns.push(name.replace('\'', "’"));
+                    owners.push(i);
+                }
+            }
+        }
+        let automaton = if patterns.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .ascii_case_insensitive(!case_sensitive)
+                    .build(&patterns)
+                    .expect("glossary names always build an automaton"),
+            )
+        };
+        Linker { automaton, owners }
+    }
+
+    /// Every leftmost-longest match in `text` that stands on word boundaries.
+    pub fn find(&self, text: &str) -> Vec<Found> {
+        let Some(ac) = &self.automaton else {
+            return Vec::new();
+        };
+        ac.find_iter(text)
+            .filter(|m| is_word_boundary(text, m.start(), m.end()))
+            .map(|m| Found {
+                start: m.start(),
+                end: m.end(),
+                entry: self.owners[m.pattern().as_usize()],
+            })
+            .collect()
+    }
+}
+
+fn is_word_boundary(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    let is_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    !is_word(before) && !is_word(after)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn glossary(entries: &[(&str, &str, &[&str])]) -> Glossary {
+        let entries: Vec<Entry> = entries
+            .iter()
+            .map(|(id, name, aliases)| Entry {
+                id: id.to_string(),
+                name: name.to_string(),
+                kind: Kind::Person,
+                aliases: aliases.iter().map(|s| s.to_string()).collect(),
+                role: String::new(),
+                affiliations: vec![],
+                wikidata: String::new(),
+                links: vec![],
+                description_html: String::new(),
+                summary: String::new(),
+                autolink: true,
+                span: Span::file(crate::source::SourceId(0)),
+            })
+            .collect();
+        let by_id = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.clone(), i))
+            .collect();
+        Glossary { entries, by_id }
+    }
+
+    #[test]
+    fn the_longest_name_wins_and_words_must_be_whole() {
+        let g = glossary(&[
+            (
+                "kirby",
+                "John Kirby",
+                &["Kirby", "Pentagon spokesperson John Kirby"],
+            ),
+            ("pentagon", "Pentagon", &[]),
+        ]);
+        let linker = Linker::new(&g, true);
+        let text = "Pentagon spokesperson John Kirby said. Kirbyson and the Pentagon.";
+        let found = linker.find(text);
+        let names: Vec<&str> = found.iter().map(|f| &text[f.start..f.end]).collect();
+        assert_eq!(names, ["Pentagon spokesperson John Kirby", "Pentagon"]);
+        assert_eq!(found[0].entry, 0);
+    }
+
+    #[test]
+    fn first_sentence_skips_abbreviations() {
+        assert_eq!(
+            first_sentence("A U.S. Navy admiral. He spoke."),
+            "A U.S. Navy admiral."
+        );
+        assert_eq!(first_sentence("One line only"), "One line only");
+    }
+}

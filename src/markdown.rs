@@ -1,0 +1,637 @@
+//! Markdown -> HTML with room for annotations.
+//!
+//! [`Doc::parse`] runs pulldown-cmark once and records the *reader's text*:
+//! the words of the body as a reader sees them (Markdown syntax gone, smart
+//! punctuation applied), as one string whose pieces ("chunks") remember the
+//! event they came from. Annotations are byte ranges in that string.
+//! [`Doc::render`] then writes HTML, wrapping each chunk's part of a range in
+//! the range's markup, so a range may cross emphasis or links: it becomes
+//! several elements, one per text node, the way Hypothesis highlights do.
+//!
+//! Fenced code is highlighted with syntect into CSS classes (prefix `hl-`);
+//! the syntax set is loaded once, on first use.
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+/// A piece of the reader's text that came from one event.
+#[derive(Clone, Debug)]
+pub struct Chunk {
+    /// Index of the event in [`Doc::events`].
+    pub event: usize,
+    /// Where the chunk sits in [`Doc::text`].
+    pub start: usize,
+    pub end: usize,
+    /// Inline code: annotations may cover it, mentions may not.
+    pub is_code: bool,
+    /// Inside a heading, link or image.
+    pub in_heading: bool,
+    pub in_link: bool,
+}
+
+/// A link in the body, for checking schemes and explicit `@id` mentions.
+#[derive(Clone, Debug)]
+pub struct LinkRef {
+    pub event: usize,
+    pub dest: String,
+    /// Byte range of the link's Markdown in the body.
+    pub source: Range<usize>,
+    /// The link's text in the reader's text.
+    pub text: Range<usize>,
+}
+
+/// A footnote reference `[^label]` and where it falls in the reader's text.
+#[derive(Clone, Debug)]
+pub struct FootnoteRef {
+    pub event: usize,
+    pub label: String,
+    pub at: usize,
+    pub source: Range<usize>,
+}
+
+/// A parsed body.
+pub struct Doc<'a> {
+    events: Vec<(Event<'a>, Range<usize>)>,
+    /// The reader's text; block ends become `\n`.
+    pub text: String,
+    pub chunks: Vec<Chunk>,
+    pub links: Vec<LinkRef>,
+    pub footnotes: Vec<FootnoteRef>,
+    /// Footnote labels whose definitions gloss added (source notes).
+    synthetic: Vec<String>,
+    /// Heading id for each heading's start event.
+    heading_ids: HashMap<usize, String>,
+}
+
+/// Markup to wrap around a range of the reader's text.
+#[derive(Clone, Debug, Default)]
+pub struct Mark {
+    pub start: usize,
+    pub end: usize,
+    /// Opening tag of the first piece (may carry an id).
+    pub open_first: String,
+    /// Opening tag of the other pieces.
+    pub open: String,
+    pub close: String,
+    /// Written once, after the range ends (outside any link).
+    pub trailer: String,
+}
+
+/// The options gloss renders Markdown with.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+}
+
+impl<'a> Doc<'a> {
+    /// Parses `body`. Footnote references `[^label]` with no definition whose
+    /// label passes `is_source` get a synthetic definition so the parser
+    /// reports them; they become source notes.
+    pub fn parse(
+        body: &'a str,
+        owned: &'a mut String,
+        is_source: impl Fn(&str) -> bool,
+    ) -> Doc<'a> {
+        let mut synthetic = Vec::new();
+        if body.contains("[^") {
+            for label in footnote_labels(body) {
+                let def = format!("[^{label}]:");
+                if is_source(&label) && !body.contains(&def) && !synthetic.contains(&label) {
+                    synthetic.push(label);
+                }
+            }
+        }
+        let src: &'a str = if synthetic.is_empty() {
+            body
+        } else {
+            owned.push_str(body);
+            for label in &synthetic {
+                owned.push_str(&format!("\n\n[^{label}]: source\n"));
+            }
+            owned.as_str()
+        };
+        let mut events: Vec<(Event<'a>, Range<usize>)> = Vec::new();
+        // Merge runs of text so a name split by smart punctuation is one chunk.
+        for (ev, range) in Parser::new_ext(src, options()).into_offset_iter() {
+            // A soft break is a space to the reader: as text, it lets a name
+            // wrapped across two source lines be found and linked.
+            let ev = match ev {
+                Event::SoftBreak => Event::Text(CowStr::Borrowed(" ")),
+                ev => ev,
+            };
+            if let (Event::Text(t), Some((Event::Text(prev), prev_range))) =
+                (&ev, events.last_mut())
+            {
+                let mut joined = String::with_capacity(prev.len() + t.len());
+                joined.push_str(prev);
+                joined.push_str(t);
+                *prev = CowStr::from(joined);
+                prev_range.end = range.end;
+                continue;
+            }
+            events.push((ev, range));
+        }
+        let mut doc = Doc {
+            events,
+            text: String::with_capacity(src.len()),
+            chunks: Vec::new(),
+            links: Vec::new(),
+            footnotes: Vec::new(),
+            synthetic,
+            heading_ids: HashMap::new(),
+        };
+        doc.index();
+        doc
+    }
+
+    /// Builds the reader's text, the chunks, links, footnotes and heading ids.
+    fn index(&mut self) {
+        let mut heading: Option<(usize, String)> = None;
+        let mut links: Vec<(usize, String, Range<usize>, usize)> = Vec::new();
+        let mut image = 0usize;
+        let mut code_block = false;
+        let mut used_ids: HashMap<String, usize> = HashMap::new();
+        for (i, (ev, range)) in self.events.iter().enumerate() {
+            match ev {
+                Event::Start(Tag::CodeBlock(_)) => code_block = true,
+                Event::End(TagEnd::CodeBlock) => {
+                    code_block = false;
+                    self.text.push('\n');
+                }
+                Event::Start(Tag::Image { .. }) => image += 1,
+                Event::End(TagEnd::Image) => image -= 1,
+                Event::Start(Tag::Heading { .. }) => heading = Some((i, String::new())),
+                Event::End(TagEnd::Heading(_)) => {
+                    if let Some((at, words)) = heading.take() {
+                        let base = crate::content::slugify(&words);
+                        let n = used_ids.entry(base.clone()).or_insert(0);
+                        *n += 1;
+                        let id = if *n == 1 { base } else { format!("{base}-{n}") };
+                        self.heading_ids.insert(at, id);
+                    }
+                    self.text.push('\n');
+                }
+                Event::Start(Tag::Link { dest_url, .. }) => {
+                    links.push((i, dest_url.to_string(), range.clone(), self.text.len()));
+                }
+                Event::End(TagEnd::Link) => {
+                    if let Some((event, dest, source, start)) = links.pop() {
+                        self.links.push(LinkRef {
+                            event,
+                            dest,
+                            source,
+                            text: start..self.text.len(),
+                        });
+                    }
+                }
+                Event::Text(t) | Event::Code(t) if !code_block && image == 0 => {
+                    if let Some((_, words)) = heading.as_mut() {
+                        words.push_str(t);
+                    }
+                    let start = self.text.len();
+                    self.text.push_str(t);
+                    self.chunks.push(Chunk {
+                        event: i,
+                        start,
+                        end: self.text.len(),
+                        is_code: matches!(ev, Event::Code(_)),
+                        in_heading: heading.is_some(),
+                        in_link: !links.is_empty(),
+                    });
+                }
+                Event::SoftBreak => self.text.push(' '),
+                Event::HardBreak => self.text.push('\n'),
+                Event::FootnoteReference(label) => self.footnotes.push(FootnoteRef {
+                    event: i,
+                    label: label.to_string(),
+                    at: self.text.len(),
+                    source: range.clone(),
+                }),
+                Event::End(
+                    TagEnd::Paragraph
+                    | TagEnd::Item
+                    | TagEnd::BlockQuote(_)
+                    | TagEnd::TableCell
+                    | TagEnd::FootnoteDefinition,
+                ) => self.text.push('\n'),
+                _ => {}
+            }
+        }
+        self.links.sort_by_key(|l| l.event);
+    }
+
+    /// Whether a footnote label got a synthetic definition (is a source note).
+    pub fn is_synthetic(&self, label: &str) -> bool {
+        self.synthetic.iter().any(|l| l == label)
+    }
+
+    /// Renders HTML. `marks` must nest (no partial overlaps); `points` maps a
+    /// footnote reference's event to the HTML that replaces it; `links` maps a
+    /// link's event to the opening tag that replaces it.
+    pub fn render(
+        self,
+        marks: &[Mark],
+        points: &HashMap<usize, String>,
+        link_tags: &HashMap<usize, String>,
+    ) -> String {
+        let mut order: Vec<usize> = (0..marks.len()).collect();
+        // Outer marks first: earlier start, then later end.
+        order.sort_by(|&a, &b| {
+            (marks[a].start, std::cmp::Reverse(marks[a].end), a).cmp(&(
+                marks[b].start,
+                std::cmp::Reverse(marks[b].end),
+                b,
+            ))
+        });
+        let chunk_at: HashMap<usize, &Chunk> = self.chunks.iter().map(|c| (c.event, c)).collect();
+        let mut out: Vec<Event<'a>> = Vec::with_capacity(self.events.len());
+        let mut link_depth = 0usize;
+        let mut rewritten_links: Vec<bool> = Vec::new();
+        let mut deferred = String::new();
+        let mut skip_def = false;
+        let mut code: Option<(String, String)> = None;
+        for (i, (ev, _)) in self.events.into_iter().enumerate() {
+            if skip_def {
+                if matches!(ev, Event::End(TagEnd::FootnoteDefinition)) {
+                    skip_def = false;
+                }
+                continue;
+            }
+            if let Some((lang, buf)) = code.as_mut() {
+                match ev {
+                    Event::Text(t) => buf.push_str(&t),
+                    Event::End(TagEnd::CodeBlock) => {
+                        out.push(Event::Html(highlight(lang, buf).into()));
+                        code = None;
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            match ev {
+                Event::Start(Tag::FootnoteDefinition(ref label))
+                    if self.synthetic.iter().any(|l| l == label.as_ref()) =>
+                {
+                    skip_def = true;
+                }
+                Event::Start(Tag::CodeBlock(kind)) => {
+                    let lang = match kind {
+                        CodeBlockKind::Fenced(l) => {
+                            l.split([' ', ',']).next().unwrap_or("").to_string()
+                        }
+                        CodeBlockKind::Indented => String::new(),
+                    };
+                    code = Some((lang, String::new()));
+                }
+                Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                }) => {
+                    let id =
+                        id.or_else(|| self.heading_ids.get(&i).map(|s| CowStr::from(s.clone())));
+                    out.push(Event::Start(Tag::Heading {
+                        level,
+                        id,
+                        classes,
+                        attrs,
+                    }));
+                    if let Some(id) = self.heading_ids.get(&i) {
+                        if level != HeadingLevel::H1 {
+                            out.push(Event::InlineHtml(
+                                format!(
+                                    "<a class=\"heading-anchor\" href=\"#{id}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>"
+                                )
+                                .into(),
+                            ));
+                        }
+                    }
+                }
+                Event::Start(Tag::Link { .. }) if link_tags.contains_key(&i) => {
+                    link_depth += 1;
+                    rewritten_links.push(true);
+                    out.push(Event::InlineHtml(link_tags[&i].clone().into()));
+                }
+                ev @ Event::Start(Tag::Link { .. }) => {
+                    link_depth += 1;
+                    rewritten_links.push(false);
+                    out.push(ev);
+                }
+                Event::End(TagEnd::Link) => {
+                    link_depth = link_depth.saturating_sub(1);
+                    if rewritten_links.pop() == Some(true) {
+                        out.push(Event::InlineHtml("</a>".into()));
+                    } else {
+                        out.push(Event::End(TagEnd::Link));
+                    }
+                    if link_depth == 0 && !deferred.is_empty() {
+                        out.push(Event::InlineHtml(std::mem::take(&mut deferred).into()));
+                    }
+                }
+                Event::FootnoteReference(_) if points.contains_key(&i) => {
+                    let html = points[&i].clone();
+                    if link_depth > 0 {
+                        deferred.push_str(&html);
+                    } else {
+                        out.push(Event::InlineHtml(html.into()));
+                    }
+                }
+                ev @ (Event::Text(_) | Event::Code(_)) => match chunk_at.get(&i) {
+                    Some(chunk) => {
+                        let (html, trailers) = render_chunk(&self.text, chunk, marks, &order);
+                        out.push(Event::InlineHtml(html.into()));
+                        if !trailers.is_empty() {
+                            if link_depth > 0 {
+                                deferred.push_str(&trailers);
+                            } else {
+                                out.push(Event::InlineHtml(trailers.into()));
+                            }
+                        }
+                    }
+                    None => out.push(ev),
+                },
+                ev => out.push(ev),
+            }
+        }
+        let mut html = String::with_capacity(self.text.len() * 2);
+        pulldown_cmark::html::push_html(&mut html, out.into_iter());
+        html
+    }
+}
+
+/// The HTML of one chunk with its parts of every mark, and the trailers of
+/// marks that end inside it (to be written after it).
+fn render_chunk(text: &str, chunk: &Chunk, marks: &[Mark], order: &[usize]) -> (String, String) {
+    let (cs, ce) = (chunk.start, chunk.end);
+    let relevant: Vec<usize> = order
+        .iter()
+        .copied()
+        .filter(|&m| marks[m].start < ce && marks[m].end > cs)
+        .collect();
+    let mut html = String::new();
+    let mut trailers = String::new();
+    if chunk.is_code {
+        html.push_str("<code>");
+    }
+    if relevant.is_empty() {
+        escape_into(&mut html, &text[cs..ce]);
+    } else {
+        let mut cuts = vec![cs, ce];
+        for &m in &relevant {
+            for p in [marks[m].start, marks[m].end] {
+                if p > cs && p < ce {
+                    cuts.push(p);
+                }
+            }
+        }
+        cuts.sort_unstable();
+        cuts.dedup();
+        for w in cuts.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            let active: Vec<usize> = relevant
+                .iter()
+                .copied()
+                .filter(|&m| marks[m].start <= a && b <= marks[m].end)
+                .collect();
+            for &m in &active {
+                html.push_str(if a == marks[m].start {
+                    &marks[m].open_first
+                } else {
+                    &marks[m].open
+                });
+            }
+            escape_into(&mut html, &text[a..b]);
+            for &m in active.iter().rev() {
+                html.push_str(&marks[m].close);
+            }
+            for &m in active.iter().rev() {
+                if marks[m].end == b {
+                    trailers.push_str(&marks[m].trailer);
+                }
+            }
+        }
+    }
+    if chunk.is_code {
+        html.push_str("</code>");
+    }
+    (html, trailers)
+}
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape_into(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    escape_into(&mut out, s);
+    out
+}
+
+fn footnote_labels(body: &str) -> Vec<String> {
+    let mut labels = Vec::new();
+    let mut rest = body;
+    while let Some(i) = rest.find("[^") {
+        rest = &rest[i + 2..];
+        if let Some(end) = rest.find(']') {
+            let label = &rest[..end];
+            if !label.is_empty()
+                && !label.contains(char::is_whitespace)
+                && !rest[end + 1..].starts_with(':')
+            {
+                labels.push(label.to_string());
+            }
+        }
+    }
+    labels
+}
+
+/// Renders a short Markdown snippet (a note's text) as inline HTML: no
+/// paragraph wrapper, so it can sit inside a sentence.
+pub fn render_inline(md: &str) -> String {
+    let mut html = String::new();
+    let events = Parser::new_ext(md, options()).filter(|e| {
+        !matches!(
+            e,
+            Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)
+        )
+    });
+    pulldown_cmark::html::push_html(&mut html, events);
+    html.trim().to_string()
+}
+
+/// Renders a Markdown snippet (an entry's description) as block HTML, and
+/// returns its plain text too.
+pub fn render_block(md: &str) -> (String, String) {
+    let mut html = String::new();
+    let mut plain = String::new();
+    let events: Vec<Event> = Parser::new_ext(md, options()).collect();
+    for e in &events {
+        match e {
+            Event::Text(t) | Event::Code(t) => plain.push_str(t),
+            Event::SoftBreak | Event::HardBreak => plain.push(' '),
+            Event::End(TagEnd::Paragraph) => plain.push('\n'),
+            _ => {}
+        }
+    }
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    (html, plain.trim().to_string())
+}
+
+struct Highlighting {
+    syntaxes: syntect::parsing::SyntaxSet,
+}
+
+fn highlighting() -> &'static Highlighting {
+    static CELL: OnceLock<Highlighting> = OnceLock::new();
+    CELL.get_or_init(|| Highlighting {
+        syntaxes: syntect::parsing::SyntaxSet::load_defaults_newlines(),
+    })
+}
+
+/// The CSS class style shared by the highlighter and the stylesheet.
+pub const CLASS_STYLE: syntect::html::ClassStyle =
+    syntect::html::ClassStyle::SpacedPrefixed { prefix: "hl-" };
+
+fn highlight(lang: &str, code: &str) -> String {
+    let mut out = String::new();
+    let lang_attr = escape(lang);
+    if lang.is_empty() {
+        out.push_str("<pre class=\"code\"><code>");
+        escape_into(&mut out, code);
+        out.push_str("</code></pre>\n");
+        return out;
+    }
+    let h = highlighting();
+    let syntax = h
+        .syntaxes
+        .find_syntax_by_token(lang)
+        .unwrap_or_else(|| h.syntaxes.find_syntax_plain_text());
+    let mut gen =
+        syntect::html::ClassedHTMLGenerator::new_with_class_style(syntax, &h.syntaxes, CLASS_STYLE);
+    for line in syntect::util::LinesWithEndings::from(code) {
+        if gen
+            .parse_html_for_line_which_includes_newline(line)
+            .is_err()
+        {
+            let mut plain = String::new();
+            escape_into(&mut plain, code);
+            return format!(
+                "<pre class=\"code\" data-lang=\"{lang_attr}\"><code>{plain}</code></pre>\n"
+            );
+        }
+    }
+    format!(
+        "<pre class=\"code\" data-lang=\"{lang_attr}\"><code class=\"language-{lang_attr}\">{}</code></pre>\n",
+        gen.finalize()
+    )
+}
+
+/// The stylesheet for highlighted code: the configured theme, and a dark
+/// theme under `prefers-color-scheme: dark`. `None` if the theme is unknown.
+pub fn highlight_css(theme: &str) -> Result<String, Vec<String>> {
+    let themes = syntect::highlighting::ThemeSet::load_defaults();
+    let Some(light) = themes.themes.get(theme) else {
+        return Err(themes.themes.keys().cloned().collect());
+    };
+    let mut css = syntect::html::css_for_theme_with_class_style(light, CLASS_STYLE)
+        .map_err(|_| Vec::new())?;
+    if let Some(dark) = themes.themes.get("base16-ocean.dark") {
+        if theme != "base16-ocean.dark" {
+            if let Ok(d) = syntect::html::css_for_theme_with_class_style(dark, CLASS_STYLE) {
+                css.push_str("\n@media (prefers-color-scheme: dark) {\n");
+                css.push_str(&d);
+                css.push_str("}\n");
+            }
+        }
+    }
+    Ok(css)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(body: &str) -> String {
+        let mut owned = String::new();
+        let d = Doc::parse(body, &mut owned, |_| false);
+        d.text.clone()
+    }
+
+    #[test]
+    fn reader_text_drops_markdown_syntax() {
+        assert_eq!(doc("A *b* [c](http://x) `d`.\n"), "A b c d.\n");
+        assert_eq!(
+            doc("# Title\n\nSome \"quoted\" text"),
+            "Title\nSome “quoted” text\n"
+        );
+    }
+
+    #[test]
+    fn a_mark_across_emphasis_becomes_one_element_per_text_node() {
+        let body = "He said *we will* go.";
+        let mut owned = String::new();
+        let d = Doc::parse(body, &mut owned, |_| false);
+        let start = d.text.find("said").unwrap();
+        let end = d.text.find(" go").unwrap();
+        let mark = Mark {
+            start,
+            end,
+            open_first: "<span id=\"q\">".into(),
+            open: "<span>".into(),
+            close: "</span>".into(),
+            trailer: "<sup>1</sup>".into(),
+        };
+        let html = d.render(&[mark], &HashMap::new(), &HashMap::new());
+        assert_eq!(
+            html,
+            "<p>He <span id=\"q\">said </span><em><span>we will</span><sup>1</sup></em> go.</p>\n"
+        );
+    }
+
+    #[test]
+    fn a_trailer_inside_a_link_waits_until_the_link_closes() {
+        let body = "See [the report](https://x.org) today.";
+        let mut owned = String::new();
+        let d = Doc::parse(body, &mut owned, |_| false);
+        let start = d.text.find("the").unwrap();
+        let end = d.text.find(" today").unwrap();
+        let mark = Mark {
+            start,
+            end,
+            open_first: "<b>".into(),
+            open: "<b>".into(),
+            close: "</b>".into(),
+            trailer: "<sup>1</sup>".into(),
+        };
+        let html = d.render(&[mark], &HashMap::new(), &HashMap::new());
+        assert_eq!(
+            html,
+            "<p>See <a href=\"https://x.org\"><b>the report</b></a><sup>1</sup> today.</p>\n"
+        );
+    }
+
+    #[test]
+    fn headings_get_ids_and_anchor_links() {
+        let mut owned = String::new();
+        let d = Doc::parse("## The queue\n\n## The queue\n", &mut owned, |_| false);
+        let html = d.render(&[], &HashMap::new(), &HashMap::new());
+        assert!(html.contains("<h2 id=\"the-queue\">"), "{html}");
+        assert!(html.contains("<h2 id=\"the-queue-2\">"), "{html}");
+    }
+}

@@ -1,0 +1,365 @@
+//! Typed template contexts: one `Serialize` struct per shape documented in
+//! docs/templates.md. Renaming a field here breaks a test, not a reader's page.
+
+use crate::annotate::{QuoteAnn, ResolvedArticle, Source};
+use crate::content::slugify;
+use crate::frontmatter::Date;
+use crate::glossary::{Entry, Glossary};
+use serde::Serialize;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub description: String,
+    pub language: String,
+    pub base_url: String,
+    pub authors: Vec<String>,
+    pub has_feed: bool,
+    pub has_search: bool,
+    pub stylesheet: String,
+    pub script: String,
+    pub highlight_css: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct EntryRef {
+    pub id: String,
+    pub name: String,
+    pub kind: &'static str,
+    pub role: String,
+    pub summary: String,
+    pub url: String,
+}
+
+impl EntryRef {
+    pub fn new(e: &Entry) -> EntryRef {
+        EntryRef {
+            id: e.id.clone(),
+            name: e.name.clone(),
+            kind: e.kind.as_str(),
+            role: e.role.clone(),
+            summary: e.summary.clone(),
+            url: e.url(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SourceView {
+    pub id: String,
+    pub title: String,
+    pub publisher: String,
+    pub url: String,
+    pub archived: String,
+    pub date: String,
+    pub date_display: String,
+}
+
+impl SourceView {
+    pub fn new(s: &Source) -> SourceView {
+        SourceView {
+            id: s.id.clone(),
+            title: s.title.clone(),
+            publisher: s.publisher.clone(),
+            url: s.url.clone(),
+            archived: s.archived.clone(),
+            date: s.date.as_ref().map(Date::ymd).unwrap_or_default(),
+            date_display: s.date.as_ref().map(Date::display).unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ArticleRef {
+    pub title: String,
+    pub url: String,
+    pub date: String,
+    pub date_display: String,
+}
+
+impl ArticleRef {
+    pub fn new(a: &ResolvedArticle) -> ArticleRef {
+        ArticleRef {
+            title: a.title.clone(),
+            url: a.url(),
+            date: a.date.ymd(),
+            date_display: a.date.display(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct QuoteView {
+    pub id: String,
+    pub text: String,
+    pub speaker: EntryRef,
+    pub said: String,
+    pub said_display: String,
+    pub context: String,
+    pub source: Option<SourceView>,
+    pub article: ArticleRef,
+    pub url: String,
+    /// Sort key: when it was said, else the article's date.
+    #[serde(skip)]
+    pub when: Date,
+}
+
+impl QuoteView {
+    pub fn new(q: &QuoteAnn, a: &ResolvedArticle, glossary: &Glossary) -> QuoteView {
+        QuoteView {
+            id: q.id.clone(),
+            text: q.text.clone(),
+            speaker: EntryRef::new(&glossary.entries[q.speaker]),
+            said: q.said.as_ref().map(Date::ymd).unwrap_or_default(),
+            said_display: q.said.as_ref().map(Date::display).unwrap_or_default(),
+            context: q.context.clone(),
+            source: q.source.map(|s| SourceView::new(&a.sources[s])),
+            article: ArticleRef::new(a),
+            url: format!("{}#{}", a.url(), q.id),
+            when: q.said.clone().unwrap_or_else(|| a.date.clone()),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TagRef {
+    pub name: String,
+    pub slug: String,
+    pub url: String,
+}
+
+impl TagRef {
+    pub fn new(name: &str) -> TagRef {
+        let slug = slugify(name);
+        TagRef {
+            name: name.to_string(),
+            url: format!("/tags/{slug}/"),
+            slug,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Counts {
+    pub notes: usize,
+    pub quotes: usize,
+    pub sources: usize,
+    pub entities: usize,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ArticleSummary {
+    #[serde(flatten)]
+    pub article: ArticleRef,
+    pub summary: String,
+    pub authors: Vec<String>,
+    pub tags: Vec<TagRef>,
+    pub reading_minutes: usize,
+    pub counts: Counts,
+}
+
+impl ArticleSummary {
+    pub fn new(a: &ResolvedArticle) -> ArticleSummary {
+        ArticleSummary {
+            article: ArticleRef::new(a),
+            summary: a.summary.clone(),
+            authors: a.authors.clone(),
+            tags: a.tags.iter().map(|t| TagRef::new(t)).collect(),
+            reading_minutes: a.word_count.div_ceil(230).max(1),
+            counts: Counts {
+                notes: a.notes.len(),
+                quotes: a.quotes.len(),
+                sources: a.sources.len(),
+                entities: a.entities.len(),
+            },
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct NoteView {
+    pub number: usize,
+    pub id: String,
+    pub ref_id: String,
+    pub text: String,
+    pub source: Option<SourceView>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ArticleSourceView {
+    #[serde(flatten)]
+    pub source: SourceView,
+    pub notes: Vec<usize>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ArticleView {
+    #[serde(flatten)]
+    pub summary: ArticleSummary,
+    pub content: String,
+    pub updated: String,
+    pub updated_display: String,
+    pub notes: Vec<NoteView>,
+    pub sources: Vec<ArticleSourceView>,
+    pub quotes: Vec<QuoteView>,
+    pub entities: Vec<EntryRef>,
+    pub json_ld: String,
+    pub annotations_url: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Pagination {
+    pub current: usize,
+    pub total: usize,
+    pub prev_url: String,
+    pub next_url: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PageView {
+    pub title: String,
+    pub content: String,
+    pub url: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TagCount {
+    #[serde(flatten)]
+    pub tag: TagRef,
+    pub count: usize,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TagView {
+    #[serde(flatten)]
+    pub tag: TagRef,
+    pub feed_url: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SpeakerQuotes {
+    pub entry: EntryRef,
+    pub letter: String,
+    pub quotes: Vec<QuoteView>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct GlossaryItem {
+    #[serde(flatten)]
+    pub entry: EntryRef,
+    pub quote_count: usize,
+    pub mention_count: usize,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Letter<T> {
+    pub letter: String,
+    pub entries: Vec<T>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct LinkView {
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Context3 {
+    pub before: String,
+    pub text: String,
+    pub after: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct MentionGroup {
+    pub article: ArticleRef,
+    pub contexts: Vec<Context3>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct EntryView {
+    #[serde(flatten)]
+    pub entry: EntryRef,
+    pub description: String,
+    pub aliases: Vec<String>,
+    pub wikidata_url: String,
+    pub links: Vec<LinkView>,
+    pub affiliations: Vec<EntryRef>,
+    pub members: Vec<EntryRef>,
+    pub quotes: Vec<QuoteView>,
+    pub mentions: Vec<MentionGroup>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct NoteLink {
+    pub number: usize,
+    pub url: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Citation {
+    pub article: ArticleRef,
+    pub notes: Vec<NoteLink>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CitedSource {
+    #[serde(flatten)]
+    pub source: SourceView,
+    pub citations: Vec<Citation>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FeedEntry {
+    #[serde(flatten)]
+    pub summary: ArticleSummary,
+    pub permalink: String,
+    pub updated: String,
+    pub content: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FeedView {
+    pub title: String,
+    pub url: String,
+    pub self_url: String,
+    pub updated: String,
+    pub entries: Vec<FeedEntry>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SitemapUrl {
+    pub loc: String,
+    pub lastmod: String,
+}
+
+/// The first letter for A-Z grouping: an ASCII capital, or `#`.
+pub fn letter_of(name: &str) -> String {
+    let c = name
+        .chars()
+        .find(|c| c.is_alphanumeric())
+        .map(|c| crate::content::slugify(&c.to_string()).to_ascii_uppercase())
+        .unwrap_or_default();
+    match c.chars().next() {
+        Some(c) if c.is_ascii_alphabetic() => c.to_string(),
+        _ => "#".into(),
+    }
+}
+
+/// The key people are sorted by: surname first for people with two or more
+/// words in their name.
+pub fn sort_name(e: &Entry) -> String {
+    use crate::content::Kind;
+    match e.kind {
+        Kind::Person => {
+            let mut parts: Vec<&str> = e.name.split_whitespace().collect();
+            if parts.len() > 1 {
+                let last = parts.pop().unwrap_or_default();
+                format!("{} {}", last, parts.join(" ")).to_lowercase()
+            } else {
+                e.name.to_lowercase()
+            }
+        }
+        Kind::Organisation => e.name.trim_start_matches("The ").to_lowercase(),
+    }
+}

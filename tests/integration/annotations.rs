@@ -1,0 +1,290 @@
+//! Notes, quotes and the glossary, as readers and tools see them.
+
+use crate::support::*;
+
+fn fold(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn source_notes_are_numbered_in_reading_order_beside_their_anchor() {
+    let site = SiteTest::fixture("basic").build();
+    let page = site.html("articles/budget-vote/index.html");
+    assert_eq!(
+        page.texts("span.note-anchor"),
+        ["by seven votes to four", "the dredging contract"]
+    );
+    assert_eq!(
+        page.texts("sup.note-ref a[role=doc-noteref]"),
+        ["1", "2", "3"]
+    );
+    let note1 = page.text("#sn-1[role=doc-footnote]");
+    assert!(note1.contains("The roll call is on page 3."), "{note1}");
+    assert!(note1.contains("Council minutes, 4 March 2024"), "{note1}");
+    assert_eq!(page.attr("#sn-1 a[role=doc-backlink]", "href"), "#ref-1");
+    // The anchor crosses emphasis: the note-anchor sits inside the <em>.
+    assert_eq!(page.count("em > span.note-anchor"), 1);
+    // [^radio] names a source: it becomes note 3, citing it.
+    assert!(page.text("#sn-3").contains("Evening bulletin"));
+}
+
+#[test]
+fn quotes_carry_a_stable_id_and_their_speaker() {
+    let site = SiteTest::fixture("basic").build();
+    let page = site.html("articles/budget-vote/index.html");
+    let ids = page.attrs("span.quote[id]", "id");
+    assert_eq!(ids.len(), 2);
+    assert!(ids.iter().all(|id| id.starts_with("q-")));
+    assert_eq!(
+        page.attr("span.quote[data-speaker=mara-lind]", "id"),
+        gloss::annotate::quote_id("mara-lind", "This budget keeps the harbour open")
+    );
+    assert_eq!(
+        page.attr("a.quote-link[data-entry=mara-lind]", "data-speaker-name"),
+        "Mara Lind"
+    );
+}
+
+#[test]
+fn quote_ids_do_not_move_when_other_quotes_come_and_go() {
+    let t = SiteTest::fixture("basic");
+    let before = t
+        .build()
+        .html("articles/budget-vote/index.html")
+        .attr("span.quote[data-speaker=tom-okafor]", "id");
+    let path = t.root.join("content/articles/budget-vote.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let i = text.find("[[quotes]]\nanchor = \"This budget").unwrap();
+    let j = text[i..].find("\n\n").unwrap() + i;
+    std::fs::write(&path, format!("{}{}", &text[..i], &text[j + 2..])).unwrap();
+    let after = t
+        .build()
+        .html("articles/budget-vote/index.html")
+        .attr("span.quote[data-speaker=tom-okafor]", "id");
+    assert_eq!(before, after);
+}
+
+#[test]
+fn mentions_link_the_first_time_and_never_inside_headings_or_quotes() {
+    let site = SiteTest::fixture("basic").build();
+    let page = site.html("articles/budget-vote/index.html");
+    // "Mayor Mara Lind" is the longest name that matches; "Lind" later is not linked again.
+    let mentions = page.texts("a.mention[role=doc-glossref]");
+    assert_eq!(
+        mentions,
+        ["Mayor Mara Lind", "Councillor Tom Okafor", "Harbour Board"],
+        "{mentions:?}"
+    );
+    assert_eq!(
+        page.attr("a.mention[data-entry=mara-lind]", "href"),
+        "/glossary/mara-lind/"
+    );
+    assert_eq!(
+        page.count("h2 a.mention, code a.mention, .quote a.mention"),
+        0
+    );
+}
+
+#[test]
+fn explicit_mentions_link_to_their_entry() {
+    let site = SiteTest::fixture("basic")
+        .file(
+            "content/articles/short.md",
+            "+++\ntitle = \"Short\"\ndate = 2024-01-01\n+++\nAsked about it, [the mayor](@mara-lind) declined.\n",
+        )
+        .build();
+    let page = site.html("articles/short/index.html");
+    assert_eq!(page.attr("a.mention", "href"), "/glossary/mara-lind/");
+    assert_eq!(page.text("a.mention"), "the mayor");
+}
+
+#[test]
+fn the_quote_index_groups_by_speaker_and_links_to_each_quote_in_place() {
+    let site = SiteTest::fixture("basic").build();
+    let index = site.html("quotes/index.html");
+    let id = gloss::annotate::quote_id("tom-okafor", "a blank cheque");
+    let hrefs = index.attrs("a[href*='#q-']", "href");
+    assert!(
+        hrefs.contains(&format!("/articles/budget-vote/#{id}")),
+        "{hrefs:?}"
+    );
+    let page = site.html("articles/budget-vote/index.html");
+    assert_eq!(page.text(&format!("#{id}")), "a blank cheque");
+    let text = fold(&index.body_text());
+    for speaker in ["Mara Lind", "Tom Okafor", "Harbour Board"] {
+        assert!(
+            text.contains(speaker),
+            "{speaker} missing from the quote index"
+        );
+    }
+}
+
+#[test]
+fn entry_pages_list_affiliations_quotes_and_mentions_in_context() {
+    let site = SiteTest::fixture("basic").build();
+    let council = site.html("glossary/harbour-town-council/index.html");
+    let members: Vec<String> = council.attrs("a[href^='/glossary/']", "href");
+    assert!(
+        members.contains(&"/glossary/mara-lind/".to_string()),
+        "members: {members:?}"
+    );
+    assert!(members.contains(&"/glossary/tom-okafor/".to_string()));
+    let lind = site.html("glossary/mara-lind/index.html");
+    assert_eq!(lind.text("h1"), "Mara Lind");
+    assert!(lind
+        .attrs("a", "href")
+        .contains(&"/glossary/harbour-town-council/".to_string()));
+    let body = fold(&lind.body_text());
+    assert!(body.contains("This budget keeps the harbour open"));
+    // Both articles mention her, newest first, with the sentence around it.
+    assert!(
+        body.contains("Mara Lind asked the board to reconsider."),
+        "{body}"
+    );
+    let ferry = body.find("Mara Lind asked the board").unwrap();
+    let budget = body.find("Mayor Mara Lind told the chamber").unwrap();
+    assert!(ferry < budget, "newest article first");
+    assert_eq!(
+        lind.attr("a[href^='https://www.wikidata.org/']", "href"),
+        "https://www.wikidata.org/wiki/Q000001"
+    );
+}
+
+#[test]
+fn the_glossary_lists_every_entry_a_to_z_with_its_kind() {
+    let site = SiteTest::fixture("basic").build();
+    let g = site.html("glossary/index.html");
+    let hrefs = g.attrs("a[href^='/glossary/']", "href");
+    for id in [
+        "mara-lind",
+        "tom-okafor",
+        "harbour-board",
+        "harbour-town-council",
+    ] {
+        assert!(hrefs.contains(&format!("/glossary/{id}/")), "{id} missing");
+    }
+}
+
+#[test]
+fn the_sources_index_lists_every_source_with_the_notes_citing_it() {
+    let site = SiteTest::fixture("basic").build();
+    let s = site.html("sources/index.html");
+    let text = fold(&s.body_text());
+    for t in [
+        "Council minutes, 4 March 2024",
+        "Evening bulletin",
+        "Timetable notice",
+    ] {
+        assert!(text.contains(t), "{t} missing");
+    }
+    assert!(s
+        .attrs("a", "href")
+        .contains(&"/articles/budget-vote/#sn-1".to_string()));
+}
+
+#[test]
+fn article_json_ld_describes_the_article_its_citations_and_quotations() {
+    let site = SiteTest::fixture("basic").build();
+    let page = site.html("articles/budget-vote/index.html");
+    let raw = page
+        .0
+        .select(&scraper::Selector::parse("script[type='application/ld+json']").unwrap())
+        .next()
+        .unwrap()
+        .inner_html();
+    let ld: serde_json::Value = serde_json::from_str(&raw).unwrap();
+    assert_eq!(ld["@type"], "NewsArticle");
+    assert_eq!(ld["headline"], "Council passes the harbour budget");
+    assert_eq!(ld["citation"].as_array().unwrap().len(), 2);
+    let mentions = ld["mentions"].as_array().unwrap();
+    assert!(mentions.iter().any(|m| m["@type"] == "Person"
+        && m["name"] == "Mara Lind"
+        && m["sameAs"][0] == "https://www.wikidata.org/wiki/Q000001"));
+    let quotes = ld["hasPart"].as_array().unwrap();
+    assert!(quotes
+        .iter()
+        .all(|q| q["@type"] == "Quotation" && q["creator"]["@type"].is_string()));
+}
+
+#[test]
+fn w3c_annotations_re_anchor_to_the_article_text() {
+    let site = SiteTest::fixture("basic").build();
+    let coll = site.json("articles/budget-vote/annotations.jsonld");
+    assert_eq!(coll["type"], "AnnotationCollection");
+    let items = coll["first"]["items"].as_array().unwrap();
+    assert_eq!(items.len(), coll["total"].as_u64().unwrap() as usize);
+    // The reader's text: the body without the inserted note and link markers.
+    let html = site.read("articles/budget-vote/index.html");
+    let mut doc = scraper::Html::parse_document(&html);
+    let remove: Vec<_> = doc
+        .select(
+            &scraper::Selector::parse(".sidenote, sup.note-ref, a.quote-link, a.heading-anchor")
+                .unwrap(),
+        )
+        .map(|e| e.id())
+        .collect();
+    for id in remove {
+        doc.tree.get_mut(id).unwrap().detach();
+    }
+    let body: String = doc
+        .select(&scraper::Selector::parse(".article-body").unwrap())
+        .next()
+        .unwrap()
+        .text()
+        .collect();
+    let body = fold(&body);
+    let mut anchored = 0;
+    for item in items {
+        let sel = &item["target"]["selector"];
+        if sel.is_null() {
+            continue;
+        }
+        assert_eq!(sel["type"], "TextQuoteSelector");
+        let whole = fold(&format!(
+            "{}{}{}",
+            sel["prefix"].as_str().unwrap(),
+            sel["exact"].as_str().unwrap(),
+            sel["suffix"].as_str().unwrap()
+        ));
+        assert!(
+            body.contains(&whole),
+            "selector does not re-anchor: {whole:?}"
+        );
+        anchored += 1;
+    }
+    assert_eq!(anchored, 4);
+}
+
+#[test]
+fn quotes_and_glossary_are_published_as_json() {
+    let site = SiteTest::fixture("basic").build();
+    let q = site.json("quotes.json");
+    let quotes = q["quotes"].as_array().unwrap();
+    assert_eq!(quotes.len(), 3);
+    assert!(quotes.iter().all(|x| x["url"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://gazette.example.org/articles/")));
+    let g = site.json("glossary.json");
+    let lind = g["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == "mara-lind")
+        .unwrap();
+    assert_eq!(lind["affiliations"][0], "harbour-town-council");
+}
+
+#[test]
+fn front_matter_text_is_escaped() {
+    let site = SiteTest::new()
+        .file(
+            "content/articles/x.md",
+            "+++\ntitle = \"<script>alert(1)</script>\"\ndate = 2024-01-01\n[[sources]]\nid = \"s\"\ntitle = \"<b>bold</b>\"\nurl = \"https://x.org/?a=1&b=2\"\n[[notes]]\nanchor = \"word\"\nsource = \"s\"\n+++\nA word.\n",
+        )
+        .build();
+    let html = site.read("articles/x/index.html");
+    assert!(!html.contains("<script>alert(1)"));
+    assert!(!html.contains("<b>bold</b>"));
+    assert!(html.contains("&lt;b&gt;bold&lt;/b&gt;"));
+}

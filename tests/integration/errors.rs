@@ -1,0 +1,268 @@
+//! Bad input: every case gets a clear message with file, line and column,
+//! and the whole report is pinned as a snapshot.
+
+use crate::support::*;
+
+const GLOSSARY: &[(&str, &str)] = &[
+    ("content/glossary/john-kirby.md", "+++\nname = \"John Kirby\"\nkind = \"person\"\naliases = [\"Kirby\"]\naffiliation = [\"pentagon\"]\n+++\nSpokesman.\n"),
+    ("content/glossary/pentagon.md", "+++\nname = \"Pentagon\"\nkind = \"organisation\"\n+++\nThe US defence department.\n"),
+];
+
+fn site_with(article: &str) -> SiteTest {
+    let mut t = SiteTest::new();
+    for (p, text) in GLOSSARY {
+        t = t.file(p, text);
+    }
+    t.file("content/articles/story.md", article)
+}
+
+fn report(t: &SiteTest) -> String {
+    let r = t.build_err();
+    t.report_text(&r)
+}
+
+macro_rules! error_case {
+    ($name:ident, $site:expr, $($needle:expr),+) => {
+        #[test]
+        fn $name() {
+            let t = $site;
+            let text = report(&t);
+            $( assert!(text.contains($needle), "expected {:?} in:\n{}", $needle, text); )+
+            insta::assert_snapshot!(stringify!($name), text);
+        }
+    };
+}
+
+error_case!(
+    malformed_toml_front_matter_points_at_the_line_and_column,
+    site_with("+++\ntitle = \"Story\"\ndate = 2024-01-01\ntags = [\"a\",\n+++\nBody.\n"),
+    "content/articles/story.md:4:13",
+    "unclosed array"
+);
+
+error_case!(
+    malformed_yaml_front_matter_points_at_the_line,
+    site_with("---\ntitle: Story\ndate: 2024-01-01\ntags: [a, b\n---\nBody.\n"),
+    "content/articles/story.md:"
+);
+
+error_case!(
+    missing_title_is_reported,
+    site_with("+++\ndate = 2024-01-01\n+++\nBody.\n"),
+    "missing field `title`"
+);
+
+error_case!(
+    empty_title_is_reported,
+    site_with("+++\ntitle = \"  \"\ndate = 2024-01-01\n+++\nBody.\n"),
+    "content/articles/story.md:2:1",
+    "title is empty"
+);
+
+error_case!(
+    a_date_that_does_not_exist_is_reported,
+    site_with("+++\ntitle = \"Story\"\ndate = \"2024-02-30\"\n+++\nBody.\n"),
+    "content/articles/story.md:3:8",
+    "February 2024 has 29 days"
+);
+
+error_case!(
+    unknown_front_matter_key_suggests_the_closest,
+    site_with("+++\ntitle = \"Story\"\ndate = 2024-01-01\nsumary = \"x\"\n+++\nBody.\n"),
+    "content/articles/story.md:4:1",
+    "did you mean `summary`?"
+);
+
+error_case!(
+    unknown_key_in_a_note_suggests_the_closest,
+    site_with("+++\ntitle = \"Story\"\ndate = 2024-01-01\n[[notes]]\nanchr = \"Body\"\ntext = \"x\"\n+++\nBody.\n"),
+    "did you mean `anchor`?"
+);
+
+error_case!(
+    unknown_config_key_suggests_the_closest,
+    SiteTest::new().file(
+        "gloss.toml",
+        "title = \"T\"\nbase_url = \"https://x.org/\"\npaginte = 5\n"
+    ),
+    "gloss.toml:3:1",
+    "did you mean `paginate`?"
+);
+
+error_case!(
+    two_articles_with_one_slug_name_both_files,
+    site_with("+++\ntitle = \"A\"\ndate = 2024-01-01\nslug = \"same\"\n+++\nA.\n").file(
+        "content/articles/other.md",
+        "+++\ntitle = \"B\"\ndate = 2024-01-02\nslug = \"same\"\n+++\nB.\n"
+    ),
+    "content/articles/other.md",
+    "content/articles/story.md",
+    "two articles have the slug `same`"
+);
+
+error_case!(
+    template_syntax_error_names_the_template_and_line,
+    site_with("+++\ntitle = \"A\"\ndate = 2024-01-01\n+++\nA.\n")
+        .file("templates/page.html", "<p>\n{% if %}\n</p>\n"),
+    "templates/page.html:2:"
+);
+
+error_case!(
+    template_with_an_undefined_variable_names_it,
+    site_with("+++\ntitle = \"A\"\ndate = 2024-01-01\n+++\nA.\n")
+        .file("templates/404.html", "<p>\n{{ site.titel }}\n</p>\n"),
+    "templates/404.html:2:",
+    "site.titel"
+);
+
+error_case!(
+    missing_content_folder_is_reported,
+    {
+        let t = SiteTest::new();
+        std::fs::remove_dir_all(t.root.join("content")).unwrap();
+        t
+    },
+    "no content folder"
+);
+
+#[test]
+fn a_non_utf8_file_is_reported_with_its_position() {
+    let t = site_with("+++\ntitle = \"A\"\ndate = 2024-01-01\n+++\nA.\n");
+    std::fs::write(
+        t.root.join("content/articles/latin1.md"),
+        b"+++\ntitle = \"Caf\xe9\"\n+++\n",
+    )
+    .unwrap();
+    let text = report(&t);
+    assert!(text.contains("content/articles/latin1.md:2:13"), "{text}");
+    assert!(text.contains("not valid UTF-8"), "{text}");
+}
+
+#[test]
+fn every_error_of_a_build_is_reported_at_once() {
+    let t = site_with("+++\ntitle = \"\"\ndate = 2024-01-01\n+++\nA.\n")
+        .file(
+            "content/articles/b.md",
+            "+++\ntitle = \"B\"\ndate = \"yesterday\"\n+++\nB.\n",
+        )
+        .file(
+            "content/articles/c.md",
+            "+++\ntitle = \"C\"\ndate = 2024-01-01\ncolour = 1\n+++\nC.\n",
+        );
+    let r = t.build_err();
+    assert_eq!(r.error_count(), 3, "{}", r.rendered());
+    // Sorted by file, so the report is the same on every run.
+    let files: Vec<&str> = r.items.iter().map(|i| i.file.as_str()).collect();
+    assert_eq!(
+        files,
+        [
+            "content/articles/b.md",
+            "content/articles/c.md",
+            "content/articles/story.md"
+        ]
+    );
+}
+
+#[test]
+fn the_binary_exits_with_one_and_prints_rustc_style_diagnostics() {
+    let t = site_with("+++\ntitle = \"Story\"\ndate = 2024-01-01\nsumary = \"x\"\n+++\nBody.\n");
+    let out = t.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("error: invalid front matter"), "{err}");
+    assert!(err.contains("┌─ content/articles/story.md:4:1"), "{err}");
+    assert!(err.contains("nothing was written"), "{err}");
+    assert!(!t.out().exists());
+}
+
+const ANNOTATED: &str = "+++\ntitle = \"Story\"\ndate = 2024-01-01\n\n[[sources]]\nid = \"wsj\"\ntitle = \"Report\"\nurl = \"https://wsj.example.com/a\"\n";
+
+error_case!(
+    an_anchor_that_matches_nothing_shows_the_closest_passage,
+    site_with(&format!("{ANNOTATED}[[notes]]\nanchor = \"the Wall Street Journal reportd\"\nsource = \"wsj\"\n+++\nAs the Wall Street Journal reported on Monday, talks stalled.\n")),
+    "content/articles/story.md:10:11",
+    "matches nothing",
+    "closest passage is “the Wall Street Journal reported"
+);
+
+error_case!(
+    an_anchor_that_matches_twice_lists_both_places,
+    site_with(&format!("{ANNOTATED}[[notes]]\nanchor = \"talks\"\nsource = \"wsj\"\n+++\nThe talks stalled. Then talks resumed.\n")),
+    "matches 2 places",
+    "occurrence = N"
+);
+
+error_case!(
+    an_unknown_speaker_suggests_the_closest_id,
+    site_with(&format!("{ANNOTATED}[[quotes]]\nanchor = \"We are done\"\nspeaker = \"john-kirbi\"\n+++\n\"We are done,\" he said.\n")),
+    "unknown speaker `john-kirbi`",
+    "did you mean `john-kirby`?"
+);
+
+error_case!(
+    an_unknown_source_suggests_the_closest_id,
+    site_with(&format!(
+        "{ANNOTATED}[[notes]]\nanchor = \"talks\"\nsource = \"wjs\"\n+++\nThe talks stalled.\n"
+    )),
+    "unknown source `wjs`",
+    "did you mean `wsj`?"
+);
+
+error_case!(
+    an_unknown_affiliation_suggests_the_closest_id,
+    SiteTest::new()
+        .file(
+            "content/glossary/a.md",
+            "+++\nname = \"A Person\"\nkind = \"person\"\naffiliation = [\"pentagn\"]\n+++\n"
+        )
+        .file(
+            "content/glossary/pentagon.md",
+            "+++\nname = \"Pentagon\"\nkind = \"organisation\"\n+++\n"
+        ),
+    "content/glossary/a.md:4:17",
+    "did you mean `pentagon`?"
+);
+
+error_case!(
+    two_entries_with_one_id_are_reported,
+    site_with(&format!("{ANNOTATED}[[entities]]\nid = \"pentagon\"\nname = \"The Pentagon building\"\nkind = \"organisation\"\n+++\nText.\n")),
+    "glossary id `pentagon` is defined twice"
+);
+
+error_case!(
+    one_alias_for_two_entries_is_reported,
+    site_with("+++\ntitle = \"A\"\ndate = 2024-01-01\n+++\nA.\n").file(
+        "content/glossary/kirby-smart.md",
+        "+++\nname = \"Kirby Smart\"\nkind = \"person\"\naliases = [\"Kirby\"]\n+++\n"
+    ),
+    "the name `Kirby` belongs to two glossary entries"
+);
+
+error_case!(
+    overlapping_annotations_that_cannot_nest_are_reported,
+    site_with(&format!("{ANNOTATED}[[notes]]\nanchor = \"talks stalled on\"\ntext = \"a\"\n[[notes]]\nanchor = \"on Monday\"\ntext = \"b\"\n+++\nThe talks stalled on Monday.\n")),
+    "overlap without nesting",
+    "they share “on”"
+);
+
+error_case!(
+    a_note_with_neither_text_nor_source_is_reported,
+    site_with(&format!(
+        "{ANNOTATED}[[notes]]\nanchor = \"talks\"\n+++\nThe talks stalled.\n"
+    )),
+    "a note needs `text` or a `source`"
+);
+
+error_case!(
+    a_dangerous_url_scheme_in_a_source_is_refused,
+    site_with("+++\ntitle = \"A\"\ndate = 2024-01-01\n[[sources]]\nid = \"x\"\ntitle = \"X\"\nurl = \"javascript:alert(1)\"\n+++\nA.\n"),
+    "content/articles/story.md:7:8",
+    "dangerous scheme"
+);
+
+error_case!(
+    a_dangerous_link_in_the_body_is_refused,
+    site_with("+++\ntitle = \"A\"\ndate = 2024-01-01\n+++\nClick [here](data:text/html,hi).\n"),
+    "content/articles/story.md:5:7",
+    "dangerous scheme"
+);

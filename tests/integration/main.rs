@@ -1,0 +1,8 @@
+//! One integration test binary: each module is a feature, each test builds a
+//! small site and checks what a reader (or a tool) would see.
+
+mod annotations;
+mod errors;
+mod pipeline;
+mod robustness;
+mod support;
