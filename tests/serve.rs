@@ -776,3 +776,178 @@ fn serve_fake_site_is_sane() {
     ));
     assert!(!keys.iter().any(|k| k.contains("secret")));
 }
+
+// ---------------------------------------------------------------------------
+// With the real renderer
+
+/// `tests/fixtures/<name>` copied into a temp folder; the site is `<tmp>/site`.
+fn copy_fixture(name: &str) -> (TempDir, PathBuf) {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("site");
+    for entry in walkdir::WalkDir::new(&from) {
+        let entry = entry.expect("walk fixture");
+        let target = root.join(entry.path().strip_prefix(&from).expect("under fixture"));
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+    (dir, root)
+}
+
+fn stylesheets(html: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_document(html);
+    let links = scraper::Selector::parse(r#"link[rel~="stylesheet"]"#).expect("selector");
+    doc.select(&links)
+        .filter_map(|l| l.value().attr("href").map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn serve_real_site_builds_serves_and_rebuilds() {
+    let (_dir, root) = copy_fixture("basic");
+    fs::create_dir_all(root.join("static")).expect("mkdir");
+    fs::write(root.join("static/gloss.css"), "body { color: black }\n").expect("css");
+    let article = root.join("content/articles/ferry-timetable.md");
+    let original = fs::read_to_string(&article).expect("article");
+
+    let site_root = root.clone();
+    let server = Server::new(
+        move |ctx: &BuildContext| {
+            gloss::render_site(&gloss::BuildOptions {
+                root: site_root.clone(),
+                output: None,
+                drafts: false,
+                base_url: Some(ctx.base_url.clone()),
+            })
+        },
+        Options {
+            port: 0,
+            quiet: true,
+            watch: Some(root.clone()),
+            ..Options::default()
+        },
+    )
+    .start()
+    .expect("server starts");
+    let port = server.port();
+
+    let home = get(port, "/");
+    assert_eq!(home.status, 200);
+    assert!(home.text().contains(SCRIPT));
+    let sheets = stylesheets(&home.text());
+    assert!(!sheets.is_empty());
+    for href in &sheets {
+        let css = get(port, href);
+        assert_eq!(css.status, 200, "{href}");
+        assert_eq!(css.header("Content-Type"), Some("text/css; charset=utf-8"));
+    }
+    assert_eq!(get(port, "/articles/ferry-timetable").status, 301);
+    let page = get(port, "/articles/ferry-timetable/");
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("Times are local."));
+    assert_eq!(
+        get(port, "/articles/ferry-timetable/annotations.jsonld").header("Content-Type"),
+        Some("application/ld+json")
+    );
+    let missing = get(port, "/no/such/page/");
+    assert_eq!(missing.status, 404);
+    assert!(missing.text().contains(SCRIPT));
+    // Absolute URLs point at the preview, not the configured site.
+    let sitemap = get(port, "/sitemap.xml").text();
+    assert!(
+        sitemap.contains(&format!("http://127.0.0.1:{port}/")),
+        "{sitemap}"
+    );
+    assert!(!sitemap.contains("gazette.example.org"), "{sitemap}");
+
+    let mut events = Events::connect(port);
+    events.wait_for("hello");
+
+    // An edit to an article.
+    fs::write(
+        &article,
+        original.replace("Times are local.", "Times are local, mostly."),
+    )
+    .expect("edit");
+    events.wait_until("reload", || {
+        get(port, "/articles/ferry-timetable/")
+            .text()
+            .contains("Times are local, mostly.")
+    });
+
+    // The site's stylesheet: a `css` event, and the page links the new
+    // (content-hashed) file.
+    fs::write(root.join("static/gloss.css"), "body { color: navy }\n").expect("css");
+    events.wait_until("css", || {
+        stylesheets(&get(port, "/").text())
+            .iter()
+            .any(|href| get(port, href).text().contains("navy"))
+    });
+    assert_ne!(stylesheets(&get(port, "/").text()), sheets);
+
+    // A mistake in the front matter: an `error` event that points at it; the
+    // last good site is still served.
+    fs::write(
+        &article,
+        original.replace("[[notes]]", "[[notes]]\nbogus_key = 1"),
+    )
+    .expect("break");
+    let error = events.wait_for("error");
+    let first = &error["errors"][0];
+    assert_eq!(first["file"], "content/articles/ferry-timetable.md");
+    assert!(first["line"].as_u64().is_some_and(|l| l > 1), "{error}");
+    assert!(first["message"].as_str().is_some_and(|m| !m.is_empty()));
+    assert!(get(port, "/articles/ferry-timetable/")
+        .text()
+        .contains("Times are local, mostly."));
+
+    fs::write(&article, &original).expect("fix");
+    events.wait_until("reload", || {
+        get(port, "/articles/ferry-timetable/")
+            .text()
+            .contains("Times are local.")
+    });
+    server.shutdown();
+}
+
+#[test]
+fn serve_survives_a_panicking_build() {
+    let site = Site::new();
+    let root = site.root().to_path_buf();
+    let server = Server::new(
+        move |_: &BuildContext| {
+            if root.join("content/panic").exists() {
+                panic!("the fake builder gave up");
+            }
+            fake_build(&root)
+        },
+        Options {
+            port: 0,
+            quiet: true,
+            watch: Some(site.root().to_path_buf()),
+            ..Options::default()
+        },
+    )
+    .start()
+    .expect("server starts");
+    let port = server.port();
+    let mut events = Events::connect(port);
+    events.wait_for("hello");
+    site.write("content/panic", "");
+    let error = events.wait_for("error");
+    assert!(error["errors"][0]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("the fake builder gave up")));
+    assert!(get(port, "/").text().contains("home v1"));
+    fs::remove_file(site.path("content/panic")).expect("remove");
+    site.write("content/index.html", &page("after the panic"));
+    events.wait_until("reload", || {
+        get(port, "/").text().contains("after the panic")
+    });
+    server.shutdown();
+}

@@ -22,12 +22,13 @@ mod reload;
 mod watch;
 
 use crate::cli::ServeArgs;
-use crate::diagnostics::Report;
+use crate::diagnostics::{Diagnostic, Report};
 use crate::{BuildOptions, OutputFile, RenderedSite};
 use reload::{Event, Failure, Hub};
 use std::collections::BTreeMap;
 use std::io::{self, IsTerminal, Write};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -435,7 +436,9 @@ impl Shared {
             base_url: self.base_url.clone(),
             changed,
         };
-        let result = (self.builder)(&context);
+        // A panicking build is a failed build: the server keeps serving.
+        let result = std::panic::catch_unwind(AssertUnwindSafe(|| (self.builder)(&context)))
+            .unwrap_or_else(|panic| Err(panic_report(panic.as_ref())));
         let previous = self.snapshot();
         match result {
             Ok(site) => {
@@ -498,6 +501,20 @@ fn describe(changed: &[PathBuf], root: Option<&Path>) -> String {
         }
         many => format!(" ({} changes)", many.len()),
     }
+}
+
+/// A report for a build that panicked (a bug in gloss, not in the site).
+fn panic_report(panic: &(dyn std::any::Any + Send)) -> Report {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".into());
+    Report::single(
+        Diagnostic::error(format!("the build panicked: {message}")).note(
+            "this is a bug in gloss; the server keeps running and retries on the next change",
+        ),
+    )
 }
 
 /// A failed build's report on the terminal, coloured when it is one.
