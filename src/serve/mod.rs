@@ -4,11 +4,11 @@
 //! The parts:
 //! - this module owns the served state (the last good site, or the errors of
 //!   the last failed build) and the rebuild step that replaces it;
-//! - [`http`](self) answers requests from that state (path checks, content
+//! - `http` answers requests from that state (path checks, content
 //!   types, the 404 page, injection of the reload script);
-//! - [`watch`](self) turns file-system events under the site folder into
+//! - `watch` turns file-system events under the site folder into
 //!   debounced rebuilds;
-//! - [`reload`](self) is the live-reload channel: Server-Sent Events at
+//! - `reload` is the live-reload channel: Server-Sent Events at
 //!   `/__gloss/events` and the script that listens to them.
 //!
 //! The server never writes to disk: every rebuild renders the whole site into
@@ -26,7 +26,7 @@ use crate::diagnostics::{Diagnostic, Report};
 use crate::{BuildOptions, OutputFile, RenderedSite};
 use reload::{Event, Failure, Hub};
 use std::collections::BTreeMap;
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
@@ -519,16 +519,15 @@ fn panic_report(panic: &(dyn std::any::Any + Send)) -> Report {
 
 /// A failed build's report on the terminal, coloured when it is one.
 fn print_report(report: &Report) {
-    let stderr = io::stderr();
-    let text = if stderr.is_terminal() {
+    let text = if io::stderr().is_terminal() {
         report.colored()
     } else {
         report.rendered()
     };
-    let mut out = stderr.lock();
-    let _ = out.write_all(text.as_bytes());
+    // `eprint!`, not a raw write: tests capture it.
+    eprint!("{text}");
     if !text.ends_with('\n') {
-        let _ = out.write_all(b"\n");
+        eprintln!();
     }
 }
 

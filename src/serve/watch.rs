@@ -25,6 +25,8 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 const DEBOUNCE: Duration = Duration::from_millis(50);
+/// At most this many follow-up batches are folded into one rebuild.
+const FOLD_LIMIT: usize = 20;
 /// The folders of the site folder that hold sources.
 const SOURCE_DIRS: [&str; 3] = ["content", "templates", "static"];
 const CONFIG: &str = "gloss.toml";
@@ -161,8 +163,9 @@ fn run<W: notify::Watcher>(
             Message::Fs(result) => take(result, &mut batch),
         }
         // Fold in what is already queued, and what follows within one
-        // debounce period (an editor still writing).
-        loop {
+        // debounce period (an editor still writing), within bounds so that
+        // a file written without pause still gets rebuilds.
+        for _ in 0..FOLD_LIMIT {
             match messages.recv_timeout(DEBOUNCE) {
                 Ok(Message::Fs(result)) => take(result, &mut batch),
                 Ok(Message::Stop) => return,
