@@ -702,6 +702,13 @@ fn serve_builder_gets_the_local_url() {
     );
     // An empty site: everything is a plain 404.
     assert_eq!(get(port, "/").status, 404);
+    // A rebuild on demand calls the builder again.
+    seen.lock().expect("lock").clear();
+    server.rebuild();
+    assert_eq!(
+        *seen.lock().expect("lock"),
+        format!("http://127.0.0.1:{port}")
+    );
     server.shutdown();
 }
 

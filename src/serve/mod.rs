@@ -142,8 +142,8 @@ impl Server {
             root: root.clone(),
         });
 
-        shared.rebuild(Vec::new(), false);
-
+        // Watching starts first, so an edit made during the first build
+        // causes a second one.
         let watcher = match &root {
             Some(root) => {
                 let shared = Arc::clone(&shared);
@@ -153,6 +153,7 @@ impl Server {
             }
             None => None,
         };
+        shared.rebuild(Vec::new(), false);
 
         let closing = Arc::new(AtomicBool::new(false));
         let mut workers = Vec::new();
