@@ -5,4 +5,5 @@ mod annotations;
 mod errors;
 mod pipeline;
 mod robustness;
+mod serve;
 mod support;
