@@ -40,6 +40,22 @@ pub(super) fn handle(request: Request, shared: &Shared) {
         None => (url.as_str(), None),
     };
 
+    // Every request must name this server as its Host: a page on another
+    // site that rebinds its own name to 127.0.0.1 (DNS rebinding) must not be
+    // able to read the preview, drafts included.
+    let host_ok = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Host"))
+        .is_some_and(|h| reload::host_allowed(h.value.as_str(), shared.port, shared.bind));
+    if !host_ok {
+        let _ = request.respond(common_headers(text_response(
+            403,
+            "403 forbidden: unknown Host (open the preview at the address gloss printed)\n",
+        )));
+        return;
+    }
+
     if shared.reload && path == reload::EVENTS_PATH {
         events(request, shared, head_only);
         return;

@@ -494,6 +494,24 @@ fn serve_refuses_paths_outside_the_site() {
 }
 
 #[test]
+fn serve_answers_no_page_to_a_foreign_host() {
+    // A page on evil.example that rebinds its name to 127.0.0.1 sends
+    // `Host: evil.example`: it must not read the preview (DNS rebinding).
+    let site = Site::new();
+    let server = site.start(Options::default());
+    let port = server.port();
+    let foreign = send(
+        port,
+        &format!("GET / HTTP/1.1\r\nHost: evil.example:{port}"),
+    );
+    assert_eq!(foreign.status, 403);
+    let no_host = send(port, "GET / HTTP/1.0");
+    assert_eq!(no_host.status, 403);
+    assert_eq!(get(port, "/").status, 200);
+    server.shutdown();
+}
+
+#[test]
 fn serve_events_answer_only_pages_of_this_server() {
     let site = Site::new();
     let server = site.start(Options::default());
