@@ -306,7 +306,7 @@ impl<'a> Doc<'a> {
                         if level != HeadingLevel::H1 {
                             out.push(Event::InlineHtml(
                                 format!(
-                                    "<a class=\"heading-anchor\" href=\"#{id}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>"
+                                    "<a class=\"heading-anchor\" data-pagefind-ignore href=\"#{id}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>"
                                 )
                                 .into(),
                             ));

@@ -159,4 +159,47 @@
       inside && x.r.focus();
     });
   });
+
+  /* Search: Pagefind's index under /pagefind/, queried in the browser. The
+     form also works as a plain GET, so /search/?q=word can be linked. */
+  var box = d.getElementById("search"), form = d.querySelector(".search-form");
+  if (box && form) {
+    var input = form.querySelector("input"), pf = null;
+    var status = d.createElement("p");
+    status.className = "search-status";
+    status.setAttribute("role", "status");
+    box.before(status);
+    var run = function (q) {
+      q = q.trim();
+      box.textContent = "";
+      if (!q) { status.textContent = ""; return; }
+      status.textContent = "Searching…";
+      (pf = pf || import("/pagefind/pagefind.js").then(function (m) { return m.init().then(function () { return m; }); }))
+        .then(function (m) { return m.search(q); })
+        .then(function (r) { return Promise.all(r.results.slice(0, 20).map(function (x) { return x.data(); })).then(function (items) { return [r.results.length, items]; }); })
+        .then(function (res) {
+          var n = res[0];
+          status.textContent = n ? n + (n == 1 ? " result" : " results") + " for “" + q + "”" : "Nothing found for “" + q + "”";
+          var ol = d.createElement("ol");
+          ol.className = "search-results";
+          res[1].forEach(function (it) {
+            var li = d.createElement("li"), a = d.createElement("a"), p = d.createElement("p");
+            a.href = it.url;
+            a.textContent = (it.meta && it.meta.title) || it.url;
+            p.innerHTML = it.excerpt; /* Pagefind escapes the text; only <mark> is markup */
+            li.append(a, p);
+            ol.append(li);
+          });
+          box.append(ol);
+        })
+        .catch(function () { status.textContent = "Search is unavailable on this copy of the site."; });
+    };
+    on(form, "submit", function (e) {
+      e.preventDefault();
+      history.replaceState(null, "", "?q=" + encodeURIComponent(input.value));
+      run(input.value);
+    });
+    var q0 = new URLSearchParams(location.search).get("q");
+    if (q0) { input.value = q0; run(q0); }
+  }
 })();

@@ -556,7 +556,7 @@ fn resolve_article(
                     open: format!("<span class=\"quote\" data-speaker=\"{speaker}\">"),
                     close: "</span>".into(),
                     trailer: format!(
-                        "<a class=\"quote-link\" href=\"#{id}\" data-entry=\"{speaker}\" data-speaker-name=\"{name}\" aria-label=\"Quote by {name}: link to this quote\">#</a>",
+                        "<a class=\"quote-link\" data-pagefind-ignore href=\"#{id}\" data-entry=\"{speaker}\" data-speaker-name=\"{name}\" aria-label=\"Quote by {name}: link to this quote\">#</a>",
                         id = escape(&q.id),
                         name = escape(&e.name),
                     ),
@@ -758,7 +758,7 @@ fn note_html(n: usize, text_html: &str, source: Option<&Source>) -> String {
         ""
     };
     format!(
-        "<sup class=\"note-ref\"><a href=\"#sn-{n}\" id=\"ref-{n}\" role=\"doc-noteref\" aria-describedby=\"sn-{n}\">{n}</a></sup><span class=\"sidenote\" id=\"sn-{n}\" role=\"doc-footnote\"><span class=\"sidenote-number\">{n}</span> {text_html}{sep}{cite} <a class=\"note-back\" href=\"#ref-{n}\" role=\"doc-backlink\" aria-label=\"Back to note {n}\">↩</a></span>"
+        "<sup class=\"note-ref\" data-pagefind-ignore><a href=\"#sn-{n}\" id=\"ref-{n}\" role=\"doc-noteref\" aria-describedby=\"sn-{n}\">{n}</a></sup><span class=\"sidenote\" id=\"sn-{n}\" role=\"doc-footnote\"><span class=\"sidenote-number\">{n}</span> {text_html}{sep}{cite} <a class=\"note-back\" data-pagefind-ignore href=\"#ref-{n}\" role=\"doc-backlink\" aria-label=\"Back to note {n}\">↩</a></span>"
     )
 }
 

@@ -302,6 +302,16 @@ pub fn render(inputs: &Inputs, site: &Site, diags: &mut Diagnostics, sink: &dyn 
         "sources",
         &idx.sources,
     ));
+    if config.search {
+        jobs.push(job(
+            "search/index.html".into(),
+            "search.html",
+            &site_view,
+            "/search/",
+            "",
+            &(),
+        ));
+    }
     jobs.push(job(
         "404.html".into(),
         "404.html",

@@ -248,3 +248,32 @@ fn colocated_assets_are_copied_beside_their_article() {
         .build();
     assert_eq!(site.read("articles/photos/boat.png"), "PNG");
 }
+
+#[test]
+fn search_index_and_page_are_written_unless_the_site_opts_out() {
+    let t = SiteTest::fixture("basic");
+    let site = t.build();
+    assert!(site.exists("pagefind/pagefind.js"));
+    assert!(site.exists("pagefind/pagefind-entry.json"));
+    let search = site.html("search/index.html");
+    assert_eq!(
+        search.attr("form[role=search] input[type=search]", "name"),
+        "q"
+    );
+    assert!(site
+        .html("index.html")
+        .attrs("nav a", "href")
+        .contains(&"/search/".to_string()));
+
+    let t = t.file(
+        "gloss.toml",
+        "title = \"T\"\nbase_url = \"https://t.example.org/\"\nsearch = false\n",
+    );
+    let site = t.build();
+    assert!(!site.exists("pagefind"));
+    assert!(!site.exists("search/index.html"));
+    assert!(!site
+        .html("index.html")
+        .attrs("nav a", "href")
+        .contains(&"/search/".to_string()));
+}
