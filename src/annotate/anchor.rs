@@ -164,7 +164,8 @@ fn closest_passage(folded: &Folded, exact: &str) -> Option<Range<usize>> {
 /// A selector that finds exactly `range` of `text`: the exact text, up to 32
 /// characters on each side, and an occurrence when that is still not enough.
 /// The inverse of [`resolve`]; used for the W3C annotation export.
-pub fn describe(text: &str, range: Range<usize>) -> Quote {
+/// `folded` must be `Folded::new(text)` (passed in, as it is costly).
+pub fn describe(text: &str, folded: &Folded, range: Range<usize>) -> Quote {
     let exact = text[range.clone()].to_string();
     let prefix: String = {
         let before: Vec<char> = text[..range.start].chars().collect();
@@ -177,8 +178,7 @@ pub fn describe(text: &str, range: Range<usize>) -> Quote {
         suffix,
         occurrence: None,
     };
-    let folded = Folded::new(text);
-    if let Err(AnchorError::Ambiguous { matches }) = resolve(&folded, &quote) {
+    if let Err(AnchorError::Ambiguous { matches }) = resolve(folded, &quote) {
         quote.occurrence = matches.iter().position(|m| *m == range).map(|i| i + 1);
     }
     quote
@@ -264,7 +264,7 @@ mod tests {
             let s = bounds[a % bounds.len()];
             let e_char = bounds[b % bounds.len()].max(s);
             let e = e_char + text[e_char..].chars().next().unwrap().len_utf8();
-            let quote = describe(&text, s..e);
+            let quote = describe(&text, &Folded::new(&text), s..e);
             prop_assert_eq!(resolve(&Folded::new(&text), &quote), Ok(s..e));
         }
     }

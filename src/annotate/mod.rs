@@ -319,7 +319,7 @@ fn resolve_article(
                 pending_notes.push(PendingNote {
                     text_html: markdown::render_inline(&n.text),
                     source,
-                    selector: Some(anchor::describe(&doc.text, range.clone())),
+                    selector: Some(anchor::describe(&doc.text, &folded, range.clone())),
                     at: range.end,
                     point: None,
                 });
@@ -382,7 +382,7 @@ fn resolve_article(
             context: q.context.clone(),
             source,
             at: range.start,
-            selector: anchor::describe(&doc.text, range),
+            selector: anchor::describe(&doc.text, &folded, range),
             span,
         });
     }
