@@ -1,181 +1,162 @@
-/* gloss: progressive enhancements. Everything works without this file. */
+/* gloss: progressive enhancement only; every page reads fully without it. */
 (function () {
   "use strict";
-  var d = document, narrow = matchMedia("(max-width: 69.99em)"), phone = matchMedia("(max-width: 40em)");
-  function $$(s, r) { return Array.prototype.slice.call((r || d).querySelectorAll(s)); }
-  function byHref(a) { var h = a.getAttribute("href") || ""; return h.charAt(0) === "#" ? d.getElementById(decodeURIComponent(h.slice(1))) : null; }
+  var d = document, W = window, narrow = matchMedia("(max-width: 69.99em)"), phone = matchMedia("(max-width: 40em)");
+  function all(s, r) { return [].slice.call((r || d).querySelectorAll(s)); }
+  function target(a) { var h = a.getAttribute("href") || ""; return h[0] == "#" ? d.getElementById(decodeURIComponent(h.slice(1))) : null; }
+  function on(el, ev, f) { el && el.addEventListener(ev, f); }
+  function cls(el, c, yes) { el && el.classList.toggle(c, yes); }
 
-  /* 1. Notes: open in place on narrow screens, highlight in the margin on wide ones. */
-  var refs = $$('a[role="doc-noteref"]');
-  function setOpen(a, note, open) {
-    note.classList.toggle("is-open", open);
-    a.setAttribute("aria-expanded", open ? "true" : "false");
-  }
-  function syncRefs() {
-    refs.forEach(function (a) {
-      var n = byHref(a);
-      if (!n) return;
-      if (narrow.matches) a.setAttribute("aria-expanded", n.classList.contains("is-open") ? "true" : "false");
-      else a.removeAttribute("aria-expanded");
+  /* Notes. Narrow screens: a reference opens its note in place. Wide: notes sit beside their anchors. */
+  var notes = all('a[role="doc-noteref"]').map(function (r) {
+    var n = target(r);
+    return n && { r: r, n: n, a: d.querySelector('.note-anchor[data-note="' + r.textContent.trim() + '"]') };
+  }).filter(Boolean);
+  function isOpen(x) { return x.n.classList.contains("is-open"); }
+  function lit(x, yes) { cls(x.a, "is-lit", yes); cls(x.n, "is-lit", yes); }
+  function open(x, yes) { cls(x.n, "is-open", yes); x.r.setAttribute("aria-expanded", yes); lit(x, yes); }
+  function layout() {
+    notes.forEach(function (x) {
+      x.n.style.top = "";
+      narrow.matches ? x.r.setAttribute("aria-expanded", isOpen(x)) : x.r.removeAttribute("aria-expanded");
+    });
+    if (narrow.matches) return;
+    var low = -1e9, pos = notes.map(function (x) { return [x.n.getBoundingClientRect().top, x.a ? x.a.getClientRects()[0].top : 1e9]; });
+    notes.forEach(function (x, i) {
+      var top = Math.max(Math.min(pos[i][0], pos[i][1]), low);
+      x.n.style.top = Math.round(top - pos[i][0]) + "px";
+      low = top + x.n.offsetHeight + 12;
     });
   }
-  refs.forEach(function (a) {
-    a.addEventListener("click", function (e) {
-      var n = byHref(a);
-      if (!n) return;
+  notes.forEach(function (x) {
+    if (x.a && x.a.nextElementSibling != x.r.parentNode) { cls(x.a, "has-number", true); cls(x.r.parentNode, "is-far", true); }
+    on(x.r, "click", function (e) {
       e.preventDefault();
-      if (narrow.matches) { setOpen(a, n, !n.classList.contains("is-open")); return; }
-      n.classList.add("is-current");
-      setTimeout(function () { n.classList.remove("is-current"); }, 2000);
+      if (narrow.matches) return open(x, !isOpen(x));
+      lit(x, true);
+      setTimeout(function () { lit(x, false); }, 1500);
+    });
+    [x.r, x.n, x.a].forEach(function (el) {
+      on(el, "mouseenter", function () { lit(x, true); });
+      on(el, "mouseleave", function () { isOpen(x) || lit(x, false); });
+    });
+    on(x.n.querySelector('[role="doc-backlink"]'), "click", function (e) {
+      if (isOpen(x)) { e.preventDefault(); open(x, false); x.r.focus(); }
     });
   });
-  $$('.sidenote a[role="doc-backlink"]').forEach(function (b) {
-    b.addEventListener("click", function (e) {
-      var n = b.closest(".sidenote"), a = byHref(b);
-      if (!n || !a || !n.classList.contains("is-open")) return;
-      e.preventDefault(); setOpen(a, n, false); a.focus();
-    });
-  });
-  if (narrow.addEventListener) narrow.addEventListener("change", syncRefs);
-  syncRefs();
+  if (notes.length) {
+    layout();
+    d.fonts && d.fonts.ready.then(layout);
+    on(W, "load", layout);
+    var t0;
+    on(W, "resize", function () { clearTimeout(t0); t0 = setTimeout(layout, 120); });
+  }
 
-  /* 2. Hover and focus cards for glossary mentions and quote speakers. */
-  var card = d.createElement("div"), owner = null, prevDesc = null, hideTimer = 0;
+  /* Cards for glossary mentions and quotes, filled from the article's people and organisations box. */
+  var card = d.createElement("div"), owner, desc, timer;
   card.className = "gloss-card"; card.id = "gloss-card"; card.setAttribute("role", "tooltip"); card.hidden = true;
-  function el(tag, cls, text) { var e = d.createElement(tag); e.className = cls; e.textContent = text; return e; }
-  function entity(id) { return id ? d.getElementById("entity-" + id) : null; }
-  function speakerOf(t) {
-    var q = t.classList.contains("quote") ? t : byHref(t);
-    return q && q.getAttribute("data-speaker");
-  }
+  d.body.appendChild(card);
+  function add(tag, c, text) { var e = d.createElement(tag); e.className = "gloss-card-" + c; e.textContent = text; return card.appendChild(e); }
   function show(t, ent, label) {
-    clearTimeout(hideTimer);
-    if (owner === t) return;
+    clearTimeout(timer);
+    if (owner == t) return;
     hide();
-    var ds = ent.dataset;
+    var s = ent.dataset, rs = t.getClientRects(), r = rs[rs.length - 1], vw = d.documentElement.clientWidth, top = r.bottom + 6, left = 8;
     card.textContent = "";
-    card.appendChild(el("span", "gloss-card-kind", label || (ds.kind === "organisation" ? "Organisation" : "Person")));
-    card.appendChild(el("strong", "gloss-card-name", ds.name));
-    if (ds.role) card.appendChild(el("p", "gloss-card-role", ds.role));
-    if (ds.summary) card.appendChild(el("p", "gloss-card-summary", ds.summary));
-    if (ds.url) {
-      var l = el("a", "gloss-card-link", "Glossary entry \u2192");
-      l.href = ds.url; l.tabIndex = -1; card.appendChild(l);
-    }
+    add("span", "kind", label || (s.kind == "organisation" ? "Organisation" : "Person"));
+    add("strong", "name", s.name);
+    s.role && add("p", "role", s.role);
+    s.summary && add("p", "summary", s.summary);
+    if (s.url) { var l = add("a", "link", "Glossary entry \u2192"); l.href = s.url; l.tabIndex = -1; }
     card.hidden = false; owner = t;
-    if (t.tagName === "A") {
-      prevDesc = t.getAttribute("aria-describedby");
-      t.setAttribute("aria-describedby", (prevDesc ? prevDesc + " " : "") + card.id);
-    }
-    place(t);
-  }
-  function place(t) {
-    var rects = t.getClientRects(), r = rects[rects.length - 1], vw = d.documentElement.clientWidth;
-    if (!r) return;
-    var sx = window.pageXOffset, sy = window.pageYOffset, top = r.bottom + 6, left;
-    if (phone.matches) {
-      card.style.width = (vw - 16) + "px"; left = 8;
-    } else {
-      card.style.width = "";
+    if (t.tagName == "A") { desc = t.getAttribute("aria-describedby"); t.setAttribute("aria-describedby", (desc ? desc + " " : "") + card.id); }
+    /* Below the line being read; on phones, full width under it. */
+    card.style.width = phone.matches ? vw - 16 + "px" : "";
+    if (!phone.matches) {
       left = Math.max(8, Math.min(r.left, vw - card.offsetWidth - 8));
-      if (top + card.offsetHeight > window.innerHeight && r.top - card.offsetHeight - 6 > 0) top = r.top - card.offsetHeight - 6;
+      if (top + card.offsetHeight > innerHeight && rs[0].top > card.offsetHeight + 6) top = rs[0].top - card.offsetHeight - 6;
     }
-    card.style.left = (left + sx) + "px"; card.style.top = (top + sy) + "px";
+    card.style.left = left + scrollX + "px"; card.style.top = top + scrollY + "px";
   }
   function hide() {
-    clearTimeout(hideTimer);
+    clearTimeout(timer);
     if (!owner) return;
-    if (owner.tagName === "A") {
-      if (prevDesc) owner.setAttribute("aria-describedby", prevDesc); else owner.removeAttribute("aria-describedby");
-    }
+    if (owner.tagName == "A") desc ? owner.setAttribute("aria-describedby", desc) : owner.removeAttribute("aria-describedby");
     owner = null; card.hidden = true;
   }
-  function later() { clearTimeout(hideTimer); hideTimer = setTimeout(hide, 250); }
-  function bind(t, find, label) {
-    t.addEventListener("mouseenter", function () { var x = find(t); if (x) show(t, x, label); });
-    t.addEventListener("mouseleave", later);
-    if (t.tagName === "A") {
-      t.addEventListener("focus", function () { var x = find(t); if (x) show(t, x, label); });
-      t.addEventListener("blur", function (e) { if (!card.contains(e.relatedTarget)) hide(); });
-    }
+  function later() { clearTimeout(timer); timer = setTimeout(hide, 250); }
+  function bind(t, id, label) {
+    var ent = id && d.getElementById("entity-" + id);
+    if (!ent) return;
+    function go() { show(t, ent, label); }
+    on(t, "mouseenter", go); on(t, "mouseleave", later);
+    if (t.tagName == "A") { on(t, "focus", go); on(t, "blur", function (e) { card.contains(e.relatedTarget) || hide(); }); }
   }
-  var mentions = $$("a.mention[data-entry]"), quoteBits = $$("a.quote-link, .quote[data-speaker]");
-  if (mentions.length || quoteBits.length) {
-    d.body.appendChild(card);
-    card.addEventListener("mouseenter", function () { clearTimeout(hideTimer); });
-    card.addEventListener("mouseleave", later);
-    mentions.forEach(function (m) { bind(m, function (t) { return entity(t.getAttribute("data-entry")); }); });
-    quoteBits.forEach(function (q) { bind(q, function (t) { return entity(speakerOf(t)); }, "Quoted"); });
-    window.addEventListener("resize", hide);
-  }
+  on(card, "mouseenter", function () { clearTimeout(timer); });
+  on(card, "mouseleave", later);
+  on(W, "resize", hide);
+  all("a.mention[data-entry]").forEach(function (m) { bind(m, m.getAttribute("data-entry")); });
+  all(".quote[data-speaker]").forEach(function (q) { bind(q, q.getAttribute("data-speaker"), "Quoted"); });
 
-  /* 3. Copy a quote's link. */
-  var status = d.createElement("div"), statusTimer = 0;
-  status.className = "gloss-status"; status.setAttribute("role", "status"); status.setAttribute("aria-live", "polite");
+  /* Quote links: show the speaker, and copy the quote's address. */
+  var status = d.createElement("div"), st;
+  status.className = "gloss-status"; status.setAttribute("role", "status");
   d.body.appendChild(status);
-  function say(msg) {
-    status.textContent = msg; status.classList.add("is-visible");
-    clearTimeout(statusTimer);
-    statusTimer = setTimeout(function () { status.classList.remove("is-visible"); status.textContent = ""; }, 2500);
-  }
-  $$("a.quote-link").forEach(function (a) {
-    a.addEventListener("click", function (e) {
-      if (!navigator.clipboard || !window.isSecureContext) return;
+  all("a.quote-link").forEach(function (a) {
+    var q = target(a);
+    q && bind(a, q.getAttribute("data-speaker"), "Quoted");
+    on(a, "click", function (e) {
+      if (!navigator.clipboard || !W.isSecureContext) return;
       e.preventDefault();
-      var url = new URL(a.getAttribute("href"), location.href).href, q = byHref(a);
+      var url = new URL(a.getAttribute("href"), location.href).href;
       navigator.clipboard.writeText(url).then(function () {
-        say("Link to the quote copied");
-        if (q) { q.classList.add("is-active"); setTimeout(function () { q.classList.remove("is-active"); }, 1500); }
+        status.textContent = "Link to the quote copied";
+        cls(status, "is-visible", true); cls(q, "is-active", true);
+        clearTimeout(st);
+        st = setTimeout(function () { status.textContent = ""; cls(status, "is-visible", false); cls(q, "is-active", false); }, 2500);
       }, function () { location.href = url; });
     });
   });
 
-  /* 4. Index filters: quotes by speaker, glossary by kind. */
-  function tidyGroups(root) {
-    $$(".letter-group", root).forEach(function (g) {
-      var any = $$("[data-speaker], [data-kind]", g).some(function (x) { return !x.hidden; });
-      g.hidden = !any;
+  /* Index filters: quotes by speaker, glossary entries by kind. Hidden without JavaScript. */
+  function filter(items, attr, v) {
+    var n = 0;
+    all(items).forEach(function (x) { x.hidden = !!v && x.getAttribute(attr) != v; n += !x.hidden; });
+    all(".letter-group").forEach(function (g) {
       var h = g.querySelector(".letter"), link = h && d.querySelector('.az a[href="#' + h.id + '"]');
-      if (link) link.parentNode.hidden = !any;
+      g.hidden = all("[" + attr + "]", g).every(function (x) { return x.hidden; });
+      if (link) link.parentNode.hidden = g.hidden;
     });
+    return n;
   }
-  $$("[data-filter]").forEach(function (f) {
-    var out = f.querySelector(".filter-status");
+  all("[data-filter]").forEach(function (f) {
+    var out = f.querySelector(".filter-status"), sel = f.querySelector("select"), bs = all("button[data-kind]", f);
     f.hidden = false;
-    if (f.getAttribute("data-filter") === "speaker") {
-      var sel = f.querySelector("select");
-      f.addEventListener("submit", function (e) { e.preventDefault(); });
-      sel.addEventListener("change", function () {
-        var v = sel.value;
-        $$(".speaker[data-speaker], .timeline [data-speaker]").forEach(function (x) {
-          x.hidden = !!v && x.getAttribute("data-speaker") !== v;
-        });
-        tidyGroups();
-        out.textContent = v ? "Showing " + sel.options[sel.selectedIndex].text : "";
+    on(f, "submit", function (e) { e.preventDefault(); });
+    on(sel, "change", function () {
+      filter(".speaker[data-speaker], .timeline [data-speaker]", "data-speaker", sel.value);
+      out.textContent = sel.value ? "Showing " + sel.options[sel.selectedIndex].text : "";
+    });
+    bs.forEach(function (b) {
+      on(b, "click", function () {
+        bs.forEach(function (o) { o.setAttribute("aria-pressed", o == b); });
+        var n = filter(".entry-item[data-kind]", "data-kind", b.getAttribute("data-kind"));
+        out.textContent = n + (n == 1 ? " entry" : " entries") + " shown";
       });
-    } else {
-      var buttons = $$("button[data-kind]", f);
-      buttons.forEach(function (b) {
-        b.addEventListener("click", function () {
-          var k = b.getAttribute("data-kind"), n = 0;
-          buttons.forEach(function (o) { o.setAttribute("aria-pressed", o === b ? "true" : "false"); });
-          $$(".entry-item[data-kind]").forEach(function (x) { x.hidden = !!k && x.getAttribute("data-kind") !== k; if (!x.hidden) n++; });
-          tidyGroups();
-          out.textContent = n + (n === 1 ? " entry" : " entries") + " shown";
-        });
-      });
-    }
+    });
   });
 
-  /* Let keyboard users scroll wide code blocks. */
-  $$("pre").forEach(function (p) { if (p.scrollWidth > p.clientWidth && !p.hasAttribute("tabindex")) p.tabIndex = 0; });
+  /* Wide code blocks can be scrolled from the keyboard. */
+  all("pre").forEach(function (p) { p.scrollWidth > p.clientWidth && !p.hasAttribute("tabindex") && (p.tabIndex = 0); });
 
-  d.addEventListener("keydown", function (e) {
-    if (e.key !== "Escape") return;
-    if (owner) { hide(); return; }
-    $$(".sidenote.is-open").forEach(function (n) {
-      var a = d.querySelector('a[role="doc-noteref"][href="#' + n.id + '"]');
-      if (a) { setOpen(a, n, false); if (n.contains(d.activeElement)) a.focus(); }
+  on(d, "keydown", function (e) {
+    if (e.key != "Escape") return;
+    if (owner) return hide();
+    notes.forEach(function (x) {
+      if (!isOpen(x)) return;
+      var inside = x.n.contains(d.activeElement);
+      open(x, false);
+      inside && x.r.focus();
     });
   });
 })();
