@@ -48,7 +48,7 @@ const WIDTHS = [
 // ---------------------------------------------------------------------------
 const PAGES = [
   { name: 'home', path: '/' },
-  { name: 'article', path: (out) => richest(out, 'articles'), checks: ['sidenotes', 'glossary-card', 'quote-target'] },
+  { name: 'article', path: (out) => richest(out, 'articles'), checks: ['references', 'sidenotes', 'glossary-card', 'quote-target'] },
   { name: 'tag', path: (out) => richest(out, 'tags') },
   { name: 'tags', path: '/tags/' },
   { name: 'quotes', path: '/quotes/', checks: ['quote-link'] },
@@ -315,7 +315,11 @@ async function checkSidenotesWide(page, where) {
       const r = sn.getBoundingClientRect();
       const rr = isRef ? ref.getBoundingClientRect() : null;
       const y = window.scrollY;
+      const num = isRef ? ref.textContent.trim() : null;
+      const anchor = num && document.querySelector(`.note-anchor[data-note="${CSS.escape(num)}"]`);
+      const ar = anchor && anchor.getClientRects()[0];
       return {
+        anchorTop: ar ? ar.top + y : null,
         id: sn.id,
         isRef,
         display: getComputedStyle(sn).display,
@@ -346,14 +350,20 @@ async function checkSidenotesWide(page, where) {
       fail(w, 'sidenotes', `not shown in the margin (display: ${n.display}, height ${px(n.bottom - n.top)})`);
       continue;
     }
+    // Beside its reference, or beside the first line of its anchored words
+    // (the theme may align a note with the start of a passage that runs over
+    // several lines): within one line-height of either.
     const dy = n.top - n.refTop;
+    const da = n.anchorTop === null ? null : n.top - n.anchorTop;
+    const near = Math.abs(dy) <= n.lineHeight || (da !== null && Math.abs(da) <= n.lineHeight);
     const pushed = prev && n.top >= prev.bottom - 0.5 && n.top - prev.bottom <= n.lineHeight;
-    if (Math.abs(dy) > n.lineHeight) {
+    const from = `its reference's top ${px(n.refTop)} (${px(dy)})` + (da === null ? '' : ` and from its anchored words' first line ${px(n.anchorTop)} (${px(da)})`);
+    if (!near) {
       if (!pushed) {
-        fail(w, 'sidenotes', `top ${px(n.top)} is ${px(dy)} from its reference's top ${px(n.refTop)}; allowed: one line-height, ${px(n.lineHeight)}` +
-          (prev ? ` (previous note #${prev.id} ends at ${px(prev.bottom)}, so it was not merely pushed down by it)` : ''));
-      } else if (dy < 0 || dy > MAX_PUSH_LINES * n.lineHeight) {
-        fail(w, 'sidenotes', `pushed down by #${prev.id} to ${px(n.top)}, ${px(dy)} (${(dy / n.lineHeight).toFixed(1)} lines) from its reference at ${px(n.refTop)}; allowed: ${MAX_PUSH_LINES} lines`);
+        fail(w, 'sidenotes', `top ${px(n.top)} is too far from ${from}; allowed: one line-height, ${px(n.lineHeight)}` +
+          (prev ? ` (the previous note #${prev.id} ends at ${px(prev.bottom)}, so it was not merely pushed down by it)` : ''));
+      } else if (n.top < Math.min(n.refTop, n.anchorTop ?? n.refTop) || dy > MAX_PUSH_LINES * n.lineHeight) {
+        fail(w, 'sidenotes', `pushed down by #${prev.id} to ${px(n.top)}, ${(dy / n.lineHeight).toFixed(1)} lines from ${from}; allowed: ${MAX_PUSH_LINES} lines below`);
       }
     }
     if (n.left < n.textRight - 0.5 || n.left < n.refRight) {
@@ -367,6 +377,73 @@ async function checkSidenotesWide(page, where) {
     }
     prev = n;
   }
+}
+
+/**
+ * The note number and the quote's `#` link follow the words they belong to:
+ * no reader text between the end of the anchored words and the reference
+ * (the documented body markup has them adjacent). Punctuation, and the
+ * text of other notes, references and quote links, may come in between.
+ */
+async function checkReferencesBesideAnchors(page, where) {
+  const bad = await page.evaluate(() => {
+    const SKIP = '.sidenote, .note-ref, .quote-link, .footnote-reference';
+    // Closing punctuation may come between (a number after the full stop).
+    const PUNCT = /^[\s\p{P}]*$/u;
+    // Reader text strictly between the end of `a` and the start of `b`.
+    function textBetween(a, b) {
+      const range = document.createRange();
+      range.setStartAfter(a);
+      range.setEndBefore(b);
+      const root = range.commonAncestorContainer.nodeType === 1 ? range.commonAncestorContainer : range.commonAncestorContainer.parentNode;
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      let out = '';
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        if (!range.intersectsNode(n)) continue;
+        if (n.parentElement.closest(SKIP)) continue;
+        out += n.data;
+      }
+      return out;
+    }
+    const gap = (a, b) => {
+      const ra = [...a.getClientRects()].pop();
+      const rb = b.getClientRects()[0];
+      return ra && rb ? `${Math.round(rb.left - ra.right)}px across, ${Math.round(rb.top - ra.top)}px down` : 'not rendered';
+    };
+    const short = (t) => { t = t.replace(/\s+/g, ' ').trim(); return t.length > 90 ? t.slice(0, 40) + ' … ' + t.slice(-40) : t; };
+    const out = [];
+    for (const a of document.querySelectorAll('a[role="doc-noteref"]')) {
+      const n = a.textContent.trim();
+      const pieces = [...document.querySelectorAll(`.note-anchor[data-note="${CSS.escape(n)}"]`)];
+      if (!pieces.length) continue; // a note placed at a point, with no anchored words
+      const last = pieces[pieces.length - 1];
+      const sup = a.closest('sup') || a;
+      if (last.compareDocumentPosition(sup) & Node.DOCUMENT_POSITION_PRECEDING) {
+        out.push({ what: `note ${n}`, msg: `the reference comes before its anchored words “${short(last.textContent)}”` });
+        continue;
+      }
+      const between = textBetween(last, sup);
+      if (!PUNCT.test(between)) {
+        out.push({ what: `note ${n}`, msg: `reference ${n} is not right after its anchored words “${short(pieces.map((p) => p.textContent).join(''))}”: ${between.trim().split(/\s+/).length} word(s) in between: “${short(between)}” (${gap(last, sup)})` });
+      }
+    }
+    for (const link of document.querySelectorAll('a.quote-link[href^="#"]')) {
+      const id = decodeURIComponent(link.getAttribute('href').slice(1));
+      const first = document.getElementById(id);
+      if (!first) { out.push({ what: id, msg: 'the quote link points to no element' }); continue; }
+      // A quote crossing formatting is several pieces with nothing between them.
+      let last = first;
+      for (const q of document.querySelectorAll(`.quote:not([id])[data-speaker="${CSS.escape(first.dataset.speaker || '')}"]`)) {
+        if (last.compareDocumentPosition(q) & Node.DOCUMENT_POSITION_FOLLOWING && !textBetween(last, q).trim()) last = q;
+      }
+      const between = textBetween(last, link);
+      if (!PUNCT.test(between)) {
+        out.push({ what: id, msg: `the quote's # link is not right after the quote “${short(first.textContent)}”: ${between.trim().split(/\s+/).length} word(s) in between: “${short(between)}” (${gap(last, link)})` });
+      }
+    }
+    return out;
+  });
+  for (const b of bad) fail(`${where} ${b.what}`, 'references', b.msg);
 }
 
 /** Where a note is and whether a reader sees it. */
@@ -658,6 +735,7 @@ async function main() {
           await timed('axe', where, () => checkAxe(page, where));
           await timed('no-horizontal-scroll', where, () => checkNoHorizontalScroll(page, where));
           const checks = p.checks || [];
+          if (checks.includes('references') && width === WIDTHS[0].width) await timed('references', where, () => checkReferencesBesideAnchors(page, where));
           if (checks.includes('sidenotes')) {
             await timed('sidenotes', where, () => (width >= 1280 ? checkSidenotesWide(page, where) : checkSidenotesNarrow(page, where)));
           }

@@ -9,6 +9,7 @@
 //! it fails: CI must never pass by skipping.
 
 use gloss::BuildOptions;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -72,7 +73,8 @@ fn demo_site_in_a_real_browser() {
         if std::env::var_os("CI").is_some() {
             panic!("{msg} (CI is set: run .ci/run, which installs them)");
         }
-        eprintln!("SKIPPED demo_site_in_a_real_browser: {msg}");
+        // Straight to stderr: the test harness would swallow eprintln! of a passing test.
+        let _ = writeln!(std::io::stderr(), "SKIPPED demo_site_in_a_real_browser: {msg}");
         return;
     }
 
@@ -102,6 +104,11 @@ fn demo_site_in_a_real_browser() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     println!("{stdout}");
     eprintln!("{stderr}");
+    // The closing line (counts and time) is worth seeing even when it passes.
+    if let Some(last) = stdout.lines().rev().find(|l| l.starts_with("browser: ")) {
+        let total = stdout.lines().find(|l| l.starts_with("total ")).unwrap_or("");
+        let _ = writeln!(std::io::stderr(), "demo_site_in_a_real_browser: browser check runs {} ({total})", &last["browser: ".len()..]);
+    }
     assert!(
         run.status.success(),
         "the browser tests failed ({}); output above, screenshots in target/browser-screenshots/",
