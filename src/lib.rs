@@ -58,6 +58,7 @@ pub struct BuildStats {
     pub entries: usize,
     /// Non-fatal problems (unmentioned entries and the like), rendered.
     pub warnings: String,
+    pub timings: Timings,
 }
 
 /// The whole site in memory, keyed by output path (`articles/x/index.html`,
@@ -68,14 +69,37 @@ pub struct RenderedSite {
     pub stats: BuildStats,
 }
 
-/// Loads, resolves and renders the site under `opts.root` without writing.
+/// Loads, resolves and renders the site under `opts.root` into memory,
+/// without writing anything (for `serve`, `check` and tests).
+pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Report> {
+    let sink = output::MemorySink::default();
+    let stats = run(opts, &sink)?;
+    let files = sink.into_files();
+    let stats = BuildStats {
+        files: files.len(),
+        ..stats
+    };
+    Ok(RenderedSite { files, stats })
+}
+
+/// Time spent in each stage, for `--verbose`.
+#[derive(Clone, Debug, Default)]
+pub struct Timings {
+    pub load: std::time::Duration,
+    pub resolve: std::time::Duration,
+    pub render: std::time::Duration,
+}
+
+/// The pipeline: load, resolve, render into `sink`.
 ///
 /// Stops after resolution if anything is wrong, so a bad input never reaches
 /// rendering; every problem found up to that point is in the report.
-pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Report> {
+fn run(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<BuildStats, Report> {
     use diagnostics::{Diagnostic, Diagnostics};
     use source::{SourceFile, SourceMap};
+    use std::time::Instant;
 
+    let started = Instant::now();
     let mut diags = Diagnostics::default();
     let mut sources = SourceMap::default();
     let config_path = opts.root.join("gloss.toml");
@@ -98,16 +122,18 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Report> {
     if let Some(url) = &opts.base_url {
         config.base_url = url.trim_end_matches('/').to_string();
     }
+    let loaded = Instant::now();
     let site = annotate::resolve(&config, &content, &mut diags);
     if diags.has_errors() {
         return Err(diags.into_report(&content.sources));
     }
+    let resolved = Instant::now();
     let inputs = render::Inputs {
         config: &config,
         content: &content,
         theme: &theme,
     };
-    let files = render::render(&inputs, &site, &mut diags);
+    let pages = render::render(&inputs, &site, &mut diags, sink);
     if diags.has_errors() {
         return Err(diags.into_report(&content.sources));
     }
@@ -126,10 +152,9 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Report> {
             .note(names.join(", ")),
         );
     }
-    let pages = files.keys().filter(|k| k.ends_with(".html")).count();
-    let stats = BuildStats {
+    Ok(BuildStats {
         pages,
-        files: files.len(),
+        files: 0,
         articles: site.articles.len(),
         notes: site.articles.iter().map(|a| a.notes.len()).sum(),
         quotes: site.articles.iter().map(|a| a.quotes.len()).sum(),
@@ -138,8 +163,12 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Report> {
             .into_report(&content.sources)
             .rendered()
             .to_string(),
-    };
-    Ok(RenderedSite { files, stats })
+        timings: Timings {
+            load: loaded - started,
+            resolve: resolved - loaded,
+            render: resolved.elapsed(),
+        },
+    })
 }
 
 /// The folder `build` writes to.
@@ -156,12 +185,16 @@ pub fn output_dir(opts: &BuildOptions) -> PathBuf {
 pub fn build(opts: &BuildOptions) -> Result<BuildStats, Report> {
     let out = output_dir(opts);
     output::check_target(&opts.root, &out).map_err(Report::single)?;
-    let site = render_site(opts)?;
-    output::write(&site.files, &out).map_err(|e| {
+    let io_error = |e: std::io::Error| {
         Report::single(diagnostics::Diagnostic::error(format!(
             "cannot write {}: {e}",
             out.display()
         )))
-    })?;
-    Ok(site.stats)
+    };
+    // Dropped without a commit (on any error), the staging folder removes itself.
+    let staging = output::Staging::new(&out).map_err(io_error)?;
+    let mut stats = run(opts, &staging)?;
+    stats.files = staging.count();
+    staging.commit().map_err(io_error)?;
+    Ok(stats)
 }

@@ -76,8 +76,13 @@ fn build(cli: &Cli, args: &BuildArgs, write: bool) -> Result<(), u8> {
     match result {
         Ok(stats) => {
             if !cli.quiet {
-                if cli.verbose && !stats.warnings.is_empty() {
-                    eprint!("{}", stats.warnings);
+                eprint!("{}", stats.warnings);
+                if cli.verbose {
+                    let t = &stats.timings;
+                    eprintln!(
+                        "time: load {:.2?}, resolve {:.2?}, render and write {:.2?}",
+                        t.load, t.resolve, t.render
+                    );
                 }
                 let what = if write {
                     format!(
@@ -97,9 +102,6 @@ fn build(cli: &Cli, args: &BuildArgs, write: bool) -> Result<(), u8> {
                     stats.entries,
                     started.elapsed()
                 );
-                if !cli.verbose && !stats.warnings.is_empty() {
-                    eprintln!("(some warnings; run with --verbose to see them)");
-                }
             }
             Ok(())
         }

@@ -78,8 +78,6 @@ pub struct ResolvedArticle {
     pub summary: String,
     pub tags: Vec<String>,
     pub html: String,
-    /// The reader's text (for search and the W3C export).
-    pub text: String,
     pub word_count: usize,
     pub sources: Vec<Source>,
     pub notes: Vec<Note>,
@@ -568,7 +566,11 @@ fn resolve_article(
     }
     notes.sort_by_key(|n| n.number);
     quotes.sort_by_key(|q| q.at);
-    let text = doc.text.clone();
+    let word_count = doc.text.split_whitespace().count();
+    let summary = match &a.front.summary {
+        Some(s) => s.trim().to_string(),
+        None => first_paragraph(&doc.text),
+    };
     let html = doc.render(&marks, &points, &link_tags);
 
     let mut entities: BTreeSet<EntryIdx> = mentions.iter().map(|m| m.entry).collect();
@@ -581,11 +583,6 @@ fn resolve_article(
             .then(x.cmp(&y))
     });
 
-    let word_count = text.split_whitespace().count();
-    let summary = match &a.front.summary {
-        Some(s) => s.trim().to_string(),
-        None => first_paragraph(&text),
-    };
     let mut tags: Vec<String> = Vec::new();
     for t in &a.front.tags {
         let t = t.trim().to_string();
@@ -608,7 +605,6 @@ fn resolve_article(
         summary,
         tags,
         html,
-        text,
         word_count,
         sources,
         notes,

@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::content::Content;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::glossary::EntryIdx;
+use crate::output::Sink;
 use crate::OutputFile;
 use context::*;
 use rayon::prelude::*;
@@ -53,11 +54,10 @@ pub struct Inputs<'a> {
     pub theme: &'a Theme,
 }
 
-pub fn render(
-    inputs: &Inputs,
-    site: &Site,
-    diags: &mut Diagnostics,
-) -> BTreeMap<String, OutputFile> {
+/// Renders every file of the site into `sink`. Article pages are rendered
+/// and handed over one by one, so a build that writes to disk never holds
+/// them all in memory.
+pub fn render(inputs: &Inputs, site: &Site, diags: &mut Diagnostics, sink: &dyn Sink) -> usize {
     let config = inputs.config;
     let theme = inputs.theme;
     let mut files: BTreeMap<String, OutputFile> = BTreeMap::new();
@@ -114,23 +114,43 @@ pub fn render(
         jobs.push(j);
     }
 
-    // Articles, rendered in parallel below with everything else.
-    let article_views: Vec<ArticleView> = site
+    // Articles: view, context, page and annotations, one article at a time.
+    let tera = theme.tera();
+    let article_results: Vec<Result<(), Diagnostic>> = site
         .articles
         .par_iter()
         .enumerate()
-        .map(|(i, a)| article_view(config, site, a, &summaries[i], &quote_views[i]))
+        .map(|(i, a)| {
+            let url = a.url();
+            let view = article_view(config, site, a, &summaries[i], &quote_views[i]);
+            let j = job(
+                format!("articles/{}/index.html", a.slug),
+                "article.html",
+                &site_view,
+                &url,
+                "article",
+                &view,
+            );
+            drop(view);
+            let html = tera
+                .render(j.template, &j.context)
+                .map_err(|e| theme.render_error(j.template, &e))?;
+            put(sink, j.path, html.into_bytes())?;
+            put(
+                sink,
+                format!("articles/{}/annotations.jsonld", a.slug),
+                jsonld::annotations(config, site, a).into_bytes(),
+            )
+        })
         .collect();
-    for (a, view) in site.articles.iter().zip(&article_views) {
-        let url = a.url();
-        jobs.push(job(
-            format!("articles/{}/index.html", a.slug),
-            "article.html",
-            &site_view,
-            &url,
-            "article",
-            view,
-        ));
+    let mut seen_errors = std::collections::BTreeSet::new();
+    for r in article_results {
+        if let Err(d) = r {
+            // One broken template fails every page that uses it: say it once.
+            if seen_errors.insert(d.message.clone()) {
+                diags.push(d);
+            }
+        }
     }
     for p in &site.pages {
         let url = format!("/{}/", p.slug);
@@ -300,21 +320,10 @@ pub fn render(
             lastmod: String::new(),
         })
         .collect();
-    let lastmods: BTreeMap<String, String> = site
-        .articles
-        .iter()
-        .map(|a| {
-            (
-                config.permalink(&a.url()),
-                a.updated.as_ref().unwrap_or(&a.date).ymd(),
-            )
-        })
-        .collect();
-    for u in &mut urls {
-        if let Some(m) = lastmods.get(&u.loc) {
-            u.lastmod = m.clone();
-        }
-    }
+    urls.extend(site.articles.iter().map(|a| SitemapUrl {
+        loc: config.permalink(&a.url()),
+        lastmod: a.updated.as_ref().unwrap_or(&a.date).ymd(),
+    }));
     urls.sort_by(|a, b| a.loc.cmp(&b.loc));
     jobs.push(job(
         "sitemap.xml".into(),
@@ -325,39 +334,26 @@ pub fn render(
         &urls,
     ));
 
-    // Render every page.
-    let tera = theme.tera();
-    let rendered: Vec<(String, Result<String, Diagnostic>)> = jobs
+    // Every other page.
+    let pages = site.articles.len() + jobs.iter().filter(|j| j.path.ends_with(".html")).count();
+    let rendered: Vec<Result<(), Diagnostic>> = jobs
         .into_par_iter()
         .map(|j| {
-            let out = tera
+            let html = tera
                 .render(j.template, &j.context)
-                .map_err(|e| theme.render_error(j.template, &e));
-            (j.path, out)
+                .map_err(|e| theme.render_error(j.template, &e))?;
+            put(sink, j.path, html.into_bytes())
         })
         .collect();
-    let mut seen_errors = std::collections::BTreeSet::new();
-    for (path, out) in rendered {
-        match out {
-            Ok(html) => {
-                files.insert(path, OutputFile::Bytes(html.into_bytes()));
-            }
-            Err(d) => {
-                // One broken template fails every page that uses it: say it once.
-                if seen_errors.insert(d.message.clone()) {
-                    diags.push(d);
-                }
+    for r in rendered {
+        if let Err(d) = r {
+            if seen_errors.insert(d.message.clone()) {
+                diags.push(d);
             }
         }
     }
 
     // Machine-readable files.
-    for a in &site.articles {
-        files.insert(
-            format!("articles/{}/annotations.jsonld", a.slug),
-            OutputFile::Bytes(jsonld::annotations(config, site, a).into_bytes()),
-        );
-    }
     files.insert(
         "quotes.json".into(),
         OutputFile::Bytes(jsonld::quotes_json(config, &idx.by_date).into_bytes()),
@@ -379,7 +375,21 @@ pub fn render(
     for asset in &inputs.content.assets {
         files.insert(asset.output.clone(), OutputFile::Copy(asset.path.clone()));
     }
-    files
+    for (path, file) in files {
+        if let Err(d) = sink.put(&path, file).map_err(|e| write_error(&path, e)) {
+            diags.push(d);
+        }
+    }
+    pages
+}
+
+fn put(sink: &dyn Sink, path: String, bytes: Vec<u8>) -> Result<(), Diagnostic> {
+    sink.put(&path, OutputFile::Bytes(bytes))
+        .map_err(|e| write_error(&path, e))
+}
+
+fn write_error(path: &str, e: std::io::Error) -> Diagnostic {
+    Diagnostic::error(format!("cannot write {path}: {e}"))
 }
 
 fn page_url(n: usize) -> String {
