@@ -8,7 +8,8 @@
 // what a reader gets: axe-core finds no violation, the console stays clean and
 // every request succeeds, sidenotes sit beside their references on wide
 // screens and open in place on phones, glossary cards open on focus and close
-// on Escape, a quote link lands on a highlighted quote. The Nu Html Checker
+// on Escape, a quote link lands on a highlighted quote; colour contrast holds
+// in the dark palette too. The Nu Html Checker
 // runs once over every HTML file of the folder. A full-page screenshot of each
 // page at each width goes to target/browser-screenshots/<page>-<width>.png.
 //
@@ -248,19 +249,18 @@ async function checkVnu(vnuPromise, count) {
 // ---------------------------------------------------------------------------
 const AXE = require.resolve('axe-core/axe.min.js');
 
-async function checkAxe(page, where) {
-  await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(() =>
+async function checkAxe(page, where, options = {}) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate((options) =>
     // eslint-disable-next-line no-undef
-    axe.run(document, { resultTypes: ['violations'] }).then((r) =>
+    axe.run(document, { resultTypes: ['violations'], ...options }).then((r) =>
       r.violations.map((v) => ({
         id: v.id,
         impact: v.impact,
         help: v.help,
         nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary, html: n.html })),
       })),
-    ),
-  );
+    ), options);
   for (const v of result) {
     const nodes = v.nodes
       .slice(0, 6)
@@ -733,6 +733,14 @@ async function main() {
           await timed('screenshot', where, () =>
             page.screenshot({ path: path.join(SHOTS, `${p.name}-${width}.png`), fullPage: true }));
           await timed('axe', where, () => checkAxe(page, where));
+          if (width === WIDTHS[0].width) {
+            // The theme has a dark palette too: its contrast, once per page.
+            await timed('axe-dark', where, async () => {
+              await page.emulateMedia({ colorScheme: 'dark' });
+              await checkAxe(page, `${where} (dark)`, { runOnly: ['color-contrast', 'link-in-text-block'] });
+              await page.emulateMedia({ colorScheme: 'light' });
+            });
+          }
           await timed('no-horizontal-scroll', where, () => checkNoHorizontalScroll(page, where));
           const checks = p.checks || [];
           if (checks.includes('references') && width === WIDTHS[0].width) await timed('references', where, () => checkReferencesBesideAnchors(page, where));
