@@ -11,7 +11,8 @@
 // on Escape, a quote link lands on a highlighted quote; colour contrast holds
 // in the dark palette too. The Nu Html Checker
 // runs once over every HTML file of the folder. A full-page screenshot of each
-// page at each width goes to target/browser-screenshots/<page>-<width>.png.
+// page at each width goes to target/browser-screenshots/<page>-<width>.png, and
+// one of the viewport for each interactive state (<page>-<width>-<state>.png).
 //
 // Prints a summary with the time each check took and exits 1 on any failure,
 // listing every one of them; exits 2 on a usage or set-up error.
@@ -471,7 +472,7 @@ function noteState(page, id) {
 }
 
 /** At 375: notes hidden; a click or Enter on the reference opens it in place; Escape closes it. */
-async function checkSidenotesNarrow(page, where) {
+async function checkSidenotesNarrow(page, where, shot) {
   const shown = await page.$$eval('.sidenote', (els) =>
     els.filter((sn) => {
       const r = sn.getBoundingClientRect();
@@ -501,6 +502,7 @@ async function checkSidenotesNarrow(page, where) {
   await a1.click();
   await page.waitForTimeout(50);
   inPlace(await noteState(page, first), 'click', first);
+  await shot('note-open');
   // A second click closes it.
   await a1.click();
   await page.waitForTimeout(50);
@@ -527,7 +529,7 @@ async function checkSidenotesNarrow(page, where) {
 }
 
 /** Tab to the first mention: a card with the entry's name opens; Escape closes it. */
-async function checkGlossaryCard(page, where, names) {
+async function checkGlossaryCard(page, where, names, shot) {
   if (!(await page.$('a.mention'))) return fail(where, 'glossary-card', 'no a.mention on the page');
   // Tab (from wherever an earlier check left the focus) until a mention has
   // it. The pointer is moved out of the way first: a mention that scrolls
@@ -567,6 +569,7 @@ async function checkGlossaryCard(page, where, names) {
   });
   const w = `${where} a.mention[data-entry=${mention.entry}] “${mention.text}”`;
   if (!card.shown) return fail(w, 'glossary-card', `no card is visible while the mention has the focus (${card.count} card element(s) in the page)`);
+  await shot('card');
   if (!card.text.includes(name)) fail(w, 'glossary-card', `the card does not contain the entry's name “${name}”: “${card.text.trim().slice(0, 200)}”`);
   if (card.left < -0.5 || card.right > card.vw + 0.5) fail(w, 'glossary-card', `the card sticks out of the ${card.vw}px viewport: left ${px(card.left)}, right ${px(card.right)}`);
   if (card.bottom < 0 || card.top > card.vh) fail(w, 'glossary-card', `the card is off screen: top ${px(card.top)}, bottom ${px(card.bottom)}, viewport height ${card.vh}px`);
@@ -602,7 +605,7 @@ function sameLook(a, b) {
 }
 
 /** From the quote index, follow the first `#q-...` link: it lands on the quote, highlighted. */
-async function checkQuoteLink(page, where, base) {
+async function checkQuoteLink(page, where, base, shot) {
   const href = await page.$$eval('a[href*="#q-"]', (as) => as.length ? as[0].getAttribute('href') : null);
   if (!href) return fail(where, 'quote-link', 'no a[href*="#q-"] on the quote index');
   const w = `${where} → ${href}`;
@@ -615,8 +618,10 @@ async function checkQuoteLink(page, where, base) {
   await page.waitForTimeout(300); // let a transition finish
   const on = await lookOf(page, id);
   if (!on) return fail(w, 'quote-link', `the article has no element with id ${id}`);
+  await shot('quote-target');
   if (!on.target) fail(w, 'quote-link', `#${id} does not match :target after following the link`);
-  if (on.bottom < 0 || on.top > on.vh) fail(w, 'quote-link', `the quote is not in view after the jump: top ${px(on.top)}, bottom ${px(on.bottom)}, viewport height ${on.vh}px`);
+  // Its first line wholly in view, not cut by the top of the window.
+  if (on.top < -1 || on.top > on.vh - 20) fail(w, 'quote-link', `the quote's first line is not wholly in view after the jump: top ${px(on.top)}, bottom ${px(on.bottom)}, viewport height ${on.vh}px`);
   // The same quote without the fragment.
   const plain = await page.context().newPage();
   try {
@@ -642,7 +647,7 @@ async function checkQuoteTarget(page, where, base, url) {
   const w = `${where} #${id}`;
   if (!on.target) fail(w, 'quote-target', 'does not match :target');
   if (sameLook(on.style, off.style)) fail(w, 'quote-target', `the targeted quote looks the same as the others: ${JSON.stringify(on.style)}`);
-  if (on.bottom < 0 || on.top > on.vh) fail(w, 'quote-target', `not in view: top ${px(on.top)}, viewport height ${on.vh}px`);
+  if (on.top < -1 || on.top > on.vh - 20) fail(w, 'quote-target', `the quote's first line is not wholly in view: top ${px(on.top)}, viewport height ${on.vh}px`);
 }
 
 // ---------------------------------------------------------------------------
@@ -743,13 +748,15 @@ async function main() {
           }
           await timed('no-horizontal-scroll', where, () => checkNoHorizontalScroll(page, where));
           const checks = p.checks || [];
+          // A screenshot of the viewport in a state a check has set up.
+          const shot = (state) => page.screenshot({ path: path.join(SHOTS, `${p.name}-${width}-${state}.png`) });
           if (checks.includes('references') && width === WIDTHS[0].width) await timed('references', where, () => checkReferencesBesideAnchors(page, where));
           if (checks.includes('sidenotes')) {
-            await timed('sidenotes', where, () => (width >= 1280 ? checkSidenotesWide(page, where) : checkSidenotesNarrow(page, where)));
+            await timed('sidenotes', where, () => (width >= 1280 ? checkSidenotesWide(page, where) : checkSidenotesNarrow(page, where, shot)));
           }
-          if (checks.includes('glossary-card')) await timed('glossary-card', where, () => checkGlossaryCard(page, where, names));
+          if (checks.includes('glossary-card')) await timed('glossary-card', where, () => checkGlossaryCard(page, where, names, shot));
           if (checks.includes('quote-target')) await timed('quote-target', where, () => checkQuoteTarget(page, where, base, p.url));
-          if (checks.includes('quote-link')) await timed('quote-link', where, () => checkQuoteLink(page, where, base));
+          if (checks.includes('quote-link')) await timed('quote-link', where, () => checkQuoteLink(page, where, base, shot));
           await page.close();
         }
         await context.close();
