@@ -3,7 +3,8 @@
 //
 //   node tests/browser/run.mjs <output-folder> [--screenshots DIR]
 //
-// Serves the folder on 127.0.0.1 (an ephemeral port), opens every page type in
+// Serves the folder on 127.0.0.1 (an ephemeral port), opens every page type (and
+// an article with highlighted code) in
 // Debian's Chromium (driven by playwright-core) at 1280 px and 375 px, and checks
 // what a reader gets: axe-core finds no violation, the console stays clean and
 // every request succeeds, sidenotes sit beside their references on wide
@@ -51,6 +52,7 @@ const WIDTHS = [
 const PAGES = [
   { name: 'home', path: '/' },
   { name: 'article', path: (out) => richest(out, 'articles'), checks: ['references', 'sidenotes', 'glossary-card', 'quote-target'] },
+  { name: 'article-code', path: (out) => firstWith(out, 'articles', '<pre class="code') },
   { name: 'tag', path: (out) => richest(out, 'tags') },
   { name: 'tags', path: '/tags/' },
   { name: 'quotes', path: '/quotes/', checks: ['quote-link'] },
@@ -118,6 +120,16 @@ function richest(out, dir) {
     if (!best || size > best.size) best = { slug, size };
   }
   return best && `/${dir}/${best.slug}/`;
+}
+/** The URL of the first `<dir>/<slug>/index.html` whose HTML contains `needle`. */
+function firstWith(out, dir, needle) {
+  const base = path.join(out, dir);
+  if (!fs.existsSync(base)) return null;
+  for (const slug of fs.readdirSync(base).sort()) {
+    const f = path.join(base, slug, 'index.html');
+    if (fs.existsSync(f) && fs.readFileSync(f, 'utf8').includes(needle)) return `/${dir}/${slug}/`;
+  }
+  return null;
 }
 function fileOf(urlPath) {
   const p = decodeURIComponent(urlPath.split(/[?#]/)[0]);
