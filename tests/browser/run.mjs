@@ -3,17 +3,18 @@
 //
 //   node tests/browser/run.mjs <output-folder> [--screenshots DIR]
 //
-// Serves the folder on 127.0.0.1 (an ephemeral port), opens every page type (and
-// an article with highlighted code) in
-// Debian's Chromium (driven by playwright-core) at 1280 px and 375 px, and checks
-// what a reader gets: axe-core finds no violation, the console stays clean and
-// every request succeeds, sidenotes sit beside their references on wide
-// screens and open in place on phones, glossary cards open on focus and close
-// on Escape, a quote link lands on a highlighted quote; colour contrast holds
-// in the dark palette too. The Nu Html Checker
-// runs once over every HTML file of the folder. A full-page screenshot of each
-// page at each width goes to target/browser-screenshots/<page>-<width>.png, and
-// one of the viewport for each interactive state (<page>-<width>-<state>.png).
+// Serves the folder on 127.0.0.1 (an ephemeral port), opens every page type
+// (and an article with highlighted code) in Debian's Chromium, driven by
+// playwright-core, at 1280 px and 375 px, and checks what a reader gets:
+// axe-core finds no violation (and no contrast failure in the dark palette),
+// the console stays clean and every request succeeds, nothing scrolls
+// sideways, note numbers and quote links follow the words they belong to,
+// sidenotes sit beside their references on wide screens and open in place on
+// phones, glossary cards open on focus and close on Escape, a quote link lands
+// on a highlighted quote. The Nu Html Checker runs once over every HTML file of
+// the folder. A full-page screenshot of each page at each width goes to
+// target/browser-screenshots/<page>-<width>.png, and one of the viewport for
+// each interactive state to <page>-<width>-<state>.png.
 //
 // Prints a summary with the time each check took and exits 1 on any failure,
 // listing every one of them; exits 2 on a usage or set-up error.
