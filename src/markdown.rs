@@ -365,8 +365,10 @@ impl<'a> Doc<'a> {
     }
 }
 
-/// The HTML of one chunk with its parts of every mark, and the trailers of
-/// marks that end inside it (to be written after it).
+/// The HTML of one chunk with its parts of every mark. A mark's trailer is
+/// written right where the mark ends; inside a link or inline code it cannot
+/// be (no nested links, no markup in code), so it is returned to be written
+/// after the link or code closes.
 fn render_chunk(text: &str, chunk: &Chunk, marks: &[Mark], order: &[usize]) -> (String, String) {
     let (cs, ce) = (chunk.start, chunk.end);
     let relevant: Vec<usize> = order
@@ -375,7 +377,8 @@ fn render_chunk(text: &str, chunk: &Chunk, marks: &[Mark], order: &[usize]) -> (
         .filter(|&m| marks[m].start < ce && marks[m].end > cs)
         .collect();
     let mut html = String::new();
-    let mut trailers = String::new();
+    let mut deferred = String::new();
+    let defer = chunk.in_link || chunk.is_code;
     if chunk.is_code {
         html.push_str("<code>");
     }
@@ -412,7 +415,8 @@ fn render_chunk(text: &str, chunk: &Chunk, marks: &[Mark], order: &[usize]) -> (
             }
             for &m in active.iter().rev() {
                 if marks[m].end == b {
-                    trailers.push_str(&marks[m].trailer);
+                    let out = if defer { &mut deferred } else { &mut html };
+                    out.push_str(&marks[m].trailer);
                 }
             }
         }
@@ -420,7 +424,7 @@ fn render_chunk(text: &str, chunk: &Chunk, marks: &[Mark], order: &[usize]) -> (
     if chunk.is_code {
         html.push_str("</code>");
     }
-    (html, trailers)
+    (html, deferred)
 }
 
 /// Escapes text for HTML content and attribute values.
@@ -549,11 +553,14 @@ pub fn highlight_css(theme: &str) -> Result<String, Vec<String>> {
     let Some(light) = themes.themes.get(theme) else {
         return Err(themes.themes.keys().cloned().collect());
     };
-    let mut css = syntect::html::css_for_theme_with_class_style(light, CLASS_STYLE)
+    let css = syntect::html::css_for_theme_with_class_style(light, CLASS_STYLE)
         .map_err(|_| Vec::new())?;
+    // The theme draws code on white in light mode and on #22252c in dark mode.
+    let mut css = ensure_contrast(&css, (0xff, 0xff, 0xff));
     if let Some(dark) = themes.themes.get("base16-ocean.dark") {
         if theme != "base16-ocean.dark" {
             if let Ok(d) = syntect::html::css_for_theme_with_class_style(dark, CLASS_STYLE) {
+                let d = ensure_contrast(&d, (0x22, 0x25, 0x2c));
                 css.push_str("\n@media (prefers-color-scheme: dark) {\n");
                 css.push_str(&d);
                 css.push_str("}\n");
@@ -563,9 +570,69 @@ pub fn highlight_css(theme: &str) -> Result<String, Vec<String>> {
     Ok(css)
 }
 
+/// Moves every text colour of a highlighting theme just far enough from
+/// `background` to reach WCAG AA contrast (4.5:1), keeping its hue: many
+/// syntect themes draw comments in greys too light to read.
+fn ensure_contrast(css: &str, background: (u8, u8, u8)) -> String {
+    fn luminance((r, g, b): (u8, u8, u8)) -> f64 {
+        let c = |v: u8| {
+            let v = v as f64 / 255.0;
+            if v <= 0.03928 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * c(r) + 0.7152 * c(g) + 0.0722 * c(b)
+    }
+    fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
+        let (x, y) = (luminance(a), luminance(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+    let bg_light = luminance(background) > 0.5;
+    let toward = if bg_light { 0.0 } else { 255.0 };
+    let mut out = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(i) = rest.find("color: #") {
+        let is_background = rest[..i].ends_with("background-");
+        let (head, tail) = rest.split_at(i + "color: #".len());
+        out.push_str(head);
+        let hex = tail
+            .get(..6)
+            .filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()));
+        match (hex, is_background) {
+            (Some(hex), false) => {
+                let p = |k: usize| u8::from_str_radix(&hex[k..k + 2], 16).unwrap_or(0);
+                let mut rgb = (p(0), p(2), p(4));
+                let mut step = 0;
+                while contrast(rgb, background) < 4.6 && step < 40 {
+                    let mix = |v: u8| (v as f64 + (toward - v as f64) * 0.08).round() as u8;
+                    rgb = (mix(rgb.0), mix(rgb.1), mix(rgb.2));
+                    step += 1;
+                }
+                out.push_str(&format!("{:02x}{:02x}{:02x}", rgb.0, rgb.1, rgb.2));
+                rest = &tail[6..];
+            }
+            _ => rest = tail,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn highlight_colours_are_darkened_until_they_can_be_read() {
+        let css = ".c { color: #969896; background-color: #ffffff; }";
+        let fixed = ensure_contrast(css, (255, 255, 255));
+        assert!(fixed.contains("background-color: #ffffff"));
+        assert!(!fixed.contains("#969896"));
+        let dark_ok = ".c { color: #000000; }";
+        assert_eq!(ensure_contrast(dark_ok, (255, 255, 255)), dark_ok);
+    }
 
     fn doc(body: &str) -> String {
         let mut owned = String::new();
@@ -601,6 +668,28 @@ mod tests {
         assert_eq!(
             html,
             "<p>He <span id=\"q\">said </span><em><span>we will</span><sup>1</sup></em> go.</p>\n"
+        );
+    }
+
+    #[test]
+    fn a_trailer_is_written_where_its_mark_ends() {
+        let body = "The ship moved at dawn and then stopped.";
+        let mut owned = String::new();
+        let d = Doc::parse(body, &mut owned, |_| false);
+        let start = d.text.find("moved").unwrap();
+        let end = d.text.find(" and").unwrap();
+        let mark = Mark {
+            start,
+            end,
+            open_first: "<b>".into(),
+            open: "<b>".into(),
+            close: "</b>".into(),
+            trailer: "<sup>1</sup>".into(),
+        };
+        let html = d.render(&[mark], &HashMap::new(), &HashMap::new());
+        assert_eq!(
+            html,
+            "<p>The ship <b>moved at dawn</b><sup>1</sup> and then stopped.</p>\n"
         );
     }
 

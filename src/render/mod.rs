@@ -69,7 +69,7 @@ pub fn render(inputs: &Inputs, site: &Site, diags: &mut Diagnostics, sink: &dyn 
         base_url: config.base_url.clone(),
         authors: config.authors.clone(),
         has_feed: config.feed,
-        has_search: false,
+        has_search: config.search,
         stylesheet: assets.stylesheet,
         script: assets.script,
         highlight_css: assets.highlight_css,
@@ -372,6 +372,9 @@ pub fn render(inputs: &Inputs, site: &Site, diags: &mut Diagnostics, sink: &dyn 
             .into_bytes(),
         ),
     );
+    if config.search {
+        jobs_after_search(&mut files, config, site, &idx.by_date, diags);
+    }
     for asset in &inputs.content.assets {
         files.insert(asset.output.clone(), OutputFile::Copy(asset.path.clone()));
     }
@@ -381,6 +384,19 @@ pub fn render(inputs: &Inputs, site: &Site, diags: &mut Diagnostics, sink: &dyn 
         }
     }
     pages
+}
+
+fn jobs_after_search(
+    files: &mut BTreeMap<String, OutputFile>,
+    config: &Config,
+    site: &Site,
+    quotes: &[QuoteView],
+    diags: &mut Diagnostics,
+) {
+    match crate::search::build(config, site, quotes) {
+        Ok(index) => files.extend(index.into_iter().map(|(p, b)| (p, OutputFile::Bytes(b)))),
+        Err(d) => diags.push(d),
+    }
 }
 
 fn put(sink: &dyn Sink, path: String, bytes: Vec<u8>) -> Result<(), Diagnostic> {

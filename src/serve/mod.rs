@@ -1,0 +1,560 @@
+//! Local preview (`gloss serve`): build the site into memory, serve it on
+//! loopback, rebuild on every change and tell open browsers to reload.
+//!
+//! The parts:
+//! - this module owns the served state (the last good site, or the errors of
+//!   the last failed build) and the rebuild step that replaces it;
+//! - `http` answers requests from that state (path checks, content
+//!   types, the 404 page, injection of the reload script);
+//! - `watch` turns file-system events under the site folder into
+//!   debounced rebuilds;
+//! - `reload` is the live-reload channel: Server-Sent Events at
+//!   `/__gloss/events` and the script that listens to them.
+//!
+//! The server never writes to disk: every rebuild renders the whole site into
+//! a map and swaps it in whole, so a request sees either the old site or the
+//! new one, never a mix. The builder is a parameter, so the server can be
+//! driven by [`crate::render_site`] ([`run`]) or by a fake site in tests
+//! ([`Server::new`]).
+
+mod http;
+mod reload;
+mod watch;
+
+use crate::cli::ServeArgs;
+use crate::diagnostics::{Diagnostic, Report};
+use crate::{BuildOptions, OutputFile, RenderedSite};
+use reload::{Event, Failure, Hub};
+use std::collections::BTreeMap;
+use std::io::{self, IsTerminal};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::thread::JoinHandle;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+/// What a builder is told about the build it is asked for.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct BuildContext {
+    /// The URL the site is served at, without a trailing slash
+    /// (`http://127.0.0.1:4170`): the preview's base URL, so that absolute
+    /// links stay on the local server.
+    pub base_url: String,
+    /// The watched files whose change caused this build (absolute paths);
+    /// empty for the first build. Unused by full rebuilds; there for
+    /// incremental ones.
+    pub changed: Vec<PathBuf>,
+}
+
+/// Renders the whole site into memory; see [`Server::new`].
+pub type Builder = dyn Fn(&BuildContext) -> Result<RenderedSite, Report> + Send + Sync;
+
+/// How to serve.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The address to bind; loopback unless the user asked otherwise.
+    pub bind: IpAddr,
+    /// The port to try first; 0 picks a free one (for tests).
+    pub port: u16,
+    /// How many following ports to try when `port` is taken.
+    pub port_attempts: u16,
+    /// Inject the reload script and open `/__gloss/events`.
+    pub reload: bool,
+    /// The site folder to watch (its content/, templates/, static/ and
+    /// gloss.toml); `None` serves the first build and never rebuilds.
+    pub watch: Option<PathBuf>,
+    /// Print only errors (build failures, warnings about the bind address).
+    pub quiet: bool,
+    /// Threads answering requests. Live-reload connections get their own
+    /// thread each, so these are never held by an open event stream.
+    pub workers: usize,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 4170,
+            port_attempts: 20,
+            reload: true,
+            watch: None,
+            quiet: false,
+            workers: 8,
+        }
+    }
+}
+
+/// A preview server that has not started yet.
+pub struct Server {
+    builder: Arc<Builder>,
+    options: Options,
+}
+
+impl Server {
+    /// A server that builds the site with `builder`, once at start and again
+    /// after every change under [`Options::watch`].
+    pub fn new<F>(builder: F, options: Options) -> Server
+    where
+        F: Fn(&BuildContext) -> Result<RenderedSite, Report> + Send + Sync + 'static,
+    {
+        Server {
+            builder: Arc::new(builder),
+            options,
+        }
+    }
+
+    /// Binds (moving to the next free port if the asked one is taken), runs
+    /// the first build, starts watching and starts answering requests.
+    /// Returns once the server is ready; a failed first build is not an
+    /// error here: the server then shows the errors at every URL.
+    pub fn start(self) -> io::Result<Handle> {
+        let Server { builder, options } = self;
+        let listener = bind(&options)?;
+        let addr = listener.local_addr()?;
+        let url = site_url(addr);
+        // Canonical, so that it is a prefix of the paths events report.
+        let root = options
+            .watch
+            .as_ref()
+            .map(|r| std::fs::canonicalize(r).unwrap_or_else(|_| r.clone()));
+
+        let http = tiny_http::Server::from_listener(listener, None)
+            .map(Arc::new)
+            .map_err(io::Error::other)?;
+        let shared = Arc::new(Shared {
+            site: RwLock::new(Arc::new(Snapshot {
+                files: None,
+                failure: None,
+                build: 0,
+            })),
+            hub: Hub::default(),
+            build_lock: Mutex::new(()),
+            builder,
+            base_url: url.trim_end_matches('/').to_string(),
+            instance: instance_id(),
+            port: addr.port(),
+            bind: options.bind,
+            reload: options.reload,
+            quiet: options.quiet,
+            root: root.clone(),
+        });
+
+        // Watching starts first, so an edit made during the first build
+        // causes a second one.
+        let watcher = match &root {
+            Some(root) => {
+                let shared = Arc::clone(&shared);
+                Some(watch::Watcher::start(root, move |changes| {
+                    shared.rebuild(changes.paths, changes.css_only);
+                })?)
+            }
+            None => None,
+        };
+        shared.rebuild(Vec::new(), false);
+
+        let closing = Arc::new(AtomicBool::new(false));
+        let mut workers = Vec::new();
+        for i in 0..options.workers.max(1) {
+            let http = Arc::clone(&http);
+            let shared = Arc::clone(&shared);
+            let closing = Arc::clone(&closing);
+            let worker = std::thread::Builder::new()
+                .name(format!("gloss-http-{i}"))
+                .spawn(move || loop {
+                    match http.recv() {
+                        Ok(request) => http::handle(request, &shared),
+                        // `recv` fails when unblocked for shutdown, or when
+                        // accepting failed (the listener is then gone).
+                        Err(_) if closing.load(Ordering::SeqCst) => break,
+                        Err(e) => eprintln!("gloss serve: {e}"),
+                    }
+                })?;
+            workers.push(worker);
+        }
+
+        if !options.quiet {
+            println!("Serving {url} (Ctrl-C to stop)");
+        }
+        Ok(Handle {
+            addr,
+            url,
+            http,
+            shared,
+            closing,
+            workers,
+            watcher,
+        })
+    }
+}
+
+/// A running server. Dropping it shuts the server down.
+pub struct Handle {
+    addr: SocketAddr,
+    url: String,
+    http: Arc<tiny_http::Server>,
+    shared: Arc<Shared>,
+    closing: Arc<AtomicBool>,
+    workers: Vec<JoinHandle<()>>,
+    watcher: Option<watch::Watcher>,
+}
+
+impl Handle {
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The port the server listens on (not always the one asked for).
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// The site's URL, with a trailing slash (`http://127.0.0.1:4170/`).
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Rebuilds now, as a change to a watched file would.
+    pub fn rebuild(&self) {
+        self.shared.rebuild(Vec::new(), false);
+    }
+
+    /// Blocks until the server stops (for `gloss serve`, until the process is
+    /// interrupted).
+    pub fn wait(mut self) {
+        for worker in std::mem::take(&mut self.workers) {
+            let _ = worker.join();
+        }
+    }
+
+    /// Stops watching, closes live-reload connections and stops the workers.
+    pub fn shutdown(self) {
+        drop(self);
+    }
+
+    fn stop(&mut self) {
+        if let Some(watcher) = self.watcher.take() {
+            watcher.stop();
+        }
+        self.closing.store(true, Ordering::SeqCst);
+        self.shared.hub.close();
+        for _ in &self.workers {
+            self.http.unblock();
+        }
+        for worker in std::mem::take(&mut self.workers) {
+            let _ = worker.join();
+        }
+    }
+}
+
+impl Drop for Handle {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Runs `gloss serve` for the site at `root` until the process is stopped.
+///
+/// Builds with [`crate::render_site`] (drafts as `args.drafts` says, the base
+/// URL set to the local server's), serves on `args.bind:args.port` or the
+/// next free port, rebuilds on every change, and opens a browser when
+/// `args.open`. `quiet` keeps only errors and the URL. Returns an error when
+/// the bind address is not an IP address or no port could be bound.
+pub fn run(root: PathBuf, args: &ServeArgs, quiet: bool) -> io::Result<()> {
+    let bind = parse_bind(&args.bind)?;
+    let options = Options {
+        bind,
+        port: args.port,
+        reload: !args.no_reload,
+        watch: Some(root.clone()),
+        quiet,
+        ..Options::default()
+    };
+    let drafts = args.drafts;
+    let server = Server::new(
+        move |ctx: &BuildContext| {
+            crate::render_site(&BuildOptions {
+                root: root.clone(),
+                output: None,
+                drafts,
+                base_url: Some(ctx.base_url.clone()),
+            })
+        },
+        options,
+    );
+    let handle = server.start()?;
+    if quiet {
+        // The URL is what the command is for: print it even when quiet.
+        println!("{}", handle.url());
+    }
+    if args.open {
+        open_browser(handle.url());
+    }
+    handle.wait();
+    Ok(())
+}
+
+/// `--bind`: an IP address, or `localhost`.
+fn parse_bind(text: &str) -> io::Result<IpAddr> {
+    if text.eq_ignore_ascii_case("localhost") {
+        return Ok(IpAddr::V4(Ipv4Addr::LOCALHOST));
+    }
+    text.trim_matches(|c| c == '[' || c == ']')
+        .parse()
+        .map_err(|_| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("--bind {text}: not an IP address (try 127.0.0.1 or 0.0.0.0)"),
+            )
+        })
+}
+
+/// Binds `options.port`, or the first free port after it.
+fn bind(options: &Options) -> io::Result<TcpListener> {
+    if !options.bind.is_loopback() {
+        eprintln!(
+            "warning: serving on {}: anyone who can reach this machine can read the site, drafts included",
+            options.bind
+        );
+    }
+    let last = if options.port == 0 {
+        0
+    } else {
+        options.port.saturating_add(options.port_attempts)
+    };
+    let mut port = options.port;
+    loop {
+        match TcpListener::bind((options.bind, port)) {
+            Ok(listener) => {
+                if port != options.port {
+                    eprintln!("port {} is in use; using {port} instead", options.port);
+                }
+                return Ok(listener);
+            }
+            Err(e) if e.kind() == io::ErrorKind::AddrInUse && port < last => port += 1,
+            Err(e) => {
+                return Err(io::Error::new(
+                    e.kind(),
+                    format!("cannot listen on {}:{port}: {e}", options.bind),
+                ))
+            }
+        }
+    }
+}
+
+/// The URL to print and open for a bound address.
+fn site_url(addr: SocketAddr) -> String {
+    let host = match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => "127.0.0.1".to_string(),
+        IpAddr::V6(ip) if ip.is_unspecified() => "[::1]".to_string(),
+        IpAddr::V4(ip) => ip.to_string(),
+        IpAddr::V6(ip) => format!("[{ip}]"),
+    };
+    format!("http://{host}:{}/", addr.port())
+}
+
+/// Tells a reconnecting browser whether it is talking to the same server
+/// process (see the `hello` event).
+fn instance_id() -> String {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("{:x}{:x}", nanos, std::process::id())
+}
+
+/// Opens `url` in the default browser if a launcher is installed; failure is
+/// not an error (the URL is printed anyway).
+fn open_browser(url: &str) {
+    let launcher = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    let child = std::process::Command::new(launcher)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    if let Ok(mut child) = child {
+        // Reap it so it does not linger as a zombie.
+        std::thread::spawn(move || child.wait());
+    }
+}
+
+/// What is being served: one build's output, swapped whole.
+struct Snapshot {
+    /// The last good site; `None` until a build has succeeded.
+    files: Option<Arc<BTreeMap<String, OutputFile>>>,
+    /// The errors of the latest build, when it failed.
+    failure: Option<Arc<Failure>>,
+    /// Counts successful builds.
+    build: u64,
+}
+
+/// State shared by the workers, the watcher and the live-reload streams.
+struct Shared {
+    site: RwLock<Arc<Snapshot>>,
+    hub: Hub,
+    /// Serialises rebuilds (the watcher and [`Handle::rebuild`]).
+    build_lock: Mutex<()>,
+    builder: Arc<Builder>,
+    base_url: String,
+    instance: String,
+    port: u16,
+    bind: IpAddr,
+    reload: bool,
+    quiet: bool,
+    /// The watched site folder, canonical, to shorten paths in log lines.
+    root: Option<PathBuf>,
+}
+
+impl Shared {
+    /// The current snapshot; cheap (one `Arc` clone), never blocks for long.
+    fn snapshot(&self) -> Arc<Snapshot> {
+        Arc::clone(&self.site.read().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    fn swap(&self, snapshot: Snapshot) {
+        *self.site.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(snapshot);
+    }
+
+    /// The token a page compares to tell whether it shows the current build.
+    fn build_token(&self, build: u64) -> String {
+        format!("{}-{build}", self.instance)
+    }
+
+    /// Builds the whole site, swaps it in when the build succeeds and tells
+    /// the browsers: `reload` (or `css` when only stylesheets changed and the
+    /// page was fine), or `error` with the report, keeping the last good site.
+    fn rebuild(&self, changed: Vec<PathBuf>, css_only: bool) {
+        let _guard = self.build_lock.lock().unwrap_or_else(|e| e.into_inner());
+        let started = Instant::now();
+        let context = BuildContext {
+            base_url: self.base_url.clone(),
+            changed,
+        };
+        // A panicking build is a failed build: the server keeps serving.
+        let result = std::panic::catch_unwind(AssertUnwindSafe(|| (self.builder)(&context)))
+            .unwrap_or_else(|panic| Err(panic_report(panic.as_ref())));
+        let previous = self.snapshot();
+        match result {
+            Ok(site) => {
+                let build = previous.build + 1;
+                let count = site.files.len();
+                self.swap(Snapshot {
+                    files: Some(Arc::new(site.files)),
+                    failure: None,
+                    build,
+                });
+                if !self.quiet {
+                    let warnings = site.stats.warnings.trim_end();
+                    if !warnings.is_empty() {
+                        eprintln!("{warnings}");
+                    }
+                    println!(
+                        "{} {count} files in {} ms{}",
+                        if build == 1 { "built" } else { "rebuilt" },
+                        started.elapsed().as_millis(),
+                        describe(&context.changed, self.root.as_deref())
+                    );
+                }
+                let token = self.build_token(build);
+                let event = if css_only && previous.failure.is_none() && previous.files.is_some() {
+                    Event::Css(token)
+                } else {
+                    Event::Reload(token)
+                };
+                self.hub.broadcast(&event);
+            }
+            Err(report) => {
+                print_report(&report);
+                eprintln!(
+                    "{}",
+                    if previous.files.is_some() {
+                        "build failed: still serving the last good build"
+                    } else {
+                        "build failed: serving the errors until they are fixed"
+                    }
+                );
+                let failure = Arc::new(Failure::new(&report));
+                self.swap(Snapshot {
+                    files: previous.files.clone(),
+                    failure: Some(Arc::clone(&failure)),
+                    build: previous.build,
+                });
+                self.hub.broadcast(&Event::Error(failure));
+            }
+        }
+    }
+}
+
+/// `" (content/a.md)"`, `" (3 changes)"` or nothing, for the rebuild line.
+fn describe(changed: &[PathBuf], root: Option<&Path>) -> String {
+    match changed {
+        [] => String::new(),
+        [one] => {
+            let shown = root.and_then(|r| one.strip_prefix(r).ok()).unwrap_or(one);
+            format!(" ({})", shown.display())
+        }
+        many => format!(" ({} changes)", many.len()),
+    }
+}
+
+/// A report for a build that panicked (a bug in gloss, not in the site).
+fn panic_report(panic: &(dyn std::any::Any + Send)) -> Report {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".into());
+    Report::single(
+        Diagnostic::error(format!("the build panicked: {message}")).note(
+            "this is a bug in gloss; the server keeps running and retries on the next change",
+        ),
+    )
+}
+
+/// A failed build's report on the terminal, coloured when it is one.
+fn print_report(report: &Report) {
+    let text = if io::stderr().is_terminal() {
+        report.colored()
+    } else {
+        report.rendered()
+    };
+    // `eprint!`, not a raw write: tests capture it.
+    eprint!("{text}");
+    if !text.ends_with('\n') {
+        eprintln!();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serve_bind_accepts_ip_addresses_and_localhost() {
+        assert_eq!(
+            parse_bind("localhost").ok(),
+            Some(IpAddr::V4(Ipv4Addr::LOCALHOST))
+        );
+        assert_eq!(
+            parse_bind("0.0.0.0").ok(),
+            Some(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+        );
+        assert!(parse_bind("[::1]").is_ok_and(|ip| ip.is_loopback()));
+        assert!(parse_bind("example.com").is_err());
+    }
+
+    #[test]
+    fn serve_url_never_shows_the_unspecified_address() {
+        let addr = SocketAddr::from(([0, 0, 0, 0], 4170));
+        assert_eq!(site_url(addr), "http://127.0.0.1:4170/");
+        let addr = SocketAddr::from(([0, 0, 0, 0, 0, 0, 0, 0], 80));
+        assert_eq!(site_url(addr), "http://[::1]:80/");
+    }
+}
