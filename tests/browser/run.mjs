@@ -52,7 +52,9 @@ const WIDTHS = [
 // ---------------------------------------------------------------------------
 const PAGES = [
   { name: 'home', path: '/' },
-  { name: 'article', path: (out) => richest(out, 'articles'), checks: ['references', 'sidenotes', 'glossary-card', 'quote-target'] },
+  // `also`: pages of the same kind whose layout depends on their content: the
+  // wide-screen note checks run on each of them too (no screenshot or axe).
+  { name: 'article', path: (out) => richest(out, 'articles'), also: (out) => everyIn(out, 'articles'), checks: ['references', 'sidenotes', 'glossary-card', 'quote-target'] },
   { name: 'article-code', path: (out) => firstWith(out, 'articles', '<pre class="code') },
   { name: 'tag', path: (out) => richest(out, 'tags') },
   { name: 'tags', path: '/tags/' },
@@ -121,6 +123,14 @@ function richest(out, dir) {
     if (!best || size > best.size) best = { slug, size };
   }
   return best && `/${dir}/${best.slug}/`;
+}
+/** The URL of every `<dir>/<slug>/index.html`. */
+function everyIn(out, dir) {
+  const base = path.join(out, dir);
+  if (!fs.existsSync(base)) return [];
+  return fs.readdirSync(base).sort()
+    .filter((slug) => fs.existsSync(path.join(base, slug, 'index.html')))
+    .map((slug) => `/${dir}/${slug}/`);
 }
 /** The URL of the first `<dir>/<slug>/index.html` whose HTML contains `needle`. */
 function firstWith(out, dir, needle) {
@@ -766,6 +776,20 @@ async function main() {
           if (checks.includes('references') && width === WIDTHS[0].width) await timed('references', where, () => checkReferencesBesideAnchors(page, where));
           if (checks.includes('sidenotes')) {
             await timed('sidenotes', where, () => (width >= 1280 ? checkSidenotesWide(page, where) : checkSidenotesNarrow(page, where, shot)));
+          }
+          if (width === WIDTHS[0].width && p.also && (checks.includes('references') || checks.includes('sidenotes'))) {
+            for (const url of p.also(OUT).filter((u) => u !== p.url)) {
+              const w2 = `${p.name}@${width} ${url}`;
+              const other = await context.newPage();
+              other.on('pageerror', (e) => fail(w2, 'console', `uncaught: ${e.message}`));
+              await timed('load', w2, async () => {
+                await other.goto(url, { waitUntil: 'load' });
+                await other.evaluate(() => document.fonts && document.fonts.ready);
+              });
+              if (checks.includes('references')) await timed('references', w2, () => checkReferencesBesideAnchors(other, w2));
+              if (checks.includes('sidenotes')) await timed('sidenotes', w2, () => checkSidenotesWide(other, w2));
+              await other.close();
+            }
           }
           if (checks.includes('glossary-card')) await timed('glossary-card', where, () => checkGlossaryCard(page, where, names, shot));
           if (checks.includes('quote-target')) await timed('quote-target', where, () => checkQuoteTarget(page, where, base, p.url));
