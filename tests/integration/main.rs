@@ -2,6 +2,7 @@
 //! small site and checks what a reader (or a tool) would see.
 
 mod annotations;
+mod browser;
 mod errors;
 mod pipeline;
 mod robustness;

@@ -1,0 +1,846 @@
+#!/usr/bin/env node
+// Real-browser tests of a built gloss site.
+//
+//   node tests/browser/run.mjs <output-folder> [--screenshots DIR]
+//
+// Serves the folder on 127.0.0.1 (an ephemeral port), opens every page type
+// (and an article with highlighted code) in Debian's Chromium, driven by
+// playwright-core, at 1280 px and 375 px, and checks what a reader gets:
+// axe-core finds no violation (and no contrast failure in the dark palette),
+// the console stays clean and every request succeeds, nothing scrolls
+// sideways, note numbers and quote links follow the words they belong to,
+// sidenotes sit beside their references on wide screens and open in place on
+// phones, glossary cards open on focus and close on Escape, a quote link lands
+// on a highlighted quote. The Nu Html Checker runs once over every HTML file of
+// the folder. A full-page screenshot of each page at each width goes to
+// target/browser-screenshots/<page>-<width>.png, and one of the viewport for
+// each interactive state to <page>-<width>-<state>.png.
+//
+// Prints a summary with the time each check took and exits 1 on any failure,
+// listing every one of them; exits 2 on a usage or set-up error.
+
+import { createServer } from 'node:http';
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.resolve(HERE, '..', '..');
+
+const CHROMIUM = process.env.GLOSS_CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run',
+];
+const WIDTHS = [
+  { width: 1280, context: { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 } },
+  {
+    width: 375,
+    context: { viewport: { width: 375, height: 812 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true },
+  },
+];
+
+// ---------------------------------------------------------------------------
+// The pages. One line per page type: `path` is a URL path or a function of
+// the output folder that picks one (the richest page of its kind); `checks`
+// names the extra checks below; `optional` pages are skipped (and said so)
+// when the site does not have them; `status` is the expected HTTP status.
+// ---------------------------------------------------------------------------
+const PAGES = [
+  { name: 'home', path: '/' },
+  // `also`: pages of the same kind whose layout depends on their content: the
+  // wide-screen note checks run on each of them too (no screenshot or axe).
+  { name: 'article', path: (out) => richest(out, 'articles'), also: (out) => everyIn(out, 'articles'), checks: ['references', 'sidenotes', 'glossary-card', 'quote-target'] },
+  { name: 'article-code', path: (out) => firstWith(out, 'articles', '<pre class="code') },
+  { name: 'tag', path: (out) => richest(out, 'tags') },
+  { name: 'tags', path: '/tags/' },
+  { name: 'quotes', path: '/quotes/', checks: ['quote-link'] },
+  { name: 'glossary', path: '/glossary/' },
+  { name: 'entry', path: (out) => richest(out, 'glossary') },
+  { name: 'sources', path: '/sources/' },
+  { name: 'about', path: '/about/' },
+  { name: 'search', path: '/search/', optional: true },
+  { name: '404', path: '/no-such-page/', status: 404, file: '404.html' },
+];
+
+// ---------------------------------------------------------------------------
+// Arguments
+// ---------------------------------------------------------------------------
+function usage(msg) {
+  console.error(`run.mjs: ${msg}\nusage: node tests/browser/run.mjs <output-folder> [--screenshots DIR]`);
+  process.exit(2);
+}
+const argv = process.argv.slice(2);
+let OUT = null;
+let SHOTS = path.join(REPO, 'target', 'browser-screenshots');
+for (let i = 0; i < argv.length; i++) {
+  if (argv[i] === '--screenshots') SHOTS = path.resolve(argv[++i] ?? usage('--screenshots needs a folder'));
+  else if (argv[i].startsWith('-')) usage(`unknown option ${argv[i]}`);
+  else if (OUT === null) OUT = path.resolve(argv[i]);
+  else usage('one output folder only');
+}
+if (!OUT) usage('no output folder given');
+if (!fs.existsSync(path.join(OUT, 'index.html'))) usage(`${OUT} has no index.html: build the site first`);
+if (!fs.existsSync(CHROMIUM)) usage(`no Chromium at ${CHROMIUM} (apt-get install chromium)`);
+
+// ---------------------------------------------------------------------------
+// Bookkeeping: failures and timings
+// ---------------------------------------------------------------------------
+const failures = [];
+const timings = []; // { check, where, ms, ok }
+function fail(where, check, message) {
+  failures.push({ where, check, message });
+}
+async function timed(check, where, fn) {
+  const before = failures.length;
+  const t0 = performance.now();
+  try {
+    await fn();
+  } catch (e) {
+    fail(where, check, `threw: ${e && e.stack ? e.stack.split('\n').slice(0, 4).join('\n    ') : e}`);
+  }
+  const ms = performance.now() - t0;
+  timings.push({ check, where, ms, ok: failures.length === before });
+}
+const px = (n) => `${Math.round(n * 10) / 10}px`;
+
+// ---------------------------------------------------------------------------
+// Picking pages
+// ---------------------------------------------------------------------------
+/** The URL of the biggest `<dir>/<slug>/index.html`: the page with most to check. */
+function richest(out, dir) {
+  const base = path.join(out, dir);
+  if (!fs.existsSync(base)) return null;
+  let best = null;
+  for (const slug of fs.readdirSync(base).sort()) {
+    const f = path.join(base, slug, 'index.html');
+    if (!fs.existsSync(f)) continue;
+    const size = fs.statSync(f).size;
+    if (!best || size > best.size) best = { slug, size };
+  }
+  return best && `/${dir}/${best.slug}/`;
+}
+/** The URL of every `<dir>/<slug>/index.html`. */
+function everyIn(out, dir) {
+  const base = path.join(out, dir);
+  if (!fs.existsSync(base)) return [];
+  return fs.readdirSync(base).sort()
+    .filter((slug) => fs.existsSync(path.join(base, slug, 'index.html')))
+    .map((slug) => `/${dir}/${slug}/`);
+}
+/** The URL of the first `<dir>/<slug>/index.html` whose HTML contains `needle`. */
+function firstWith(out, dir, needle) {
+  const base = path.join(out, dir);
+  if (!fs.existsSync(base)) return null;
+  for (const slug of fs.readdirSync(base).sort()) {
+    const f = path.join(base, slug, 'index.html');
+    if (fs.existsSync(f) && fs.readFileSync(f, 'utf8').includes(needle)) return `/${dir}/${slug}/`;
+  }
+  return null;
+}
+function fileOf(urlPath) {
+  const p = decodeURIComponent(urlPath.split(/[?#]/)[0]);
+  return path.join(OUT, p.endsWith('/') ? p + 'index.html' : p);
+}
+
+// ---------------------------------------------------------------------------
+// A tiny static server
+// ---------------------------------------------------------------------------
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.json': 'application/json',
+  '.jsonld': 'application/ld+json',
+  '.xml': 'application/xml',
+  '.txt': 'text/plain; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.avif': 'image/avif',
+  '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.wasm': 'application/wasm',
+  '.webmanifest': 'application/manifest+json',
+};
+function contentType(file) {
+  const base = path.basename(file);
+  if (base === 'atom.xml') return 'application/atom+xml';
+  return TYPES[path.extname(file).toLowerCase()] || 'application/octet-stream';
+}
+function serve(root) {
+  const server = createServer((req, res) => {
+    const send = (status, file, headers = {}) => {
+      const body = file ? fs.readFileSync(file) : Buffer.alloc(0);
+      res.writeHead(status, {
+        'content-type': file ? contentType(file) : 'text/plain',
+        'content-length': body.length,
+        'cache-control': 'no-store',
+        ...headers,
+      });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    };
+    const notFound = () => {
+      const page = path.join(root, '404.html');
+      if (fs.existsSync(page)) send(404, page);
+      else send(404, null);
+    };
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, null, { allow: 'GET, HEAD' });
+    let rel;
+    try {
+      rel = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    } catch {
+      return send(400, null);
+    }
+    const file = path.join(root, rel);
+    if (file !== root && !file.startsWith(root + path.sep)) return notFound();
+    let stat = fs.statSync(file, { throwIfNoEntry: false });
+    if (stat && stat.isDirectory()) {
+      if (!rel.endsWith('/')) return send(301, null, { location: rel + '/' });
+      const index = path.join(file, 'index.html');
+      stat = fs.statSync(index, { throwIfNoEntry: false });
+      return stat && stat.isFile() ? send(200, index) : notFound();
+    }
+    return stat && stat.isFile() ? send(200, file) : notFound();
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+// ---------------------------------------------------------------------------
+// The Nu Html Checker, over every HTML file at once (started first: it is slow)
+// ---------------------------------------------------------------------------
+function listHtml(dir) {
+  const out = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...listHtml(p));
+    else if (e.name.endsWith('.html')) out.push(p);
+  }
+  return out.sort();
+}
+function runVnu(files) {
+  const jar = path.join(path.dirname(require.resolve('vnu-jar/package.json')), 'build', 'dist', 'vnu.jar');
+  return new Promise((resolve) => {
+    const child = spawn('java', ['-jar', jar, '--errors-only', '--format', 'json', ...files], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', (e) => resolve({ error: e }));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+async function checkVnu(vnuPromise, count) {
+  const r = await vnuPromise;
+  const where = `${count} HTML files`;
+  if (r.error) return fail(where, 'nu-html-checker', `could not run java: ${r.error.message}`);
+  let report;
+  try {
+    report = JSON.parse(r.stderr || r.stdout);
+  } catch {
+    return fail(where, 'nu-html-checker', `exit ${r.code}, output not JSON:\n${(r.stderr + r.stdout).slice(0, 2000)}`);
+  }
+  const errors = report.messages.filter((m) => m.type === 'error' || m.subType === 'fatal');
+  for (const m of errors) {
+    const file = m.url ? path.relative(OUT, fileURLToPath(m.url)) : '?';
+    const at = m.lastLine ? `:${m.lastLine}${m.firstColumn ? `:${m.firstColumn}` : ''}` : '';
+    const extract = m.extract ? `\n      ${m.extract.replace(/\s+/g, ' ').trim()}` : '';
+    fail(`${file}${at}`, 'nu-html-checker', `${m.message}${extract}`);
+  }
+  const others = report.messages.filter((m) => m.type !== 'error' && m.subType !== 'fatal' && m.type !== 'info');
+  for (const m of others) fail(m.url || where, 'nu-html-checker', `${m.type}: ${m.message}`);
+  if (!errors.length && !others.length && r.code !== 0) {
+    fail(where, 'nu-html-checker', `exit ${r.code} with no message:\n${r.stderr.slice(0, 2000)}`);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Checks in the page
+// ---------------------------------------------------------------------------
+const AXE = require.resolve('axe-core/axe.min.js');
+
+async function checkAxe(page, where, options = {}) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate((options) =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { resultTypes: ['violations'], ...options }).then((r) =>
+      r.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary, html: n.html })),
+      })),
+    ), options);
+  for (const v of result) {
+    const nodes = v.nodes
+      .slice(0, 6)
+      .map((n) => `      at ${n.target}\n        ${n.html.slice(0, 160)}\n        ${(n.summary || '').replace(/\n\s*/g, '\n        ')}`)
+      .join('\n');
+    const more = v.nodes.length > 6 ? `\n      ... and ${v.nodes.length - 6} more` : '';
+    fail(where, 'axe', `${v.id} (${v.impact}): ${v.help} [${v.nodes.length} node(s)]\n${nodes}${more}`);
+  }
+}
+
+async function checkNoHorizontalScroll(page, where) {
+  const m = await page.evaluate(() => {
+    const de = document.documentElement;
+    const wide = [];
+    if (de.scrollWidth > de.clientWidth + 1) {
+      for (const el of document.body.querySelectorAll('*')) {
+        const r = el.getBoundingClientRect();
+        if (r.width && r.right > de.clientWidth + 1 && getComputedStyle(el).position !== 'fixed') {
+          // Report the outermost offenders only.
+          if (!wide.some((w) => w.el.contains(el))) wide.push({ el, right: r.right });
+        }
+      }
+    }
+    return {
+      scrollWidth: de.scrollWidth,
+      clientWidth: de.clientWidth,
+      wide: wide.slice(0, 5).map((w) => `${w.el.tagName.toLowerCase()}${w.el.className ? '.' + String(w.el.className).trim().split(/\s+/).join('.') : ''} right=${Math.round(w.right)}`),
+    };
+  });
+  if (m.scrollWidth > m.clientWidth + 1) {
+    fail(where, 'no-horizontal-scroll', `the page is ${m.scrollWidth}px wide in a ${m.clientWidth}px viewport; too wide: ${m.wide.join(', ')}`);
+  }
+}
+
+/** At 1280: every sidenote beside its reference, right of the text, none overlapping. */
+async function checkSidenotesWide(page, where) {
+  const notes = await page.evaluate(() => {
+    const body = document.querySelector('.article-body') || document.querySelector('main');
+    const col = body.getBoundingClientRect();
+    // The right edge of the text itself (paragraphs), which may be narrower than the body box.
+    let textRight = 0;
+    for (const p of body.querySelectorAll(':scope > p, :scope > ul, :scope > ol, :scope > blockquote, :scope > h2, :scope > h3')) {
+      textRight = Math.max(textRight, p.getBoundingClientRect().right);
+    }
+    return [...document.querySelectorAll('.sidenote')].map((sn) => {
+      const ref = sn.previousElementSibling;
+      const isRef = ref && ref.matches('sup.note-ref');
+      const block = sn.parentElement.closest('p, li, blockquote, td, dd, h2, h3, h4, div') || sn.parentElement;
+      const cs = getComputedStyle(block);
+      let lh = parseFloat(cs.lineHeight);
+      if (!Number.isFinite(lh)) lh = 1.6 * parseFloat(cs.fontSize);
+      const r = sn.getBoundingClientRect();
+      const rr = isRef ? ref.getBoundingClientRect() : null;
+      const y = window.scrollY;
+      const num = isRef ? ref.textContent.trim() : null;
+      const anchor = num && document.querySelector(`.note-anchor[data-note="${CSS.escape(num)}"]`);
+      const ar = anchor && anchor.getClientRects()[0];
+      return {
+        anchorTop: ar ? ar.top + y : null,
+        id: sn.id,
+        isRef,
+        display: getComputedStyle(sn).display,
+        top: r.top + y,
+        bottom: r.bottom + y,
+        left: r.left,
+        right: r.right,
+        refTop: rr ? rr.top + y : null,
+        refRight: rr ? rr.right : null,
+        lineHeight: lh,
+        colRight: col.right,
+        textRight: textRight || col.right,
+        vw: document.documentElement.clientWidth,
+      };
+    });
+  });
+  if (!notes.length) return fail(where, 'sidenotes', 'the article has no .sidenote: pick a page with notes');
+  // A note pushed down by the one above may sit this far below its reference at most.
+  const MAX_PUSH_LINES = 8;
+  let prev = null;
+  for (const n of notes) {
+    const w = `${where} #${n.id}`;
+    if (!n.isRef) {
+      fail(w, 'sidenotes', 'the element before the sidenote is not a sup.note-ref');
+      continue;
+    }
+    if (n.display === 'none' || n.bottom - n.top < 1) {
+      fail(w, 'sidenotes', `not shown in the margin (display: ${n.display}, height ${px(n.bottom - n.top)})`);
+      continue;
+    }
+    // Beside its reference, or beside the first line of its anchored words
+    // (the theme may align a note with the start of a passage that runs over
+    // several lines): within one line-height of either.
+    const dy = n.top - n.refTop;
+    const da = n.anchorTop === null ? null : n.top - n.anchorTop;
+    const near = Math.abs(dy) <= n.lineHeight || (da !== null && Math.abs(da) <= n.lineHeight);
+    const pushed = prev && n.top >= prev.bottom - 0.5 && n.top - prev.bottom <= n.lineHeight;
+    const from = `its reference's top ${px(n.refTop)} (${px(dy)})` + (da === null ? '' : ` and from its anchored words' first line ${px(n.anchorTop)} (${px(da)})`);
+    if (!near) {
+      if (!pushed) {
+        fail(w, 'sidenotes', `top ${px(n.top)} is too far from ${from}; allowed: one line-height, ${px(n.lineHeight)}` +
+          (prev ? ` (the previous note #${prev.id} ends at ${px(prev.bottom)}, so it was not merely pushed down by it)` : ''));
+      } else if (n.top < Math.min(n.refTop, n.anchorTop ?? n.refTop) || dy > MAX_PUSH_LINES * n.lineHeight) {
+        fail(w, 'sidenotes', `pushed down by #${prev.id} to ${px(n.top)}, ${(dy / n.lineHeight).toFixed(1)} lines from ${from}; allowed: ${MAX_PUSH_LINES} lines below`);
+      }
+    }
+    if (n.left < n.textRight - 0.5 || n.left < n.refRight) {
+      fail(w, 'sidenotes', `left edge ${px(n.left)} is not right of the text column (text ends at ${px(n.textRight)}, body box at ${px(n.colRight)}, reference at ${px(n.refRight)})`);
+    }
+    if (n.right > n.vw + 0.5) {
+      fail(w, 'sidenotes', `right edge ${px(n.right)} is outside the ${n.vw}px viewport`);
+    }
+    if (prev && n.top < prev.bottom - 0.5) {
+      fail(w, 'sidenotes', `overlaps #${prev.id}: top ${px(n.top)} < previous bottom ${px(prev.bottom)} (by ${px(prev.bottom - n.top)})`);
+    }
+    prev = n;
+  }
+}
+
+/**
+ * The note number and the quote's `#` link follow the words they belong to:
+ * no reader text between the end of the anchored words and the reference
+ * (the documented body markup has them adjacent). Punctuation, and the
+ * text of other notes, references and quote links, may come in between.
+ */
+async function checkReferencesBesideAnchors(page, where) {
+  const bad = await page.evaluate(() => {
+    const SKIP = '.sidenote, .note-ref, .quote-link, .footnote-reference';
+    // Closing punctuation may come between (a number after the full stop).
+    const PUNCT = /^[\s\p{P}]*$/u;
+    // Reader text strictly between the end of `a` and the start of `b`.
+    function textBetween(a, b) {
+      const range = document.createRange();
+      range.setStartAfter(a);
+      range.setEndBefore(b);
+      const root = range.commonAncestorContainer.nodeType === 1 ? range.commonAncestorContainer : range.commonAncestorContainer.parentNode;
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      let out = '';
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        if (!range.intersectsNode(n)) continue;
+        if (n.parentElement.closest(SKIP)) continue;
+        out += n.data;
+      }
+      return out;
+    }
+    const gap = (a, b) => {
+      const ra = [...a.getClientRects()].pop();
+      const rb = b.getClientRects()[0];
+      return ra && rb ? `${Math.round(rb.left - ra.right)}px across, ${Math.round(rb.top - ra.top)}px down` : 'not rendered';
+    };
+    const short = (t) => { t = t.replace(/\s+/g, ' ').trim(); return t.length > 90 ? t.slice(0, 40) + ' … ' + t.slice(-40) : t; };
+    const out = [];
+    for (const a of document.querySelectorAll('a[role="doc-noteref"]')) {
+      const n = a.textContent.trim();
+      const pieces = [...document.querySelectorAll(`.note-anchor[data-note="${CSS.escape(n)}"]`)];
+      if (!pieces.length) continue; // a note placed at a point, with no anchored words
+      const last = pieces[pieces.length - 1];
+      const sup = a.closest('sup') || a;
+      if (last.compareDocumentPosition(sup) & Node.DOCUMENT_POSITION_PRECEDING) {
+        out.push({ what: `note ${n}`, msg: `the reference comes before its anchored words “${short(last.textContent)}”` });
+        continue;
+      }
+      const between = textBetween(last, sup);
+      if (!PUNCT.test(between)) {
+        out.push({ what: `note ${n}`, msg: `reference ${n} is not right after its anchored words “${short(pieces.map((p) => p.textContent).join(''))}”: ${between.trim().split(/\s+/).length} word(s) in between: “${short(between)}” (${gap(last, sup)})` });
+      }
+    }
+    for (const link of document.querySelectorAll('a.quote-link[href^="#"]')) {
+      const id = decodeURIComponent(link.getAttribute('href').slice(1));
+      const first = document.getElementById(id);
+      if (!first) { out.push({ what: id, msg: 'the quote link points to no element' }); continue; }
+      // A quote crossing formatting is several pieces with nothing between them.
+      let last = first;
+      for (const q of document.querySelectorAll(`.quote:not([id])[data-speaker="${CSS.escape(first.dataset.speaker || '')}"]`)) {
+        if (last.compareDocumentPosition(q) & Node.DOCUMENT_POSITION_FOLLOWING && !textBetween(last, q).trim()) last = q;
+      }
+      const between = textBetween(last, link);
+      if (!PUNCT.test(between)) {
+        out.push({ what: id, msg: `the quote's # link is not right after the quote “${short(first.textContent)}”: ${between.trim().split(/\s+/).length} word(s) in between: “${short(between)}” (${gap(last, link)})` });
+      }
+    }
+    return out;
+  });
+  for (const b of bad) fail(`${where} ${b.what}`, 'references', b.msg);
+}
+
+/** Where a note is and whether a reader sees it. */
+function noteState(page, id) {
+  return page.evaluate((id) => {
+    const sn = document.getElementById(id);
+    const ref = document.querySelector(`a[role="doc-noteref"][href="#${CSS.escape(id)}"]`);
+    const r = sn.getBoundingClientRect();
+    const rr = ref.getBoundingClientRect();
+    const cs = getComputedStyle(sn);
+    const block = sn.parentElement.closest('p, li, blockquote, td, dd, div') || sn.parentElement;
+    let lh = parseFloat(getComputedStyle(block).lineHeight);
+    if (!Number.isFinite(lh)) lh = 1.6 * parseFloat(getComputedStyle(block).fontSize);
+    return {
+      visible: cs.display !== 'none' && cs.visibility !== 'hidden' && r.width > 0 && r.height > 0,
+      display: cs.display,
+      top: r.top, bottom: r.bottom, left: r.left, right: r.right,
+      refTop: rr.top, refBottom: rr.bottom,
+      lineHeight: lh,
+      vw: document.documentElement.clientWidth,
+      expanded: ref.getAttribute('aria-expanded'),
+      hash: location.hash,
+    };
+  }, id);
+}
+
+/** At 375: notes hidden; a click or Enter on the reference opens it in place; Escape closes it. */
+async function checkSidenotesNarrow(page, where, shot) {
+  const shown = await page.$$eval('.sidenote', (els) =>
+    els.filter((sn) => {
+      const r = sn.getBoundingClientRect();
+      return getComputedStyle(sn).display !== 'none' && r.width > 0 && r.height > 0;
+    }).map((sn) => sn.id));
+  if (shown.length) fail(where, 'sidenotes', `shown before any tap (should be hidden on a phone): ${shown.map((s) => '#' + s).join(', ')}`);
+  const ids = await page.$$eval('a[role="doc-noteref"]', (as) => as.map((a) => a.getAttribute('href').slice(1)));
+  if (!ids.length) return fail(where, 'sidenotes', 'no a[role=doc-noteref] on the page');
+
+  const inPlace = (s, how, id) => {
+    const w = `${where} #${id} (${how})`;
+    if (!s.visible) return fail(w, 'sidenotes', `does not open (display: ${s.display}, aria-expanded: ${s.expanded})`);
+    const gap = s.top - s.refBottom;
+    if (gap < -s.lineHeight || gap > 2 * s.lineHeight) {
+      fail(w, 'sidenotes', `opens ${px(gap)} below its reference (reference bottom ${px(s.refBottom)}, note top ${px(s.top)}); expected within two lines (${px(2 * s.lineHeight)})`);
+    }
+    if (s.left < -0.5 || s.right > s.vw + 0.5) {
+      fail(w, 'sidenotes', `sticks out of the ${s.vw}px viewport: left ${px(s.left)}, right ${px(s.right)}`);
+    }
+    if (s.expanded !== 'true') fail(w, 'sidenotes', `the reference's aria-expanded is ${s.expanded} while the note is open`);
+  };
+
+  // A click (tap) on the first reference.
+  const first = ids[0];
+  const a1 = page.locator(`a[role="doc-noteref"][href="#${first}"]`);
+  await a1.scrollIntoViewIfNeeded();
+  await a1.click();
+  await page.waitForTimeout(50);
+  inPlace(await noteState(page, first), 'click', first);
+  await shot('note-open');
+  // A second click closes it.
+  await a1.click();
+  await page.waitForTimeout(50);
+  let s = await noteState(page, first);
+  if (s.visible) fail(`${where} #${first}`, 'sidenotes', 'a second tap on the reference does not close the note');
+
+  // The keyboard: focus the reference and press Enter, then Escape.
+  const id = ids[1] || first;
+  const a2 = page.locator(`a[role="doc-noteref"][href="#${id}"]`);
+  await a2.focus();
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(50);
+  s = await noteState(page, id);
+  inPlace(s, 'Enter', id);
+  if (s.visible) {
+    // The theme's script closes open notes on Escape and returns focus to the reference.
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(50);
+    s = await noteState(page, id);
+    if (s.visible) fail(`${where} #${id}`, 'sidenotes', 'Escape does not close the open note');
+    const focused = await page.evaluate(() => document.activeElement && document.activeElement.getAttribute('href'));
+    if (focused !== `#${id}`) fail(`${where} #${id}`, 'sidenotes', `after Escape the focus is on ${focused}, not the note's reference`);
+  }
+}
+
+/** Tab to the first mention: a card with the entry's name opens; Escape closes it. */
+async function checkGlossaryCard(page, where, names, shot) {
+  if (!(await page.$('a.mention'))) return fail(where, 'glossary-card', 'no a.mention on the page');
+  // Tab (from wherever an earlier check left the focus) until a mention has
+  // it. The pointer is moved out of the way first: a mention that scrolls
+  // under it would get a hover card of its own.
+  await page.mouse.move(0, 0);
+  let mention = null;
+  for (let i = 0; i < 300 && !mention; i++) {
+    await page.keyboard.press('Tab');
+    mention = await page.evaluate(() => {
+      const a = document.activeElement;
+      return a && a.matches('a.mention') ? { entry: a.dataset.entry, text: a.textContent } : null;
+    });
+  }
+  if (!mention) return fail(where, 'glossary-card', 'Tab never reaches an a.mention (300 presses)');
+  const name = names.get(mention.entry);
+  if (!name) return fail(where, 'glossary-card', `glossary.json has no entry ${mention.entry}`);
+  await page.waitForTimeout(50);
+  const card = await page.evaluate(() => {
+    const m = document.activeElement;
+    const cards = [...document.querySelectorAll('[role="tooltip"], .gloss-card')];
+    const shown = cards.find((c) => {
+      const r = c.getBoundingClientRect();
+      const cs = getComputedStyle(c);
+      return !c.hidden && cs.display !== 'none' && cs.visibility !== 'hidden' && r.width > 0 && r.height > 0;
+    });
+    if (!shown) return { shown: false, count: cards.length };
+    const r = shown.getBoundingClientRect();
+    return {
+      shown: true,
+      text: shown.textContent,
+      id: shown.id,
+      describedby: (m.getAttribute('aria-describedby') || '').split(/\s+/),
+      left: r.left, right: r.right, top: r.top, bottom: r.bottom,
+      vw: document.documentElement.clientWidth, vh: window.innerHeight,
+      mention: m.getBoundingClientRect().bottom,
+    };
+  });
+  const w = `${where} a.mention[data-entry=${mention.entry}] “${mention.text}”`;
+  if (!card.shown) return fail(w, 'glossary-card', `no card is visible while the mention has the focus (${card.count} card element(s) in the page)`);
+  await shot('card');
+  if (!card.text.includes(name)) fail(w, 'glossary-card', `the card does not contain the entry's name “${name}”: “${card.text.trim().slice(0, 200)}”`);
+  if (card.left < -0.5 || card.right > card.vw + 0.5) fail(w, 'glossary-card', `the card sticks out of the ${card.vw}px viewport: left ${px(card.left)}, right ${px(card.right)}`);
+  if (card.bottom < 0 || card.top > card.vh) fail(w, 'glossary-card', `the card is off screen: top ${px(card.top)}, bottom ${px(card.bottom)}, viewport height ${card.vh}px`);
+  if (card.id && !card.describedby.includes(card.id)) fail(w, 'glossary-card', `the focused mention is not aria-describedby the card (#${card.id})`);
+  await page.keyboard.press('Escape');
+  await page.waitForTimeout(50);
+  const still = await page.evaluate(() =>
+    [...document.querySelectorAll('[role="tooltip"], .gloss-card')].some((c) => !c.hidden && getComputedStyle(c).display !== 'none' && c.getBoundingClientRect().height > 0));
+  if (still) fail(w, 'glossary-card', 'Escape does not close the card');
+}
+
+/** The computed look of an element, to compare :target with normal. */
+function lookOf(page, id) {
+  return page.evaluate((id) => {
+    const el = document.getElementById(id);
+    if (!el) return null;
+    const cs = getComputedStyle(el);
+    const r = el.getBoundingClientRect();
+    return {
+      style: {
+        'background-color': cs.backgroundColor,
+        'box-shadow': cs.boxShadow,
+        outline: `${cs.outlineStyle} ${cs.outlineWidth} ${cs.outlineColor}`,
+        'text-decoration': cs.textDecorationLine + ' ' + cs.textDecorationColor,
+      },
+      target: el.matches(':target'),
+      top: r.top, bottom: r.bottom, vh: window.innerHeight,
+    };
+  }, id);
+}
+function sameLook(a, b) {
+  return Object.keys(a).every((k) => a[k] === b[k]);
+}
+
+/** From the quote index, follow the first `#q-...` link: it lands on the quote, highlighted. */
+async function checkQuoteLink(page, where, base, shot) {
+  const href = await page.$$eval('a[href*="#q-"]', (as) => as.length ? as[0].getAttribute('href') : null);
+  if (!href) return fail(where, 'quote-link', 'no a[href*="#q-"] on the quote index');
+  const w = `${where} → ${href}`;
+  const id = decodeURIComponent(href.split('#')[1]);
+  await Promise.all([
+    page.waitForURL((u) => u.hash === `#${encodeURIComponent(id)}` || u.hash === `#${id}`),
+    page.locator(`a[href="${href}"]`).first().click(),
+  ]);
+  await page.waitForLoadState('load');
+  await page.waitForTimeout(300); // let a transition finish
+  const on = await lookOf(page, id);
+  if (!on) return fail(w, 'quote-link', `the article has no element with id ${id}`);
+  await shot('quote-target');
+  if (!on.target) fail(w, 'quote-link', `#${id} does not match :target after following the link`);
+  // Its first line wholly in view, not cut by the top of the window.
+  if (on.top < -1 || on.top > on.vh - 20) fail(w, 'quote-link', `the quote's first line is not wholly in view after the jump: top ${px(on.top)}, bottom ${px(on.bottom)}, viewport height ${on.vh}px`);
+  // The same quote without the fragment.
+  const plain = await page.context().newPage();
+  try {
+    await plain.goto(new URL(href.split('#')[0], base).href, { waitUntil: 'load' });
+    await plain.waitForTimeout(300);
+    const off = await lookOf(plain, id);
+    if (off && sameLook(on.style, off.style)) {
+      fail(w, 'quote-link', `the targeted quote looks the same as when it is not the target: ${JSON.stringify(on.style)}`);
+    }
+  } finally {
+    await plain.close();
+  }
+}
+
+/** On the article itself: a `#q-...` fragment highlights the quote it names. */
+async function checkQuoteTarget(page, where, base, url) {
+  const id = await page.$eval('.quote[id^="q-"], [id^="q-"]', (e) => e.id).catch(() => null);
+  if (!id) return fail(where, 'quote-target', 'the article has no element with an id starting q-');
+  const off = await lookOf(page, id);
+  await page.goto(new URL(`${url}#${id}`, base).href, { waitUntil: 'load' });
+  await page.waitForTimeout(300);
+  const on = await lookOf(page, id);
+  const w = `${where} #${id}`;
+  if (!on.target) fail(w, 'quote-target', 'does not match :target');
+  if (sameLook(on.style, off.style)) fail(w, 'quote-target', `the targeted quote looks the same as the others: ${JSON.stringify(on.style)}`);
+  if (on.top < -1 || on.top > on.vh - 20) fail(w, 'quote-target', `the quote's first line is not wholly in view: top ${px(on.top)}, viewport height ${on.vh}px`);
+}
+
+// ---------------------------------------------------------------------------
+// Main
+// ---------------------------------------------------------------------------
+async function main() {
+  const t0 = performance.now();
+  const htmlFiles = listHtml(OUT);
+  const vnuStarted = performance.now();
+  const vnu = runVnu(htmlFiles);
+
+  const server = await serve(OUT);
+  const base = `http://127.0.0.1:${server.address().port}`;
+  fs.mkdirSync(SHOTS, { recursive: true });
+
+  // Playwright makes Chromium's --user-data-dir under os.tmpdir(): point that at
+  // a fresh folder of our own, removed at the end, so no profile is ever reused.
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gloss-browser-'));
+  const oldTmp = process.env.TMPDIR;
+  process.env.TMPDIR = tmp;
+
+  const names = new Map();
+  try {
+    const g = JSON.parse(fs.readFileSync(path.join(OUT, 'glossary.json'), 'utf8'));
+    const list = Array.isArray(g) ? g : g.entries || Object.values(g);
+    for (const e of list) if (e && e.id && e.name) names.set(e.id, e.name);
+  } catch (e) {
+    fail('glossary.json', 'glossary-card', `cannot read the entries' names: ${e.message}`);
+  }
+
+  const pages = [];
+  for (const p of PAGES) {
+    const url = typeof p.path === 'function' ? p.path(OUT) : p.path;
+    const file = url && (p.file ? path.join(OUT, p.file) : fileOf(url));
+    if (!url || !fs.existsSync(file)) {
+      if (p.optional) console.log(`- ${p.name}: not in this site, skipped`);
+      else fail(p.name, 'page', `no such page in ${OUT}${url ? ` (${url})` : ''}`);
+      continue;
+    }
+    pages.push({ ...p, url });
+  }
+
+  const { chromium } = require('playwright-core');
+  let browser;
+  const launchStarted = performance.now();
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  } catch (e) {
+    fail('chromium', 'launch', e.message);
+  }
+  timings.push({ check: 'launch', where: 'chromium', ms: performance.now() - launchStarted, ok: !!browser });
+
+  if (browser) {
+    try {
+      for (const { width, context: opts } of WIDTHS) {
+        const context = await browser.newContext({ ...opts, baseURL: base, reducedMotion: 'reduce' });
+        for (const p of pages) {
+          const where = `${p.name}@${width} ${p.url}`;
+          const page = await context.newPage();
+          const expected = new Set(); // URLs allowed to answer >= 400
+          if (p.status) expected.add(new URL(p.url, base).href);
+          page.on('console', (m) => {
+            if (m.type() !== 'error') return;
+            // Chromium logs the deliberate 404 visit itself as an error.
+            if (expected.has(m.location().url) && /status of 4\d\d/.test(m.text())) return;
+            if (m.type() === 'error') fail(where, 'console', `${m.text()}${m.location().url ? ` (${m.location().url}:${m.location().lineNumber})` : ''}`);
+          });
+          page.on('pageerror', (e) => fail(where, 'console', `uncaught: ${e.message}`));
+          page.on('requestfailed', (r) => {
+            if (!r.url().startsWith(base)) return; // reported by the route below
+            fail(where, 'request', `${r.method()} ${r.url()} failed: ${r.failure() && r.failure().errorText}`);
+          });
+          page.on('response', (r) => {
+            if (r.status() >= 400 && !expected.has(r.url())) fail(where, 'request', `${r.request().method()} ${r.url()} answered ${r.status()}`);
+          });
+          await page.route((u) => u.origin !== base, (route) => {
+            const u = route.request().url();
+            if (!u.startsWith('data:')) fail(where, 'request', `the page asks for an outside resource: ${u}`);
+            return route.abort('blockedbyclient');
+          });
+
+          await timed('load', where, async () => {
+            const r = await page.goto(p.url, { waitUntil: 'load' });
+            const want = p.status || 200;
+            if (!r || r.status() !== want) fail(where, 'load', `status ${r && r.status()}, expected ${want}`);
+            await page.evaluate(() => document.fonts && document.fonts.ready);
+          });
+          await timed('screenshot', where, () =>
+            page.screenshot({ path: path.join(SHOTS, `${p.name}-${width}.png`), fullPage: true }));
+          await timed('axe', where, () => checkAxe(page, where));
+          if (width === WIDTHS[0].width) {
+            // The theme has a dark palette too: its contrast, once per page.
+            await timed('axe-dark', where, async () => {
+              await page.emulateMedia({ colorScheme: 'dark' });
+              await checkAxe(page, `${where} (dark)`, { runOnly: ['color-contrast', 'link-in-text-block'] });
+              await page.emulateMedia({ colorScheme: 'light' });
+            });
+          }
+          await timed('no-horizontal-scroll', where, () => checkNoHorizontalScroll(page, where));
+          const checks = p.checks || [];
+          // A screenshot of the viewport in a state a check has set up.
+          const shot = (state) => page.screenshot({ path: path.join(SHOTS, `${p.name}-${width}-${state}.png`) });
+          if (checks.includes('references') && width === WIDTHS[0].width) await timed('references', where, () => checkReferencesBesideAnchors(page, where));
+          if (checks.includes('sidenotes')) {
+            await timed('sidenotes', where, () => (width >= 1280 ? checkSidenotesWide(page, where) : checkSidenotesNarrow(page, where, shot)));
+          }
+          if (width === WIDTHS[0].width && p.also && (checks.includes('references') || checks.includes('sidenotes'))) {
+            for (const url of p.also(OUT).filter((u) => u !== p.url)) {
+              const w2 = `${p.name}@${width} ${url}`;
+              const other = await context.newPage();
+              other.on('pageerror', (e) => fail(w2, 'console', `uncaught: ${e.message}`));
+              await timed('load', w2, async () => {
+                await other.goto(url, { waitUntil: 'load' });
+                await other.evaluate(() => document.fonts && document.fonts.ready);
+              });
+              if (checks.includes('references')) await timed('references', w2, () => checkReferencesBesideAnchors(other, w2));
+              if (checks.includes('sidenotes')) await timed('sidenotes', w2, () => checkSidenotesWide(other, w2));
+              await other.close();
+            }
+          }
+          if (checks.includes('glossary-card')) await timed('glossary-card', where, () => checkGlossaryCard(page, where, names, shot));
+          if (checks.includes('quote-target')) await timed('quote-target', where, () => checkQuoteTarget(page, where, base, p.url));
+          if (checks.includes('quote-link')) await timed('quote-link', where, () => checkQuoteLink(page, where, base, shot));
+          await page.close();
+        }
+        await context.close();
+      }
+    } finally {
+      await browser.close();
+    }
+  }
+  server.close();
+  process.env.TMPDIR = oldTmp ?? '';
+  if (oldTmp === undefined) delete process.env.TMPDIR;
+  fs.rmSync(tmp, { recursive: true, force: true });
+
+  await timed('nu-html-checker', `${htmlFiles.length} HTML files`, () => checkVnu(vnu, htmlFiles.length));
+  // The checker ran alongside the browser: its own time is from its start.
+  timings[timings.length - 1].ms = performance.now() - vnuStarted;
+
+  // -------------------------------------------------------------------------
+  // Summary
+  // -------------------------------------------------------------------------
+  const byCheck = new Map();
+  for (const t of timings) {
+    const s = byCheck.get(t.check) || { runs: 0, ms: 0, failed: 0 };
+    s.runs++; s.ms += t.ms; if (!t.ok) s.failed++;
+    byCheck.set(t.check, s);
+  }
+  console.log(`\nbrowser tests of ${OUT}`);
+  console.log(`${pages.length} page types × ${WIDTHS.map((w) => w.width + 'px').join(', ')}; screenshots in ${path.relative(process.cwd(), SHOTS) || SHOTS}\n`);
+  console.log('check                  runs   total ms   failed');
+  for (const [check, s] of byCheck) {
+    console.log(`${check.padEnd(22)} ${String(s.runs).padStart(4)} ${s.ms.toFixed(0).padStart(10)}   ${s.failed ? s.failed : '-'}`);
+  }
+  const slow = timings.filter((t) => t.check !== 'nu-html-checker' && t.check !== 'launch').sort((a, b) => b.ms - a.ms).slice(0, 5);
+  console.log(`\nslowest: ${slow.map((t) => `${t.check} ${t.where.split(' ')[0]} ${t.ms.toFixed(0)}ms`).join('; ')}`);
+  console.log(`total ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+  if (failures.length) {
+    console.log(`\n${failures.length} FAILURE${failures.length === 1 ? '' : 'S'}:`);
+    failures.forEach((f, i) => console.log(`\n${i + 1}. [${f.check}] ${f.where}\n    ${f.message.replace(/\n/g, '\n    ')}`));
+    const checksRun = timings.length;
+    console.log(`\nbrowser: ${checksRun - timings.filter((t) => !t.ok).length} passed, ${timings.filter((t) => !t.ok).length} failed`);
+    process.exit(1);
+  }
+  console.log(`\nbrowser: ${timings.length} passed, 0 failed`);
+}
+
+main().catch((e) => {
+  console.error(e && e.stack ? e.stack : e);
+  process.exit(2);
+});

@@ -1,0 +1,117 @@
+//! The reader's experience in a real browser: builds the demo site (the
+//! repository root) and runs `tests/browser/run.mjs` over it, which opens every
+//! page type in headless Chromium at 1280 px and 375 px (axe-core, console and
+//! network, sidenote placement, note and glossary-card interaction, quote
+//! links) and runs the Nu Html Checker over every HTML file.
+//!
+//! Needs `/usr/bin/chromium`, `node` and `java` (`.ci/run` installs them). Where
+//! one is missing the test is skipped with a message, except under `CI`, where
+//! it fails: CI must never pass by skipping.
+
+use gloss::BuildOptions;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+fn has_command(cmd: &str, arg: &str) -> bool {
+    Command::new(cmd)
+        .arg(arg)
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
+}
+
+/// What the browser tests need and this machine lacks.
+fn missing_tools() -> Vec<&'static str> {
+    let mut missing = Vec::new();
+    if !Path::new(CHROMIUM).exists() {
+        missing.push("chromium (/usr/bin/chromium: apt-get install chromium)");
+    }
+    if !has_command("node", "--version") {
+        missing.push("node");
+    }
+    if !has_command("npm", "--version") {
+        missing.push("npm");
+    }
+    if !has_command("java", "-version") {
+        missing.push("java (apt-get install default-jre-headless)");
+    }
+    missing
+}
+
+/// Installs the Node packages from the lock file if they are not there yet.
+fn ensure_node_modules(dir: &Path) {
+    let ready = ["playwright-core", "axe-core", "vnu-jar"]
+        .iter()
+        .all(|p| dir.join("node_modules").join(p).join("package.json").exists());
+    if ready {
+        return;
+    }
+    // --ignore-scripts: vnu-jar's install script would fetch a Java runtime;
+    // the machine's java is used instead.
+    let out = Command::new("npm")
+        .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
+        .current_dir(dir)
+        .output()
+        .expect("run npm ci");
+    assert!(
+        out.status.success(),
+        "npm ci in {} failed:\n{}{}",
+        dir.display(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn demo_site_in_a_real_browser() {
+    let missing = missing_tools();
+    if !missing.is_empty() {
+        let msg = format!("browser tests need: {}", missing.join(", "));
+        if std::env::var_os("CI").is_some() {
+            panic!("{msg} (CI is set: run .ci/run, which installs them)");
+        }
+        // Straight to stderr: the test harness would swallow eprintln! of a passing test.
+        let _ = writeln!(std::io::stderr(), "SKIPPED demo_site_in_a_real_browser: {msg}");
+        return;
+    }
+
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let opts = BuildOptions {
+        root: root.clone(),
+        output: Some(out.clone()),
+        drafts: false,
+        base_url: None,
+    };
+    if let Err(report) = gloss::build(&opts) {
+        panic!("the demo site does not build:\n{}", report.rendered());
+    }
+
+    let browser_dir = root.join("tests/browser");
+    ensure_node_modules(&browser_dir);
+
+    let run = Command::new("node")
+        .arg(browser_dir.join("run.mjs"))
+        .arg(&out)
+        .current_dir(&root)
+        .output()
+        .expect("run node tests/browser/run.mjs");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    println!("{stdout}");
+    eprintln!("{stderr}");
+    // The closing line (counts and time) is worth seeing even when it passes.
+    if let Some(last) = stdout.lines().rev().find(|l| l.starts_with("browser: ")) {
+        let total = stdout.lines().find(|l| l.starts_with("total ")).unwrap_or("");
+        let _ = writeln!(std::io::stderr(), "demo_site_in_a_real_browser: browser check runs {} ({total})", &last["browser: ".len()..]);
+    }
+    assert!(
+        run.status.success(),
+        "the browser tests failed ({}); output above, screenshots in target/browser-screenshots/",
+        run.status
+    );
+}
