@@ -63,7 +63,7 @@ const PAGES = [
   { name: 'entry', path: (out) => richest(out, 'glossary') },
   { name: 'sources', path: '/sources/' },
   { name: 'about', path: '/about/' },
-  { name: 'search', path: '/search/', optional: true },
+  { name: 'search', path: '/search/', optional: true, checks: ['search'] },
   { name: '404', path: '/no-such-page/', status: 404, file: '404.html' },
 ];
 
@@ -659,6 +659,25 @@ async function checkQuoteLink(page, where, base, shot) {
   }
 }
 
+/** A word of one article's title, searched for, lists that article. */
+async function checkSearch(page, where, base) {
+  const article = richest(OUT, 'articles');
+  const html = fs.readFileSync(fileOf(article), 'utf8');
+  const title = (html.match(/<h1[^>]*>([^<]+)<\/h1>/) || [])[1] || '';
+  const word = title.split(/[^A-Za-z]+/).filter((w) => w.length >= 5).sort((a, b) => b.length - a.length)[0];
+  if (!word) return fail(where, 'search', `no word to search for in the title of ${article}`);
+  await page.fill('.search-form input[type=search]', word);
+  await page.press('.search-form input[type=search]', 'Enter');
+  try {
+    await page.waitForSelector('.search-results a', { timeout: 15000 });
+  } catch {
+    const status = await page.$eval('.search-status', (e) => e.textContent).catch(() => '(no status)');
+    return fail(where, 'search', `searching for “${word}” showed no results: ${status}`);
+  }
+  const hrefs = await page.$$eval('.search-results a', (as) => as.map((a) => new URL(a.href).pathname));
+  if (!hrefs.includes(article)) fail(where, 'search', `searching for “${word}” did not list ${article}: ${hrefs.join(', ')}`);
+}
+
 /** On the article itself: a `#q-...` fragment highlights the quote it names. */
 async function checkQuoteTarget(page, where, base, url) {
   const id = await page.$eval('.quote[id^="q-"], [id^="q-"]', (e) => e.id).catch(() => null);
@@ -794,6 +813,7 @@ async function main() {
           if (checks.includes('glossary-card')) await timed('glossary-card', where, () => checkGlossaryCard(page, where, names, shot));
           if (checks.includes('quote-target')) await timed('quote-target', where, () => checkQuoteTarget(page, where, base, p.url));
           if (checks.includes('quote-link')) await timed('quote-link', where, () => checkQuoteLink(page, where, base, shot));
+          if (checks.includes('search')) await timed('search', where, () => checkSearch(page, where, base));
           await page.close();
         }
         await context.close();
