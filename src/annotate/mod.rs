@@ -762,47 +762,73 @@ fn note_html(n: usize, text_html: &str, source: Option<&Source>) -> String {
     )
 }
 
-/// The sentence around `range`: keyword in context.
+/// The sentence around `range`: keyword in context. Where the sentence is
+/// longer than the reach, it is cut at a word boundary and the cut is marked
+/// with an ellipsis, so a snippet never ends mid-word.
 fn kwic(text: &str, range: Range<usize>, entry: EntryIdx) -> Mention {
     const REACH: usize = 160;
     let mut start = range.start;
     let lower = range.start.saturating_sub(REACH);
-    while start > lower {
-        let prev = text[..start].chars().next_back().unwrap_or(' ');
-        if prev == '\n' || (text[..start].ends_with(". ") && start >= 2) {
+    let mut cut_before = false;
+    loop {
+        let Some(prev) = text[..start].chars().next_back() else {
+            break;
+        };
+        if prev == '\n' || text[..start].ends_with(". ") {
+            break;
+        }
+        if start <= lower {
+            cut_before = true;
+            // Forward to the next word.
+            start = text[start..range.start]
+                .find(' ')
+                .map_or(range.start, |i| start + i + 1);
             break;
         }
         start -= prev.len_utf8();
     }
     let mut end = range.end;
     let upper = (range.end + REACH).min(text.len());
-    while end < upper {
+    let mut cut_after = false;
+    while end < text.len() {
         let c = text[end..].chars().next().unwrap_or(' ');
         if c == '\n' {
             break;
         }
+        if end >= upper {
+            cut_after = true;
+            end = text[range.end..end]
+                .rfind(' ')
+                .map_or(range.end, |i| range.end + i);
+            break;
+        }
         end += c.len_utf8();
-        if matches!(c, '.' | '!' | '?') && text[end..].starts_with(' ') {
+        if matches!(c, '.' | '!' | '?')
+            && (text[end..].starts_with(' ') || text[end..].starts_with('\n'))
+        {
             break;
         }
     }
     let clip = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut before = clip(&text[start..range.start]);
+    if !before.is_empty() && text[..range.start].ends_with(char::is_whitespace) {
+        before.push(' ');
+    }
+    if cut_before {
+        before.insert(0, '…');
+    }
+    let mut after = clip(&text[range.end..end]);
+    if text[range.end..].starts_with(char::is_whitespace) && !after.is_empty() {
+        after.insert(0, ' ');
+    }
+    if cut_after {
+        after.push('…');
+    }
     Mention {
         entry,
-        before: clip(&text[start..range.start])
-            + if text[..range.start].ends_with(' ') {
-                " "
-            } else {
-                ""
-            },
+        before,
         text: text[range.clone()].to_string(),
-        after: (if text[range.end..].starts_with(' ') {
-            " "
-        } else {
-            ""
-        })
-        .to_string()
-            + &clip(&text[range.end..end]),
+        after,
     }
 }
 
@@ -863,5 +889,39 @@ fn check_unique_quote_ids(articles: &[ResolvedArticle], diags: &mut Diagnostics)
                 seen.insert(&q.id, q.span);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keyword_in_context_is_the_sentence_around_the_mention() {
+        let text = "First sentence. The mayor, Mara Lind, spoke at noon. Then she left.";
+        let at = text.find("Mara Lind").unwrap();
+        let m = kwic(text, at..at + 9, 0);
+        assert_eq!(
+            (m.before.as_str(), m.text.as_str(), m.after.as_str()),
+            ("The mayor, ", "Mara Lind", ", spoke at noon.")
+        );
+    }
+
+    #[test]
+    fn a_long_sentence_is_cut_at_word_boundaries_with_an_ellipsis() {
+        let long = "word ".repeat(60);
+        let text = format!("{long}Mara Lind {long}end.");
+        let at = text.find("Mara Lind").unwrap();
+        let m = kwic(&text, at..at + 9, 0);
+        assert!(m.before.starts_with("…word "), "{:?}", m.before);
+        assert!(m.after.ends_with(" word…"), "{:?}", m.after);
+    }
+
+    #[test]
+    fn quote_ids_depend_on_speaker_and_words_only() {
+        let a = quote_id("mara-lind", "We will “build” it");
+        assert_eq!(a, quote_id("mara-lind", "We will \"build\"   it"));
+        assert_ne!(a, quote_id("tom-okafor", "We will \"build\" it"));
+        assert!(a.starts_with("q-mara-lind-"));
     }
 }
