@@ -770,10 +770,7 @@ fn kwic(text: &str, range: Range<usize>, entry: EntryIdx) -> Mention {
     let mut start = range.start;
     let lower = range.start.saturating_sub(REACH);
     let mut cut_before = false;
-    loop {
-        let Some(prev) = text[..start].chars().next_back() else {
-            break;
-        };
+    while let Some(prev) = text[..start].chars().next_back() {
         if prev == '\n' || text[..start].ends_with(". ") {
             break;
         }
