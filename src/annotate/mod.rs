@@ -692,11 +692,33 @@ fn anchor_error(
                 })
                 .collect();
             let shown = anchor_text.trim();
-            Diagnostic::error(format!("the {what}'s anchor “{shown}” matches {} places", matches.len()))
-                .at(span)
-                .label("ambiguous")
-                .note(format!("it matches:\n  {}", places.join("\n  ")))
-                .help("add `prefix` or `suffix` with the words just before or after it, or `occurrence = N` (1-based)")
+            // A ready-made disambiguation for the first match: the two words
+            // before it, if they pick it out, else its occurrence number.
+            let first = &matches[0];
+            let before: Vec<&str> = doc.text[..first.start]
+                .split_whitespace()
+                .rev()
+                .take(2)
+                .collect();
+            let prefix: String = before.into_iter().rev().collect::<Vec<_>>().join(" ");
+            let folded_text = Folded::new(&doc.text);
+            let picks_first = !prefix.is_empty()
+                && anchor::resolve(&folded_text, &selector(anchor_text, &prefix, "", None))
+                    .as_ref()
+                    == Ok(first);
+            let suggestion = if picks_first {
+                format!("for the first, add `prefix = {prefix:?}`; or use `suffix`, or `occurrence = N` (1-based)")
+            } else {
+                "add `prefix` or `suffix` with the words just before or after it, or `occurrence = N` (1-based)".to_string()
+            };
+            Diagnostic::error(format!(
+                "the {what}'s anchor “{shown}” matches {} places",
+                matches.len()
+            ))
+            .at(span)
+            .label("ambiguous")
+            .note(format!("it matches:\n  {}", places.join("\n  ")))
+            .help(suggestion)
         }
         AnchorError::NoSuchOccurrence { wanted, found } => Diagnostic::error(format!(
             "the {what} asks for occurrence {wanted}, but its anchor matches {found} time(s)"
