@@ -279,7 +279,9 @@ fn resolve_article(
     let mut owned = String::new();
     let doc = Doc::parse(body, &mut owned, |label| source_ids.contains_key(label));
     check_link_schemes(&doc, id, a.layout.body_start, ds);
-    let folded = Folded::new(&doc.text);
+    // Folding costs a pass over the text: only articles with anchors need it.
+    let has_anchors = !a.front.notes.is_empty() || !a.front.quotes.is_empty();
+    let folded = Folded::new(if has_anchors { &doc.text } else { "" });
 
     // Anchored annotations: (range, kind) where kind indexes notes or quotes.
     enum Kind {

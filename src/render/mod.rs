@@ -136,6 +136,9 @@ pub fn render(inputs: &Inputs, site: &Site, diags: &mut Diagnostics, sink: &dyn 
                 .render(j.template, &j.context)
                 .map_err(|e| theme.render_error(j.template, &e))?;
             put(sink, j.path, html.into_bytes())?;
+            if !has_annotations(a) {
+                return Ok(());
+            }
             put(
                 sink,
                 format!("articles/{}/annotations.jsonld", a.slug),
@@ -418,6 +421,11 @@ fn write_error(path: &str, e: std::io::Error) -> Diagnostic {
     Diagnostic::error(format!("cannot write {path}: {e}"))
 }
 
+/// Whether an article has notes or quotes, and so a W3C annotation collection.
+fn has_annotations(a: &ResolvedArticle) -> bool {
+    !a.notes.is_empty() || !a.quotes.is_empty()
+}
+
 fn page_url(n: usize) -> String {
     if n <= 1 {
         "/".into()
@@ -493,7 +501,11 @@ fn article_view(
         quotes: quotes.to_vec(),
         entities,
         json_ld: jsonld::article(config, site, a),
-        annotations_url: format!("{}annotations.jsonld", a.url()),
+        annotations_url: if has_annotations(a) {
+            format!("{}annotations.jsonld", a.url())
+        } else {
+            String::new()
+        },
     }
 }
 

@@ -288,3 +288,20 @@ fn front_matter_text_is_escaped() {
     assert!(!html.contains("<b>bold</b>"));
     assert!(html.contains("&lt;b&gt;bold&lt;/b&gt;"));
 }
+
+#[test]
+fn an_article_without_notes_or_quotes_has_no_annotation_collection() {
+    let site = SiteTest::fixture("basic")
+        .file(
+            "content/articles/plain.md",
+            "+++\ntitle = \"Plain\"\ndate = 2024-01-01\n+++\nNothing to annotate.\n",
+        )
+        .build();
+    assert!(!site.exists("articles/plain/annotations.jsonld"));
+    assert_eq!(
+        site.html("articles/plain/index.html")
+            .count("a[href$='annotations.jsonld'], link[href$='annotations.jsonld']"),
+        0
+    );
+    assert!(site.exists("articles/budget-vote/annotations.jsonld"));
+}
