@@ -29,18 +29,6 @@ pub struct SourceFront {
 }
 pub const SOURCE_KEYS: &[&str] = &["id", "title", "publisher", "url", "date", "archived"];
 
-/// A text-quote selector: the fields notes and quotes share to find their text.
-#[derive(Clone, Debug, Default, Deserialize)]
-pub struct Selector {
-    pub anchor: String,
-    #[serde(default)]
-    pub prefix: String,
-    #[serde(default)]
-    pub suffix: String,
-    #[serde(default)]
-    pub occurrence: Option<usize>,
-}
-
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NoteFront {
@@ -89,28 +77,6 @@ pub const QUOTE_KEYS: &[&str] = &[
     "source",
     "id",
 ];
-
-impl NoteFront {
-    pub fn selector(&self) -> Selector {
-        Selector {
-            anchor: self.anchor.clone(),
-            prefix: self.prefix.clone(),
-            suffix: self.suffix.clone(),
-            occurrence: self.occurrence,
-        }
-    }
-}
-
-impl QuoteFront {
-    pub fn selector(&self) -> Selector {
-        Selector {
-            anchor: self.anchor.clone(),
-            prefix: self.prefix.clone(),
-            suffix: self.suffix.clone(),
-            occurrence: self.occurrence,
-        }
-    }
-}
 
 /// `person` or `organisation`.
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
