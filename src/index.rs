@@ -9,6 +9,9 @@ use crate::render::context::*;
 use crate::render::sorted_entries;
 use std::collections::BTreeMap;
 
+/// How many mentions of an entry in one article its page quotes in context.
+pub const MENTIONS_PER_ARTICLE: usize = 3;
+
 pub struct Indexes {
     pub speakers: Vec<SpeakerQuotes>,
     /// Newest first (by the date said, else the article's), then by id.
@@ -49,6 +52,11 @@ pub fn build(site: &Site, quote_views: &[Vec<QuoteView>]) -> Indexes {
             entry: EntryRef::new(&g.entries[e]),
             letter: letter_of(&sort_name(&g.entries[e])),
             quotes: by_speaker.remove(&e).unwrap_or_default(),
+            total: 0,
+        })
+        .map(|mut s| {
+            s.total = s.quotes.len();
+            s
         })
         .collect();
     let mut quote_letters: Vec<String> = speakers.iter().map(|s| s.letter.clone()).collect();
@@ -62,7 +70,7 @@ pub fn build(site: &Site, quote_views: &[Vec<QuoteView>]) -> Indexes {
         for m in &a.mentions {
             mention_counts[m.entry] += 1;
             let list = per.entry(m.entry).or_default();
-            if list.len() < 5 {
+            if list.len() < MENTIONS_PER_ARTICLE {
                 list.push(Context3 {
                     before: m.before.clone(),
                     text: m.text.clone(),

@@ -240,7 +240,10 @@ pub struct TagView {
 pub struct SpeakerQuotes {
     pub entry: EntryRef,
     pub letter: String,
+    /// Newest first; on the quote index, only the first few.
     pub quotes: Vec<QuoteView>,
+    /// How many quotes the speaker has in all.
+    pub total: usize,
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -264,15 +264,35 @@ pub fn render(inputs: &Inputs, site: &Site, diags: &mut Diagnostics, sink: &dyn 
 
     // The indexes.
     let idx = crate::index::build(site, &quote_views);
+    // The quote index lists every speaker, but at most five quotes each and
+    // the latest few hundred by date: a newsroom's archive of 50,000 quotes
+    // would otherwise make one page of 50 MB. Every quote stays one click
+    // away, on its speaker's page, and all are in /quotes.json.
+    let page_speakers: Vec<SpeakerQuotes> = idx
+        .speakers
+        .iter()
+        .map(|s| SpeakerQuotes {
+            entry: s.entry.clone(),
+            letter: s.letter.clone(),
+            quotes: s
+                .quotes
+                .iter()
+                .take(INDEX_QUOTES_PER_SPEAKER)
+                .cloned()
+                .collect(),
+            total: s.total,
+        })
+        .collect();
+    let latest: Vec<&QuoteView> = idx.by_date.iter().take(INDEX_QUOTES_BY_DATE).collect();
     let mut j = job(
         "quotes/index.html".into(),
         "quotes.html",
         &site_view,
         "/quotes/",
         "speakers",
-        &idx.speakers,
+        &page_speakers,
     );
-    j.context.insert("by_date", &idx.by_date);
+    j.context.insert("by_date", &latest);
     j.context.insert("letters", &idx.quote_letters);
     j.context.insert("count", &idx.by_date.len());
     jobs.push(j);
@@ -420,6 +440,12 @@ fn put(sink: &dyn Sink, path: String, bytes: Vec<u8>) -> Result<(), Diagnostic> 
 fn write_error(path: &str, e: std::io::Error) -> Diagnostic {
     Diagnostic::error(format!("cannot write {path}: {e}"))
 }
+
+/// How many quotes of each speaker the quote index shows (the rest are on
+/// the speaker's page).
+pub const INDEX_QUOTES_PER_SPEAKER: usize = 5;
+/// How many of the latest quotes the quote index lists by date.
+pub const INDEX_QUOTES_BY_DATE: usize = 300;
 
 /// Whether an article has notes or quotes, and so a W3C annotation collection.
 fn has_annotations(a: &ResolvedArticle) -> bool {
