@@ -43,9 +43,12 @@ fn missing_tools() -> Vec<&'static str> {
 
 /// Installs the Node packages from the lock file if they are not there yet.
 fn ensure_node_modules(dir: &Path) {
-    let ready = ["playwright-core", "axe-core", "vnu-jar"]
-        .iter()
-        .all(|p| dir.join("node_modules").join(p).join("package.json").exists());
+    let ready = ["playwright-core", "axe-core", "vnu-jar"].iter().all(|p| {
+        dir.join("node_modules")
+            .join(p)
+            .join("package.json")
+            .exists()
+    });
     if ready {
         return;
     }
@@ -74,7 +77,10 @@ fn demo_site_in_a_real_browser() {
             panic!("{msg} (CI is set: run .ci/run, which installs them)");
         }
         // Straight to stderr: the test harness would swallow eprintln! of a passing test.
-        let _ = writeln!(std::io::stderr(), "SKIPPED demo_site_in_a_real_browser: {msg}");
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED demo_site_in_a_real_browser: {msg}"
+        );
         return;
     }
 
@@ -86,6 +92,7 @@ fn demo_site_in_a_real_browser() {
         output: Some(out.clone()),
         drafts: false,
         base_url: None,
+        search_index: true,
     };
     if let Err(report) = gloss::build(&opts) {
         panic!("the demo site does not build:\n{}", report.rendered());
@@ -106,8 +113,15 @@ fn demo_site_in_a_real_browser() {
     eprintln!("{stderr}");
     // The closing line (counts and time) is worth seeing even when it passes.
     if let Some(last) = stdout.lines().rev().find(|l| l.starts_with("browser: ")) {
-        let total = stdout.lines().find(|l| l.starts_with("total ")).unwrap_or("");
-        let _ = writeln!(std::io::stderr(), "demo_site_in_a_real_browser: browser check runs {} ({total})", &last["browser: ".len()..]);
+        let total = stdout
+            .lines()
+            .find(|l| l.starts_with("total "))
+            .unwrap_or("");
+        let _ = writeln!(
+            std::io::stderr(),
+            "demo_site_in_a_real_browser: browser check runs {} ({total})",
+            &last["browser: ".len()..]
+        );
     }
     assert!(
         run.status.success(),
