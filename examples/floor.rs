@@ -19,8 +19,13 @@ use rayon::prelude::*;
 fn strip_front_matter(text: &str) -> &str {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for fence in ["+++", "---"] {
-        let Some(rest) = text.strip_prefix(fence) else { continue };
-        let Some(rest) = rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix('\n')) else {
+        let Some(rest) = text.strip_prefix(fence) else {
+            continue;
+        };
+        let Some(rest) = rest
+            .strip_prefix("\r\n")
+            .or_else(|| rest.strip_prefix('\n'))
+        else {
             continue;
         };
         let mut offset = 0;
@@ -64,7 +69,9 @@ fn main() -> ExitCode {
     };
     let files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "md") && p.file_name() != Some("_index.md".as_ref()))
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "md") && p.file_name() != Some("_index.md".as_ref())
+        })
         .collect();
 
     let options = Options::ENABLE_TABLES
@@ -79,7 +86,11 @@ fn main() -> ExitCode {
     }
     let failures: Vec<String> = files
         .par_iter()
-        .filter_map(|p| render(p, &out_dir, options).err().map(|e| format!("{}: {e}", p.display())))
+        .filter_map(|p| {
+            render(p, &out_dir, options)
+                .err()
+                .map(|e| format!("{}: {e}", p.display()))
+        })
         .collect();
     for f in &failures {
         eprintln!("floor: {f}");
@@ -97,7 +108,10 @@ mod tests {
 
     #[test]
     fn strips_toml_and_yaml() {
-        assert_eq!(strip_front_matter("+++\ntitle = \"x\"\n+++\nBody\n"), "Body\n");
+        assert_eq!(
+            strip_front_matter("+++\ntitle = \"x\"\n+++\nBody\n"),
+            "Body\n"
+        );
         assert_eq!(strip_front_matter("---\ntitle: x\n---\r\nBody"), "Body");
         assert_eq!(strip_front_matter("No front matter"), "No front matter");
         assert_eq!(strip_front_matter("+++\nunterminated"), "+++\nunterminated");
