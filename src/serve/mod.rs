@@ -600,6 +600,48 @@ mod tests {
         assert!(parse_bind("example.com").is_err());
     }
 
+    /// `run`'s builder: a full build first, then updates, always equal to a
+    /// full build with the same options (no search index).
+    #[test]
+    fn serve_session_builds_then_updates_like_a_full_build() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
+        for e in walkdir::WalkDir::new(&fixture)
+            .into_iter()
+            .map(Result::unwrap)
+        {
+            let target = dir.path().join(e.path().strip_prefix(&fixture).unwrap());
+            if e.file_type().is_dir() {
+                std::fs::create_dir_all(&target).unwrap();
+            } else {
+                std::fs::copy(e.path(), &target).unwrap();
+            }
+        }
+        let opts = BuildOptions {
+            root: dir.path().to_path_buf(),
+            output: None,
+            drafts: false,
+            base_url: Some("http://127.0.0.1:4170".into()),
+            search_index: false,
+        };
+        let session = Mutex::new(None);
+        let first = build_in_session(&session, &opts, &[]).expect("first build");
+        assert!(!first.files.keys().any(|k| k.starts_with("pagefind/")));
+        assert!(first.files.contains_key("search/index.html"));
+        let article = dir.path().join("content/articles/ferry-timetable.md");
+        let text = std::fs::read_to_string(&article).unwrap();
+        std::fs::write(&article, text.replace("Times are local.", "Local times.")).unwrap();
+        let updated =
+            build_in_session(&session, &opts, std::slice::from_ref(&article)).expect("update");
+        let guard = session.lock().unwrap();
+        assert!(guard.as_ref().unwrap().last_update_was_incremental());
+        let full = crate::render_site(&opts).expect("full build");
+        assert!(
+            updated.files == full.files,
+            "the update differs from a full build"
+        );
+    }
+
     #[test]
     fn serve_url_never_shows_the_unspecified_address() {
         let addr = SocketAddr::from(([0, 0, 0, 0], 4170));
