@@ -221,8 +221,13 @@ impl Session {
             diags.extend(ds);
             new_articles.extend(new);
         }
-        if diags.has_errors() || new_articles.len() != edits.len() {
+        if diags.has_errors() {
             return Err(self.fail(diags, old_sources, Vec::new()));
+        }
+        if new_articles.len() != edits.len() {
+            // Not parsed, yet no error: let a full build decide.
+            self.restore_sources(old_sources);
+            return Ok(None);
         }
 
         // Resolve them again with the stored glossary.
@@ -258,8 +263,13 @@ impl Session {
             diags.extend(ds);
             fresh.extend(r);
         }
-        if diags.has_errors() || fresh.len() != edits.len() {
+        if diags.has_errors() {
             return Err(self.fail(diags, old_sources, old_articles));
+        }
+        if fresh.len() != edits.len() {
+            // Not resolved, yet no error: let a full build decide.
+            self.restore(old_sources, old_articles);
+            return Ok(None);
         }
 
         // Put them back into the site, check and sort it as `resolve` does.
