@@ -368,6 +368,19 @@ pub fn load(root: &Path, drafts: bool, sources: SourceMap, diags: &mut Diagnosti
     content
 }
 
+/// Parses an article again after its file was edited and its new text put in
+/// `sources` at its old id (see [`SourceMap::replace`]). `None` when the file
+/// no longer parses (the diagnostics say why). Drafts are returned too: the
+/// caller decides, as [`load`] does, whether to keep them.
+pub fn reparse_article(id: SourceId, sources: &SourceMap) -> (Option<Article>, Vec<Diagnostic>) {
+    let file = sources.get(id);
+    let rel = file.name.strip_prefix("content/").unwrap_or(&file.name);
+    match parse_file(rel, &file.path, id, sources) {
+        (Some(Parsed::Article(a)), ds) => (Some(a), ds),
+        (_, ds) => (None, ds),
+    }
+}
+
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_str()
         .is_some_and(|s| s.starts_with('.') && s != ".")

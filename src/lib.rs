@@ -14,6 +14,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod frontmatter;
 pub mod glossary;
+pub mod incremental;
 pub mod index;
 pub mod markdown;
 pub mod output;
@@ -37,13 +38,17 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Overrides the configured base URL.
     pub base_url: Option<String>,
+    /// Write the search index (`pagefind/`) when the site has search. On for
+    /// `build`; off for `serve`, where indexing would dominate every rebuild
+    /// (the `/search/` page is still rendered, it just finds nothing).
+    pub search_index: bool,
 }
 
 /// One file of the finished site.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum OutputFile {
-    /// Generated content.
-    Bytes(Vec<u8>),
+    /// Generated content, shared: copying a map of the site is cheap.
+    Bytes(std::sync::Arc<[u8]>),
     /// A file copied as it is (static files, images beside articles).
     Copy(PathBuf),
 }
@@ -96,12 +101,58 @@ pub struct Timings {
 /// Stops after resolution if anything is wrong, so a bad input never reaches
 /// rendering; every problem found up to that point is in the report.
 fn run(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<BuildStats, Report> {
-    use diagnostics::{Diagnostic, Diagnostics};
-    use source::{SourceFile, SourceMap};
+    use diagnostics::Diagnostics;
     use std::time::Instant;
 
     let started = Instant::now();
     let mut diags = Diagnostics::default();
+    let Prepared {
+        config,
+        theme,
+        content,
+    } = prepare(opts, &mut diags)?;
+    let loaded = Instant::now();
+    let site = annotate::resolve(&config, &content, &mut diags);
+    if diags.has_errors() {
+        return Err(diags.into_report(&content.sources));
+    }
+    let resolved = Instant::now();
+    let inputs = render::Inputs {
+        config: &config,
+        content: &content,
+        theme: &theme,
+        search_index: opts.search_index,
+        only_articles: None,
+    };
+    let pages = render::render(&inputs, &site, &mut diags, sink, sink);
+    if diags.has_errors() {
+        return Err(diags.into_report(&content.sources));
+    }
+    let timings = Timings {
+        load: loaded - started,
+        resolve: resolved - loaded,
+        render: resolved.elapsed(),
+    };
+    Ok(stats(&site, &content, pages, timings))
+}
+
+/// What every build reads before resolving: the configuration, the theme and
+/// the content (whose source map holds every file read).
+pub(crate) struct Prepared {
+    pub config: config::Config,
+    pub theme: render::theme::Theme,
+    pub content: content::Content,
+}
+
+/// Reads the configuration, the theme and the content. A missing or broken
+/// configuration or theme is an error here; problems in the content are left
+/// in `diags` for the caller (resolution adds its own before anyone reports).
+pub(crate) fn prepare(
+    opts: &BuildOptions,
+    diags: &mut diagnostics::Diagnostics,
+) -> Result<Prepared, Report> {
+    use diagnostics::Diagnostic;
+    use source::{SourceFile, SourceMap};
     let mut sources = SourceMap::default();
     let config_path = opts.root.join("gloss.toml");
     let text = match std::fs::read_to_string(&config_path) {
@@ -114,30 +165,30 @@ fn run(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<BuildStats, Repor
         }
     };
     let config_id = sources.add(SourceFile::new("gloss.toml".into(), config_path, text));
-    let config = config::Config::parse(config_id, &sources, &mut diags);
-    let theme = render::theme::Theme::load(&opts.root, &mut sources, &mut diags);
-    let content = content::load(&opts.root, opts.drafts, sources, &mut diags);
+    let config = config::Config::parse(config_id, &sources, diags);
+    let theme = render::theme::Theme::load(&opts.root, &mut sources, diags);
+    let content = content::load(&opts.root, opts.drafts, sources, diags);
     let (Some(mut config), Some(theme)) = (config, theme) else {
-        return Err(diags.into_report(&content.sources));
+        return Err(std::mem::take(diags).into_report(&content.sources));
     };
     if let Some(url) = &opts.base_url {
         config.base_url = url.trim_end_matches('/').to_string();
     }
-    let loaded = Instant::now();
-    let site = annotate::resolve(&config, &content, &mut diags);
-    if diags.has_errors() {
-        return Err(diags.into_report(&content.sources));
-    }
-    let resolved = Instant::now();
-    let inputs = render::Inputs {
-        config: &config,
-        content: &content,
-        theme: &theme,
-    };
-    let pages = render::render(&inputs, &site, &mut diags, sink);
-    if diags.has_errors() {
-        return Err(diags.into_report(&content.sources));
-    }
+    Ok(Prepared {
+        config,
+        theme,
+        content,
+    })
+}
+
+/// The summary of a finished build (`files` is filled in by the caller).
+pub(crate) fn stats(
+    site: &annotate::Site,
+    content: &content::Content,
+    pages: usize,
+    timings: Timings,
+) -> BuildStats {
+    use diagnostics::{Diagnostic, Diagnostics};
     let mut warnings = Diagnostics::default();
     if !site.unmentioned.is_empty() {
         let names: Vec<&str> = site
@@ -153,7 +204,7 @@ fn run(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<BuildStats, Repor
             .note(names.join(", ")),
         );
     }
-    Ok(BuildStats {
+    BuildStats {
         pages,
         files: 0,
         articles: site.articles.len(),
@@ -164,12 +215,8 @@ fn run(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<BuildStats, Repor
             .into_report(&content.sources)
             .rendered()
             .to_string(),
-        timings: Timings {
-            load: loaded - started,
-            resolve: resolved - loaded,
-            render: resolved.elapsed(),
-        },
-    })
+        timings,
+    }
 }
 
 /// The folder `build` writes to.

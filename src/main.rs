@@ -66,6 +66,7 @@ fn build(cli: &Cli, args: &BuildArgs, write: bool) -> Result<(), u8> {
         output: args.output.clone(),
         drafts: args.drafts,
         base_url: args.base_url.clone(),
+        search_index: true,
     };
     let started = Instant::now();
     let result = if write {

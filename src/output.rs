@@ -143,7 +143,7 @@ impl Sink for Staging {
             std::fs::create_dir_all(dir)?;
         }
         match file {
-            OutputFile::Bytes(b) => std::fs::write(&target, b)?,
+            OutputFile::Bytes(b) => std::fs::write(&target, &b[..])?,
             OutputFile::Copy(from) => {
                 std::fs::copy(from, &target)?;
             }

@@ -84,6 +84,12 @@ impl SourceMap {
         SourceId((self.files.len() - 1) as u32)
     }
 
+    /// Puts `file` in place of the file at `id` (an edited file, read again),
+    /// keeping its id; returns the one it replaces.
+    pub fn replace(&mut self, id: SourceId, file: SourceFile) -> SourceFile {
+        std::mem::replace(&mut self.files[id.0 as usize], file)
+    }
+
     pub fn get(&self, id: SourceId) -> &SourceFile {
         &self.files[id.0 as usize]
     }

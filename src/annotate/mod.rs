@@ -110,6 +110,16 @@ pub struct Site {
 }
 
 pub fn resolve(config: &Config, content: &Content, diags: &mut Diagnostics) -> Site {
+    resolve_keeping_linker(config, content, diags).0
+}
+
+/// [`resolve`], also handing back the glossary's [`Linker`], so that an
+/// incremental rebuild can resolve edited articles again without rebuilding it.
+pub(crate) fn resolve_keeping_linker(
+    config: &Config,
+    content: &Content,
+    diags: &mut Diagnostics,
+) -> (Site, Linker) {
     let glossary = glossary::build(content, diags);
     let linker = Linker::new(&glossary, config.glossary.case_sensitive);
     let results: Vec<(Option<ResolvedArticle>, Vec<Diagnostic>)> = content
@@ -127,9 +137,8 @@ pub fn resolve(config: &Config, content: &Content, diags: &mut Diagnostics) -> S
         diags.extend(ds);
         articles.extend(r);
     }
-    check_unique_slugs(content, &articles, diags);
-    check_unique_quote_ids(&articles, diags);
-    articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+    check_site(content, &articles, diags);
+    sort_articles(&mut articles);
 
     let pages = content
         .pages
@@ -137,19 +146,39 @@ pub fn resolve(config: &Config, content: &Content, diags: &mut Diagnostics) -> S
         .map(|p| resolve_page(content, p, diags))
         .collect();
 
-    let mut used = vec![false; glossary.entries.len()];
-    for a in &articles {
-        for &e in &a.entities {
-            used[e] = true;
-        }
-    }
-    let unmentioned = (0..used.len()).filter(|&i| !used[i]).collect();
-    Site {
+    let unmentioned = unmentioned(&glossary, &articles);
+    let site = Site {
         glossary,
         articles,
         pages,
         unmentioned,
+    };
+    (site, linker)
+}
+
+/// The checks across articles; `articles` must be in `Content::articles`
+/// order (as resolved, before sorting), so that "the first" is the same one
+/// in every build.
+pub(crate) fn check_site(content: &Content, articles: &[ResolvedArticle], diags: &mut Diagnostics) {
+    check_unique_slugs(content, articles, diags);
+    check_unique_quote_ids(articles, diags);
+}
+
+/// The site's order: newest first, ties by slug. Stable, so it depends only
+/// on the order it starts from, which is always `Content::articles` order.
+pub(crate) fn sort_articles(articles: &mut [ResolvedArticle]) {
+    articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+}
+
+/// Entries no article mentions or quotes.
+pub(crate) fn unmentioned(glossary: &Glossary, articles: &[ResolvedArticle]) -> Vec<EntryIdx> {
+    let mut used = vec![false; glossary.entries.len()];
+    for a in articles {
+        for &e in &a.entities {
+            used[e] = true;
+        }
     }
+    (0..used.len()).filter(|&i| !used[i]).collect()
 }
 
 fn resolve_page(content: &Content, p: &Page, diags: &mut Diagnostics) -> ResolvedPage {
@@ -205,7 +234,7 @@ fn check_link_schemes(
     }
 }
 
-fn resolve_article(
+pub(crate) fn resolve_article(
     config: &Config,
     content: &Content,
     glossary: &Glossary,

@@ -52,12 +52,27 @@ pub struct Inputs<'a> {
     pub config: &'a Config,
     pub content: &'a Content,
     pub theme: &'a Theme,
+    /// Write the search index (see [`crate::BuildOptions::search_index`]).
+    pub search_index: bool,
+    /// Render the pages of these articles only (indexes into
+    /// `Content::articles`); every other page is rendered in full. `None`
+    /// renders every article.
+    pub only_articles: Option<&'a std::collections::BTreeSet<usize>>,
 }
 
 /// Renders every file of the site into `sink`. Article pages are rendered
 /// and handed over one by one, so a build that writes to disk never holds
-/// them all in memory.
-pub fn render(inputs: &Inputs, site: &Site, diags: &mut Diagnostics, sink: &dyn Sink) -> usize {
+/// them all in memory. The files of the per-article loop (each article's page
+/// and `annotations.jsonld`) go to `article_sink`, all written before any
+/// other file; a full build passes the same sink twice, an incremental one
+/// keeps them apart. Returns the number of HTML pages of the site.
+pub fn render(
+    inputs: &Inputs,
+    site: &Site,
+    diags: &mut Diagnostics,
+    sink: &dyn Sink,
+    article_sink: &dyn Sink,
+) -> usize {
     let config = inputs.config;
     let theme = inputs.theme;
     let mut files: BTreeMap<String, OutputFile> = BTreeMap::new();
@@ -120,6 +135,11 @@ pub fn render(inputs: &Inputs, site: &Site, diags: &mut Diagnostics, sink: &dyn 
         .articles
         .par_iter()
         .enumerate()
+        .filter(|(_, a)| {
+            inputs
+                .only_articles
+                .is_none_or(|only| only.contains(&a.index))
+        })
         .map(|(i, a)| {
             let url = a.url();
             let view = article_view(config, site, a, &summaries[i], &quote_views[i]);
@@ -135,12 +155,12 @@ pub fn render(inputs: &Inputs, site: &Site, diags: &mut Diagnostics, sink: &dyn 
             let html = tera
                 .render(j.template, &j.context)
                 .map_err(|e| theme.render_error(j.template, &e))?;
-            put(sink, j.path, html.into_bytes())?;
+            put(article_sink, j.path, html.into_bytes())?;
             if !has_annotations(a) {
                 return Ok(());
             }
             put(
-                sink,
+                article_sink,
                 format!("articles/{}/annotations.jsonld", a.slug),
                 jsonld::annotations(config, site, a).into_bytes(),
             )
@@ -389,11 +409,15 @@ pub fn render(inputs: &Inputs, site: &Site, diags: &mut Diagnostics, sink: &dyn 
     // Machine-readable files.
     files.insert(
         "quotes.json".into(),
-        OutputFile::Bytes(jsonld::quotes_json(config, &idx.by_date).into_bytes()),
+        OutputFile::Bytes(
+            jsonld::quotes_json(config, &idx.by_date)
+                .into_bytes()
+                .into(),
+        ),
     );
     files.insert(
         "glossary.json".into(),
-        OutputFile::Bytes(jsonld::glossary_json(config, site).into_bytes()),
+        OutputFile::Bytes(jsonld::glossary_json(config, site).into_bytes().into()),
     );
     files.insert(
         "robots.txt".into(),
@@ -402,10 +426,11 @@ pub fn render(inputs: &Inputs, site: &Site, diags: &mut Diagnostics, sink: &dyn 
                 "User-agent: *\nAllow: /\n\nSitemap: {}\n",
                 config.permalink("/sitemap.xml")
             )
-            .into_bytes(),
+            .into_bytes()
+            .into(),
         ),
     );
-    if config.search {
+    if config.search && inputs.search_index {
         jobs_after_search(&mut files, config, site, &idx.by_date, diags);
     }
     for asset in &inputs.content.assets {
@@ -427,13 +452,17 @@ fn jobs_after_search(
     diags: &mut Diagnostics,
 ) {
     match crate::search::build(config, site, quotes) {
-        Ok(index) => files.extend(index.into_iter().map(|(p, b)| (p, OutputFile::Bytes(b)))),
+        Ok(index) => files.extend(
+            index
+                .into_iter()
+                .map(|(p, b)| (p, OutputFile::Bytes(b.into()))),
+        ),
         Err(d) => diags.push(d),
     }
 }
 
 fn put(sink: &dyn Sink, path: String, bytes: Vec<u8>) -> Result<(), Diagnostic> {
-    sink.put(&path, OutputFile::Bytes(bytes))
+    sink.put(&path, OutputFile::Bytes(bytes.into()))
         .map_err(|e| write_error(&path, e))
 }
 

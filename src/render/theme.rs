@@ -223,7 +223,7 @@ impl Theme {
     ) -> Assets {
         let mut stat: BTreeMap<String, OutputFile> = builtin::STATIC
             .iter()
-            .map(|(n, b)| (n.to_string(), OutputFile::Bytes(b.to_vec())))
+            .map(|(n, b)| (n.to_string(), OutputFile::Bytes((*b).into())))
             .collect();
         for (n, p) in &self.site_static {
             stat.insert(n.clone(), OutputFile::Copy(p.clone()));
@@ -234,7 +234,7 @@ impl Theme {
             };
             let bytes = match file {
                 OutputFile::Bytes(b) => b,
-                OutputFile::Copy(p) => std::fs::read(&p).unwrap_or_default(),
+                OutputFile::Copy(p) => std::fs::read(&p).unwrap_or_default().into(),
             };
             let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
             let out = format!("{stem}.{}.{ext}", super::content_hash(&bytes));
@@ -257,7 +257,7 @@ impl Theme {
             }
         };
         let name = format!("highlight.{}.css", super::content_hash(css.as_bytes()));
-        files.insert(name.clone(), OutputFile::Bytes(css.into_bytes()));
+        files.insert(name.clone(), OutputFile::Bytes(css.into_bytes().into()));
         Assets {
             stylesheet,
             script,

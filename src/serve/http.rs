@@ -136,9 +136,9 @@ fn serve_file(
     let is_html = content_type.starts_with("text/html");
     let response = match file {
         OutputFile::Bytes(bytes) if is_html && shared.reload => {
-            html_response(status, bytes.clone(), shared, snapshot)
+            html_response(status, bytes.to_vec(), shared, snapshot)
         }
-        OutputFile::Bytes(bytes) => bytes_response(status, bytes.clone()),
+        OutputFile::Bytes(bytes) => bytes_response(status, std::sync::Arc::clone(bytes)),
         OutputFile::Copy(path) if is_html && shared.reload => {
             let bytes = std::fs::read(path).ok()?;
             html_response(status, bytes, shared, snapshot)
@@ -357,8 +357,11 @@ fn escape(text: &str) -> String {
     out
 }
 
-fn bytes_response(status: u16, bytes: Vec<u8>) -> Response<Body> {
-    let len = bytes.len();
+fn bytes_response<B>(status: u16, bytes: B) -> Response<Body>
+where
+    B: AsRef<[u8]> + Send + 'static,
+{
+    let len = bytes.as_ref().len();
     Response::new(
         StatusCode(status),
         Vec::new(),

@@ -11,11 +11,20 @@
 //! - `reload` is the live-reload channel: Server-Sent Events at
 //!   `/__gloss/events` and the script that listens to them.
 //!
-//! The server never writes to disk: every rebuild renders the whole site into
+//! The server never writes to disk: every rebuild produces the whole site as
 //! a map and swaps it in whole, so a request sees either the old site or the
 //! new one, never a mix. The builder is a parameter, so the server can be
-//! driven by [`crate::render_site`] ([`run`]) or by a fake site in tests
-//! ([`Server::new`]).
+//! driven by an [`crate::incremental::Session`] ([`run`]) or by a fake site
+//! in tests ([`Server::new`]).
+//!
+//! [`run`] rebuilds incrementally: an edited article re-renders its own pages
+//! and the pages that list articles; any other change (a new or deleted
+//! file, a glossary entry, `[[entities]]`, a template, static files,
+//! gloss.toml) is a full rebuild. Both are tested to give the same bytes as a
+//! full build. Its builds write no search index (`pagefind/`, see
+//! [`BuildOptions::search_index`]): indexing would take seconds on every
+//! save of a large site. The `/search/` page is still there, and the search
+//! box on it finds nothing until the site is built with `gloss build`.
 
 mod http;
 mod reload;
@@ -23,6 +32,7 @@ mod watch;
 
 use crate::cli::ServeArgs;
 use crate::diagnostics::{Diagnostic, Report};
+use crate::incremental::Session;
 use crate::{BuildOptions, OutputFile, RenderedSite};
 use reload::{Event, Failure, Hub};
 use std::collections::BTreeMap;
@@ -274,14 +284,17 @@ pub fn run(root: PathBuf, args: &ServeArgs, quiet: bool) -> io::Result<()> {
         ..Options::default()
     };
     let drafts = args.drafts;
+    let session: Mutex<Option<Session>> = Mutex::new(None);
     let server = Server::new(
         move |ctx: &BuildContext| {
-            crate::render_site(&BuildOptions {
+            let opts = BuildOptions {
                 root: root.clone(),
                 output: None,
                 drafts,
                 base_url: Some(ctx.base_url.clone()),
-            })
+                search_index: false,
+            };
+            build_in_session(&session, &opts, &ctx.changed)
         },
         options,
     );
@@ -295,6 +308,43 @@ pub fn run(root: PathBuf, args: &ServeArgs, quiet: bool) -> io::Result<()> {
     }
     handle.wait();
     Ok(())
+}
+
+/// One build of `serve`: a full [`Session::build`] the first time, after a
+/// failed full build, when the options changed or when nothing says what
+/// changed ([`Handle::rebuild`]); else [`Session::update`], which takes the
+/// fast path when it can.
+fn build_in_session(
+    session: &Mutex<Option<Session>>,
+    opts: &BuildOptions,
+    changed: &[PathBuf],
+) -> Result<RenderedSite, Report> {
+    let mut guard = match session.lock() {
+        Ok(guard) => guard,
+        // A build panicked while updating: its state cannot be trusted.
+        Err(poisoned) => {
+            let mut guard = poisoned.into_inner();
+            *guard = None;
+            session.clear_poison();
+            guard
+        }
+    };
+    if let Some(s) = guard.as_mut() {
+        let same = s.options().base_url == opts.base_url && s.options().drafts == opts.drafts;
+        if same && !changed.is_empty() {
+            return s.update(changed);
+        }
+    }
+    match Session::build(opts) {
+        Ok((s, site)) => {
+            *guard = Some(s);
+            Ok(site)
+        }
+        Err(report) => {
+            *guard = None;
+            Err(report)
+        }
+    }
 }
 
 /// `--bind`: an IP address, or `localhost`.
@@ -548,6 +598,48 @@ mod tests {
         );
         assert!(parse_bind("[::1]").is_ok_and(|ip| ip.is_loopback()));
         assert!(parse_bind("example.com").is_err());
+    }
+
+    /// `run`'s builder: a full build first, then updates, always equal to a
+    /// full build with the same options (no search index).
+    #[test]
+    fn serve_session_builds_then_updates_like_a_full_build() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
+        for e in walkdir::WalkDir::new(&fixture)
+            .into_iter()
+            .map(Result::unwrap)
+        {
+            let target = dir.path().join(e.path().strip_prefix(&fixture).unwrap());
+            if e.file_type().is_dir() {
+                std::fs::create_dir_all(&target).unwrap();
+            } else {
+                std::fs::copy(e.path(), &target).unwrap();
+            }
+        }
+        let opts = BuildOptions {
+            root: dir.path().to_path_buf(),
+            output: None,
+            drafts: false,
+            base_url: Some("http://127.0.0.1:4170".into()),
+            search_index: false,
+        };
+        let session = Mutex::new(None);
+        let first = build_in_session(&session, &opts, &[]).expect("first build");
+        assert!(!first.files.keys().any(|k| k.starts_with("pagefind/")));
+        assert!(first.files.contains_key("search/index.html"));
+        let article = dir.path().join("content/articles/ferry-timetable.md");
+        let text = std::fs::read_to_string(&article).unwrap();
+        std::fs::write(&article, text.replace("Times are local.", "Local times.")).unwrap();
+        let updated =
+            build_in_session(&session, &opts, std::slice::from_ref(&article)).expect("update");
+        let guard = session.lock().unwrap();
+        assert!(guard.as_ref().unwrap().last_update_was_incremental());
+        let full = crate::render_site(&opts).expect("full build");
+        assert!(
+            updated.files == full.files,
+            "the update differs from a full build"
+        );
     }
 
     #[test]

@@ -92,6 +92,7 @@ fn demo_site_in_a_real_browser() {
         output: Some(out.clone()),
         drafts: false,
         base_url: None,
+        search_index: true,
     };
     if let Err(report) = gloss::build(&opts) {
         panic!("the demo site does not build:\n{}", report.rendered());

@@ -4,6 +4,7 @@
 mod annotations;
 mod browser;
 mod errors;
+mod incremental;
 mod pipeline;
 mod robustness;
 mod serve;

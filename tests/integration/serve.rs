@@ -62,7 +62,7 @@ fn fake_build(root: &Path) -> Result<RenderedSite, Report> {
             let file = if copy {
                 OutputFile::Copy(path)
             } else {
-                OutputFile::Bytes(bytes)
+                OutputFile::Bytes(bytes.into())
             };
             site.files.insert(key, file);
         }
@@ -848,6 +848,7 @@ fn serve_real_site_builds_serves_and_rebuilds() {
                 output: None,
                 drafts: false,
                 base_url: Some(ctx.base_url.clone()),
+                search_index: false,
             })
         },
         Options {

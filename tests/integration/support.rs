@@ -69,6 +69,7 @@ impl SiteTest {
             output: None,
             drafts: false,
             base_url: None,
+            search_index: true,
         }
     }
 

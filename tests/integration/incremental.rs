@@ -1,0 +1,243 @@
+//! Incremental rebuilds (`serve`): after every kind of edit, the site a
+//! `Session` updates to equals a fresh full build of the edited site, every
+//! path and every byte (STYLE 2.9).
+
+use crate::support::SiteTest;
+use gloss::incremental::{Mode, Session};
+use gloss::{BuildOptions, OutputFile, RenderedSite};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+struct Edits {
+    site: SiteTest,
+    opts: BuildOptions,
+    session: Session,
+}
+
+fn bytes(file: &OutputFile) -> Vec<u8> {
+    match file {
+        OutputFile::Bytes(b) => b.to_vec(),
+        OutputFile::Copy(p) => std::fs::read(p).unwrap(),
+    }
+}
+
+fn contents(files: &BTreeMap<String, OutputFile>) -> BTreeMap<String, Vec<u8>> {
+    files.iter().map(|(k, v)| (k.clone(), bytes(v))).collect()
+}
+
+impl Edits {
+    fn new(search_index: bool) -> Edits {
+        let site = SiteTest::fixture("basic");
+        let opts = BuildOptions {
+            search_index,
+            ..site.options()
+        };
+        let (session, first) = Session::build(&opts).unwrap_or_else(|r| panic!("{}", r.rendered()));
+        assert_eq!(session.last_mode(), Mode::Full);
+        let edits = Edits {
+            site,
+            opts,
+            session,
+        };
+        edits.assert_equals_full_build(&first);
+        edits
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.site.root.join(rel)
+    }
+
+    fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap_or_default()
+    }
+
+    /// Rewrites `rel` with `edit` applied and updates the session.
+    fn edit(
+        &mut self,
+        rel: &str,
+        edit: impl FnOnce(String) -> String,
+    ) -> Result<RenderedSite, String> {
+        let text = edit(self.read(rel));
+        std::fs::write(self.path(rel), text).unwrap();
+        self.session
+            .update(&[self.path(rel)])
+            .map_err(|r| r.rendered().to_string())
+    }
+
+    /// `edit`, expecting success and a site equal to a full build.
+    fn check(&mut self, rel: &str, edit: impl FnOnce(String) -> String) -> Mode {
+        let site = self
+            .edit(rel, edit)
+            .unwrap_or_else(|r| panic!("update failed:\n{r}"));
+        self.assert_equals_full_build(&site);
+        self.session.last_mode()
+    }
+
+    fn assert_equals_full_build(&self, site: &RenderedSite) {
+        let full = gloss::render_site(&self.opts).unwrap_or_else(|r| panic!("{}", r.rendered()));
+        let (got, want) = (contents(&site.files), contents(&full.files));
+        let got_paths: Vec<&String> = got.keys().collect();
+        let want_paths: Vec<&String> = want.keys().collect();
+        assert_eq!(
+            got_paths, want_paths,
+            "the updated site has other files than a full build"
+        );
+        for (path, bytes) in &want {
+            assert!(
+                got[path] == *bytes,
+                "{path} differs from a full build:\n--- incremental\n{}\n--- full\n{}",
+                String::from_utf8_lossy(&got[path]),
+                String::from_utf8_lossy(bytes)
+            );
+        }
+        assert_eq!(site.stats.pages, full.stats.pages);
+        assert_eq!(site.stats.files, full.stats.files);
+        assert_eq!(site.stats.warnings, full.stats.warnings);
+    }
+}
+
+const FERRY: &str = "content/articles/ferry-timetable.md";
+const BUDGET: &str = "content/articles/budget-vote.md";
+
+fn incremental(mode: Mode) -> bool {
+    matches!(mode, Mode::Incremental { .. })
+}
+
+#[test]
+fn incremental_paragraph_edit_takes_the_fast_path_and_equals_a_full_build() {
+    let mut e = Edits::new(false);
+    let mode = e.check(FERRY, |t| {
+        t.replace("A footnote for readers.", "A longer footnote for readers.")
+    });
+    assert_eq!(mode, Mode::Incremental { articles: 1 });
+    assert!(e.session.last_update_was_incremental());
+}
+
+#[test]
+fn incremental_edits_of_one_article_equal_a_full_build_after_each() {
+    let mut e = Edits::new(false);
+    // A new quote (the quote index, the speaker's entry page).
+    let mode = e.check(FERRY, |t| {
+        t.replace(
+            "speaker = \"harbour-board\"\n+++",
+            "speaker = \"harbour-board\"\n\n[[quotes]]\nanchor = \"asked the board to reconsider\"\nspeaker = \"mara-lind\"\n+++",
+        )
+    });
+    assert!(incremental(mode), "{mode:?}");
+    // Tags (tag pages and their feeds appear and disappear).
+    let mode = e.check(FERRY, |t| {
+        t.replace(
+            "tags = [\"transport\"]",
+            "tags = [\"ferries\", \"Council\"]",
+        )
+    });
+    assert!(incremental(mode), "{mode:?}");
+    // The date: the home page's order and the feeds change.
+    let mode = e.check(FERRY, |t| {
+        t.replace("date = 2024-04-10", "date = 2024-01-02")
+    });
+    assert!(incremental(mode), "{mode:?}");
+    // The slug: the old pages must disappear.
+    let mode = e.check(FERRY, |t| {
+        t.replace("tags = [", "slug = \"ferry-cuts\"\ntags = [")
+    });
+    assert!(incremental(mode), "{mode:?}");
+    assert!(e.session.last_update_was_incremental());
+    // The title.
+    let mode = e.check(FERRY, |t| {
+        t.replace("Ferry timetable changes in May", "Fewer ferries from May")
+    });
+    assert!(incremental(mode), "{mode:?}");
+    // Another article, then back to the first.
+    let mode = e.check(BUDGET, |t| {
+        t.replace("date = 2024-03-05", "date = 2024-05-05")
+    });
+    assert!(incremental(mode), "{mode:?}");
+    let mode = e.check(FERRY, |t| t.replace("slug = \"ferry-cuts\"\n", ""));
+    assert!(incremental(mode), "{mode:?}");
+}
+
+#[test]
+fn incremental_draft_toggle_equals_a_full_build() {
+    let mut e = Edits::new(false);
+    e.check(FERRY, |t| t.replace("tags = [", "draft = true\ntags = ["));
+    e.check(FERRY, |t| t.replace("draft = true\n", ""));
+    // Back to the fast path once the article is loaded again.
+    let mode = e.check(FERRY, |t| {
+        t.replace("two fewer sailings a day", "two fewer sailings each day")
+    });
+    assert!(incremental(mode), "{mode:?}");
+}
+
+#[test]
+fn incremental_broken_front_matter_fails_then_its_fix_equals_a_full_build() {
+    let mut e = Edits::new(false);
+    let err = e
+        .edit(FERRY, |t| t.replace("date = 2024-04-10", "date = \"soon\""))
+        .expect_err("a broken date must fail the update");
+    assert!(err.contains("ferry-timetable.md"), "{err}");
+    // An edit elsewhere does not hide the error still on disk.
+    let err = e
+        .edit(BUDGET, |t| {
+            t.replace("seven votes to four", "seven votes to four.")
+        })
+        .expect_err("the broken article is still broken");
+    assert!(err.contains("ferry-timetable.md"), "{err}");
+    let mode = e.check(FERRY, |t| t.replace("date = \"soon\"", "date = 2024-04-11"));
+    assert!(incremental(mode), "{mode:?}");
+    // An anchor that is not in the text fails at resolution; fixed, equal again.
+    e.edit(FERRY, |t| {
+        t.replace(
+            "anchor = \"two fewer sailings\"",
+            "anchor = \"three fewer sailings\"",
+        )
+    })
+    .expect_err("an anchor that is not in the text");
+    e.check(FERRY, |t| {
+        t.replace("three fewer sailings", "two fewer sailings")
+    });
+}
+
+#[test]
+fn incremental_glossary_template_and_new_files_rebuild_everything() {
+    let mut e = Edits::new(false);
+    let mode = e.check("content/glossary/mara-lind.md", |t| {
+        t.replace("Mayor since 2021.", "Mayor since 2020.")
+    });
+    assert_eq!(mode, Mode::Full);
+    std::fs::create_dir_all(e.path("templates")).unwrap();
+    let template = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/404.html"),
+    )
+    .unwrap();
+    std::fs::write(e.path("templates/404.html"), &template).unwrap();
+    let mode = e.check("templates/404.html", |t| {
+        t.replace("Page not found", "Nothing here")
+    });
+    assert_eq!(mode, Mode::Full);
+    let mode = e.check("content/articles/new-piece.md", |_| {
+        "+++\ntitle = \"New piece\"\ndate = 2024-06-01\n+++\nMara Lind spoke.\n".into()
+    });
+    assert_eq!(mode, Mode::Full);
+    // `[[entities]]` define glossary entries: a full rebuild.
+    let mode = e.check(FERRY, |t| {
+        t.replace(
+            "+++\nFrom May",
+            "\n[[entities]]\nid = \"ferry-union\"\nname = \"Ferry Union\"\nkind = \"organisation\"\n+++\nFrom May",
+        )
+    });
+    assert_eq!(mode, Mode::Full);
+    let mode = e.check("content/articles/new-piece.md", |t| {
+        t.replace("spoke", "spoke twice")
+    });
+    assert!(incremental(mode), "{mode:?}");
+}
+
+#[test]
+fn incremental_update_with_the_search_index_equals_a_full_build() {
+    let mut e = Edits::new(true);
+    let mode = e.check(FERRY, |t| {
+        t.replace("Times are local.", "Times are local time.")
+    });
+    assert!(incremental(mode), "{mode:?}");
+}
