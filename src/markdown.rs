@@ -19,7 +19,7 @@ use std::sync::OnceLock;
 /// A piece of the reader's text that came from one event.
 #[derive(Clone, Debug)]
 pub struct Chunk {
-    /// Index of the event in [`Doc::events`].
+    /// Index of the event in the document's event list.
     pub event: usize,
     /// Where the chunk sits in [`Doc::text`].
     pub start: usize,

@@ -13,6 +13,7 @@
 
 use super::reload::{self, Event};
 use super::{Shared, Snapshot};
+use crate::markdown::escape;
 use crate::OutputFile;
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -339,22 +340,6 @@ pub(super) fn inject(html: &mut Vec<u8>, tag: &str) {
         .rposition(|w| w.eq_ignore_ascii_case(needle))
         .unwrap_or(html.len());
     html.splice(at..at, tag.bytes());
-}
-
-/// Text for HTML, escaped.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 fn bytes_response<B>(status: u16, bytes: B) -> Response<Body>
