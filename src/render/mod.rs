@@ -327,16 +327,6 @@ pub fn render(
     j.context.insert("people", &idx.people);
     j.context.insert("organisations", &idx.organisations);
     jobs.push(j);
-    for e in &idx.entries {
-        jobs.push(job(
-            format!("glossary/{}/index.html", e.entry.id),
-            "entry.html",
-            &site_view,
-            &e.entry.url,
-            "entry",
-            e,
-        ));
-    }
     jobs.push(job(
         "sources/index.html".into(),
         "sources.html",
@@ -377,6 +367,10 @@ pub fn render(
         loc: config.permalink(&a.url()),
         lastmod: a.updated.as_ref().unwrap_or(&a.date).ymd(),
     }));
+    urls.extend(idx.entries.iter().map(|e| SitemapUrl {
+        loc: config.permalink(&e.entry.url),
+        lastmod: String::new(),
+    }));
     urls.sort_by(|a, b| a.loc.cmp(&b.loc));
     jobs.push(job(
         "sitemap.xml".into(),
@@ -388,7 +382,9 @@ pub fn render(
     ));
 
     // Every other page.
-    let pages = site.articles.len() + jobs.iter().filter(|j| j.path.ends_with(".html")).count();
+    let pages = site.articles.len()
+        + idx.entries.len()
+        + jobs.iter().filter(|j| j.path.ends_with(".html")).count();
     let rendered: Vec<Result<(), Diagnostic>> = jobs
         .into_par_iter()
         .map(|j| {
@@ -398,7 +394,27 @@ pub fn render(
             put(sink, j.path, html.into_bytes())
         })
         .collect();
-    for r in rendered {
+    // Entry pages: each context is built, rendered and dropped on its own
+    // thread, so a 2,000-entry glossary never holds all its contexts at once.
+    let entries: Vec<Result<(), Diagnostic>> = idx
+        .entries
+        .par_iter()
+        .map(|e| {
+            let j = job(
+                format!("glossary/{}/index.html", e.entry.id),
+                "entry.html",
+                &site_view,
+                &e.entry.url,
+                "entry",
+                e,
+            );
+            let html = tera
+                .render(j.template, &j.context)
+                .map_err(|err| theme.render_error(j.template, &err))?;
+            put(sink, j.path, html.into_bytes())
+        })
+        .collect();
+    for r in rendered.into_iter().chain(entries) {
         if let Err(d) = r {
             if seen_errors.insert(d.message.clone()) {
                 diags.push(d);
