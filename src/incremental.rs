@@ -76,37 +76,17 @@ struct Edit {
 impl Session {
     /// A full build, kept for later updates.
     pub fn build(opts: &BuildOptions) -> Result<(Session, RenderedSite), Report> {
-        let started = Instant::now();
-        let mut diags = Diagnostics::default();
-        let crate::Prepared {
+        let others = MemorySink::default();
+        let articles = MemorySink::default();
+        let crate::Pipeline {
             config,
             theme,
             content,
-        } = crate::prepare(opts, &mut diags)?;
-        let loaded = Instant::now();
-        let (site, linker) = annotate::resolve_keeping_linker(&config, &content, &mut diags);
-        if diags.has_errors() {
-            return Err(diags.into_report(&content.sources));
-        }
-        let resolved = Instant::now();
-        let others = MemorySink::default();
-        let articles = MemorySink::default();
-        let inputs = render::Inputs {
-            config: &config,
-            content: &content,
-            theme: &theme,
-            search_index: opts.search_index,
-            only_articles: None,
-        };
-        let pages = render::render(&inputs, &site, &mut diags, &others, &articles);
-        if diags.has_errors() {
-            return Err(diags.into_report(&content.sources));
-        }
-        let timings = Timings {
-            load: loaded - started,
-            resolve: resolved - loaded,
-            render: resolved.elapsed(),
-        };
+            site,
+            linker,
+            pages,
+            timings,
+        } = crate::pipeline(opts, &others, &articles)?;
         let article_files = articles.into_files();
         let files = merge(&article_files, others.into_files());
         let mut stats = crate::stats(&site, &content, pages, timings);

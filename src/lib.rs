@@ -101,6 +101,34 @@ pub struct Timings {
 /// Stops after resolution if anything is wrong, so a bad input never reaches
 /// rendering; every problem found up to that point is in the report.
 fn run(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<BuildStats, Report> {
+    let built = pipeline(opts, sink, sink)?;
+    Ok(stats(
+        &built.site,
+        &built.content,
+        built.pages,
+        built.timings,
+    ))
+}
+
+/// Everything a full build produced besides its files: what an incremental
+/// session keeps.
+pub(crate) struct Pipeline {
+    pub config: config::Config,
+    pub theme: render::theme::Theme,
+    pub content: content::Content,
+    pub site: annotate::Site,
+    pub linker: glossary::Linker,
+    pub pages: usize,
+    pub timings: Timings,
+}
+
+/// The one full build every caller shares (`build`, `render_site`, the serve
+/// session): per-article files go to `articles`, all others to `others`.
+pub(crate) fn pipeline(
+    opts: &BuildOptions,
+    others: &dyn output::Sink,
+    articles: &dyn output::Sink,
+) -> Result<Pipeline, Report> {
     use diagnostics::Diagnostics;
     use std::time::Instant;
 
@@ -112,7 +140,7 @@ fn run(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<BuildStats, Repor
         content,
     } = prepare(opts, &mut diags)?;
     let loaded = Instant::now();
-    let site = annotate::resolve(&config, &content, &mut diags);
+    let (site, linker) = annotate::resolve_keeping_linker(&config, &content, &mut diags);
     if diags.has_errors() {
         return Err(diags.into_report(&content.sources));
     }
@@ -124,7 +152,7 @@ fn run(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<BuildStats, Repor
         search_index: opts.search_index,
         only_articles: None,
     };
-    let pages = render::render(&inputs, &site, &mut diags, sink, sink);
+    let pages = render::render(&inputs, &site, &mut diags, others, articles);
     if diags.has_errors() {
         return Err(diags.into_report(&content.sources));
     }
@@ -133,7 +161,15 @@ fn run(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<BuildStats, Repor
         resolve: resolved - loaded,
         render: resolved.elapsed(),
     };
-    Ok(stats(&site, &content, pages, timings))
+    Ok(Pipeline {
+        config,
+        theme,
+        content,
+        site,
+        linker,
+        pages,
+        timings,
+    })
 }
 
 /// What every build reads before resolving: the configuration, the theme and
