@@ -60,6 +60,8 @@ pub struct Session {
     by_path: HashMap<PathBuf, usize>,
     /// The files of the per-article loop, for every article.
     article_files: BTreeMap<String, OutputFile>,
+    /// Every other file of the last good build.
+    other_files: BTreeMap<String, OutputFile>,
     /// Paths of failed updates, handled again by the next one.
     pending: BTreeSet<PathBuf>,
     /// A full rebuild failed: the next update must be a full one too.
@@ -88,7 +90,8 @@ impl Session {
             timings,
         } = crate::pipeline(opts, &others, &articles)?;
         let article_files = articles.into_files();
-        let files = merge(&article_files, others.into_files());
+        let other_files = others.into_files();
+        let files = merge(&article_files, other_files.clone());
         let mut stats = crate::stats(&site, &content, pages, timings);
         stats.files = files.len();
         let by_path = article_paths(&opts.root, &content);
@@ -101,6 +104,7 @@ impl Session {
             linker,
             by_path,
             article_files,
+            other_files,
             pending: BTreeSet::new(),
             stale: false,
             last: Mode::Full,
@@ -275,7 +279,19 @@ impl Session {
         self.site.unmentioned = annotate::unmentioned(&self.site.glossary, &self.site.articles);
         let resolved_at = Instant::now();
 
-        // Render the edited articles and every page that is not an article's.
+        // Render the edited articles and every page that is not an article's;
+        // when no edit changed anything another page shows (see
+        // `ListingKey`), only the feeds, which carry whole articles.
+        // The search index holds whole articles: with it, everything renders.
+        let listings_same = !self.opts.search_index
+            && old_resolved.iter().all(|old| {
+                self.site
+                    .articles
+                    .iter()
+                    .find(|a| a.index == old.index)
+                    .is_some_and(|new| ListingKey::of(old) == ListingKey::of(new))
+            });
+        let feeds_only = |path: &str| path.ends_with("atom.xml");
         let only: BTreeSet<usize> = edits.iter().map(|e| e.index).collect();
         let others = MemorySink::default();
         let articles = MemorySink::default();
@@ -285,6 +301,11 @@ impl Session {
             theme: &self.theme,
             search_index: self.opts.search_index,
             only_articles: Some(&only),
+            keep: if listings_same {
+                Some(&feeds_only)
+            } else {
+                None
+            },
         };
         let pages = render::render(&inputs, &self.site, &mut diags, &others, &articles);
         if diags.has_errors() {
@@ -299,7 +320,12 @@ impl Session {
             }
         }
         self.article_files.extend(articles.into_files());
-        let files = merge(&self.article_files, others.into_files());
+        if listings_same {
+            self.other_files.extend(others.into_files());
+        } else {
+            self.other_files = others.into_files();
+        }
+        let files = merge(&self.article_files, self.other_files.clone());
         let timings = Timings {
             load: loaded - started,
             resolve: resolved_at - loaded,
@@ -369,6 +395,86 @@ impl Session {
         self.site.articles.sort_by_key(|a| a.index);
         annotate::sort_articles(&mut self.site.articles);
         self.site.unmentioned = annotate::unmentioned(&self.site.glossary, &self.site.articles);
+    }
+}
+
+/// Everything of an article that pages other than its own and the feeds
+/// show: listings (title, date, summary, tags, counts, reading time), the
+/// sitemap, the quote and source indexes, entry pages and the JSON files.
+/// Two edits with equal keys render those pages to the same bytes; the
+/// equality tests in tests/integration/incremental.rs hold this to account.
+type QuoteKey<'a> = (
+    &'a str,
+    &'a str,
+    usize,
+    Option<&'a crate::frontmatter::Date>,
+    &'a str,
+    Option<usize>,
+);
+
+#[derive(PartialEq)]
+struct ListingKey<'a> {
+    slug: &'a str,
+    title: &'a str,
+    date: &'a crate::frontmatter::Date,
+    updated: Option<&'a crate::frontmatter::Date>,
+    authors: &'a [String],
+    summary: &'a str,
+    tags: &'a [String],
+    reading_minutes: usize,
+    notes: Vec<(usize, &'a str, Option<usize>)>,
+    /// Id, text, speaker, date said, context and source of each quote.
+    quotes: Vec<QuoteKey<'a>>,
+    sources: &'a [crate::annotate::Source],
+    mentions: Vec<(usize, &'a str, &'a str, &'a str)>,
+    entities: &'a [usize],
+}
+
+impl<'a> ListingKey<'a> {
+    fn of(a: &'a ResolvedArticle) -> ListingKey<'a> {
+        ListingKey {
+            slug: &a.slug,
+            title: &a.title,
+            date: &a.date,
+            updated: a.updated.as_ref(),
+            authors: &a.authors,
+            summary: &a.summary,
+            tags: &a.tags,
+            reading_minutes: render::context::reading_minutes(a.word_count),
+            notes: a
+                .notes
+                .iter()
+                .map(|n| (n.number, n.text_html.as_str(), n.source))
+                .collect(),
+            quotes: a
+                .quotes
+                .iter()
+                .map(|q| {
+                    (
+                        q.id.as_str(),
+                        q.text.as_str(),
+                        q.speaker,
+                        q.said.as_ref(),
+                        q.context.as_str(),
+                        q.source,
+                    )
+                })
+                .collect(),
+            sources: &a.sources,
+            mentions: a
+                .mentions
+                .iter()
+                .map(|m| {
+                    (
+                        m.entry,
+                        m.before.as_str(),
+                        m.text.as_str(),
+                        m.after.as_str(),
+                    )
+                })
+                .collect(),
+            entities: &a.entities,
+        }
     }
 }
 

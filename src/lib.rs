@@ -151,6 +151,7 @@ pub(crate) fn pipeline(
         theme: &theme,
         search_index: opts.search_index,
         only_articles: None,
+        keep: None,
     };
     let pages = render::render(&inputs, &site, &mut diags, others, articles);
     if diags.has_errors() {

@@ -165,7 +165,7 @@ impl ArticleSummary {
             summary: a.summary.clone(),
             authors: a.authors.clone(),
             tags: a.tags.iter().map(|t| TagRef::new(t)).collect(),
-            reading_minutes: a.word_count.div_ceil(230).max(1),
+            reading_minutes: reading_minutes(a.word_count),
             counts: Counts {
                 notes: a.notes.len(),
                 quotes: a.quotes.len(),
@@ -174,6 +174,11 @@ impl ArticleSummary {
             },
         }
     }
+}
+
+/// Minutes to read `words` at 230 words a minute, at least one.
+pub fn reading_minutes(words: usize) -> usize {
+    words.div_ceil(230).max(1)
 }
 
 #[derive(Clone, Debug, Serialize)]

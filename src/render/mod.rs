@@ -58,6 +58,10 @@ pub struct Inputs<'a> {
     /// `Content::articles`); every other page is rendered in full. `None`
     /// renders every article.
     pub only_articles: Option<&'a std::collections::BTreeSet<usize>>,
+    /// Render only the other files whose output path passes this test (an
+    /// incremental update whose edits change no listing re-renders the feeds
+    /// alone). `None` renders them all. Page counts are unaffected.
+    pub keep: Option<&'a (dyn Fn(&str) -> bool + Sync)>,
 }
 
 /// Renders every file of the site into `sink`. Article pages are rendered
@@ -100,12 +104,19 @@ pub fn render(
         .collect();
 
     let mut jobs: Vec<Job> = Vec::new();
+    // Pages `keep` leaves out are neither built nor rendered, but counted.
+    let keeps = |path: &str| inputs.keep.is_none_or(|keep| keep(path));
+    let mut skipped_pages = 0;
 
     // Home, paginated.
     let per = config.paginate.max(1);
     let total = summaries.len().div_ceil(per).max(1);
     for p in 0..total {
         let url = page_url(p + 1);
+        if !keeps(&format!("{}index.html", url.trim_start_matches('/'))) {
+            skipped_pages += 1;
+            continue;
+        }
         let items: Vec<&ArticleSummary> = summaries.iter().skip(p * per).take(per).collect();
         let pagination = Pagination {
             current: p + 1,
@@ -230,17 +241,21 @@ pub fn render(
                 String::new()
             },
         };
-        let list: Vec<&ArticleSummary> = idx.iter().map(|&i| &summaries[i]).collect();
-        let mut j = job(
-            format!("tags/{slug}/index.html"),
-            "tag.html",
-            &site_view,
-            &url,
-            "tag",
-            &view,
-        );
-        j.context.insert("articles", &list);
-        jobs.push(j);
+        if keeps(&format!("tags/{slug}/index.html")) {
+            let list: Vec<&ArticleSummary> = idx.iter().map(|&i| &summaries[i]).collect();
+            let mut j = job(
+                format!("tags/{slug}/index.html"),
+                "tag.html",
+                &site_view,
+                &url,
+                "tag",
+                &view,
+            );
+            j.context.insert("articles", &list);
+            jobs.push(j);
+        } else {
+            skipped_pages += 1;
+        }
         if config.feed {
             let feed = feed_view(
                 config,
@@ -354,37 +369,42 @@ pub fn render(
         &(),
     ));
 
-    // Sitemap: every HTML page but the 404, sorted by URL.
-    let mut urls: Vec<SitemapUrl> = jobs
-        .iter()
-        .filter(|j| j.path.ends_with("index.html"))
-        .map(|j| SitemapUrl {
-            loc: config.permalink(&format!("/{}", j.path.trim_end_matches("index.html"))),
+    // Sitemap: every HTML page but the 404, sorted by URL. It is listed from
+    // the jobs, so `keep` may keep it only when it keeps every page.
+    if keeps("sitemap.xml") {
+        let mut urls: Vec<SitemapUrl> = jobs
+            .iter()
+            .filter(|j| j.path.ends_with("index.html"))
+            .map(|j| SitemapUrl {
+                loc: config.permalink(&format!("/{}", j.path.trim_end_matches("index.html"))),
+                lastmod: String::new(),
+            })
+            .collect();
+        urls.extend(site.articles.iter().map(|a| SitemapUrl {
+            loc: config.permalink(&a.url()),
+            lastmod: a.updated.as_ref().unwrap_or(&a.date).ymd(),
+        }));
+        urls.extend(idx.entries.iter().map(|e| SitemapUrl {
+            loc: config.permalink(&e.entry.url),
             lastmod: String::new(),
-        })
-        .collect();
-    urls.extend(site.articles.iter().map(|a| SitemapUrl {
-        loc: config.permalink(&a.url()),
-        lastmod: a.updated.as_ref().unwrap_or(&a.date).ymd(),
-    }));
-    urls.extend(idx.entries.iter().map(|e| SitemapUrl {
-        loc: config.permalink(&e.entry.url),
-        lastmod: String::new(),
-    }));
-    urls.sort_by(|a, b| a.loc.cmp(&b.loc));
-    jobs.push(job(
-        "sitemap.xml".into(),
-        "sitemap.xml",
-        &site_view,
-        "/sitemap.xml",
-        "urls",
-        &urls,
-    ));
+        }));
+        urls.sort_by(|a, b| a.loc.cmp(&b.loc));
+        jobs.push(job(
+            "sitemap.xml".into(),
+            "sitemap.xml",
+            &site_view,
+            "/sitemap.xml",
+            "urls",
+            &urls,
+        ));
+    }
 
     // Every other page.
     let pages = site.articles.len()
         + idx.entries.len()
-        + jobs.iter().filter(|j| j.path.ends_with(".html")).count();
+        + jobs.iter().filter(|j| j.path.ends_with(".html")).count()
+        + skipped_pages;
+    jobs.retain(|j| keeps(&j.path));
     let rendered: Vec<Result<(), Diagnostic>> = jobs
         .into_par_iter()
         .map(|j| {
@@ -399,6 +419,7 @@ pub fn render(
     let entries: Vec<Result<(), Diagnostic>> = idx
         .entries
         .par_iter()
+        .filter(|e| keeps(&format!("glossary/{}/index.html", e.entry.id)))
         .map(|e| {
             let j = job(
                 format!("glossary/{}/index.html", e.entry.id),
@@ -423,18 +444,20 @@ pub fn render(
     }
 
     // Machine-readable files.
-    files.insert(
-        "quotes.json".into(),
-        OutputFile::Bytes(
-            jsonld::quotes_json(config, &idx.by_date)
-                .into_bytes()
-                .into(),
-        ),
-    );
-    files.insert(
-        "glossary.json".into(),
-        OutputFile::Bytes(jsonld::glossary_json(config, site).into_bytes().into()),
-    );
+    if keeps("quotes.json") {
+        let json = jsonld::quotes_json(config, &idx.by_date);
+        files.insert(
+            "quotes.json".into(),
+            OutputFile::Bytes(json.into_bytes().into()),
+        );
+    }
+    if keeps("glossary.json") {
+        let json = jsonld::glossary_json(config, site);
+        files.insert(
+            "glossary.json".into(),
+            OutputFile::Bytes(json.into_bytes().into()),
+        );
+    }
     files.insert(
         "robots.txt".into(),
         OutputFile::Bytes(
@@ -452,7 +475,7 @@ pub fn render(
     for asset in &inputs.content.assets {
         files.insert(asset.output.clone(), OutputFile::Copy(asset.path.clone()));
     }
-    for (path, file) in files {
+    for (path, file) in files.into_iter().filter(|(p, _)| keeps(p)) {
         if let Err(d) = sink.put(&path, file).map_err(|e| write_error(&path, e)) {
             diags.push(d);
         }

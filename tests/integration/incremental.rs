@@ -241,3 +241,32 @@ fn incremental_update_with_the_search_index_equals_a_full_build() {
     });
     assert!(incremental(mode), "{mode:?}");
 }
+
+#[test]
+fn incremental_edits_that_change_only_what_other_pages_show_are_caught() {
+    // Each edit leaves the listings alone except for one thing another page
+    // shows: the fast path must notice it and still equal a full build.
+    let mut e = Edits::new(false);
+    let art = "content/articles/budget-vote.md";
+    // The sentence around a mention (the entry page's keyword in context).
+    let mode = e.check(art, |t| {
+        t.replace("told the chamber", "told the packed chamber")
+    });
+    assert_eq!(mode, Mode::Incremental { articles: 1 });
+    // A note's text (the sources index lists notes by number only; the
+    // article page and feed show the text).
+    e.check(art, |t| {
+        t.replace("The roll call is on page 3.", "The roll call is on page 4.")
+    });
+    // A quote's context (the quote index and the speaker's page).
+    e.check(art, |t| {
+        t.replace(
+            "context = \"Council debate\"",
+            "context = \"Late-night council debate\"",
+        )
+    });
+    // A paragraph with no names at all: only the article and the feeds change.
+    e.check(art, |t| {
+        t.replace("which meets in April", "which meets again in April")
+    });
+}
