@@ -169,16 +169,16 @@ pub fn build(content: &Content, diags: &mut Diagnostics) -> Glossary {
             if name.is_empty() {
                 continue;
             }
+            let span = frontmatter::find_value(
+                r.layout.source,
+                &content.sources,
+                r.layout.fm_start,
+                r.layout.fm_end,
+                r.layout.fm_start,
+                name,
+            );
             if let Some((other, other_span)) = names.get(name) {
                 if *other != idx {
-                    let span = frontmatter::find_value(
-                        r.layout.source,
-                        &content.sources,
-                        r.layout.fm_start,
-                        r.layout.fm_end,
-                        r.layout.fm_start,
-                        name,
-                    );
                     diags.push(
                         Diagnostic::error(format!(
                             "the name `{name}` belongs to two glossary entries: `{}` and `{}`",
@@ -192,14 +192,6 @@ pub fn build(content: &Content, diags: &mut Diagnostics) -> Glossary {
                 }
                 continue;
             }
-            let span = frontmatter::find_value(
-                r.layout.source,
-                &content.sources,
-                r.layout.fm_start,
-                r.layout.fm_end,
-                r.layout.fm_start,
-                name,
-            );
             names.insert(name.to_string(), (idx, span));
         }
         let (description_html, plain) = markdown::render_block(&r.description);

@@ -649,22 +649,38 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_mark_across_emphasis_becomes_one_element_per_text_node() {
-        let body = "He said *we will* go.";
+    /// Renders `body` with one mark from the first `from` to the first `to`.
+    fn render_marked(
+        body: &str,
+        from: &str,
+        to: &str,
+        open_first: &str,
+        open: &str,
+        close: &str,
+    ) -> String {
         let mut owned = String::new();
         let d = Doc::parse(body, &mut owned, |_| false);
-        let start = d.text.find("said").unwrap();
-        let end = d.text.find(" go").unwrap();
         let mark = Mark {
-            start,
-            end,
-            open_first: "<span id=\"q\">".into(),
-            open: "<span>".into(),
-            close: "</span>".into(),
+            start: d.text.find(from).unwrap(),
+            end: d.text.find(to).unwrap(),
+            open_first: open_first.into(),
+            open: open.into(),
+            close: close.into(),
             trailer: "<sup>1</sup>".into(),
         };
-        let html = d.render(&[mark], &HashMap::new(), &HashMap::new());
+        d.render(&[mark], &HashMap::new(), &HashMap::new())
+    }
+
+    #[test]
+    fn a_mark_across_emphasis_becomes_one_element_per_text_node() {
+        let html = render_marked(
+            "He said *we will* go.",
+            "said",
+            " go",
+            "<span id=\"q\">",
+            "<span>",
+            "</span>",
+        );
         assert_eq!(
             html,
             "<p>He <span id=\"q\">said </span><em><span>we will</span><sup>1</sup></em> go.</p>\n"
@@ -673,20 +689,14 @@ mod tests {
 
     #[test]
     fn a_trailer_is_written_where_its_mark_ends() {
-        let body = "The ship moved at dawn and then stopped.";
-        let mut owned = String::new();
-        let d = Doc::parse(body, &mut owned, |_| false);
-        let start = d.text.find("moved").unwrap();
-        let end = d.text.find(" and").unwrap();
-        let mark = Mark {
-            start,
-            end,
-            open_first: "<b>".into(),
-            open: "<b>".into(),
-            close: "</b>".into(),
-            trailer: "<sup>1</sup>".into(),
-        };
-        let html = d.render(&[mark], &HashMap::new(), &HashMap::new());
+        let html = render_marked(
+            "The ship moved at dawn and then stopped.",
+            "moved",
+            " and",
+            "<b>",
+            "<b>",
+            "</b>",
+        );
         assert_eq!(
             html,
             "<p>The ship <b>moved at dawn</b><sup>1</sup> and then stopped.</p>\n"
@@ -695,20 +705,14 @@ mod tests {
 
     #[test]
     fn a_trailer_inside_a_link_waits_until_the_link_closes() {
-        let body = "See [the report](https://x.org) today.";
-        let mut owned = String::new();
-        let d = Doc::parse(body, &mut owned, |_| false);
-        let start = d.text.find("the").unwrap();
-        let end = d.text.find(" today").unwrap();
-        let mark = Mark {
-            start,
-            end,
-            open_first: "<b>".into(),
-            open: "<b>".into(),
-            close: "</b>".into(),
-            trailer: "<sup>1</sup>".into(),
-        };
-        let html = d.render(&[mark], &HashMap::new(), &HashMap::new());
+        let html = render_marked(
+            "See [the report](https://x.org) today.",
+            "the",
+            " today",
+            "<b>",
+            "<b>",
+            "</b>",
+        );
         assert_eq!(
             html,
             "<p>See <a href=\"https://x.org\"><b>the report</b></a><sup>1</sup> today.</p>\n"
