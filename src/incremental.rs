@@ -291,7 +291,6 @@ impl Session {
                     .find(|a| a.index == old.index)
                     .is_some_and(|new| ListingKey::of(old) == ListingKey::of(new))
             });
-        let feeds_only = |path: &str| path.ends_with("atom.xml");
         let only: BTreeSet<usize> = edits.iter().map(|e| e.index).collect();
         let others = MemorySink::default();
         let articles = MemorySink::default();
@@ -300,11 +299,10 @@ impl Session {
             content: &self.content,
             theme: &self.theme,
             search_index: self.opts.search_index,
-            only_articles: Some(&only),
-            keep: if listings_same {
-                Some(&feeds_only)
+            scope: if listings_same {
+                render::Scope::ArticlesAndFeeds(&only)
             } else {
-                None
+                render::Scope::Articles(&only)
             },
         };
         let pages = render::render(&inputs, &self.site, &mut diags, &others, &articles);

@@ -150,8 +150,7 @@ pub(crate) fn pipeline(
         content: &content,
         theme: &theme,
         search_index: opts.search_index,
-        only_articles: None,
-        keep: None,
+        scope: render::Scope::Everything,
     };
     let pages = render::render(&inputs, &site, &mut diags, others, articles);
     if diags.has_errors() {

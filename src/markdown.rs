@@ -427,18 +427,26 @@ fn render_chunk(text: &str, chunk: &Chunk, marks: &[Mark], order: &[usize]) -> (
     (html, deferred)
 }
 
-/// Escapes text for HTML content and attribute values.
+/// Escapes text for HTML content and attribute values. Runs of ordinary
+/// text are copied whole: most text has nothing to escape, and this runs
+/// over every string a template prints.
 pub fn escape_into(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        // The five are ASCII, so `i` is a char boundary.
+        out.push_str(&s[start..i]);
+        out.push_str(entity);
+        start = i + 1;
     }
+    out.push_str(&s[start..]);
 }
 
 pub fn escape(s: &str) -> String {
@@ -632,6 +640,17 @@ mod tests {
         assert!(!fixed.contains("#969896"));
         let dark_ok = ".c { color: #000000; }";
         assert_eq!(ensure_contrast(dark_ok, (255, 255, 255)), dark_ok);
+    }
+
+    #[test]
+    fn escape_replaces_the_five_specials_and_keeps_everything_else() {
+        assert_eq!(escape(""), "");
+        assert_eq!(escape("plain café — text"), "plain café — text");
+        assert_eq!(
+            escape(r#"<a href="x">Tom & Jerry's</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;"
+        );
+        assert_eq!(escape("é<é>&"), "é&lt;é&gt;&amp;");
     }
 
     fn doc(body: &str) -> String {

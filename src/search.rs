@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 pub fn build(
     config: &Config,
     site: &Site,
-    quotes: &[QuoteView],
+    quotes: &[&QuoteView],
 ) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
@@ -38,7 +38,7 @@ fn page(lang: &str, title: &str, body: &str, kind: &str) -> String {
 async fn index(
     config: &Config,
     site: &Site,
-    quotes: &[QuoteView],
+    quotes: &[&QuoteView],
 ) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
     let fail =
         |e: &dyn std::fmt::Display| Diagnostic::error(format!("search indexing failed: {e}"));

@@ -272,30 +272,30 @@ pub struct LinkView {
 }
 
 #[derive(Clone, Debug, Serialize)]
-pub struct Context3 {
-    pub before: String,
-    pub text: String,
-    pub after: String,
+pub struct Context3<'a> {
+    pub before: &'a str,
+    pub text: &'a str,
+    pub after: &'a str,
 }
 
 #[derive(Clone, Debug, Serialize)]
-pub struct MentionGroup {
+pub struct MentionGroup<'a> {
     pub article: ArticleRef,
-    pub contexts: Vec<Context3>,
+    pub contexts: Vec<Context3<'a>>,
 }
 
 #[derive(Clone, Debug, Serialize)]
-pub struct EntryView {
+pub struct EntryView<'a> {
     #[serde(flatten)]
     pub entry: EntryRef,
-    pub description: String,
-    pub aliases: Vec<String>,
+    pub description: &'a str,
+    pub aliases: &'a [String],
     pub wikidata_url: String,
     pub links: Vec<LinkView>,
     pub affiliations: Vec<EntryRef>,
     pub members: Vec<EntryRef>,
-    pub quotes: Vec<QuoteView>,
-    pub mentions: Vec<MentionGroup>,
+    pub quotes: Vec<&'a QuoteView>,
+    pub mentions: Vec<MentionGroup<'a>>,
 }
 
 #[derive(Clone, Debug, Serialize)]

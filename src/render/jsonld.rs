@@ -7,6 +7,8 @@ use crate::config::Config;
 use crate::content::Kind;
 use crate::glossary::Entry;
 use crate::render::context::QuoteView;
+use rayon::prelude::*;
+use serde::Serialize;
 use serde_json::{json, Value};
 
 fn schema_type(e: &Entry) -> &'static str {
@@ -179,28 +181,88 @@ pub fn annotations(config: &Config, site: &Site, a: &ResolvedArticle) -> String 
     serde_json::to_string_pretty(&doc).expect("JSON values serialize") + "\n"
 }
 
-pub fn quotes_json(config: &Config, quotes: &[QuoteView]) -> String {
-    let items: Vec<Value> = quotes
-        .iter()
+/// `/quotes.json`: every quote, newest first, one per line. A newsroom's
+/// archive holds tens of thousands, so each line is serialized on its own,
+/// in parallel, straight from typed records.
+pub fn quotes_json(config: &Config, quotes: &[&QuoteView]) -> String {
+    #[derive(Serialize)]
+    struct Quote<'a> {
+        id: &'a str,
+        text: &'a str,
+        speaker: Link<'a>,
+        said: &'a str,
+        context: &'a str,
+        source: Option<Source<'a>>,
+        article: Article<'a>,
+        url: String,
+    }
+    #[derive(Serialize)]
+    struct Link<'a> {
+        id: &'a str,
+        name: &'a str,
+        url: String,
+    }
+    #[derive(Serialize)]
+    struct Source<'a> {
+        title: &'a str,
+        publisher: &'a str,
+        url: &'a str,
+    }
+    #[derive(Serialize)]
+    struct Article<'a> {
+        title: &'a str,
+        url: String,
+        date: &'a str,
+    }
+    let lines: Vec<String> = quotes
+        .par_iter()
         .map(|q| {
-            json!({
-                "id": q.id,
-                "text": q.text,
-                "speaker": {"id": q.speaker.id, "name": q.speaker.name, "url": config.permalink(&q.speaker.url)},
-                "said": q.said,
-                "context": q.context,
-                "source": q.source.as_ref().map(|s| json!({"title": s.title, "publisher": s.publisher, "url": s.url})),
-                "article": {"title": q.article.title, "url": config.permalink(&q.article.url), "date": q.article.date},
-                "url": config.permalink(&q.url),
-            })
+            let quote = Quote {
+                id: &q.id,
+                text: &q.text,
+                speaker: Link {
+                    id: &q.speaker.id,
+                    name: &q.speaker.name,
+                    url: config.permalink(&q.speaker.url),
+                },
+                said: &q.said,
+                context: &q.context,
+                source: q.source.as_ref().map(|s| Source {
+                    title: &s.title,
+                    publisher: &s.publisher,
+                    url: &s.url,
+                }),
+                article: Article {
+                    title: &q.article.title,
+                    url: config.permalink(&q.article.url),
+                    date: &q.article.date,
+                },
+                url: config.permalink(&q.url),
+            };
+            serde_json::to_string(&quote).expect("quotes serialize")
         })
         .collect();
-    serde_json::to_string_pretty(&json!({"quotes": items})).expect("JSON values serialize") + "\n"
+    json_lines("quotes", &lines)
+}
+
+/// `{"key":[` and `lines`, one per line, then `]}`: valid JSON that reads
+/// (and diffs) one record per line.
+fn json_lines(key: &str, lines: &[String]) -> String {
+    let mut out = String::with_capacity(lines.iter().map(|l| l.len() + 2).sum::<usize>() + 16);
+    out.push_str("{\"");
+    out.push_str(key);
+    out.push_str("\":[\n");
+    for (i, line) in lines.iter().enumerate() {
+        out.push_str(line);
+        out.push_str(if i + 1 < lines.len() { ",\n" } else { "\n" });
+    }
+    out.push_str("]}\n");
+    out
 }
 
 pub fn glossary_json(config: &Config, site: &Site) -> String {
     let g = &site.glossary;
-    let items: Vec<Value> = g
+    let lines: Vec<String> = g
         .entries
         .iter()
         .map(|e| {
@@ -215,7 +277,8 @@ pub fn glossary_json(config: &Config, site: &Site) -> String {
                 "wikidata": e.wikidata,
                 "url": config.permalink(&e.url()),
             })
+            .to_string()
         })
         .collect();
-    serde_json::to_string_pretty(&json!({"entries": items})).expect("JSON values serialize") + "\n"
+    json_lines("entries", &lines)
 }

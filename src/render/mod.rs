@@ -16,36 +16,110 @@ use crate::OutputFile;
 use context::*;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use theme::Theme;
 
-/// One page to render: a template, its context and where it goes.
-struct Job {
+/// One page to render: where it goes, its template, and how to fill its
+/// context. The context is filled on the thread that renders the page:
+/// turning a big listing into Tera's JSON values costs as much as rendering
+/// it, and must not run on one thread while the others wait.
+struct Job<'a> {
     path: String,
     template: &'static str,
-    context: tera::Context,
+    page_url: String,
+    fill: Box<dyn FnOnce(&mut tera::Context) + Send + 'a>,
 }
 
-fn job<T: Serialize>(
-    path: String,
-    template: &'static str,
-    site: &SiteView,
-    page_url: &str,
-    key: &str,
-    value: &T,
-) -> Job {
-    let mut context = tera::Context::new();
-    context.insert("site", site);
-    context.insert("page_url", page_url);
-    if !key.is_empty() {
-        context.insert(key, value);
+impl<'a> Job<'a> {
+    /// A page whose context has `value` under `key` (nothing when `key` is
+    /// empty) besides `site` and `page_url`.
+    fn new<T: Serialize + Sync + ?Sized>(
+        path: String,
+        template: &'static str,
+        page_url: &str,
+        key: &'static str,
+        value: &'a T,
+    ) -> Job<'a> {
+        Job::with(path, template, page_url, move |c| {
+            if !key.is_empty() {
+                c.insert(key, value);
+            }
+        })
     }
-    Job {
-        path,
-        template,
-        context,
+
+    /// A page whose context `fill` fills, besides `site` and `page_url`.
+    fn with(
+        path: String,
+        template: &'static str,
+        page_url: &str,
+        fill: impl FnOnce(&mut tera::Context) + Send + 'a,
+    ) -> Job<'a> {
+        Job {
+            path,
+            template,
+            page_url: page_url.to_string(),
+            fill: Box::new(fill),
+        }
+    }
+
+    /// Fills the context and renders the page into `sink`.
+    fn render(self, theme: &Theme, site: &SiteView, sink: &dyn Sink) -> Result<(), Diagnostic> {
+        let mut context = tera::Context::new();
+        context.insert("site", site);
+        context.insert("page_url", &self.page_url);
+        (self.fill)(&mut context);
+        let html = theme
+            .tera()
+            .render(self.template, &context)
+            .map_err(|e| theme.render_error(self.template, &e))?;
+        drop(context);
+        put(sink, self.path, html.into_bytes())
     }
 }
+
+/// Which files a render produces.
+#[derive(Clone, Copy)]
+pub enum Scope<'a> {
+    /// Every file of the site: a full build.
+    Everything,
+    /// The pages of these articles (indexes into `Content::articles`) and
+    /// every file that is not an article's own: an incremental update.
+    Articles(&'a BTreeSet<usize>),
+    /// The pages of these articles and the feeds that carry them, nothing
+    /// else: an incremental update whose edits change nothing that another
+    /// page shows (see `incremental::ListingKey`).
+    ArticlesAndFeeds(&'a BTreeSet<usize>),
+}
+
+impl Scope<'_> {
+    fn renders_article(&self, index: usize) -> bool {
+        match self {
+            Scope::Everything => true,
+            Scope::Articles(only) | Scope::ArticlesAndFeeds(only) => only.contains(&index),
+        }
+    }
+
+    /// Whether the pages that list articles (everything but article pages
+    /// and feeds) are rendered.
+    fn renders_listings(&self) -> bool {
+        !matches!(self, Scope::ArticlesAndFeeds(_))
+    }
+
+    /// Whether a feed whose entries are `entries` (indexes into
+    /// `Site::articles`) is rendered.
+    fn renders_feed(&self, site: &Site, entries: &[usize]) -> bool {
+        match self {
+            Scope::ArticlesAndFeeds(only) => entries
+                .iter()
+                .take(FEED_ENTRIES)
+                .any(|&i| only.contains(&site.articles[i].index)),
+            _ => true,
+        }
+    }
+}
+
+/// How many of the latest articles a feed carries.
+pub const FEED_ENTRIES: usize = 20;
 
 /// Everything `render` needs besides the site.
 pub struct Inputs<'a> {
@@ -54,14 +128,8 @@ pub struct Inputs<'a> {
     pub theme: &'a Theme,
     /// Write the search index (see [`crate::BuildOptions::search_index`]).
     pub search_index: bool,
-    /// Render the pages of these articles only (indexes into
-    /// `Content::articles`); every other page is rendered in full. `None`
-    /// renders every article.
-    pub only_articles: Option<&'a std::collections::BTreeSet<usize>>,
-    /// Render only the other files whose output path passes this test (an
-    /// incremental update whose edits change no listing re-renders the feeds
-    /// alone). `None` renders them all. Page counts are unaffected.
-    pub keep: Option<&'a (dyn Fn(&str) -> bool + Sync)>,
+    /// Which files to produce.
+    pub scope: Scope<'a>,
 }
 
 /// Renders every file of the site into `sink`. Article pages are rendered
@@ -79,6 +147,8 @@ pub fn render(
 ) -> usize {
     let config = inputs.config;
     let theme = inputs.theme;
+    let scope = inputs.scope;
+    let listings = scope.renders_listings();
     let mut files: BTreeMap<String, OutputFile> = BTreeMap::new();
     let assets = theme.assets(config, &mut files, diags);
     let site_view = SiteView {
@@ -97,76 +167,38 @@ pub fn render(
 
     // Per-article views, built once and shared by every page that lists them.
     let summaries: Vec<ArticleSummary> = site.articles.iter().map(ArticleSummary::new).collect();
-    let quote_views: Vec<Vec<QuoteView>> = site
-        .articles
-        .iter()
-        .map(|a| a.quotes.iter().map(|q| QuoteView::new(q, a, g)).collect())
-        .collect();
-
-    let mut jobs: Vec<Job> = Vec::new();
-    // Pages `keep` leaves out are neither built nor rendered, but counted.
-    let keeps = |path: &str| inputs.keep.is_none_or(|keep| keep(path));
-    let mut skipped_pages = 0;
-
-    // Home, paginated.
-    let per = config.paginate.max(1);
-    let total = summaries.len().div_ceil(per).max(1);
-    for p in 0..total {
-        let url = page_url(p + 1);
-        if !keeps(&format!("{}index.html", url.trim_start_matches('/'))) {
-            skipped_pages += 1;
-            continue;
-        }
-        let items: Vec<&ArticleSummary> = summaries.iter().skip(p * per).take(per).collect();
-        let pagination = Pagination {
-            current: p + 1,
-            total,
-            prev_url: if p == 0 { String::new() } else { page_url(p) },
-            next_url: if p + 1 < total {
-                page_url(p + 2)
-            } else {
-                String::new()
-            },
-        };
-        let mut j = job(
-            format!("{}index.html", url.trim_start_matches('/')),
-            "home.html",
-            &site_view,
-            &url,
-            "articles",
-            &items,
-        );
-        j.context.insert("pagination", &pagination);
-        jobs.push(j);
-    }
+    let quotes_of = |a: &ResolvedArticle| -> Vec<QuoteView> {
+        a.quotes.iter().map(|q| QuoteView::new(q, a, g)).collect()
+    };
+    let quote_views: Vec<Vec<QuoteView>> = if listings {
+        site.articles.iter().map(quotes_of).collect()
+    } else {
+        Vec::new()
+    };
 
     // Articles: view, context, page and annotations, one article at a time.
-    let tera = theme.tera();
     let article_results: Vec<Result<(), Diagnostic>> = site
         .articles
         .par_iter()
         .enumerate()
-        .filter(|(_, a)| {
-            inputs
-                .only_articles
-                .is_none_or(|only| only.contains(&a.index))
-        })
+        .filter(|(_, a)| scope.renders_article(a.index))
         .map(|(i, a)| {
+            let own;
+            let quotes = match quote_views.get(i) {
+                Some(q) => q,
+                None => {
+                    own = quotes_of(a);
+                    &own
+                }
+            };
+            let view = article_view(config, site, a, &summaries[i], quotes);
             let url = a.url();
-            let view = article_view(config, site, a, &summaries[i], &quote_views[i]);
-            let j = job(
-                format!("articles/{}/index.html", a.slug),
-                "article.html",
+            let path = format!("articles/{}/index.html", a.slug);
+            Job::new(path, "article.html", &url, "article", &view).render(
+                theme,
                 &site_view,
-                &url,
-                "article",
-                &view,
-            );
-            drop(view);
-            let html = tera
-                .render(j.template, &j.context)
-                .map_err(|e| theme.render_error(j.template, &e))?;
-            put(article_sink, j.path, html.into_bytes())?;
+                article_sink,
+            )?;
             if !has_annotations(a) {
                 return Ok(());
             }
@@ -186,119 +218,147 @@ pub fn render(
             }
         }
     }
-    for p in &site.pages {
-        let url = format!("/{}/", p.slug);
-        let view = PageView {
-            title: p.title.clone(),
-            content: p.html.clone(),
-            url: url.clone(),
-        };
-        jobs.push(job(
-            format!("{}/index.html", p.slug),
-            "page.html",
-            &site_view,
-            &url,
-            "page",
-            &view,
-        ));
-    }
 
     // Tags.
-    let mut tags: BTreeMap<String, (TagRef, Vec<usize>)> = BTreeMap::new();
-    for (i, a) in site.articles.iter().enumerate() {
-        for t in &a.tags {
-            let r = TagRef::new(t);
-            tags.entry(r.slug.clone())
-                .or_insert_with(|| (r, Vec::new()))
+    let mut tags: BTreeMap<&str, (&TagRef, Vec<usize>)> = BTreeMap::new();
+    for (i, s) in summaries.iter().enumerate() {
+        for t in &s.tags {
+            tags.entry(&t.slug)
+                .or_insert_with(|| (t, Vec::new()))
                 .1
                 .push(i);
         }
     }
-    if !tags.is_empty() {
-        let counts: Vec<TagCount> = tags
-            .values()
-            .map(|(t, v)| TagCount {
-                tag: t.clone(),
-                count: v.len(),
-            })
-            .collect();
-        jobs.push(job(
-            "tags/index.html".into(),
-            "tags.html",
-            &site_view,
-            "/tags/",
-            "tags",
-            &counts,
-        ));
-    }
-    for (slug, (tag, idx)) in &tags {
-        let url = format!("/tags/{slug}/");
-        let view = TagView {
-            tag: tag.clone(),
-            feed_url: if config.feed {
-                format!("/tags/{slug}/atom.xml")
-            } else {
-                String::new()
-            },
-        };
-        if keeps(&format!("tags/{slug}/index.html")) {
-            let list: Vec<&ArticleSummary> = idx.iter().map(|&i| &summaries[i]).collect();
-            let mut j = job(
-                format!("tags/{slug}/index.html"),
-                "tag.html",
-                &site_view,
-                &url,
-                "tag",
-                &view,
-            );
-            j.context.insert("articles", &list);
-            jobs.push(j);
-        } else {
-            skipped_pages += 1;
+
+    // Pages that list articles, and feeds.
+    let all: Vec<usize> = (0..site.articles.len()).collect();
+    let mut jobs: Vec<Job> = Vec::new();
+    let per = config.paginate.max(1);
+    let home_pages = summaries.len().div_ceil(per).max(1);
+    if listings {
+        for p in 0..home_pages {
+            let url = page_url(p + 1);
+            let items: Vec<&ArticleSummary> = summaries.iter().skip(p * per).take(per).collect();
+            let pagination = Pagination {
+                current: p + 1,
+                total: home_pages,
+                prev_url: if p == 0 { String::new() } else { page_url(p) },
+                next_url: if p + 1 < home_pages {
+                    page_url(p + 2)
+                } else {
+                    String::new()
+                },
+            };
+            let path = format!("{}index.html", url.trim_start_matches('/'));
+            jobs.push(Job::with(path, "home.html", &url, move |c| {
+                c.insert("articles", &items);
+                c.insert("pagination", &pagination);
+            }));
         }
-        if config.feed {
-            let feed = feed_view(
-                config,
-                site,
-                &summaries,
-                idx,
-                &format!("{} — {}", config.title, tag.name),
+        for p in &site.pages {
+            let url = format!("/{}/", p.slug);
+            let view = PageView {
+                title: p.title.clone(),
+                content: p.html.clone(),
+                url: url.clone(),
+            };
+            jobs.push(Job::with(
+                format!("{}/index.html", p.slug),
+                "page.html",
                 &url,
-                &format!("/tags/{slug}/atom.xml"),
-            );
-            jobs.push(job(
-                format!("tags/{slug}/atom.xml"),
-                "atom.xml",
-                &site_view,
-                &url,
-                "feed",
-                &feed,
+                move |c| c.insert("page", &view),
+            ));
+        }
+        if !tags.is_empty() {
+            let counts: Vec<TagCount> = tags
+                .values()
+                .map(|(t, v)| TagCount {
+                    tag: (*t).clone(),
+                    count: v.len(),
+                })
+                .collect();
+            jobs.push(Job::with(
+                "tags/index.html".into(),
+                "tags.html",
+                "/tags/",
+                move |c| c.insert("tags", &counts),
             ));
         }
     }
-    if config.feed {
-        let all: Vec<usize> = (0..site.articles.len()).collect();
-        let feed = feed_view(
-            config,
-            site,
-            &summaries,
-            &all,
-            &config.title,
-            "/",
-            "/atom.xml",
-        );
-        jobs.push(job(
-            "atom.xml".into(),
-            "atom.xml",
-            &site_view,
-            "/",
-            "feed",
-            &feed,
-        ));
+    for (slug, (tag, idx)) in &tags {
+        let url = format!("/tags/{slug}/");
+        if listings {
+            let view = TagView {
+                tag: (*tag).clone(),
+                feed_url: if config.feed {
+                    format!("/tags/{slug}/atom.xml")
+                } else {
+                    String::new()
+                },
+            };
+            let list: Vec<&ArticleSummary> = idx.iter().map(|&i| &summaries[i]).collect();
+            jobs.push(Job::with(
+                format!("tags/{slug}/index.html"),
+                "tag.html",
+                &url,
+                move |c| {
+                    c.insert("tag", &view);
+                    c.insert("articles", &list);
+                },
+            ));
+        }
+        if config.feed && scope.renders_feed(site, idx) {
+            let title = format!("{} — {}", config.title, tag.name);
+            let self_url = format!("/tags/{slug}/atom.xml");
+            let summaries = &summaries;
+            let feed_page = url.clone();
+            jobs.push(Job::with(
+                format!("tags/{slug}/atom.xml"),
+                "atom.xml",
+                &url,
+                move |c| {
+                    let feed =
+                        feed_view(config, site, summaries, idx, &title, &feed_page, &self_url);
+                    c.insert("feed", &feed);
+                },
+            ));
+        }
+    }
+    if config.feed && scope.renders_feed(site, &all) {
+        let summaries = &summaries;
+        let all = &all;
+        jobs.push(Job::with("atom.xml".into(), "atom.xml", "/", move |c| {
+            let feed = feed_view(
+                config,
+                site,
+                summaries,
+                all,
+                &config.title,
+                "/",
+                "/atom.xml",
+            );
+            c.insert("feed", &feed);
+        }));
+    }
+
+    // Every HTML page, counted whether or not this render makes it.
+    let pages = site.articles.len()
+        + home_pages
+        + site.pages.len()
+        + if tags.is_empty() { 0 } else { 1 + tags.len() }
+        + 3 // quotes, glossary, sources
+        + usize::from(config.search)
+        + 1 // 404
+        + g.entries.len();
+
+    if !listings {
+        render_jobs(jobs, theme, &site_view, sink, &mut seen_errors, diags);
+        return pages;
     }
 
     // The indexes.
     let idx = crate::index::build(site, &quote_views);
+    let mut jobs = jobs;
     // The quote index lists every speaker, but at most five quotes each and
     // the latest few hundred by date: a newsroom's archive of 50,000 quotes
     // would otherwise make one page of 50 MB. Every quote stays one click
@@ -307,157 +367,128 @@ pub fn render(
         .speakers
         .iter()
         .map(|s| SpeakerQuotes {
-            entry: s.entry.clone(),
+            entry: EntryRef::new(&g.entries[s.entry]),
             letter: s.letter.clone(),
             quotes: s
                 .quotes
                 .iter()
                 .take(INDEX_QUOTES_PER_SPEAKER)
-                .cloned()
+                .map(|&q| q.clone())
                 .collect(),
-            total: s.total,
+            total: s.quotes.len(),
         })
         .collect();
-    let latest: Vec<&QuoteView> = idx.by_date.iter().take(INDEX_QUOTES_BY_DATE).collect();
-    let mut j = job(
+    let latest: Vec<&QuoteView> = idx
+        .by_date
+        .iter()
+        .take(INDEX_QUOTES_BY_DATE)
+        .copied()
+        .collect();
+    let quote_count = idx.by_date.len();
+    let quote_letters = &idx.quote_letters;
+    jobs.push(Job::with(
         "quotes/index.html".into(),
         "quotes.html",
-        &site_view,
         "/quotes/",
-        "speakers",
-        &page_speakers,
-    );
-    j.context.insert("by_date", &latest);
-    j.context.insert("letters", &idx.quote_letters);
-    j.context.insert("count", &idx.by_date.len());
-    jobs.push(j);
-    let mut j = job(
+        move |c| {
+            c.insert("speakers", &page_speakers);
+            c.insert("by_date", &latest);
+            c.insert("letters", quote_letters);
+            c.insert("count", &quote_count);
+        },
+    ));
+    let (letters, people, organisations) = (&idx.glossary_letters, idx.people, idx.organisations);
+    jobs.push(Job::with(
         "glossary/index.html".into(),
         "glossary.html",
-        &site_view,
         "/glossary/",
-        "letters",
-        &idx.glossary_letters,
-    );
-    j.context.insert("people", &idx.people);
-    j.context.insert("organisations", &idx.organisations);
-    jobs.push(j);
-    jobs.push(job(
+        move |c| {
+            c.insert("letters", letters);
+            c.insert("people", &people);
+            c.insert("organisations", &organisations);
+        },
+    ));
+    jobs.push(Job::new(
         "sources/index.html".into(),
         "sources.html",
-        &site_view,
         "/sources/",
         "sources",
         &idx.sources,
     ));
     if config.search {
-        jobs.push(job(
+        jobs.push(Job::new(
             "search/index.html".into(),
             "search.html",
-            &site_view,
             "/search/",
             "",
             &(),
         ));
     }
-    jobs.push(job(
+    jobs.push(Job::new(
         "404.html".into(),
         "404.html",
-        &site_view,
         "/404.html",
         "",
         &(),
     ));
 
-    // Sitemap: every HTML page but the 404, sorted by URL. It is listed from
-    // the jobs, so `keep` may keep it only when it keeps every page.
-    if keeps("sitemap.xml") {
-        let mut urls: Vec<SitemapUrl> = jobs
-            .iter()
-            .filter(|j| j.path.ends_with("index.html"))
-            .map(|j| SitemapUrl {
-                loc: config.permalink(&format!("/{}", j.path.trim_end_matches("index.html"))),
-                lastmod: String::new(),
-            })
-            .collect();
-        urls.extend(site.articles.iter().map(|a| SitemapUrl {
-            loc: config.permalink(&a.url()),
-            lastmod: a.updated.as_ref().unwrap_or(&a.date).ymd(),
-        }));
-        urls.extend(idx.entries.iter().map(|e| SitemapUrl {
-            loc: config.permalink(&e.entry.url),
+    // Sitemap: every HTML page but the 404, sorted by URL.
+    let mut urls: Vec<SitemapUrl> = jobs
+        .iter()
+        .filter(|j| j.path.ends_with("index.html"))
+        .map(|j| SitemapUrl {
+            loc: config.permalink(&format!("/{}", j.path.trim_end_matches("index.html"))),
             lastmod: String::new(),
-        }));
-        urls.sort_by(|a, b| a.loc.cmp(&b.loc));
-        jobs.push(job(
-            "sitemap.xml".into(),
-            "sitemap.xml",
-            &site_view,
-            "/sitemap.xml",
-            "urls",
-            &urls,
+        })
+        .collect();
+    urls.extend(site.articles.iter().map(|a| SitemapUrl {
+        loc: config.permalink(&a.url()),
+        lastmod: a.updated.as_ref().unwrap_or(&a.date).ymd(),
+    }));
+    urls.extend(g.entries.iter().map(|e| SitemapUrl {
+        loc: config.permalink(&e.url()),
+        lastmod: String::new(),
+    }));
+    urls.sort_by(|a, b| a.loc.cmp(&b.loc));
+    jobs.push(Job::with(
+        "sitemap.xml".into(),
+        "sitemap.xml",
+        "/sitemap.xml",
+        move |c| c.insert("urls", &urls),
+    ));
+
+    // Entry pages: each view is built, rendered and dropped on its own
+    // thread, so a 2,000-entry glossary never holds all its pages at once.
+    let idx = &idx;
+    for i in 0..idx.entry_count() {
+        let e = &g.entries[i];
+        let url = e.url();
+        jobs.push(Job::with(
+            format!("glossary/{}/index.html", e.id),
+            "entry.html",
+            &url,
+            move |c| c.insert("entry", &idx.entry(site, i)),
         ));
     }
-
-    // Every other page.
-    let pages = site.articles.len()
-        + idx.entries.len()
-        + jobs.iter().filter(|j| j.path.ends_with(".html")).count()
-        + skipped_pages;
-    jobs.retain(|j| keeps(&j.path));
-    let rendered: Vec<Result<(), Diagnostic>> = jobs
-        .into_par_iter()
-        .map(|j| {
-            let html = tera
-                .render(j.template, &j.context)
-                .map_err(|e| theme.render_error(j.template, &e))?;
-            put(sink, j.path, html.into_bytes())
-        })
-        .collect();
-    // Entry pages: each context is built, rendered and dropped on its own
-    // thread, so a 2,000-entry glossary never holds all its contexts at once.
-    let entries: Vec<Result<(), Diagnostic>> = idx
-        .entries
-        .par_iter()
-        .filter(|e| keeps(&format!("glossary/{}/index.html", e.entry.id)))
-        .map(|e| {
-            let j = job(
-                format!("glossary/{}/index.html", e.entry.id),
-                "entry.html",
-                &site_view,
-                &e.entry.url,
-                "entry",
-                e,
-            );
-            let html = tera
-                .render(j.template, &j.context)
-                .map_err(|err| theme.render_error(j.template, &err))?;
-            put(sink, j.path, html.into_bytes())
-        })
-        .collect();
-    for r in rendered.into_iter().chain(entries) {
-        if let Err(d) = r {
-            if seen_errors.insert(d.message.clone()) {
-                diags.push(d);
-            }
-        }
-    }
-
-    // Machine-readable files.
-    if keeps("quotes.json") {
-        let json = jsonld::quotes_json(config, &idx.by_date);
-        files.insert(
-            "quotes.json".into(),
-            OutputFile::Bytes(json.into_bytes().into()),
-        );
-    }
-    if keeps("glossary.json") {
-        let json = jsonld::glossary_json(config, site);
-        files.insert(
-            "glossary.json".into(),
-            OutputFile::Bytes(json.into_bytes().into()),
-        );
-    }
+    // The machine-readable files render beside the pages.
+    let (quotes_json, glossary_json) = rayon::join(
+        || {
+            rayon::join(
+                || render_jobs(jobs, theme, &site_view, sink, &mut seen_errors, diags),
+                || jsonld::quotes_json(config, &idx.by_date),
+            )
+            .1
+        },
+        || jsonld::glossary_json(config, site),
+    );
+    files.insert(
+        "quotes.json".into(),
+        OutputFile::Bytes(quotes_json.into_bytes().into()),
+    );
+    files.insert(
+        "glossary.json".into(),
+        OutputFile::Bytes(glossary_json.into_bytes().into()),
+    );
     files.insert(
         "robots.txt".into(),
         OutputFile::Bytes(
@@ -475,7 +506,7 @@ pub fn render(
     for asset in &inputs.content.assets {
         files.insert(asset.output.clone(), OutputFile::Copy(asset.path.clone()));
     }
-    for (path, file) in files.into_iter().filter(|(p, _)| keeps(p)) {
+    for (path, file) in files {
         if let Err(d) = sink.put(&path, file).map_err(|e| write_error(&path, e)) {
             diags.push(d);
         }
@@ -483,11 +514,34 @@ pub fn render(
     pages
 }
 
+/// Renders `jobs` in parallel into `sink`; a template error is reported
+/// once, however many pages it breaks.
+fn render_jobs(
+    jobs: Vec<Job>,
+    theme: &Theme,
+    site_view: &SiteView,
+    sink: &dyn Sink,
+    seen_errors: &mut BTreeSet<String>,
+    diags: &mut Diagnostics,
+) {
+    let results: Vec<Result<(), Diagnostic>> = jobs
+        .into_par_iter()
+        .map(|j| j.render(theme, site_view, sink))
+        .collect();
+    for r in results {
+        if let Err(d) = r {
+            if seen_errors.insert(d.message.clone()) {
+                diags.push(d);
+            }
+        }
+    }
+}
+
 fn jobs_after_search(
     files: &mut BTreeMap<String, OutputFile>,
     config: &Config,
     site: &Site,
-    quotes: &[QuoteView],
+    quotes: &[&QuoteView],
     diags: &mut Diagnostics,
 ) {
     match crate::search::build(config, site, quotes) {
