@@ -267,8 +267,11 @@ impl Session {
                 .expect("an edited article was in the site");
             old_resolved.push(std::mem::replace(&mut self.site.articles[at], r));
         }
-        self.site.articles.sort_by_key(|a| a.index);
-        annotate::check_site(&self.content, &self.site.articles, &mut diags);
+        let only: BTreeSet<usize> = edits.iter().map(|e| e.index).collect();
+        if annotate::edits_clash(&self.site.articles, &only) {
+            self.site.articles.sort_by_key(|a| a.index);
+            annotate::check_site(&self.content, &self.site.articles, &mut diags);
+        }
         annotate::sort_articles(&mut self.site.articles);
         if diags.has_errors() {
             let report = diags.into_report(&self.content.sources);
@@ -291,7 +294,6 @@ impl Session {
                     .find(|a| a.index == old.index)
                     .is_some_and(|new| ListingKey::of(old) == ListingKey::of(new))
             });
-        let only: BTreeSet<usize> = edits.iter().map(|e| e.index).collect();
         let others = MemorySink::default();
         let articles = MemorySink::default();
         let inputs = render::Inputs {

@@ -17,7 +17,7 @@ use crate::markdown::{self, escape, Doc, Mark};
 use crate::source::Span;
 use anchor::{AnchorError, Folded, Quote};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 
 /// A cited source, its URLs checked.
@@ -162,6 +162,30 @@ pub(crate) fn resolve_keeping_linker(
 pub(crate) fn check_site(content: &Content, articles: &[ResolvedArticle], diags: &mut Diagnostics) {
     check_unique_slugs(content, articles, diags);
     check_unique_quote_ids(articles, diags);
+}
+
+/// Whether the articles at `edited` (indexes into `Content::articles`) share
+/// a slug or a quote id with any article: what [`check_site`] would report
+/// after an edit that touched only them, found without hashing every id of
+/// the site. When this says yes, run `check_site` for the report.
+pub(crate) fn edits_clash(articles: &[ResolvedArticle], edited: &BTreeSet<usize>) -> bool {
+    let changed: Vec<&ResolvedArticle> = articles
+        .iter()
+        .filter(|a| edited.contains(&a.index))
+        .collect();
+    articles.iter().any(|other| {
+        changed.iter().any(|a| {
+            let itself = a.index == other.index;
+            (!itself && a.slug == other.slug)
+                || a.quotes.iter().enumerate().any(|(i, q)| {
+                    other
+                        .quotes
+                        .iter()
+                        .enumerate()
+                        .any(|(j, o)| !(itself && i == j) && q.id == o.id)
+                })
+        })
+    })
 }
 
 /// The site's order: newest first, ties by slug. Stable, so it depends only
@@ -899,7 +923,7 @@ fn first_paragraph(text: &str) -> String {
 }
 
 fn check_unique_slugs(content: &Content, articles: &[ResolvedArticle], diags: &mut Diagnostics) {
-    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(articles.len());
     for a in articles {
         if let Some(&first) = seen.get(a.slug.as_str()) {
             let this = &content.articles[a.index];
@@ -924,7 +948,8 @@ fn check_unique_slugs(content: &Content, articles: &[ResolvedArticle], diags: &m
 }
 
 fn check_unique_quote_ids(articles: &[ResolvedArticle], diags: &mut Diagnostics) {
-    let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
+    let count = articles.iter().map(|a| a.quotes.len()).sum();
+    let mut seen: HashMap<&str, Span> = HashMap::with_capacity(count);
     for a in articles {
         for q in &a.quotes {
             if let Some(first) = seen.get(q.id.as_str()) {

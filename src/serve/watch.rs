@@ -6,9 +6,11 @@
 //! created later are both seen; anything else in it, the output folder
 //! (`public/`) first of all, is ignored, as are editor scratch files.
 //!
-//! Events are debounced (50 ms), so an editor's save-rename-write burst is one
-//! rebuild; batches that arrive while the previous one is being handled are
-//! folded into it.
+//! Events are debounced (15 ms after the first one), so an editor's
+//! save-rename-write burst, which takes a millisecond or two, is one rebuild;
+//! batches that queued up while the previous one was being handled are
+//! folded into one. The debounce is most of the time from a save to the
+//! reload, so it is kept short: a late event costs one more (fast) rebuild.
 //!
 //! Reading a file is not a change: notify reports opens and closes too
 //! (inotify's `IN_OPEN`), so a build reading the sources would trigger the
@@ -17,16 +19,16 @@
 
 use notify::event::{AccessKind, AccessMode, EventKind};
 use notify::{EventHandler, RecommendedWatcher, RecursiveMode, WatcherKind};
-use notify_debouncer_mini::{new_debouncer_opt, Config, DebounceEventResult, Debouncer};
+use notify_debouncer_mini::{
+    new_debouncer_opt, Config, DebounceEventResult, DebouncedEventKind, Debouncer,
+};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::{channel, Receiver, Sender, TryRecvError};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-const DEBOUNCE: Duration = Duration::from_millis(50);
-/// At most this many follow-up batches are folded into one rebuild.
-const FOLD_LIMIT: usize = 20;
+const DEBOUNCE: Duration = Duration::from_millis(15);
 /// The folders of the site folder that hold sources.
 const SOURCE_DIRS: [&str; 3] = ["content", "templates", "static"];
 const CONFIG: &str = "gloss.toml";
@@ -162,15 +164,13 @@ fn run<W: notify::Watcher>(
             Message::Stop => return,
             Message::Fs(result) => take(result, &mut batch),
         }
-        // Fold in what is already queued, and what follows within one
-        // debounce period (an editor still writing), within bounds so that
-        // a file written without pause still gets rebuilds.
-        for _ in 0..FOLD_LIMIT {
-            match messages.recv_timeout(DEBOUNCE) {
+        // Fold in what queued up while the last rebuild ran.
+        loop {
+            match messages.try_recv() {
                 Ok(Message::Fs(result)) => take(result, &mut batch),
                 Ok(Message::Stop) => return,
-                Err(RecvTimeoutError::Timeout) => break,
-                Err(RecvTimeoutError::Disconnected) => return,
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => return,
             }
         }
         let mut paths: Vec<PathBuf> = batch.into_iter().filter(|p| relevant(root, p)).collect();
@@ -191,9 +191,18 @@ fn run<W: notify::Watcher>(
     }
 }
 
+/// Adds the paths whose writes are over to `batch`. The debouncer reports a
+/// path as `AnyContinuous` when its first event is a debounce period old but
+/// its last is not, which happens to every save whose events straddle the
+/// deadline by microseconds; its final `Any` follows, and that one counts.
 fn take(result: DebounceEventResult, batch: &mut Vec<PathBuf>) {
     match result {
-        Ok(events) => batch.extend(events.into_iter().map(|e| e.path)),
+        Ok(events) => batch.extend(
+            events
+                .into_iter()
+                .filter(|e| e.kind == DebouncedEventKind::Any)
+                .map(|e| e.path),
+        ),
         Err(e) => eprintln!("gloss serve: watching: {e}"),
     }
 }
@@ -282,6 +291,31 @@ mod tests {
         assert!(is_change(&EventKind::Remove(
             notify::event::RemoveKind::Any
         )));
+    }
+
+    #[test]
+    fn serve_watch_a_save_counts_once_its_writes_are_over() {
+        use notify_debouncer_mini::DebouncedEvent;
+        let event = |path: &str, kind| DebouncedEvent::new(PathBuf::from(path), kind);
+        let mut batch = Vec::new();
+        // A save whose last write came just after the debounce deadline: the
+        // debouncer reports it as still going, then again as done.
+        take(
+            Ok(vec![event(
+                "/site/content/a.md",
+                DebouncedEventKind::AnyContinuous,
+            )]),
+            &mut batch,
+        );
+        assert!(batch.is_empty());
+        take(
+            Ok(vec![
+                event("/site/content/a.md", DebouncedEventKind::Any),
+                event("/site/content/b.md", DebouncedEventKind::AnyContinuous),
+            ]),
+            &mut batch,
+        );
+        assert_eq!(batch, [PathBuf::from("/site/content/a.md")]);
     }
 
     #[test]

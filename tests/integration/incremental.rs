@@ -270,3 +270,54 @@ fn incremental_edits_that_change_only_what_other_pages_show_are_caught() {
         t.replace("which meets in April", "which meets again in April")
     });
 }
+
+/// An edit that gives its article another's slug, or one of its quotes
+/// another quote's id, fails with the very report a full build gives; the
+/// fast path finds such clashes without hashing every id of the site.
+#[test]
+fn incremental_clashing_slugs_and_quote_ids_fail_like_a_full_build() {
+    let mut e = Edits::new(false);
+    let full_report = |e: &Edits| {
+        gloss::render_site(&e.opts)
+            .map(|_| ())
+            .expect_err("a full build fails too")
+            .rendered()
+            .to_string()
+    };
+    let err = e
+        .edit(FERRY, |t| {
+            t.replace("tags = [", "slug = \"budget-vote\"\ntags = [")
+        })
+        .expect_err("two articles with one slug");
+    assert!(
+        err.contains("two articles have the slug `budget-vote`"),
+        "{err}"
+    );
+    assert_eq!(err, full_report(&e));
+    e.check(FERRY, |t| t.replace("slug = \"budget-vote\"\n", ""));
+
+    let full = gloss::render_site(&e.opts).unwrap_or_else(|r| panic!("{}", r.rendered()));
+    let quotes: serde_json::Value =
+        serde_json::from_slice(&bytes(&full.files["quotes.json"])).unwrap();
+    let budget_quote = quotes["quotes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["url"].as_str().unwrap().contains("/budget-vote/"))
+        .map(|q| q["id"].as_str().unwrap().to_string())
+        .expect("the budget article has quotes");
+    let err = e
+        .edit(FERRY, |t| {
+            t.replace(
+                "speaker = \"harbour-board\"",
+                &format!("speaker = \"harbour-board\"\nid = \"{budget_quote}\""),
+            )
+        })
+        .expect_err("two quotes with one id");
+    assert!(err.contains("two quotes have the id"), "{err}");
+    assert_eq!(err, full_report(&e));
+    let mode = e.check(FERRY, |t| {
+        t.replace(&format!("\nid = \"{budget_quote}\""), "")
+    });
+    assert!(incremental(mode), "{mode:?}");
+}
