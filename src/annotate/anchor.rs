@@ -34,6 +34,13 @@ impl Folded {
         let mut map = Vec::with_capacity(original.len());
         let mut in_space = false;
         for (i, c) in original.char_indices() {
+            // Most text is ASCII that folds to itself: one byte, one entry.
+            if c.is_ascii_graphic() && c != '`' {
+                text.push(c);
+                map.push((i as u32, i as u32 + 1));
+                in_space = false;
+                continue;
+            }
             let range = (i as u32, (i + c.len_utf8()) as u32);
             if c.is_whitespace() {
                 if !in_space {
@@ -167,10 +174,12 @@ fn closest_passage(folded: &Folded, exact: &str) -> Option<Range<usize>> {
 /// `folded` must be `Folded::new(text)` (passed in, as it is costly).
 pub fn describe(text: &str, folded: &Folded, range: Range<usize>) -> Quote {
     let exact = text[range.clone()].to_string();
-    let prefix: String = {
-        let before: Vec<char> = text[..range.start].chars().collect();
-        before[before.len().saturating_sub(32)..].iter().collect()
-    };
+    let prefix_start = text[..range.start]
+        .char_indices()
+        .rev()
+        .nth(31)
+        .map_or(0, |(i, _)| i);
+    let prefix = text[prefix_start..range.start].to_string();
     let suffix: String = text[range.end..].chars().take(32).collect();
     let mut quote = Quote {
         exact,
