@@ -3,6 +3,7 @@
 //! output path -> file. Pages render in parallel; nothing is written here.
 
 pub mod context;
+mod feed;
 mod jsonld;
 pub mod theme;
 
@@ -668,14 +669,15 @@ fn feed_view(
 ) -> FeedView {
     let entries: Vec<FeedEntry> = idx
         .iter()
-        .take(20)
+        .take(FEED_ENTRIES)
         .map(|&i| {
             let a = &site.articles[i];
+            let permalink = config.permalink(&a.url());
             FeedEntry {
                 summary: summaries[i].clone(),
-                permalink: config.permalink(&a.url()),
                 updated: a.updated.as_ref().unwrap_or(&a.date).rfc3339(),
-                content: a.html.clone(),
+                content: feed::content(&a.html, &permalink),
+                permalink,
             }
         })
         .collect();

@@ -90,6 +90,54 @@ fn site_feed_lists_every_article_with_absolute_links() {
         .contains(&"https://gazette.example.org/articles/budget-vote/".to_string()));
 }
 
+/// Feed readers have neither the theme's stylesheet nor its script: an
+/// entry carries its article with the sidenotes gathered into a list at the
+/// end, no `#` links of the page's own, and links into the page made whole.
+#[test]
+fn feed_entries_carry_notes_at_the_end_not_mid_paragraph() {
+    let site = SiteTest::fixture("basic").build();
+    let doc = site.html("atom.xml");
+    // (An HTML parser does not keep Atom's nesting: look for `content` anywhere.)
+    let budget = doc
+        .texts("content")
+        .into_iter()
+        .find(|c| c.contains("seven votes to four"))
+        .expect("the budget article is in the feed");
+    // The entry's content is itself HTML: parse it as a reader would.
+    let entry = scraper::Html::parse_fragment(&budget);
+    let select = |css: &str| scraper::Selector::parse(css).unwrap();
+    assert_eq!(entry.select(&select(".sidenote")).count(), 0, "{budget}");
+    assert_eq!(
+        entry
+            .select(&select(".heading-anchor, .quote-link, .note-back"))
+            .count(),
+        0
+    );
+    let notes: Vec<String> = entry
+        .select(&select("ol.notes > li"))
+        .map(|li| li.text().collect::<String>())
+        .collect();
+    assert_eq!(notes.len(), 3, "{notes:?}");
+    assert!(
+        notes[0].starts_with("The roll call is on page 3. Council minutes"),
+        "{notes:?}"
+    );
+    assert_eq!(notes[1], "The contract has not been published.");
+    assert_eq!(notes[2], "Evening bulletin, Harbour Radio");
+    let refs: Vec<&str> = entry
+        .select(&select("sup.note-ref a"))
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert_eq!(
+        refs,
+        [
+            "https://gazette.example.org/articles/budget-vote/#sn-1",
+            "https://gazette.example.org/articles/budget-vote/#sn-2",
+            "https://gazette.example.org/articles/budget-vote/#sn-3"
+        ]
+    );
+}
+
 #[test]
 fn sitemap_lists_every_page_but_the_404_sorted() {
     let site = SiteTest::fixture("basic").build();
