@@ -112,8 +112,9 @@ pub fn resolve(folded: &Folded, quote: &Quote) -> Result<Range<usize>, AnchorErr
     let suffix = fold(&quote.suffix);
     let hay = folded.text.as_str();
     let mut all = Vec::new();
+    let finder = memchr::memmem::Finder::new(exact.as_bytes());
     let mut from = 0;
-    while let Some(i) = hay[from..].find(&exact) {
+    while let Some(i) = finder.find(&hay.as_bytes()[from..]) {
         let start = from + i;
         all.push(start..start + exact.len());
         // Step one character, so overlapping matches are found too.
