@@ -60,7 +60,8 @@ def get(conn_box):
             conn_box[0].request("GET", url, headers={"Host": f"127.0.0.1:{port}"})
             r = conn_box[0].getresponse()
             return r.status, r.read().decode("utf-8", "replace")
-        except OSError:
+        except (OSError, http.client.HTTPException):
+            # A server may drop a connection while it rebuilds: reconnect.
             conn_box[0] = None
             time.sleep(0.2)
     return 0, ""

@@ -35,7 +35,7 @@ use crate::render::{self, theme::Theme};
 use crate::source::{SourceFile, SourceId};
 use crate::{BuildOptions, OutputFile, RenderedSite, Timings};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -58,6 +58,10 @@ pub struct Session {
     linker: Linker,
     /// Canonical path of every loaded article -> its index in `content.articles`.
     by_path: HashMap<PathBuf, usize>,
+    /// The site folder, canonical, and every file under `content/` that the
+    /// last full build read (sources and assets), by canonical path.
+    root: PathBuf,
+    known: HashSet<PathBuf>,
     /// The files of the per-article loop, for every article.
     article_files: BTreeMap<String, OutputFile>,
     /// Every other file of the last good build.
@@ -95,6 +99,18 @@ impl Session {
         let mut stats = crate::stats(&site, &content, pages, timings);
         stats.files = files.len();
         let by_path = article_paths(&opts.root, &content);
+        let root = std::fs::canonicalize(&opts.root).unwrap_or_else(|_| opts.root.clone());
+        let known = content
+            .sources
+            .files()
+            .map(|(_, f)| root.join(&f.name))
+            .chain(
+                content
+                    .assets
+                    .iter()
+                    .map(|a| std::fs::canonicalize(&a.path).unwrap_or_else(|_| a.path.clone())),
+            )
+            .collect();
         let session = Session {
             opts: opts.clone(),
             config,
@@ -103,6 +119,8 @@ impl Session {
             site,
             linker,
             by_path,
+            root,
+            known,
             article_files,
             other_files,
             pending: BTreeSet::new(),
@@ -131,13 +149,15 @@ impl Session {
     /// path when it applies, else a full build. On error the session keeps
     /// its last good state.
     pub fn update(&mut self, changed: &[PathBuf]) -> Result<RenderedSite, Report> {
+        let given = !changed.is_empty() || !self.pending.is_empty();
         let all: BTreeSet<PathBuf> = self
             .pending
             .iter()
+            .chain(changed)
+            .filter(|p| !self.came_and_went(p))
             .cloned()
-            .chain(changed.iter().cloned())
             .collect();
-        let fast = if self.stale || all.is_empty() {
+        let fast = if self.stale || !given {
             Ok(None)
         } else {
             self.incremental(&all)
@@ -152,6 +172,20 @@ impl Session {
             Err(_) => self.pending = all,
         }
         result
+    }
+
+    /// Whether `path` is a file under `content/` that is gone and that no
+    /// build read: an editor's or a tool's temporary file (`sed -i` writes
+    /// `sedXXXXXX` and renames it over the file it edits). Its coming and
+    /// going changed nothing; a vanished source, asset or folder of them,
+    /// or anything outside `content/`, did.
+    fn came_and_went(&self, path: &Path) -> bool {
+        let in_content = path
+            .strip_prefix(&self.root)
+            .is_ok_and(|rel| rel.starts_with("content"));
+        in_content
+            && std::fs::symlink_metadata(path).is_err()
+            && !self.known.iter().any(|k| k.starts_with(path))
     }
 
     /// A full build that replaces this session when it succeeds.
@@ -294,6 +328,24 @@ impl Session {
                     .find(|a| a.index == old.index)
                     .is_some_and(|new| ListingKey::of(old) == ListingKey::of(new))
             });
+        // The glossary entries the edited articles mention or quote, before
+        // or after the edit: the only entry pages that can change.
+        let entries: BTreeSet<usize> = old_resolved
+            .iter()
+            .chain(
+                self.site
+                    .articles
+                    .iter()
+                    .filter(|a| only.contains(&a.index)),
+            )
+            .flat_map(|a| {
+                a.entities
+                    .iter()
+                    .copied()
+                    .chain(a.mentions.iter().map(|m| m.entry))
+                    .chain(a.quotes.iter().map(|q| q.speaker))
+            })
+            .collect();
         let others = MemorySink::default();
         let articles = MemorySink::default();
         let inputs = render::Inputs {
@@ -304,7 +356,10 @@ impl Session {
             scope: if listings_same {
                 render::Scope::ArticlesAndFeeds(&only)
             } else {
-                render::Scope::Articles(&only)
+                render::Scope::Articles {
+                    articles: &only,
+                    entries: &entries,
+                }
             },
         };
         let pages = render::render(&inputs, &self.site, &mut diags, &others, &articles);
@@ -323,7 +378,15 @@ impl Session {
         if listings_same {
             self.other_files.extend(others.into_files());
         } else {
-            self.other_files = others.into_files();
+            // Every other file was rendered again, but for the pages of the
+            // entries the edits do not touch, which stay as they were.
+            let mut fresh = others.into_files();
+            for (path, file) in &self.other_files {
+                if is_entry_page(path) && !fresh.contains_key(path) {
+                    fresh.insert(path.clone(), file.clone());
+                }
+            }
+            self.other_files = fresh;
         }
         let files = merge(&self.article_files, self.other_files.clone());
         let timings = Timings {
@@ -498,6 +561,13 @@ fn merge(
 }
 
 /// Canonical path -> index in `content.articles`.
+/// `glossary/<id>/index.html`: a glossary entry's page.
+fn is_entry_page(path: &str) -> bool {
+    path.strip_prefix("glossary/")
+        .and_then(|rest| rest.strip_suffix("/index.html"))
+        .is_some_and(|id| !id.is_empty() && !id.contains('/'))
+}
+
 fn article_paths(root: &Path, content: &Content) -> HashMap<PathBuf, usize> {
     let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     content

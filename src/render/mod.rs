@@ -83,9 +83,16 @@ impl<'a> Job<'a> {
 pub enum Scope<'a> {
     /// Every file of the site: a full build.
     Everything,
-    /// The pages of these articles (indexes into `Content::articles`) and
-    /// every file that is not an article's own: an incremental update.
-    Articles(&'a BTreeSet<usize>),
+    /// The pages of `articles` (indexes into `Content::articles`), the
+    /// pages of the glossary `entries` (indexes into `Glossary::entries`)
+    /// and every file that is neither an article's nor an entry's: an
+    /// incremental update. An entry's page shows an article only where the
+    /// article mentions or quotes the entry, so the entries of the edited
+    /// articles, before and after the edit, are all that can change.
+    Articles {
+        articles: &'a BTreeSet<usize>,
+        entries: &'a BTreeSet<usize>,
+    },
     /// The pages of these articles and the feeds that carry them, nothing
     /// else: an incremental update whose edits change nothing that another
     /// page shows (see `incremental::ListingKey`).
@@ -96,7 +103,18 @@ impl Scope<'_> {
     fn renders_article(&self, index: usize) -> bool {
         match self {
             Scope::Everything => true,
-            Scope::Articles(only) | Scope::ArticlesAndFeeds(only) => only.contains(&index),
+            Scope::Articles { articles: only, .. } | Scope::ArticlesAndFeeds(only) => {
+                only.contains(&index)
+            }
+        }
+    }
+
+    /// Whether the page of glossary entry `i` is rendered.
+    fn renders_entry(&self, i: usize) -> bool {
+        match self {
+            Scope::Everything => true,
+            Scope::Articles { entries, .. } => entries.contains(&i),
+            Scope::ArticlesAndFeeds(_) => false,
         }
     }
 
@@ -461,7 +479,7 @@ pub fn render(
     // Entry pages: each view is built, rendered and dropped on its own
     // thread, so a 2,000-entry glossary never holds all its pages at once.
     let idx = &idx;
-    for i in 0..idx.entry_count() {
+    for i in (0..idx.entry_count()).filter(|&i| scope.renders_entry(i)) {
         let e = &g.entries[i];
         let url = e.url();
         jobs.push(Job::with(

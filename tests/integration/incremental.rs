@@ -321,3 +321,43 @@ fn incremental_clashing_slugs_and_quote_ids_fail_like_a_full_build() {
     });
     assert!(incremental(mode), "{mode:?}");
 }
+
+/// `sed -i` and some editors save through a temporary file in the same
+/// folder, renamed over the real one: the watcher reports both paths. The
+/// temporary one is gone and no build read it, so the update stays on the
+/// fast path; an article that is gone is another matter.
+#[test]
+fn incremental_temporary_files_that_came_and_went_are_ignored() {
+    let mut e = Edits::new(false);
+    let temp = e.path("content/articles/sedX1b2c3");
+    std::fs::write(&temp, "half a save").unwrap();
+    let text = e.read(FERRY).replace(
+        "two fewer sailings a day",
+        "two fewer sailings a day, from May",
+    );
+    std::fs::rename(&temp, e.path(FERRY)).unwrap();
+    std::fs::write(e.path(FERRY), text).unwrap();
+    let site = e
+        .session
+        .update(&[temp.clone(), e.path(FERRY)])
+        .unwrap_or_else(|r| panic!("{}", r.rendered()));
+    e.assert_equals_full_build(&site);
+    assert!(
+        incremental(e.session.last_mode()),
+        "{:?}",
+        e.session.last_mode()
+    );
+
+    // Only temporary files: nothing to rebuild, and still the same site.
+    let site = e.session.update(&[temp]).unwrap();
+    e.assert_equals_full_build(&site);
+    assert_eq!(e.session.last_mode(), Mode::Incremental { articles: 0 });
+
+    // An article moved out of content/ is gone from the site: a full build.
+    let outside = e.site.root.join("budget-vote.md.bak");
+    std::fs::rename(e.path(BUDGET), &outside).unwrap();
+    let site = e.session.update(&[e.path(BUDGET)]).unwrap();
+    e.assert_equals_full_build(&site);
+    assert_eq!(e.session.last_mode(), Mode::Full);
+    assert!(!site.files.contains_key("articles/budget-vote/index.html"));
+}
