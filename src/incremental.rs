@@ -1,5 +1,5 @@
 //! Incremental rebuilds for `serve`: an edited article re-renders that
-//! article's pages and every page that lists articles, and nothing else.
+//! article's pages and the pages that can show it, and nothing else.
 //!
 //! A [`Session`] keeps what the last successful build had: the options, the
 //! configuration, the theme, the loaded content (with its source map), the
@@ -10,16 +10,23 @@
 //! `[[entities]]` (they change the glossary, and so every page), which is
 //! not turned into a draft (that removes it from the content), and which is
 //! not an article folder (`index.md` with files beside it) whose slug changed
-//! (its files move). Anything else is a full rebuild, which also refreshes
-//! the session.
+//! (its files move). Paths under `content/` that are gone and that no build
+//! read (an editor's temporary file, renamed over the real one) are left
+//! out. Anything else is a full rebuild, which also refreshes the session.
 //!
 //! On the fast path the edited files are read and parsed again in place
 //! (same source ids), resolved again against the stored glossary, put back
-//! into the site, which is sorted and checked as a full build does, and then
-//! rendered: every page but the article pages (and `annotations.jsonld`) of
-//! the articles that did not change. The proof that this is enough is
-//! `tests/integration/incremental.rs`: after every kind of edit, the whole
-//! map equals a full build's byte for byte (STYLE 2.9).
+//! into the site, which is sorted and checked as a full build does (slugs
+//! and quote ids are compared with the edited articles' only), and then
+//! rendered, in one of two scopes ([`render::Scope`]):
+//! - when the edits change nothing another page shows (see `ListingKey`),
+//!   the edited articles' own files and the feeds that carry them;
+//! - else also every listing, index and machine-readable file, and the
+//!   pages of the glossary entries the edited articles mention or quote.
+//!
+//! The proof that this is enough is `tests/integration/incremental.rs`:
+//! after every kind of edit, the whole map equals a full build's byte for
+//! byte (STYLE 2.9).
 //!
 //! A failed update leaves the session as it was, and remembers the paths it
 //! was given: the next update handles them again, so a fix made in another

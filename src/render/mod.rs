@@ -228,15 +228,8 @@ pub fn render(
             )
         })
         .collect();
-    let mut seen_errors = std::collections::BTreeSet::new();
-    for r in article_results {
-        if let Err(d) = r {
-            // One broken template fails every page that uses it: say it once.
-            if seen_errors.insert(d.message.clone()) {
-                diags.push(d);
-            }
-        }
-    }
+    let mut seen_errors = BTreeSet::new();
+    report_once(article_results, &mut seen_errors, diags);
 
     // Tags.
     let mut tags: BTreeMap<&str, (&TagRef, Vec<usize>)> = BTreeMap::new();
@@ -533,8 +526,7 @@ pub fn render(
     pages
 }
 
-/// Renders `jobs` in parallel into `sink`; a template error is reported
-/// once, however many pages it breaks.
+/// Renders `jobs` in parallel into `sink`.
 fn render_jobs(
     jobs: Vec<Job>,
     theme: &Theme,
@@ -547,11 +539,19 @@ fn render_jobs(
         .into_par_iter()
         .map(|j| j.render(theme, site_view, sink))
         .collect();
-    for r in results {
-        if let Err(d) = r {
-            if seen_errors.insert(d.message.clone()) {
-                diags.push(d);
-            }
+    report_once(results, seen_errors, diags);
+}
+
+/// Adds the errors of `results` to `diags`, each message once: one broken
+/// template fails every page that uses it.
+fn report_once(
+    results: Vec<Result<(), Diagnostic>>,
+    seen: &mut BTreeSet<String>,
+    diags: &mut Diagnostics,
+) {
+    for d in results.into_iter().filter_map(Result::err) {
+        if seen.insert(d.message.clone()) {
+            diags.push(d);
         }
     }
 }
