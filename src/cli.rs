@@ -43,7 +43,7 @@ pub enum Command {
         /// The article's title; its slug becomes the file name.
         title: String,
     },
-    /// Check the site for errors without writing anything.
+    /// Check the site for errors, and every link into the site, without writing anything.
     Check(BuildArgs),
     /// Build the site, serve it on 127.0.0.1 and rebuild on every change.
     Serve(ServeArgs),

@@ -16,6 +16,7 @@ pub mod frontmatter;
 pub mod glossary;
 pub mod incremental;
 pub mod index;
+pub mod links;
 pub mod markdown;
 pub mod output;
 pub mod render;
@@ -86,6 +87,22 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Report> {
         ..stats
     };
     Ok(RenderedSite { files, stats })
+}
+
+/// `gloss check`: a full build in memory, then every link into the site
+/// checked against what it built ([`links`]). Writes nothing.
+pub fn check(opts: &BuildOptions) -> Result<BuildStats, Report> {
+    let sink = output::MemorySink::default();
+    let built = pipeline(opts, &sink, &sink)?;
+    let files = sink.into_files();
+    let mut diags = diagnostics::Diagnostics::default();
+    links::check(&built.content, &built.site, &files, &mut diags);
+    if diags.has_errors() {
+        return Err(diags.into_report(&built.content.sources));
+    }
+    let mut stats = stats(&built.site, &built.content, built.pages, built.timings);
+    stats.files = files.len();
+    Ok(stats)
 }
 
 /// Time spent in each stage, for `--verbose`.

@@ -66,13 +66,14 @@ fn build(cli: &Cli, args: &BuildArgs, write: bool) -> Result<(), u8> {
         output: args.output.clone(),
         drafts: args.drafts,
         base_url: args.base_url.clone(),
-        search_index: true,
+        // `check` needs every page, not the search index.
+        search_index: write,
     };
     let started = Instant::now();
     let result = if write {
         gloss::build(&opts)
     } else {
-        gloss::render_site(&opts).map(|s| s.stats)
+        gloss::check(&opts)
     };
     match result {
         Ok(stats) => {
@@ -110,7 +111,8 @@ fn build(cli: &Cli, args: &BuildArgs, write: bool) -> Result<(), u8> {
             print_report(&report);
             let n = report.error_count();
             eprintln!(
-                "error: build failed with {n} error{}; nothing was written",
+                "error: {} failed with {n} error{}; nothing was written",
+                if write { "build" } else { "check" },
                 if n == 1 { "" } else { "s" }
             );
             Err(1)

@@ -266,3 +266,60 @@ error_case!(
     "content/articles/story.md:5:7",
     "dangerous scheme"
 );
+
+/// `gloss check` follows every link into the site: a page that is not
+/// built or an id that is not on its page is an error where the link is
+/// written, with the closest address or id the site has; links that work,
+/// relative ones too, and links that leave the site pass.
+#[test]
+fn check_reports_links_into_the_site_that_lead_nowhere() {
+    let body = "\
+See [John Kirby](/glossary/john-kirby/) and [the other story](../other/#why).
+Read [the glosary](/glossary/jon-kirby/) and [a missing part](../other/#wyh).
+Also [the wire](https://wire.example.org/x) and [us](mailto:desk@example.org).
+";
+    let t = site_with(&format!(
+        "+++\ntitle = \"Story\"\ndate = 2024-01-01\n+++\n{body}"
+    ))
+    .file(
+        "content/articles/other.md",
+        "+++\ntitle = \"Other\"\ndate = 2024-01-02\n+++\n## Why\n\nBecause.\n",
+    );
+    // The build itself does not follow links.
+    assert!(t.run(&["build"]).status.success());
+
+    let out = t.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("link to `/glossary/jon-kirby/`: the site has no such page"),
+        "{err}"
+    );
+    assert!(err.contains("┌─ content/articles/story.md:6:6"), "{err}");
+    assert!(
+        err.contains("did you mean `/glossary/john-kirby/`?"),
+        "{err}"
+    );
+    assert!(
+        err.contains("link to `../other/#wyh`: that page has no `#wyh`"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `#why`?"), "{err}");
+    assert_eq!(err.matches("error: link to").count(), 2, "{err}");
+    assert!(err.contains("error: check failed with 2 errors"), "{err}");
+
+    // Fixed, the check passes.
+    let fixed = body
+        .replace("/glossary/jon-kirby/", "/glossary/john-kirby/")
+        .replace("#wyh", "#why");
+    let t = t.file(
+        "content/articles/story.md",
+        &format!("+++\ntitle = \"Story\"\ndate = 2024-01-01\n+++\n{fixed}"),
+    );
+    let out = t.run(&["check"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
