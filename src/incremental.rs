@@ -73,6 +73,8 @@ pub struct Session {
     article_files: BTreeMap<String, OutputFile>,
     /// Every other file of the last good build.
     other_files: BTreeMap<String, OutputFile>,
+    /// How many HTML pages the site has.
+    pages: usize,
     /// Paths of failed updates, handled again by the next one.
     pending: BTreeSet<PathBuf>,
     /// A full rebuild failed: the next update must be a full one too.
@@ -130,6 +132,7 @@ impl Session {
             known,
             article_files,
             other_files,
+            pages,
             pending: BTreeSet::new(),
             stale: false,
             last: Mode::Full,
@@ -369,7 +372,8 @@ impl Session {
                 }
             },
         };
-        let pages = render::render(&inputs, &self.site, &mut diags, &others, &articles);
+        let pages = render::render(&inputs, &self.site, &mut diags, &others, &articles)
+            .unwrap_or(self.pages);
         if diags.has_errors() {
             let report = diags.into_report(&self.content.sources);
             self.put_back(old_resolved);
@@ -403,6 +407,7 @@ impl Session {
         };
         let mut stats = crate::stats(&self.site, &self.content, pages, timings);
         stats.files = files.len();
+        self.pages = pages;
         self.last = Mode::Incremental {
             articles: edits.len(),
         };

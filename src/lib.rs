@@ -174,7 +174,8 @@ pub(crate) fn pipeline(
         search_index: opts.search_index,
         scope: render::Scope::Everything,
     };
-    let pages = render::render(&inputs, &site, &mut diags, others, articles);
+    let pages = render::render(&inputs, &site, &mut diags, others, articles)
+        .expect("a full render counts its pages");
     if diags.has_errors() {
         return Err(diags.into_report(&content.sources));
     }

@@ -156,14 +156,15 @@ pub struct Inputs<'a> {
 /// them all in memory. The files of the per-article loop (each article's page
 /// and `annotations.jsonld`) go to `article_sink`, all written before any
 /// other file; a full build passes the same sink twice, an incremental one
-/// keeps them apart. Returns the number of HTML pages of the site.
+/// keeps them apart. Returns the number of HTML pages of the site, or
+/// `None` in a scope that renders no listings (the count is unchanged then).
 pub fn render(
     inputs: &Inputs,
     site: &Site,
     diags: &mut Diagnostics,
     sink: &dyn Sink,
     article_sink: &dyn Sink,
-) -> usize {
+) -> Option<usize> {
     let config = inputs.config;
     let theme = inputs.theme;
     let scope = inputs.scope;
@@ -354,18 +355,20 @@ pub fn render(
     }
 
     // Every HTML page, counted whether or not this render makes it.
+    // Every HTML page but the sources index's, counted whether or not this
+    // render makes it.
     let pages = site.articles.len()
         + home_pages
         + site.pages.len()
         + if tags.is_empty() { 0 } else { 1 + tags.len() }
-        + 3 // quotes, glossary, sources
+        + 2 // quotes, glossary
         + usize::from(config.search)
         + 1 // 404
         + g.entries.len();
 
     if !listings {
         render_jobs(jobs, theme, &site_view, sink, &mut seen_errors, diags);
-        return pages;
+        return None;
     }
 
     // The indexes.
@@ -420,13 +423,40 @@ pub fn render(
             c.insert("organisations", &organisations);
         },
     ));
-    jobs.push(Job::new(
-        "sources/index.html".into(),
-        "sources.html",
-        "/sources/",
-        "sources",
-        &idx.sources,
-    ));
+    // The sources index, in pages: a newsroom cites tens of thousands of
+    // documents, and one page of them all would be tens of megabytes.
+    let source_pages = idx.sources.len().div_ceil(SOURCES_PER_PAGE).max(1);
+    let source_count = idx.sources.len();
+    for (p, chunk) in idx
+        .sources
+        .chunks(SOURCES_PER_PAGE)
+        .chain(std::iter::once(&[][..]))
+        .take(source_pages)
+        .enumerate()
+    {
+        let url = sources_url(p + 1);
+        let pagination = Pagination {
+            current: p + 1,
+            total: source_pages,
+            prev_url: if p == 0 {
+                String::new()
+            } else {
+                sources_url(p)
+            },
+            next_url: if p + 1 < source_pages {
+                sources_url(p + 2)
+            } else {
+                String::new()
+            },
+        };
+        let path = format!("{}index.html", url.trim_start_matches('/'));
+        jobs.push(Job::with(path, "sources.html", &url, move |c| {
+            c.insert("sources", chunk);
+            c.insert("count", &source_count);
+            c.insert("first", &(p * SOURCES_PER_PAGE + 1));
+            c.insert("pagination", &pagination);
+        }));
+    }
     if config.search {
         jobs.push(Job::new(
             "search/index.html".into(),
@@ -523,7 +553,7 @@ pub fn render(
             diags.push(d);
         }
     }
-    pages
+    Some(pages + source_pages)
 }
 
 /// Renders `jobs` in parallel into `sink`.
@@ -591,6 +621,17 @@ pub const INDEX_QUOTES_BY_DATE: usize = 300;
 /// Whether an article has notes or quotes, and so a W3C annotation collection.
 fn has_annotations(a: &ResolvedArticle) -> bool {
     !a.notes.is_empty() || !a.quotes.is_empty()
+}
+
+/// How many sources one page of the sources index lists.
+pub const SOURCES_PER_PAGE: usize = 200;
+
+fn sources_url(n: usize) -> String {
+    if n <= 1 {
+        "/sources/".into()
+    } else {
+        format!("/sources/page/{n}/")
+    }
 }
 
 fn page_url(n: usize) -> String {

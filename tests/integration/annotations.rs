@@ -305,3 +305,50 @@ fn an_article_without_notes_or_quotes_has_no_annotation_collection() {
     );
     assert!(site.exists("articles/budget-vote/annotations.jsonld"));
 }
+
+/// A newsroom cites tens of thousands of documents: the sources index comes
+/// in pages of 200, numbered on from page to page, linked to each other and
+/// listed in the sitemap.
+#[test]
+fn the_sources_index_comes_in_pages() {
+    let mut front = String::from("+++\ntitle = \"Many sources\"\ndate = 2024-01-01\n");
+    for i in 0..201 {
+        front.push_str(&format!(
+            "\n[[sources]]\nid = \"s{i:03}\"\ntitle = \"Report {i:03}\"\nurl = \"https://example.org/r/{i}\"\n"
+        ));
+    }
+    let t = SiteTest::new().file(
+        "content/articles/many.md",
+        &format!("{front}+++\nA story told from 201 documents.\n"),
+    );
+    let site = t.build();
+
+    let first = site.html("sources/index.html");
+    assert_eq!(first.count("ol.source-index > li"), 200);
+    assert!(
+        first.text(".lede").starts_with("201 sources"),
+        "{}",
+        first.text(".lede")
+    );
+    assert_eq!(
+        first.text("ol.source-index > li .source-title"),
+        "Report 000"
+    );
+    assert_eq!(first.attr("a.pagination-next", "href"), "/sources/page/2/");
+    assert_eq!(first.count("a.pagination-prev"), 0);
+
+    let second = site.html("sources/page/2/index.html");
+    assert_eq!(
+        second.texts("ol.source-index > li .source-title"),
+        ["Report 200"]
+    );
+    assert_eq!(second.attr("ol.source-index", "start"), "201");
+    assert_eq!(second.attr("a.pagination-prev", "href"), "/sources/");
+    assert!(!site.exists("sources/page/3/index.html"));
+
+    let sitemap = site.html("sitemap.xml").texts("url > loc");
+    assert!(
+        sitemap.iter().any(|l| l.ends_with("/sources/page/2/")),
+        "{sitemap:?}"
+    );
+}
