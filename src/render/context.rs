@@ -220,6 +220,26 @@ pub struct Pagination {
     pub next_url: String,
 }
 
+impl Pagination {
+    /// Page `current` (from 1) of `total`, whose page `n` is at `url(n)`.
+    pub fn new(current: usize, total: usize, url: impl Fn(usize) -> String) -> Pagination {
+        Pagination {
+            current,
+            total,
+            prev_url: if current > 1 {
+                url(current - 1)
+            } else {
+                String::new()
+            },
+            next_url: if current < total {
+                url(current + 1)
+            } else {
+                String::new()
+            },
+        }
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct PageView {
     pub title: String,

@@ -252,16 +252,7 @@ pub fn render(
         for p in 0..home_pages {
             let url = page_url(p + 1);
             let items: Vec<&ArticleSummary> = summaries.iter().skip(p * per).take(per).collect();
-            let pagination = Pagination {
-                current: p + 1,
-                total: home_pages,
-                prev_url: if p == 0 { String::new() } else { page_url(p) },
-                next_url: if p + 1 < home_pages {
-                    page_url(p + 2)
-                } else {
-                    String::new()
-                },
-            };
+            let pagination = Pagination::new(p + 1, home_pages, page_url);
             let path = format!("{}index.html", url.trim_start_matches('/'));
             jobs.push(Job::with(path, "home.html", &url, move |c| {
                 c.insert("articles", &items);
@@ -435,20 +426,7 @@ pub fn render(
         .enumerate()
     {
         let url = sources_url(p + 1);
-        let pagination = Pagination {
-            current: p + 1,
-            total: source_pages,
-            prev_url: if p == 0 {
-                String::new()
-            } else {
-                sources_url(p)
-            },
-            next_url: if p + 1 < source_pages {
-                sources_url(p + 2)
-            } else {
-                String::new()
-            },
-        };
+        let pagination = Pagination::new(p + 1, source_pages, sources_url);
         let path = format!("{}index.html", url.trim_start_matches('/'));
         jobs.push(Job::with(path, "sources.html", &url, move |c| {
             c.insert("sources", chunk);
