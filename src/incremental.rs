@@ -338,8 +338,9 @@ impl Session {
                     .find(|a| a.index == old.index)
                     .is_some_and(|new| ListingKey::of(old) == ListingKey::of(new))
             });
-        // The glossary entries the edited articles mention or quote, before
-        // or after the edit: the only entry pages that can change.
+        // The glossary entries the edited articles mention or quote
+        // (`entities`), before or after the edit: the only entry pages that
+        // can change.
         let entries: BTreeSet<usize> = old_resolved
             .iter()
             .chain(
@@ -348,13 +349,7 @@ impl Session {
                     .iter()
                     .filter(|a| only.contains(&a.index)),
             )
-            .flat_map(|a| {
-                a.entities
-                    .iter()
-                    .copied()
-                    .chain(a.mentions.iter().map(|m| m.entry))
-                    .chain(a.quotes.iter().map(|q| q.speaker))
-            })
+            .flat_map(|a| a.entities.iter().copied())
             .collect();
         let others = MemorySink::default();
         let articles = MemorySink::default();
