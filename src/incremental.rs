@@ -353,6 +353,7 @@ impl Session {
             .collect();
         let others = MemorySink::default();
         let articles = MemorySink::default();
+        let times = render::TemplateTimes::default();
         let inputs = render::Inputs {
             config: &self.config,
             content: &self.content,
@@ -366,6 +367,7 @@ impl Session {
                     entries: &entries,
                 }
             },
+            times: &times,
         };
         let pages = render::render(&inputs, &self.site, &mut diags, &others, &articles)
             .unwrap_or(self.pages);
@@ -399,6 +401,7 @@ impl Session {
             load: loaded - started,
             resolve: resolved_at - loaded,
             render: resolved_at.elapsed(),
+            templates: times.slowest_first(),
         };
         let mut stats = crate::stats(&self.site, &self.content, pages, timings);
         stats.files = files.len();

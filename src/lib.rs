@@ -111,6 +111,16 @@ pub struct Timings {
     pub load: std::time::Duration,
     pub resolve: std::time::Duration,
     pub render: std::time::Duration,
+    /// The pages of each template, slowest first.
+    pub templates: Vec<TemplateTime>,
+}
+
+/// The time the pages of one template took, summed over threads.
+#[derive(Clone, Debug)]
+pub struct TemplateTime {
+    pub template: &'static str,
+    pub total: std::time::Duration,
+    pub pages: usize,
 }
 
 /// The pipeline: load, resolve, render into `sink`.
@@ -167,12 +177,14 @@ pub(crate) fn pipeline(
         return Err(diags.into_report(&content.sources));
     }
     let resolved = Instant::now();
+    let times = render::TemplateTimes::default();
     let inputs = render::Inputs {
         config: &config,
         content: &content,
         theme: &theme,
         search_index: opts.search_index,
         scope: render::Scope::Everything,
+        times: &times,
     };
     let pages = render::render(&inputs, &site, &mut diags, others, articles)
         .expect("a full render counts its pages");
@@ -183,6 +195,7 @@ pub(crate) fn pipeline(
         load: loaded - started,
         resolve: resolved - loaded,
         render: resolved.elapsed(),
+        templates: times.slowest_first(),
     };
     Ok(Pipeline {
         config,

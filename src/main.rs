@@ -85,6 +85,15 @@ fn build(cli: &Cli, args: &BuildArgs, write: bool) -> Result<(), u8> {
                         "time: load {:.2?}, resolve {:.2?}, render and write {:.2?}",
                         t.load, t.resolve, t.render
                     );
+                    for tt in &t.templates {
+                        eprintln!(
+                            "  {:<16} {:>6} page{} {:>9.2?} (summed over threads)",
+                            tt.template,
+                            tt.pages,
+                            if tt.pages == 1 { " " } else { "s" },
+                            tt.total
+                        );
+                    }
                 }
                 let what = if write {
                     format!(

@@ -63,8 +63,17 @@ impl<'a> Job<'a> {
         }
     }
 
-    /// Fills the context and renders the page into `sink`.
-    fn render(self, theme: &Theme, site: &SiteView, sink: &dyn Sink) -> Result<(), Diagnostic> {
+    /// Fills the context and renders the page into `sink`, adding the time
+    /// it took to its template's in `times`.
+    fn render(
+        self,
+        theme: &Theme,
+        site: &SiteView,
+        sink: &dyn Sink,
+        times: &TemplateTimes,
+    ) -> Result<(), Diagnostic> {
+        let started = std::time::Instant::now();
+        let template = self.template;
         let mut context = tera::Context::new();
         context.insert("site", site);
         context.insert("page_url", &self.page_url);
@@ -74,7 +83,39 @@ impl<'a> Job<'a> {
             .render(self.template, &context)
             .map_err(|e| theme.render_error(self.template, &e))?;
         drop(context);
-        put(sink, self.path, html.into_bytes())
+        let written = put(sink, self.path, html.into_bytes());
+        times.add(template, started.elapsed());
+        written
+    }
+}
+
+/// Time spent on each template's pages (filling contexts, rendering and
+/// writing), summed over the rendering threads: what `--verbose` shows, so
+/// a site can see which of its templates its build time goes to.
+#[derive(Default)]
+pub struct TemplateTimes(std::sync::Mutex<BTreeMap<&'static str, (std::time::Duration, usize)>>);
+
+impl TemplateTimes {
+    fn add(&self, template: &'static str, took: std::time::Duration) {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let slot = map.entry(template).or_default();
+        slot.0 += took;
+        slot.1 += 1;
+    }
+
+    /// Each template with its total time and page count, slowest first.
+    pub fn slowest_first(self) -> Vec<crate::TemplateTime> {
+        let map = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut v: Vec<crate::TemplateTime> = map
+            .into_iter()
+            .map(|(template, (total, pages))| crate::TemplateTime {
+                template,
+                total,
+                pages,
+            })
+            .collect();
+        v.sort_by(|a, b| b.total.cmp(&a.total).then(a.template.cmp(b.template)));
+        v
     }
 }
 
@@ -149,6 +190,8 @@ pub struct Inputs<'a> {
     pub search_index: bool,
     /// Which files to produce.
     pub scope: Scope<'a>,
+    /// Where each page adds the time its template took.
+    pub times: &'a TemplateTimes,
 }
 
 /// Renders every file of the site into `sink`. Article pages are rendered
@@ -218,6 +261,7 @@ pub fn render(
                 theme,
                 &site_view,
                 article_sink,
+                inputs.times,
             )?;
             if !has_annotations(a) {
                 return Ok(());
@@ -358,7 +402,7 @@ pub fn render(
         + g.entries.len();
 
     if !listings {
-        render_jobs(jobs, theme, &site_view, sink, &mut seen_errors, diags);
+        render_jobs(jobs, inputs, &site_view, sink, &mut seen_errors, diags);
         return None;
     }
 
@@ -494,7 +538,7 @@ pub fn render(
     let (quotes_json, glossary_json) = rayon::join(
         || {
             rayon::join(
-                || render_jobs(jobs, theme, &site_view, sink, &mut seen_errors, diags),
+                || render_jobs(jobs, inputs, &site_view, sink, &mut seen_errors, diags),
                 || jsonld::quotes_json(config, &idx.by_date),
             )
             .1
@@ -537,7 +581,7 @@ pub fn render(
 /// Renders `jobs` in parallel into `sink`.
 fn render_jobs(
     jobs: Vec<Job>,
-    theme: &Theme,
+    inputs: &Inputs,
     site_view: &SiteView,
     sink: &dyn Sink,
     seen_errors: &mut BTreeSet<String>,
@@ -545,7 +589,7 @@ fn render_jobs(
 ) {
     let results: Vec<Result<(), Diagnostic>> = jobs
         .into_par_iter()
-        .map(|j| j.render(theme, site_view, sink))
+        .map(|j| j.render(inputs.theme, site_view, sink, inputs.times))
         .collect();
     report_once(results, seen_errors, diags);
 }

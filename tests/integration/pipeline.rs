@@ -325,3 +325,26 @@ fn search_index_and_page_are_written_unless_the_site_opts_out() {
         .attrs("nav a", "href")
         .contains(&"/search/".to_string()));
 }
+
+#[test]
+fn verbose_builds_say_which_templates_the_time_went_to() {
+    let t = SiteTest::fixture("basic");
+    let o = t.run(&["build", "-v"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let err = String::from_utf8_lossy(&o.stderr);
+    let articles = std::fs::read_dir(t.out().join("articles")).unwrap().count();
+    // One line per template, with how many pages it made.
+    let line = err
+        .lines()
+        .find(|l| l.trim_start().starts_with("article.html"))
+        .unwrap_or_else(|| panic!("no article.html line in:\n{err}"));
+    let pages: usize = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+    assert_eq!(pages, articles, "{line}");
+    assert!(
+        err.lines().any(|l| l.trim_start().starts_with("home.html")),
+        "{err}"
+    );
+    // Without -v, none of it.
+    let o = t.run(&["build"]);
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("article.html"));
+}
