@@ -545,14 +545,11 @@ pub fn render(
         },
         || jsonld::glossary_json(config, site),
     );
-    files.insert(
-        "quotes.json".into(),
-        OutputFile::Bytes(quotes_json.into_bytes().into()),
-    );
-    files.insert(
-        "glossary.json".into(),
-        OutputFile::Bytes(glossary_json.into_bytes().into()),
-    );
+    for (path, json) in [("quotes.json", quotes_json), ("glossary.json", glossary_json)] {
+        if let Err(d) = put(sink, path.into(), json.into_bytes()) {
+            diags.push(d);
+        }
+    }
     files.insert(
         "robots.txt".into(),
         OutputFile::Bytes(
@@ -626,7 +623,7 @@ fn jobs_after_search(
 }
 
 fn put(sink: &dyn Sink, path: String, bytes: Vec<u8>) -> Result<(), Diagnostic> {
-    sink.put(&path, OutputFile::Bytes(bytes.into()))
+    sink.put_bytes(&path, bytes)
         .map_err(|e| write_error(&path, e))
 }
 
