@@ -229,50 +229,56 @@ pub fn render(
     let g = &site.glossary;
 
     // Per-article views, built once and shared by every page that lists them.
-    let summaries: Vec<ArticleSummary> = site.articles.iter().map(ArticleSummary::new).collect();
+    let summaries: Vec<ArticleSummary> =
+        site.articles.par_iter().map(ArticleSummary::new).collect();
     let quotes_of = |a: &ResolvedArticle| -> Vec<QuoteView> {
         a.quotes.iter().map(|q| QuoteView::new(q, a, g)).collect()
     };
     let quote_views: Vec<Vec<QuoteView>> = if listings {
-        site.articles.iter().map(quotes_of).collect()
+        site.articles.par_iter().map(quotes_of).collect()
     } else {
         Vec::new()
     };
 
-    // Articles: view, context, page and annotations, one article at a time.
-    let article_results: Vec<Result<(), Diagnostic>> = site
-        .articles
-        .par_iter()
-        .enumerate()
-        .filter(|(_, a)| scope.renders_article(a.index))
-        .map(|(i, a)| {
-            let own;
-            let quotes = match quote_views.get(i) {
-                Some(q) => q,
-                None => {
-                    own = quotes_of(a);
-                    &own
+    // Articles: view, context, page and annotations, one article at a time;
+    // beside them, on whichever thread is free, the site's indexes.
+    let render_articles = || -> Vec<Result<(), Diagnostic>> {
+        site.articles
+            .par_iter()
+            .enumerate()
+            .filter(|(_, a)| scope.renders_article(a.index))
+            .map(|(i, a)| {
+                let own;
+                let quotes = match quote_views.get(i) {
+                    Some(q) => q,
+                    None => {
+                        own = quotes_of(a);
+                        &own
+                    }
+                };
+                let view = article_view(config, site, a, &summaries[i], quotes);
+                let url = a.url();
+                let path = format!("articles/{}/index.html", a.slug);
+                Job::new(path, "article.html", &url, "article", &view).render(
+                    theme,
+                    &site_view,
+                    article_sink,
+                    inputs.times,
+                )?;
+                if !has_annotations(a) {
+                    return Ok(());
                 }
-            };
-            let view = article_view(config, site, a, &summaries[i], quotes);
-            let url = a.url();
-            let path = format!("articles/{}/index.html", a.slug);
-            Job::new(path, "article.html", &url, "article", &view).render(
-                theme,
-                &site_view,
-                article_sink,
-                inputs.times,
-            )?;
-            if !has_annotations(a) {
-                return Ok(());
-            }
-            put(
-                article_sink,
-                format!("articles/{}/annotations.jsonld", a.slug),
-                jsonld::annotations(config, site, a).into_bytes(),
-            )
-        })
-        .collect();
+                put(
+                    article_sink,
+                    format!("articles/{}/annotations.jsonld", a.slug),
+                    jsonld::annotations(config, site, a).into_bytes(),
+                )
+            })
+            .collect()
+    };
+    let (article_results, idx) = rayon::join(render_articles, || {
+        listings.then(|| crate::index::build(site, &quote_views))
+    });
     let mut seen_errors = BTreeSet::new();
     report_once(article_results, &mut seen_errors, diags);
 
@@ -406,8 +412,7 @@ pub fn render(
         return None;
     }
 
-    // The indexes.
-    let idx = crate::index::build(site, &quote_views);
+    let idx = idx.expect("a render with listings builds the indexes");
     let mut jobs = jobs;
     // The quote index lists every speaker, but at most five quotes each and
     // the latest few hundred by date: a newsroom's archive of 50,000 quotes
@@ -523,15 +528,15 @@ pub fn render(
 
     // Entry pages: each view is built, rendered and dropped on its own
     // thread, so a 2,000-entry glossary never holds all its pages at once.
-    let idx = &idx;
-    for i in (0..idx.entry_count()).filter(|&i| scope.renders_entry(i)) {
+    let indexes = &idx;
+    for i in (0..indexes.entry_count()).filter(|&i| scope.renders_entry(i)) {
         let e = &g.entries[i];
         let url = e.url();
         jobs.push(Job::with(
             format!("glossary/{}/index.html", e.id),
             "entry.html",
             &url,
-            move |c| c.insert("entry", &idx.entry(site, i)),
+            move |c| c.insert("entry", &indexes.entry(site, i)),
         ));
     }
     // The machine-readable files render beside the pages.
@@ -545,7 +550,10 @@ pub fn render(
         },
         || jsonld::glossary_json(config, site),
     );
-    for (path, json) in [("quotes.json", quotes_json), ("glossary.json", glossary_json)] {
+    for (path, json) in [
+        ("quotes.json", quotes_json),
+        ("glossary.json", glossary_json),
+    ] {
         if let Err(d) = put(sink, path.into(), json.into_bytes()) {
             diags.push(d);
         }
@@ -572,6 +580,9 @@ pub fn render(
             diags.push(d);
         }
     }
+    // 50,000 quote views take a while to free, and nobody waits for it.
+    drop(idx);
+    std::thread::spawn(move || drop(quote_views));
     Some(pages + source_pages)
 }
 
