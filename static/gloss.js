@@ -61,13 +61,16 @@
     clearTimeout(timer);
     if (owner == t) return;
     hide();
-    var s = ent.dataset, rs = t.getClientRects(), r = rs[rs.length - 1], vw = d.documentElement.clientWidth, top = r.bottom + 6, left = 8;
+    /* The card repeats the entity's item in the box: its name (a link to its entry), role and summary. */
+    var nm = ent.querySelector(".entity-name"), rs = t.getClientRects(), r = rs[rs.length - 1], vw = d.documentElement.clientWidth, top = r.bottom + 6, left = 8;
+    function text(c) { var e = ent.querySelector(".entity-" + c); return e ? e.textContent : ""; }
     card.textContent = "";
-    add("span", "kind", label || (s.kind == "organisation" ? "Organisation" : "Person"));
-    add("strong", "name", s.name);
-    s.role && add("p", "role", s.role);
-    s.summary && add("p", "summary", s.summary);
-    if (s.url) { var l = add("a", "link", "Glossary entry \u2192"); l.href = s.url; l.tabIndex = -1; }
+    add("span", "kind", label || (ent.getAttribute("data-kind") == "organisation" ? "Organisation" : "Person"));
+    add("strong", "name", nm.textContent);
+    text("role") && add("p", "role", text("role"));
+    text("summary") && add("p", "summary", text("summary"));
+    var url = nm.getAttribute("href");
+    if (url) { var l = add("a", "link", "Glossary entry \u2192"); l.href = url; l.tabIndex = -1; }
     card.hidden = false; owner = t;
     if (t.tagName == "A") { desc = t.getAttribute("aria-describedby"); t.setAttribute("aria-describedby", (desc ? desc + " " : "") + card.id); }
     /* Below the line being read; on phones, full width under it. */

@@ -340,7 +340,7 @@ pub fn annotations(config: &Config, site: &Site, a: &ResolvedArticle) -> String 
             items,
         },
     };
-    serde_json::to_string_pretty(&doc).expect("annotations serialize") + "\n"
+    serde_json::to_string(&doc).expect("annotations serialize") + "\n"
 }
 
 /// `/quotes.json`: every quote, newest first, one per line. A newsroom's

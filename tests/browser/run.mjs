@@ -567,8 +567,9 @@ async function checkGlossaryCard(page, where, names, shot) {
     });
   }
   if (!mention) return fail(where, 'glossary-card', 'Tab never reaches an a.mention (300 presses)');
-  const name = names.get(mention.entry);
-  if (!name) return fail(where, 'glossary-card', `glossary.json has no entry ${mention.entry}`);
+  const entry = names.get(mention.entry);
+  if (!entry) return fail(where, 'glossary-card', `glossary.json has no entry ${mention.entry}`);
+  const name = entry.name;
   await page.waitForTimeout(50);
   const card = await page.evaluate(() => {
     const m = document.activeElement;
@@ -594,6 +595,8 @@ async function checkGlossaryCard(page, where, names, shot) {
   if (!card.shown) return fail(w, 'glossary-card', `no card is visible while the mention has the focus (${card.count} card element(s) in the page)`);
   await shot('card');
   if (!card.text.includes(name)) fail(w, 'glossary-card', `the card does not contain the entry's name “${name}”: “${card.text.trim().slice(0, 200)}”`);
+  if (entry.role && !card.text.includes(entry.role)) fail(w, 'glossary-card', `the card does not give the entry's role “${entry.role}”: “${card.text.trim().slice(0, 200)}”`);
+  if (entry.summary && !card.text.includes(entry.summary)) fail(w, 'glossary-card', `the card does not give the entry's summary “${entry.summary}”: “${card.text.trim().slice(0, 200)}”`);
   if (card.left < -0.5 || card.right > card.vw + 0.5) fail(w, 'glossary-card', `the card sticks out of the ${card.vw}px viewport: left ${px(card.left)}, right ${px(card.right)}`);
   if (card.bottom < 0 || card.top > card.vh) fail(w, 'glossary-card', `the card is off screen: top ${px(card.top)}, bottom ${px(card.bottom)}, viewport height ${card.vh}px`);
   if (card.id && !card.describedby.includes(card.id)) fail(w, 'glossary-card', `the focused mention is not aria-describedby the card (#${card.id})`);
@@ -715,7 +718,7 @@ async function main() {
   try {
     const g = JSON.parse(fs.readFileSync(path.join(OUT, 'glossary.json'), 'utf8'));
     const list = Array.isArray(g) ? g : g.entries || Object.values(g);
-    for (const e of list) if (e && e.id && e.name) names.set(e.id, e.name);
+    for (const e of list) if (e && e.id && e.name) names.set(e.id, e);
   } catch (e) {
     fail('glossary.json', 'glossary-card', `cannot read the entries' names: ${e.message}`);
   }
