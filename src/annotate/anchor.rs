@@ -8,8 +8,23 @@ use std::ops::Range;
 /// The reader's text folded for matching, with a map back to the original.
 pub struct Folded {
     pub text: String,
-    /// For each byte of `text`: the byte range of the original character it came from.
-    map: Vec<(u32, u32)>,
+    /// Where folding changed the text, in order; between two pieces the
+    /// text is the original's, byte for byte. Most of an article is copied
+    /// as it is, so the map is a few dozen pieces, not one entry per byte.
+    pieces: Vec<Piece>,
+}
+
+/// A stretch of folded text that differs from the original: a run of white
+/// space folded to one space, or a character folded to its plain form.
+#[derive(Clone, Copy, Debug)]
+struct Piece {
+    /// Its start in the folded text, and its length there (0 for characters
+    /// that fold to nothing).
+    folded: u32,
+    folded_len: u32,
+    /// The original byte range it came from.
+    orig: u32,
+    orig_end: u32,
 }
 
 fn fold_char(c: char) -> Option<&'static str> {
@@ -31,45 +46,70 @@ pub fn fold(s: &str) -> String {
 impl Folded {
     pub fn new(original: &str) -> Folded {
         let mut text = String::with_capacity(original.len());
-        let mut map = Vec::with_capacity(original.len());
-        let mut in_space = false;
+        let mut pieces = Vec::new();
+        // The original's bytes from `copied` on are not in `text` yet: they
+        // are copied whole when a piece or the end is reached.
+        let mut copied = 0;
+        let mut space_from: Option<usize> = None;
+        let mut piece =
+            |text: &mut String, copied: &mut usize, from: usize, to: usize, rep: &str| {
+                text.push_str(&original[*copied..from]);
+                pieces.push(Piece {
+                    folded: text.len() as u32,
+                    folded_len: rep.len() as u32,
+                    orig: from as u32,
+                    orig_end: to as u32,
+                });
+                text.push_str(rep);
+                *copied = to;
+            };
         for (i, c) in original.char_indices() {
-            // Most text is ASCII that folds to itself: one byte, one entry.
-            if c.is_ascii_graphic() && c != '`' {
-                text.push(c);
-                map.push((i as u32, i as u32 + 1));
-                in_space = false;
-                continue;
-            }
-            let range = (i as u32, (i + c.len_utf8()) as u32);
             if c.is_whitespace() {
-                if !in_space {
-                    text.push(' ');
-                    map.push(range);
-                    in_space = true;
-                } else if let Some(last) = map.last_mut() {
-                    last.1 = range.1;
-                }
+                space_from.get_or_insert(i);
                 continue;
             }
-            in_space = false;
-            match fold_char(c) {
-                Some(rep) => {
-                    text.push_str(rep);
-                    map.extend(std::iter::repeat_n(range, rep.len()));
+            if let Some(from) = space_from.take() {
+                // One plain space folds to itself.
+                if &original[from..i] != " " {
+                    piece(&mut text, &mut copied, from, i, " ");
                 }
-                None => {
-                    text.push(c);
-                    map.extend(std::iter::repeat_n(range, c.len_utf8()));
-                }
+            }
+            if c.is_ascii_alphanumeric() {
+                continue;
+            }
+            if let Some(rep) = fold_char(c) {
+                piece(&mut text, &mut copied, i, i + c.len_utf8(), rep);
             }
         }
-        Folded { text, map }
+        if let Some(from) = space_from {
+            if &original[from..] != " " {
+                piece(&mut text, &mut copied, from, original.len(), " ");
+            }
+        }
+        text.push_str(&original[copied..]);
+        Folded { text, pieces }
     }
 
     /// The original byte range of folded bytes `r` (non-empty).
     pub fn original(&self, r: Range<usize>) -> Range<usize> {
-        self.map[r.start].0 as usize..self.map[r.end - 1].1 as usize
+        let first = self.locate(r.start);
+        let last = self.locate(r.end - 1);
+        first.start..last.end
+    }
+
+    /// The original byte range of the character folded byte `at` belongs to
+    /// (for a character copied as it is, just the byte's own position).
+    fn locate(&self, at: usize) -> Range<usize> {
+        let at = at as u32;
+        let n = self.pieces.partition_point(|p| p.folded <= at);
+        let Some(p) = n.checked_sub(1).map(|k| self.pieces[k]) else {
+            return at as usize..at as usize + 1;
+        };
+        if at < p.folded + p.folded_len {
+            return p.orig as usize..p.orig_end as usize;
+        }
+        let o = (p.orig_end + (at - p.folded - p.folded_len)) as usize;
+        o..o + 1
     }
 }
 
@@ -277,5 +317,49 @@ mod tests {
             let quote = describe(&text, &Folded::new(&text), s..e);
             prop_assert_eq!(resolve(&Folded::new(&text), &quote), Ok(s..e));
         }
+
+        /// The sparse map gives, for every span of folded text, the same
+        /// original range as the plain one entry per folded byte would.
+        #[test]
+        fn the_folded_map_agrees_with_one_entry_per_byte(
+            parts in prop::collection::vec("[ab]{1,2}| |  |\n|\t \n|’|“|—|…|é|\u{200b}|`|\\.", 0..40),
+        ) {
+            let original = parts.concat();
+            let folded = Folded::new(&original);
+            let (text, map) = byte_by_byte(&original);
+            prop_assert_eq!(&folded.text, &text);
+            let starts: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+            for (x, &a) in starts.iter().enumerate() {
+                for &b in starts[x + 1..].iter().chain(std::iter::once(&text.len())) {
+                    let want = map[a].0 as usize..map[b - 1].1 as usize;
+                    prop_assert_eq!(folded.original(a..b), want, "{:?} in {:?}", &text[a..b], original);
+                }
+            }
+        }
+    }
+
+    /// The map as it was first written: for every folded byte, the original
+    /// character it came from.
+    fn byte_by_byte(original: &str) -> (String, Vec<(u32, u32)>) {
+        let (mut text, mut map) = (String::new(), Vec::new());
+        let mut in_space = false;
+        for (i, c) in original.char_indices() {
+            let range = (i as u32, (i + c.len_utf8()) as u32);
+            if c.is_whitespace() {
+                if !in_space {
+                    text.push(' ');
+                    map.push(range);
+                } else if let Some(last) = map.last_mut() {
+                    last.1 = range.1;
+                }
+                in_space = true;
+                continue;
+            }
+            in_space = false;
+            let rep = fold_char(c).map_or_else(|| c.to_string(), str::to_string);
+            text.push_str(&rep);
+            map.extend(std::iter::repeat_n(range, rep.len()));
+        }
+        (text, map)
     }
 }

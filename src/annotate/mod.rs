@@ -57,7 +57,8 @@ pub struct QuoteAnn {
     pub at: usize,
 }
 
-/// A mention of an entry, with the sentence around it.
+/// A mention of an entry, with the sentence around it (empty past the
+/// mentions of the entry an entry page shows, see `Contexts`).
 #[derive(Clone, Debug)]
 pub struct Mention {
     pub entry: EntryIdx,
@@ -491,6 +492,7 @@ pub(crate) fn resolve_article(
     // Mentions: explicit ones from links, automatic ones from the linker.
     let mut link_tags: HashMap<usize, String> = HashMap::new();
     let mut mentions: Vec<Mention> = Vec::new();
+    let mut in_context = Contexts::default();
     let mut explicit: BTreeSet<EntryIdx> = BTreeSet::new();
     for link in &doc.links {
         let Some(eid) = link.dest.strip_prefix('@') else {
@@ -500,7 +502,7 @@ pub(crate) fn resolve_article(
             Some(e) => {
                 link_tags.insert(link.event, mention_tag(&glossary.entries[e]));
                 explicit.insert(e);
-                mentions.push(kwic(&doc.text, link.text.clone(), e));
+                mentions.push(in_context.mention(&doc.text, link.text.clone(), e));
             }
             None => ds.push(
                 Diagnostic::error(format!("unknown glossary id `{eid}` in a mention"))
@@ -543,7 +545,7 @@ pub(crate) fn resolve_article(
         {
             continue;
         }
-        mentions.push(kwic(&doc.text, found.start..found.end, found.entry));
+        mentions.push(in_context.mention(&doc.text, found.start..found.end, found.entry));
         let link_it = match mode {
             LinkMode::All => true,
             LinkMode::First => !linked.contains(&found.entry),
@@ -837,6 +839,29 @@ fn note_html(n: usize, text_html: &str, source: Option<&Source>) -> String {
     format!(
         "<sup class=\"note-ref\" data-pagefind-ignore><a href=\"#sn-{n}\" id=\"ref-{n}\" role=\"doc-noteref\" aria-describedby=\"sn-{n}\">{n}</a></sup><span class=\"sidenote\" id=\"sn-{n}\" role=\"doc-footnote\"><span class=\"sidenote-number\">{n}</span> {text_html}{sep}{cite} <a class=\"note-back\" data-pagefind-ignore href=\"#ref-{n}\" role=\"doc-backlink\" aria-label=\"Back to note {n}\">↩</a></span>"
     )
+}
+
+/// Gives the first mentions of each entry in an article their sentence
+/// (keyword in context); the entry pages show no more than
+/// [`crate::index::MENTIONS_PER_ARTICLE`] of them, so the others are counted
+/// but carry no text.
+#[derive(Default)]
+struct Contexts(HashMap<EntryIdx, usize>);
+
+impl Contexts {
+    fn mention(&mut self, text: &str, range: Range<usize>, entry: EntryIdx) -> Mention {
+        let seen = self.0.entry(entry).or_default();
+        *seen += 1;
+        if *seen > crate::index::MENTIONS_PER_ARTICLE {
+            return Mention {
+                entry,
+                before: String::new(),
+                text: String::new(),
+                after: String::new(),
+            };
+        }
+        kwic(text, range, entry)
+    }
 }
 
 /// The sentence around `range`: keyword in context. Where the sentence is
