@@ -63,9 +63,27 @@ impl Folded {
                 text.push_str(rep);
                 *copied = to;
             };
-        for (i, c) in original.char_indices() {
+        let bytes = original.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            // ASCII, most of any text, is looked at a byte at a time.
+            let (c, len) = match bytes[i] {
+                b if b.is_ascii_alphanumeric() => {
+                    if space_from.is_none() {
+                        i += 1;
+                        continue;
+                    }
+                    (b as char, 1)
+                }
+                b if b.is_ascii() => (b as char, 1),
+                _ => {
+                    let c = original[i..].chars().next().unwrap_or(' ');
+                    (c, c.len_utf8())
+                }
+            };
             if c.is_whitespace() {
                 space_from.get_or_insert(i);
+                i += len;
                 continue;
             }
             if let Some(from) = space_from.take() {
@@ -74,12 +92,10 @@ impl Folded {
                     piece(&mut text, &mut copied, from, i, " ");
                 }
             }
-            if c.is_ascii_alphanumeric() {
-                continue;
-            }
             if let Some(rep) = fold_char(c) {
-                piece(&mut text, &mut copied, i, i + c.len_utf8(), rep);
+                piece(&mut text, &mut copied, i, i + len, rep);
             }
+            i += len;
         }
         if let Some(from) = space_from {
             if &original[from..] != " " {

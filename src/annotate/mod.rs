@@ -908,7 +908,16 @@ fn kwic(text: &str, range: Range<usize>, entry: EntryIdx) -> Mention {
             break;
         }
     }
-    let clip = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let clip = |s: &str| {
+        let mut out = String::with_capacity(s.len() + 3);
+        for word in s.split_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+        out
+    };
     let mut before = clip(&text[start..range.start]);
     if !before.is_empty() && text[..range.start].ends_with(char::is_whitespace) {
         before.push(' ');
