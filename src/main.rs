@@ -9,6 +9,14 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+/// A build makes millions of short-lived strings and JSON values (Tera's
+/// contexts above all) on every core at once, and glibc's allocator spent a
+/// sixth of a build's time in malloc and free. With mimalloc's per-thread
+/// heaps a 10,000-article build takes 7 to 12% less time (and its peak
+/// memory grows by 6 to 28%; bench/README.md has the figures).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
