@@ -11,9 +11,11 @@ use std::time::Instant;
 
 /// A build makes millions of short-lived strings and JSON values (Tera's
 /// contexts above all) on every core at once, and glibc's allocator spent a
-/// sixth of a build's time in malloc and free. With mimalloc's per-thread
-/// heaps a 10,000-article build takes 7 to 12% less time (and its peak
-/// memory grows by 6 to 28%; bench/README.md has the figures).
+/// sixth of a build's time in malloc and free. mimalloc's per-thread heaps
+/// take 5% off a plain 10,000-article build and 17% off an annotated one,
+/// at the same peak memory (bench/README.md). Its transparent huge pages are
+/// off (`no_thp`): with them the kernel spent 13 to 17% of a build zeroing
+/// 2 MB pages, and peak memory grew by a quarter.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
