@@ -38,6 +38,18 @@ fn fold_char(c: char) -> Option<&'static str> {
     })
 }
 
+/// The bytes that fold to themselves: ASCII but for white space and the
+/// backtick (a quote mark to writers who cannot type one).
+const COPIED: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = !matches!(b as u8, b'\t'..=b'\r' | b' ' | b'`');
+        b += 1;
+    }
+    t
+};
+
 /// Folds `s`; white space runs become one space and are trimmed at both ends.
 pub fn fold(s: &str) -> String {
     Folded::new(s).text.trim().to_string()
@@ -66,15 +78,15 @@ impl Folded {
         let bytes = original.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
-            // ASCII, most of any text, is looked at a byte at a time.
-            let (c, len) = match bytes[i] {
-                b if b.is_ascii_alphanumeric() => {
-                    if space_from.is_none() {
-                        i += 1;
-                        continue;
-                    }
-                    (b as char, 1)
+            // Plain ASCII, most of any text, folds to itself: skip over it.
+            if COPIED[bytes[i] as usize] && space_from.is_none() {
+                i += 1;
+                while i < bytes.len() && COPIED[bytes[i] as usize] {
+                    i += 1;
                 }
+                continue;
+            }
+            let (c, len) = match bytes[i] {
                 b if b.is_ascii() => (b as char, 1),
                 _ => {
                     let c = original[i..].chars().next().unwrap_or(' ');
