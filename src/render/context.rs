@@ -197,16 +197,19 @@ pub struct ArticleSourceView {
     pub notes: Vec<usize>,
 }
 
+/// An article page's context. It borrows what other pages share (the
+/// summary, the body, the quote views): Tera converts the context to JSON
+/// values anyway, so an owned copy would only be one more.
 #[derive(Clone, Debug, Serialize)]
-pub struct ArticleView {
+pub struct ArticleView<'a> {
     #[serde(flatten)]
-    pub summary: ArticleSummary,
-    pub content: String,
+    pub summary: &'a ArticleSummary,
+    pub content: &'a str,
     pub updated: String,
     pub updated_display: String,
     pub notes: Vec<NoteView>,
     pub sources: Vec<ArticleSourceView>,
-    pub quotes: Vec<QuoteView>,
+    pub quotes: &'a [QuoteView],
     pub entities: Vec<EntryRef>,
     pub json_ld: String,
     pub annotations_url: String,

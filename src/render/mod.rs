@@ -672,13 +672,13 @@ fn page_url(n: usize) -> String {
     }
 }
 
-fn article_view(
+fn article_view<'a>(
     config: &Config,
     site: &Site,
-    a: &ResolvedArticle,
-    summary: &ArticleSummary,
-    quotes: &[QuoteView],
-) -> ArticleView {
+    a: &'a ResolvedArticle,
+    summary: &'a ArticleSummary,
+    quotes: &'a [QuoteView],
+) -> ArticleView<'a> {
     let g = &site.glossary;
     let notes: Vec<NoteView> = a
         .notes
@@ -730,13 +730,13 @@ fn article_view(
         .map(|&e| EntryRef::new(&g.entries[e]))
         .collect();
     ArticleView {
-        summary: summary.clone(),
-        content: a.html.clone(),
+        summary,
+        content: &a.html,
         updated: a.updated.as_ref().map(|d| d.ymd()).unwrap_or_default(),
         updated_display: a.updated.as_ref().map(|d| d.display()).unwrap_or_default(),
         notes,
         sources,
-        quotes: quotes.to_vec(),
+        quotes,
         entities,
         json_ld: jsonld::article(config, site, a),
         annotations_url: if has_annotations(a) {
