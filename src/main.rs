@@ -13,7 +13,7 @@ use std::time::Instant;
 /// contexts above all) on every core at once, and glibc's allocator spent a
 /// sixth of a build's time in malloc and free. mimalloc's per-thread heaps
 /// take 5% off a plain 10,000-article build and 17% off an annotated one,
-/// at the same peak memory (bench/README.md). Its transparent huge pages are
+/// with peak memory within 5% (bench/README.md). Its transparent huge pages are
 /// off (`no_thp`): with them the kernel spent 13 to 17% of a build zeroing
 /// 2 MB pages, and peak memory grew by a quarter.
 #[global_allocator]
