@@ -570,9 +570,13 @@ pub(crate) fn resolve_article(
     let mut notes: Vec<Note> = Vec::new();
     for (i, p) in pending_notes.iter().enumerate() {
         let n = number_of[i];
-        let html = note_html(n, &p.text_html, p.source.map(|s| &sources[s]));
+        // Footnote-style notes go in at their reference; anchored ones, as
+        // their mark's trailer below.
         if let Some(event) = p.point {
-            points.insert(event, html);
+            points.insert(
+                event,
+                note_html(n, &p.text_html, p.source.map(|s| &sources[s])),
+            );
         }
         notes.push(Note {
             number: n,
