@@ -846,8 +846,8 @@ fn note_html(n: usize, text_html: &str, source: Option<&Source>) -> String {
 }
 
 /// The words of `text`, as `split_whitespace` counts them, a byte at a time
-/// where the text is ASCII: decoding every character took a tenth of
-/// resolving a plain article.
+/// where the text is ASCII: decoding every character took 6% of resolving a
+/// plain article.
 fn count_words(text: &str) -> usize {
     let bytes = text.as_bytes();
     let (mut words, mut in_word, mut i) = (0, false, 0);
@@ -1028,6 +1028,8 @@ fn check_unique_quote_ids(articles: &[ResolvedArticle], diags: &mut Diagnostics)
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn words_are_counted_as_split_whitespace_counts_them() {
         for text in [
@@ -1046,8 +1048,6 @@ mod tests {
             );
         }
     }
-
-    use super::*;
 
     #[test]
     fn keyword_in_context_is_the_sentence_around_the_mention() {
