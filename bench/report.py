@@ -5,7 +5,8 @@ import csv
 import statistics
 import sys
 
-ORDER = {("hugo", "plain"): 0, ("gloss", "plain"): 1, ("gloss", "annotated"): 2, ("gloss", "search"): 3, ("floor", "plain"): 4}
+ORDER = {("hugo", "plain"): 0, ("gloss", "plain"): 1, ("gloss", "annotated"): 2, ("gloss", "plain-bare"): 3,
+         ("gloss", "annot-bare"): 4, ("gloss", "search"): 5, ("floor", "plain"): 6}
 # A run during which other processes used more than this (in % of one core) is disturbed.
 DISTURBED_PCT = 25
 # Below this wall time, the 10 ms clock ticks of /proc/stat cannot tell.
@@ -65,6 +66,7 @@ def main(path):
         for name, a, b in (("gloss/hugo", ("gloss", "plain", n), ("hugo", "plain", n)),
                            ("gloss/floor", ("gloss", "plain", n), ("floor", "plain", n)),
                            ("annot/plain", ("gloss", "annotated", n), ("gloss", "plain", n)),
+                           ("bare: a/p", ("gloss", "annot-bare", n), ("gloss", "plain-bare", n)),
                            ("search/plain", ("gloss", "search", n), ("gloss", "plain", n))):
             print(f"{name:<13} {n:>8} {ratio(a, b, 0):>7} {ratio(a, b, 1):>7} {ratio(a, b, 2):>7}")
     if disturbed:

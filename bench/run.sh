@@ -175,6 +175,34 @@ measure() {
     rm -rf "$out"
 }
 
+# bare_theme SITE DEST: DEST becomes SITE's content and config with a theme override that shows the
+# article body and nothing else of the annotations: the article page without its footer, and
+# empty glossary, entry, quote and source pages. Built for both sites, it separates what the
+# annotation machinery costs (load, anchoring, auto-linking, indexes, JSON-LD, the body's marks)
+# from what the built-in theme spends showing the annotations.
+bare_theme() {
+    local src=$1 dest=$2 t
+    rm -rf "$dest"
+    mkdir -p "$dest/templates"
+    cp "$src/gloss.toml" "$dest/gloss.toml"
+    ln -sfn "$src/content" "$dest/content"
+    cat >"$dest/templates/article.html" <<'TEMPLATE'
+{% extends "base.html" %}
+{% block title %}{{ article.title }} — {{ site.title }}{% endblock title %}
+{% block content %}
+<article class="article">
+  <h1 class="article-title">{{ article.title }}</h1>
+  <div class="article-body prose">
+{{ article.content | safe }}
+  </div>
+</article>
+{% endblock content %}
+TEMPLATE
+    for t in entry quotes sources glossary; do
+        echo '{% extends "base.html" %}{% block content %}{% endblock content %}' >"$dest/templates/$t.html"
+    done
+}
+
 GEN_ARGS=()
 [ -n "${BENCH_SEED:-}" ] && GEN_ARGS+=(--seed "$BENCH_SEED")
 
@@ -191,6 +219,10 @@ for n in "${SIZES[@]}"; do
     if [ "$HAVE_GLOSS" = 1 ]; then
         measure gloss plain "$n" "$out" "$BIN/gloss" build --quiet --root "$site/gloss-plain" --output "$out"
         measure gloss annotated "$n" "$out" "$BIN/gloss" build --quiet --root "$site/gloss" --output "$out"
+        bare_theme "$site/gloss-plain" "$site/gloss-plain-bare"
+        bare_theme "$site/gloss" "$site/gloss-bare"
+        measure gloss plain-bare "$n" "$out" "$BIN/gloss" build --quiet --root "$site/gloss-plain-bare" --output "$out"
+        measure gloss annot-bare "$n" "$out" "$BIN/gloss" build --quiet --root "$site/gloss-bare" --output "$out"
         # The plain site again with gloss's Pagefind search index (Hugo has none).
         mkdir -p "$site/gloss-search"
         sed 's/^search = false/search = true/' "$site/gloss-plain/gloss.toml" >"$site/gloss-search/gloss.toml"
