@@ -151,6 +151,14 @@ pub struct Quote {
     pub occurrence: Option<usize>,
 }
 
+impl Quote {
+    /// The exact text alone, with nothing to tell several matches apart:
+    /// when such a quote resolves, its text occurs once.
+    pub fn is_bare(&self) -> bool {
+        self.prefix.is_empty() && self.suffix.is_empty() && self.occurrence.is_none()
+    }
+}
+
 /// Why an anchor did not resolve to exactly one place.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AnchorError {
@@ -241,7 +249,12 @@ fn closest_passage(folded: &Folded, exact: &str) -> Option<Range<usize>> {
 /// characters on each side, and an occurrence when that is still not enough.
 /// The inverse of [`resolve`]; used for the W3C annotation export.
 /// `folded` must be `Folded::new(text)` (passed in, as it is costly).
-pub fn describe(text: &str, folded: &Folded, range: Range<usize>) -> Quote {
+///
+/// `exact_is_unique` says the caller knows the exact text occurs once (its
+/// own selector, with no prefix, suffix or occurrence, resolved): then no
+/// occurrence can be needed, and the selector is not resolved again to find
+/// out. Most anchors are written that way, and the check costs a search.
+pub fn describe(text: &str, folded: &Folded, range: Range<usize>, exact_is_unique: bool) -> Quote {
     let exact = text[range.clone()].to_string();
     let prefix_start = text[..range.start]
         .char_indices()
@@ -256,6 +269,9 @@ pub fn describe(text: &str, folded: &Folded, range: Range<usize>) -> Quote {
         suffix,
         occurrence: None,
     };
+    if exact_is_unique {
+        return quote;
+    }
     if let Err(AnchorError::Ambiguous { matches }) = resolve(folded, &quote) {
         quote.occurrence = matches.iter().position(|m| *m == range).map(|i| i + 1);
     }
@@ -342,8 +358,15 @@ mod tests {
             let s = bounds[a % bounds.len()];
             let e_char = bounds[b % bounds.len()].max(s);
             let e = e_char + text[e_char..].chars().next().unwrap().len_utf8();
-            let quote = describe(&text, &Folded::new(&text), s..e);
-            prop_assert_eq!(resolve(&Folded::new(&text), &quote), Ok(s..e));
+            let folded = Folded::new(&text);
+            let quote = describe(&text, &folded, s..e, false);
+            prop_assert_eq!(resolve(&folded, &quote), Ok(s..e));
+            // Where the exact text alone finds the span, the shortcut gives
+            // the same selector.
+            let bare = Quote { exact: text[s..e].to_string(), ..Quote::default() };
+            if resolve(&folded, &bare) == Ok(s..e) {
+                prop_assert_eq!(describe(&text, &folded, s..e, true), quote);
+            }
         }
 
         /// The sparse map gives, for every span of folded text, the same

@@ -369,13 +369,14 @@ pub(crate) fn resolve_article(
             continue;
         }
         let q = selector(&n.anchor, &n.prefix, &n.suffix, n.occurrence);
+        let bare = q.is_bare();
         match anchor::resolve(&folded, &q) {
             Ok(range) => {
                 anchored.push((range.clone(), Kind::Note(pending_notes.len()), span));
                 pending_notes.push(PendingNote {
                     text_html: markdown::render_inline(&n.text),
                     source,
-                    selector: Some(anchor::describe(&doc.text, &folded, range.clone())),
+                    selector: Some(anchor::describe(&doc.text, &folded, range.clone(), bare)),
                     at: range.end,
                     point: None,
                 });
@@ -438,7 +439,7 @@ pub(crate) fn resolve_article(
             context: q.context.clone(),
             source,
             at: range.start,
-            selector: anchor::describe(&doc.text, &folded, range),
+            selector: anchor::describe(&doc.text, &folded, range, sel.is_bare()),
             span,
         });
     }
