@@ -176,12 +176,13 @@ measure() {
 }
 
 # bare_theme SITE DEST: DEST becomes SITE's content and config with a theme override that shows the
-# article body and nothing else of the annotations: the article page without its footer, and
-# empty glossary, entry, quote and source pages. Built for both sites, it separates what the
+# article body and nothing else of the annotations: an article page with its title and body only,
+# and empty glossary, entry, quote and source pages. Built for both sites, it separates what the
 # annotation machinery costs (load, anchoring, auto-linking, indexes, JSON-LD, the body's marks)
 # from what the built-in theme spends showing the annotations.
 bare_theme() {
     local src=$1 dest=$2 t
+    # A template per page type; `t` names the empty ones.
     rm -rf "$dest"
     mkdir -p "$dest/templates"
     cp "$src/gloss.toml" "$dest/gloss.toml"

@@ -369,14 +369,13 @@ pub(crate) fn resolve_article(
             continue;
         }
         let q = selector(&n.anchor, &n.prefix, &n.suffix, n.occurrence);
-        let bare = q.is_bare();
         match anchor::resolve(&folded, &q) {
             Ok(range) => {
                 anchored.push((range.clone(), Kind::Note(pending_notes.len()), span));
                 pending_notes.push(PendingNote {
                     text_html: markdown::render_inline(&n.text),
                     source,
-                    selector: Some(anchor::describe(&doc.text, &folded, range.clone(), bare)),
+                    selector: Some(anchor::describe(&doc.text, &folded, range.clone(), q.is_bare())),
                     at: range.end,
                     point: None,
                 });
