@@ -7,7 +7,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::frontmatter;
 use crate::markdown;
 use crate::source::Span;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 use std::collections::{BTreeMap, HashMap};
 
 /// Index of an entry in [`Glossary::entries`] (sorted by id).
@@ -272,6 +272,8 @@ impl Linker {
             Some(
                 AhoCorasickBuilder::new()
                     .match_kind(MatchKind::LeftmostLongest)
+                    // Anchored too: for the shorter name at a match's start.
+                    .start_kind(StartKind::Both)
                     .ascii_case_insensitive(!case_sensitive)
                     .build(&patterns)
                     .expect("glossary names always build an automaton"),
@@ -281,26 +283,53 @@ impl Linker {
     }
 
     /// Every leftmost-longest match in `text` that stands on word boundaries.
+    ///
+    /// A name found inside a word does not hide one that starts later
+    /// ("Donald Smith" in "McDonald Smith" leaves "Smith"), and a name that
+    /// runs into a word gives way to the longest shorter one at the same
+    /// place ("Kirby" in "Kirby Jrx", where "Kirby Jr" is also a name).
     pub fn find(&self, text: &str) -> Vec<Found> {
         let Some(ac) = &self.automaton else {
             return Vec::new();
         };
-        ac.find_iter(text)
-            .filter(|m| is_word_boundary(text, m.start(), m.end()))
-            .map(|m| Found {
-                start: m.start(),
-                end: m.end(),
-                entry: self.owners[m.pattern().as_usize()],
-            })
-            .collect()
+        let mut found = Vec::new();
+        let mut at = 0;
+        while let Some(m) = ac.find(Input::new(text).range(at..)) {
+            match whole_words(ac, text, m) {
+                Some(m) => {
+                    found.push(Found {
+                        start: m.start(),
+                        end: m.end(),
+                        entry: self.owners[m.pattern().as_usize()],
+                    });
+                    at = m.end();
+                }
+                None => at = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8),
+            }
+        }
+        found
     }
 }
 
-fn is_word_boundary(text: &str, start: usize, end: usize) -> bool {
-    let before = text[..start].chars().next_back();
-    let after = text[end..].chars().next();
+/// `m`, or the longest name that starts where it does and ends sooner, if
+/// one stands on word boundaries.
+fn whole_words(
+    ac: &AhoCorasick,
+    text: &str,
+    m: aho_corasick::Match,
+) -> Option<aho_corasick::Match> {
     let is_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
-    !is_word(before) && !is_word(after)
+    if is_word(text[..m.start()].chars().next_back()) {
+        return None;
+    }
+    let mut m = m;
+    while is_word(text[m.end()..].chars().next()) {
+        let shorter = Input::new(text)
+            .range(m.start()..m.end() - 1)
+            .anchored(Anchored::Yes);
+        m = ac.find(shorter)?;
+    }
+    Some(m)
 }
 
 #[cfg(test)]
@@ -349,6 +378,31 @@ mod tests {
         let names: Vec<&str> = found.iter().map(|f| &text[f.start..f.end]).collect();
         assert_eq!(names, ["Pentagon spokesperson John Kirby", "Pentagon"]);
         assert_eq!(found[0].entry, 0);
+    }
+
+    #[test]
+    fn a_name_inside_a_word_hides_no_later_name() {
+        let g = glossary(&[
+            ("donald-smith", "Donald Smith", &[]),
+            ("jane-smith", "Jane Smith", &["Smith"]),
+        ]);
+        let text = "McDonald Smith spoke.";
+        let found = Linker::new(&g, true).find(text);
+        let names: Vec<&str> = found.iter().map(|f| &text[f.start..f.end]).collect();
+        assert_eq!(names, ["Smith"]);
+        assert_eq!(found[0].entry, 1);
+    }
+
+    #[test]
+    fn a_name_that_runs_into_a_word_gives_way_to_a_shorter_one() {
+        let g = glossary(&[
+            ("us", "United States", &["United States Navy"]),
+            ("kirby", "John Kirby", &["Kirby", "Kirby Jr"]),
+        ]);
+        let text = "The United States Navyman met Kirby Jrx, and Kirby Jr left.";
+        let found = Linker::new(&g, true).find(text);
+        let names: Vec<&str> = found.iter().map(|f| &text[f.start..f.end]).collect();
+        assert_eq!(names, ["United States", "Kirby", "Kirby Jr"]);
     }
 
     #[test]

@@ -375,7 +375,12 @@ pub(crate) fn resolve_article(
                 pending_notes.push(PendingNote {
                     text_html: markdown::render_inline(&n.text),
                     source,
-                    selector: Some(anchor::describe(&doc.text, &folded, range.clone(), q.is_bare())),
+                    selector: Some(anchor::describe(
+                        &doc.text,
+                        &folded,
+                        range.clone(),
+                        q.is_bare(),
+                    )),
                     at: range.end,
                     point: None,
                 });
