@@ -405,6 +405,52 @@ mod tests {
         assert_eq!(names, ["United States", "Kirby", "Kirby Jr"]);
     }
 
+    /// The names, by brute force: at each place where a word starts, the
+    /// longest name there that also ends a word.
+    fn reference(names: &[String], text: &str) -> Vec<(usize, usize)> {
+        let is_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+        let mut out = Vec::new();
+        let mut at = 0;
+        while at < text.len() {
+            let best = names
+                .iter()
+                .filter(|n| text[at..].starts_with(n.as_str()))
+                .map(|n| at + n.len())
+                .filter(|&end| {
+                    !is_word(text[..at].chars().next_back()) && !is_word(text[end..].chars().next())
+                })
+                .max();
+            match best {
+                Some(end) => {
+                    out.push((at, end));
+                    at = end;
+                }
+                None => at += text[at..].chars().next().map_or(1, char::len_utf8),
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_linker_finds_what_brute_force_finds(
+            names in proptest::collection::vec("[ab]{1,2}( [abé]{1,2})?", 1..6),
+            words in proptest::collection::vec("[abé]{1,3}|’|,", 0..30),
+        ) {
+            let text = words.join(" ");
+            let entries: Vec<(String, &str, &[&str])> =
+                names.iter().enumerate().map(|(i, n)| (format!("e{i}"), n.as_str(), &[][..])).collect();
+            let entries: Vec<(&str, &str, &[&str])> =
+                entries.iter().map(|(id, n, a)| (id.as_str(), *n, *a)).collect();
+            let found: Vec<(usize, usize)> = Linker::new(&glossary(&entries), true)
+                .find(&text)
+                .iter()
+                .map(|f| (f.start, f.end))
+                .collect();
+            proptest::prop_assert_eq!(found, reference(&names, &text));
+        }
+    }
+
     #[test]
     fn first_sentence_skips_abbreviations() {
         assert_eq!(
