@@ -268,12 +268,14 @@ pub(crate) fn stats(
             .iter()
             .map(|&i| site.glossary.entries[i].id.as_str())
             .collect();
+        let (count, verb) = match names.len() {
+            1 => ("1 glossary entry".to_string(), "is"),
+            n => (format!("{n} glossary entries"), "are"),
+        };
         warnings.push(
-            Diagnostic::warning(format!(
-                "{} glossary entries are not mentioned in any article",
-                names.len()
-            ))
-            .note(names.join(", ")),
+            Diagnostic::warning(format!("{count} {verb} not mentioned in any article"))
+                .note(names.join(", "))
+                .help("where articles name an entry another way, add that form to its `aliases`"),
         );
     }
     BuildStats {

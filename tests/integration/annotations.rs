@@ -352,3 +352,34 @@ fn the_sources_index_comes_in_pages() {
         "{sitemap:?}"
     );
 }
+
+#[test]
+fn the_build_summary_names_entries_that_no_article_mentions() {
+    let entry = |name: &str| format!("+++\nname = \"{name}\"\nkind = \"person\"\n+++\nA pilot.\n");
+    let site = SiteTest::new()
+        .file(
+            "content/articles/x.md",
+            "+++\ntitle = \"X\"\ndate = 2024-01-01\n+++\nIvo Brandt steered the ferry.\n",
+        )
+        .file("content/glossary/ivo-brandt.md", &entry("Ivo Brandt"))
+        .file("content/glossary/ada-moss.md", &entry("Ada Moss"));
+    let warnings = gloss::build(&site.options())
+        .expect("the build succeeds")
+        .warnings;
+    assert!(
+        warnings.contains("1 glossary entry is not mentioned in any article"),
+        "{warnings}"
+    );
+    assert!(warnings.contains("ada-moss"), "{warnings}");
+    assert!(!warnings.contains("ivo-brandt"), "{warnings}");
+
+    let site = site.file("content/glossary/lena-hart.md", &entry("Lena Hart"));
+    let warnings = gloss::build(&site.options())
+        .expect("the build succeeds")
+        .warnings;
+    assert!(
+        warnings.contains("2 glossary entries are not mentioned in any article"),
+        "{warnings}"
+    );
+    assert!(warnings.contains("ada-moss, lena-hart"), "{warnings}");
+}
