@@ -539,16 +539,23 @@ pub fn render(
             move |c| c.insert("entry", &indexes.entry(site, i)),
         ));
     }
-    // The machine-readable files render beside the pages.
-    let (quotes_json, glossary_json) = rayon::join(
+    // The machine-readable files render beside the pages, and so does the
+    // search index: it takes longest, on one thread, and needs no page.
+    let with_search = config.search && inputs.search_index;
+    let ((quotes_json, glossary_json), search) = rayon::join(
         || {
             rayon::join(
-                || render_jobs(jobs, inputs, &site_view, sink, &mut seen_errors, diags),
-                || jsonld::quotes_json(config, &idx.by_date),
+                || {
+                    rayon::join(
+                        || render_jobs(jobs, inputs, &site_view, sink, &mut seen_errors, diags),
+                        || jsonld::quotes_json(config, &idx.by_date),
+                    )
+                    .1
+                },
+                || jsonld::glossary_json(config, site),
             )
-            .1
         },
-        || jsonld::glossary_json(config, site),
+        || with_search.then(|| crate::search::build(config, site, &idx.by_date)),
     );
     for (path, json) in [
         ("quotes.json", quotes_json),
@@ -569,8 +576,14 @@ pub fn render(
             .into(),
         ),
     );
-    if config.search && inputs.search_index {
-        jobs_after_search(&mut files, config, site, &idx.by_date, diags);
+    match search {
+        Some(Ok(index)) => files.extend(
+            index
+                .into_iter()
+                .map(|(p, b)| (p, OutputFile::Bytes(b.into()))),
+        ),
+        Some(Err(d)) => diags.push(d),
+        None => {}
     }
     for asset in &inputs.content.assets {
         files.insert(asset.output.clone(), OutputFile::Copy(asset.path.clone()));
@@ -616,22 +629,6 @@ fn report_once(
     }
 }
 
-fn jobs_after_search(
-    files: &mut BTreeMap<String, OutputFile>,
-    config: &Config,
-    site: &Site,
-    quotes: &[&QuoteView],
-    diags: &mut Diagnostics,
-) {
-    match crate::search::build(config, site, quotes) {
-        Ok(index) => files.extend(
-            index
-                .into_iter()
-                .map(|(p, b)| (p, OutputFile::Bytes(b.into()))),
-        ),
-        Err(d) => diags.push(d),
-    }
-}
 
 fn put(sink: &dyn Sink, path: String, bytes: Vec<u8>) -> Result<(), Diagnostic> {
     sink.put_bytes(&path, bytes)
