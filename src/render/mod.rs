@@ -629,7 +629,6 @@ fn report_once(
     }
 }
 
-
 fn put(sink: &dyn Sink, path: String, bytes: Vec<u8>) -> Result<(), Diagnostic> {
     sink.put_bytes(&path, bytes)
         .map_err(|e| write_error(&path, e))
