@@ -395,7 +395,6 @@ pub fn render(
         }));
     }
 
-    // Every HTML page, counted whether or not this render makes it.
     // Every HTML page but the sources index's, counted whether or not this
     // render makes it.
     let pages = site.articles.len()
@@ -542,20 +541,19 @@ pub fn render(
     // The machine-readable files render beside the pages, and so does the
     // search index: it takes longest, on one thread, and needs no page.
     let with_search = config.search && inputs.search_index;
-    let ((quotes_json, glossary_json), search) = rayon::join(
+    let (((), quotes_json), (glossary_json, search)) = rayon::join(
         || {
             rayon::join(
-                || {
-                    rayon::join(
-                        || render_jobs(jobs, inputs, &site_view, sink, &mut seen_errors, diags),
-                        || jsonld::quotes_json(config, &idx.by_date),
-                    )
-                    .1
-                },
-                || jsonld::glossary_json(config, site),
+                || render_jobs(jobs, inputs, &site_view, sink, &mut seen_errors, diags),
+                || jsonld::quotes_json(config, &idx.by_date),
             )
         },
-        || with_search.then(|| crate::search::build(config, site, &idx.by_date)),
+        || {
+            rayon::join(
+                || jsonld::glossary_json(config, site),
+                || with_search.then(|| crate::search::build(config, site, &idx.by_date)),
+            )
+        },
     );
     for (path, json) in [
         ("quotes.json", quotes_json),
