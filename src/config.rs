@@ -58,6 +58,11 @@ pub struct Config {
     pub search: bool,
     #[serde(default)]
     pub glossary: GlossaryConfig,
+    /// Hidden files and folders of static/ to publish, by their path under
+    /// static/ (`".well-known"`, `"docs/.nojekyll"`). Every other hidden
+    /// file or folder there (`.env`, `.git/`) is skipped, as in content/.
+    #[serde(default)]
+    pub include_hidden: Vec<String>,
 }
 
 /// The keys accepted at the top level, for suggestions.
@@ -72,6 +77,7 @@ pub const CONFIG_KEYS: &[&str] = &[
     "highlight_theme",
     "search",
     "glossary",
+    "include_hidden",
 ];
 
 fn default_language() -> String {

@@ -65,6 +65,9 @@ pub struct BuildStats {
     pub entries: usize,
     /// Non-fatal problems (unmentioned entries and the like), rendered.
     pub warnings: String,
+    /// Hidden files and folders of static/ that were not published
+    /// (`static/.env`, `static/.git/`), for `--verbose`.
+    pub skipped_hidden: Vec<String>,
     pub timings: Timings,
 }
 
@@ -135,6 +138,10 @@ fn run(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<BuildStats, Repor
         built.pages,
         built.timings.clone(),
     );
+    let stats = BuildStats {
+        skipped_hidden: built.theme.skipped_hidden().to_vec(),
+        ..stats
+    };
     // Freeing a big site's millions of small allocations takes a noticeable
     // fraction of its build; nobody waits for it. (A process that exits
     // first just lets the system take the memory back.)
@@ -223,22 +230,15 @@ pub(crate) fn prepare(
     opts: &BuildOptions,
     diags: &mut diagnostics::Diagnostics,
 ) -> Result<Prepared, Report> {
-    use diagnostics::Diagnostic;
     use source::{SourceFile, SourceMap};
     let mut sources = SourceMap::default();
     let config_path = opts.root.join("gloss.toml");
-    let text = match std::fs::read_to_string(&config_path) {
-        Ok(t) => t,
-        Err(e) => {
-            return Err(Report::single(
-                Diagnostic::error(format!("cannot read {}: {e}", config_path.display()))
-                    .help("run gloss in a site folder (one with gloss.toml), pass --root, or create one with `gloss init`"),
-            ))
-        }
-    };
+    let text = std::fs::read_to_string(&config_path)
+        .map_err(|e| Report::single(site_error(&opts.root, e)))?;
     let config_id = sources.add(SourceFile::new("gloss.toml".into(), config_path, text));
     let config = config::Config::parse(config_id, &sources, diags);
-    let theme = render::theme::Theme::load(&opts.root, &mut sources, diags);
+    let include_hidden = config.as_ref().map_or(&[][..], |c| &c.include_hidden[..]);
+    let theme = render::theme::Theme::load(&opts.root, include_hidden, &mut sources, diags);
     let content = content::load(&opts.root, opts.drafts, sources, diags);
     let (Some(mut config), Some(theme)) = (config, theme) else {
         return Err(std::mem::take(diags).into_report(&content.sources));
@@ -251,6 +251,31 @@ pub(crate) fn prepare(
         theme,
         content,
     })
+}
+
+/// Checks that `root` is a site folder (it holds a readable gloss.toml),
+/// with the message every command gives when it is not: `serve` says what
+/// `build` says, before it starts watching a folder that is not there.
+pub fn check_root(root: &std::path::Path) -> Result<(), Report> {
+    match std::fs::File::open(root.join("gloss.toml")) {
+        Ok(_) => Ok(()),
+        Err(e) => Err(Report::single(site_error(root, e))),
+    }
+}
+
+/// Why `root` is not a site folder: it does not exist, is not a folder, or
+/// its gloss.toml cannot be read.
+fn site_error(root: &std::path::Path, e: std::io::Error) -> diagnostics::Diagnostic {
+    use diagnostics::Diagnostic;
+    let help = "run gloss in a site folder (one with gloss.toml), pass --root, or create one with `gloss init`";
+    let message = if !root.exists() {
+        format!("the site folder {} does not exist", root.display())
+    } else if !root.is_dir() {
+        format!("the site folder {} is not a folder", root.display())
+    } else {
+        format!("cannot read {}: {e}", root.join("gloss.toml").display())
+    };
+    Diagnostic::error(message).help(help)
 }
 
 /// The summary of a finished build (`files` is filled in by the caller).
@@ -290,6 +315,7 @@ pub(crate) fn stats(
             .rendered()
             .to_string(),
         timings,
+        skipped_hidden: Vec::new(),
     }
 }
 
@@ -304,19 +330,29 @@ pub fn output_dir(opts: &BuildOptions) -> PathBuf {
 
 /// Renders the site and swaps it into the output folder. Nothing is written
 /// when the site has errors or the output folder is not gloss's to replace.
+/// Waits, silently, while another build of the site holds its lock; see
+/// [`build_with`].
 pub fn build(opts: &BuildOptions) -> Result<BuildStats, Report> {
-    let out = output_dir(opts);
+    build_with(opts, &mut |_| {})
+}
+
+/// [`build`], telling `on_wait` (once, before waiting) when another build of
+/// the site holds its lock ([`output::BuildLock`]). The lock is held from
+/// before the staging folder is made until the new site is swapped in.
+pub fn build_with(
+    opts: &BuildOptions,
+    on_wait: &mut dyn FnMut(&str),
+) -> Result<BuildStats, Report> {
+    // Before the lock, which would make `.gloss/` in a folder that is no site.
+    check_root(&opts.root)?;
+    let _lock = output::BuildLock::acquire(&opts.root, on_wait).map_err(Report::single)?;
+    // A link is followed: its target is what gets replaced.
+    let out = output::resolve_target(&output_dir(opts)).map_err(Report::single)?;
     output::check_target(&opts.root, &out).map_err(Report::single)?;
-    let io_error = |e: std::io::Error| {
-        Report::single(diagnostics::Diagnostic::error(format!(
-            "cannot write {}: {e}",
-            out.display()
-        )))
-    };
     // Dropped without a commit (on any error), the staging folder removes itself.
-    let staging = output::Staging::new(&out).map_err(io_error)?;
+    let staging = output::Staging::new(&out).map_err(Report::single)?;
     let mut stats = run(opts, &staging)?;
     stats.files = staging.count();
-    staging.commit().map_err(io_error)?;
+    staging.commit().map_err(Report::single)?;
     Ok(stats)
 }

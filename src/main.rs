@@ -35,6 +35,11 @@ fn run(cli: Cli) -> Result<(), u8> {
         Command::Check(args) => build(&cli, args, false),
         Command::Serve(args) => {
             let root = find_root(&cli)?;
+            // The same message as `build`, not the watcher's error.
+            gloss::check_root(&root).map_err(|report| {
+                print_report(&report);
+                1u8
+            })?;
             gloss::serve::run(root, args, cli.quiet).map_err(|e| {
                 eprintln!("error: {e}");
                 1
@@ -80,8 +85,13 @@ fn build(cli: &Cli, args: &BuildArgs, write: bool) -> Result<(), u8> {
         search_index: write,
     };
     let started = Instant::now();
+    let quiet = cli.quiet;
     let result = if write {
-        gloss::build(&opts)
+        gloss::build_with(&opts, &mut |waiting| {
+            if !quiet {
+                eprintln!("{waiting}");
+            }
+        })
     } else {
         gloss::check(&opts)
     };
@@ -90,6 +100,12 @@ fn build(cli: &Cli, args: &BuildArgs, write: bool) -> Result<(), u8> {
             if !cli.quiet {
                 eprint!("{}", stats.warnings);
                 if cli.verbose {
+                    if !stats.skipped_hidden.is_empty() {
+                        eprintln!(
+                            "skipped hidden files in static/ (list them in `include_hidden` in gloss.toml to publish them): {}",
+                            stats.skipped_hidden.join(", ")
+                        );
+                    }
                     let t = &stats.timings;
                     eprintln!(
                         "time: load {:.2?}, resolve {:.2?}, render and write {:.2?}",
@@ -171,6 +187,8 @@ fn init(dir: &Path, quiet: bool) -> Result<(), u8> {
         dir.join("gloss.toml"),
         &gloss::config::starter_config(&title),
     )?;
+    // The output and the build lock (`.gloss/`) are not sources.
+    write(dir.join(".gitignore"), "/public/\n/.gloss/\n")?;
     write(dir.join("content/articles/hello.md"), SAMPLE_ARTICLE)?;
     write(dir.join("content/glossary/ada-lovelace.md"), SAMPLE_ENTRY)?;
     if !quiet {

@@ -5,11 +5,22 @@
 //! after the swap, and only if it carries the marker. A failed build never
 //! reaches this module, so the previous output stays as it was. gloss refuses
 //! to write into a folder it did not create (mdBook#436, zola#1378).
+//!
+//! Three more rules hold the output safe (issue 12):
+//! - one build of a site at a time: [`BuildLock`] is an OS file lock in the
+//!   site's `.gloss/` folder, held from before the staging folder is made
+//!   until after the swap; a second build waits for it, saying who holds it;
+//! - an output folder that is a symbolic link is resolved first
+//!   ([`resolve_target`]): the link's target is staged beside, swapped and
+//!   checked for the marker, and the link itself is left as it was;
+//! - a failed write names the path that failed and what to do about it
+//!   ([`write_error`]), and leaves the previous output as it was.
 
 use crate::diagnostics::Diagnostic;
 use crate::OutputFile;
 use std::collections::BTreeMap;
-use std::io;
+use std::fs::{File, OpenOptions};
+use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -56,13 +67,15 @@ pub struct Staging {
 }
 
 impl Staging {
-    pub fn new(out: &Path) -> io::Result<Staging> {
+    /// Makes the staging folder beside `out` (which [`resolve_target`] has
+    /// resolved: no symbolic link), removing a leftover one of gloss's.
+    pub fn new(out: &Path) -> Result<Staging, Diagnostic> {
         let out = absolute(out);
         let parent = out
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from("."));
-        std::fs::create_dir_all(&parent)?;
+        std::fs::create_dir_all(&parent).map_err(|e| write_error(&parent, &out, e))?;
         let name = out
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -70,19 +83,31 @@ impl Staging {
         let staging = parent.join(format!(".{name}.gloss-staging"));
         let old = parent.join(format!(".{name}.gloss-old"));
         for leftover in [&staging, &old] {
-            if leftover.exists() {
-                if is_ours(leftover) {
-                    std::fs::remove_dir_all(leftover)?;
+            let Ok(meta) = std::fs::symlink_metadata(leftover) else {
+                continue;
+            };
+            if meta.is_dir() && is_ours(leftover) {
+                std::fs::remove_dir_all(leftover).map_err(|e| write_error(leftover, &out, e))?;
+            } else {
+                let what = if meta.is_dir() {
+                    "a folder gloss did not make"
                 } else {
-                    return Err(io::Error::other(format!(
-                        "{} exists and was not made by gloss; move it away",
-                        leftover.display()
-                    )));
-                }
+                    "a file gloss did not make"
+                };
+                return Err(Diagnostic::error(format!(
+                    "cannot write the site: {} is in the way",
+                    leftover.display()
+                ))
+                .note(format!(
+                    "gloss stages a build there before swapping it in, and this is {what}"
+                ))
+                .help("move it away (or delete it), then build again")
+                .note(unchanged(&out)));
             }
         }
-        std::fs::create_dir_all(&staging)?;
-        std::fs::write(staging.join(MARKER), MARKER_TEXT)?;
+        std::fs::create_dir_all(&staging).map_err(|e| write_error(&staging, &out, e))?;
+        let marker = staging.join(MARKER);
+        std::fs::write(&marker, MARKER_TEXT).map_err(|e| write_error(&marker, &out, e))?;
         Ok(Staging {
             out,
             staging,
@@ -98,13 +123,18 @@ impl Staging {
     }
 
     /// Swaps the staging folder in place of the output folder.
-    pub fn commit(mut self) -> io::Result<()> {
+    pub fn commit(mut self) -> Result<(), Diagnostic> {
         let (out, staging, old) = (&self.out, &self.staging, &self.old);
+        let fail = |path: &Path, e: io::Error| write_error(path, out, e);
         if out.exists() {
-            if std::fs::read_dir(out)?.next().is_none() {
-                std::fs::remove_dir(out)?;
+            if std::fs::read_dir(out)
+                .map_err(|e| fail(out, e))?
+                .next()
+                .is_none()
+            {
+                std::fs::remove_dir(out).map_err(|e| fail(out, e))?;
             } else {
-                std::fs::rename(out, old)?;
+                std::fs::rename(out, old).map_err(|e| fail(out, e))?;
             }
         }
         if let Err(e) = std::fs::rename(staging, out) {
@@ -112,11 +142,18 @@ impl Staging {
             if old.exists() {
                 let _ = std::fs::rename(old, out);
             }
-            return Err(e);
+            return Err(fail(out, e));
         }
         self.committed = true;
         if old.exists() {
-            remove_tree(old)?;
+            remove_tree(old).map_err(|e| {
+                Diagnostic::error(format!(
+                    "the site was written to {}, but the previous one could not be removed from {}: {e}",
+                    out.display(),
+                    old.display()
+                ))
+                .help("delete that folder yourself; the next build would remove it too")
+            })?;
         }
         Ok(())
     }
@@ -127,6 +164,10 @@ impl Staging {
 /// share of a rebuild.
 fn remove_tree(dir: &Path) -> io::Result<()> {
     use rayon::prelude::*;
+    // Never through a link: only the link would be ours.
+    if std::fs::symlink_metadata(dir)?.file_type().is_symlink() {
+        return std::fs::remove_file(dir);
+    }
     let mut subdirs = Vec::new();
     for top in std::fs::read_dir(dir)? {
         let top = top?;
@@ -185,8 +226,8 @@ const MARKER_TEXT: &str =
 
 /// Refuses output folders that would overwrite the site's own files.
 pub fn check_target(root: &Path, out: &Path) -> Result<(), Diagnostic> {
-    let root = absolute(root);
-    let out = absolute(out);
+    let root = real(root);
+    let out = real(out);
     if out == root || root.starts_with(&out) {
         return Err(Diagnostic::error(format!(
             "refusing to write the site into {}: it contains the site's own files",
@@ -219,6 +260,169 @@ pub fn check_target(root: &Path, out: &Path) -> Result<(), Diagnostic> {
         }
     }
     Ok(())
+}
+
+/// The folder a build replaces for the output path `out`: `out` itself, or,
+/// when `out` is a symbolic link, the folder it points to. Replacing the
+/// link by a folder would leave the earlier output behind it half-deleted
+/// (issue 12), so the target is built in place of itself and the link kept.
+/// Refuses a link that leads nowhere or to something that is not a folder,
+/// and an output path that is a file.
+pub fn resolve_target(out: &Path) -> Result<PathBuf, Diagnostic> {
+    let out = absolute(out);
+    let Ok(meta) = std::fs::symlink_metadata(&out) else {
+        return Ok(out);
+    };
+    if meta.file_type().is_symlink() {
+        let link = std::fs::read_link(&out).unwrap_or_default();
+        return match std::fs::canonicalize(&out) {
+            Ok(target) if target.is_dir() => Ok(target),
+            Ok(target) => Err(Diagnostic::error(format!(
+                "cannot write the site to {}: it is a link to {}, which is not a folder",
+                out.display(),
+                target.display()
+            ))
+            .help("point the link at a folder, remove it, or choose another folder with `--output`")),
+            Err(_) => Err(Diagnostic::error(format!(
+                "cannot write the site to {}: it is a link to {}, which does not exist",
+                out.display(),
+                link.display()
+            ))
+            .help("create the folder the link points to, remove the link, or choose another folder with `--output`")),
+        };
+    }
+    if !meta.is_dir() {
+        return Err(Diagnostic::error(format!(
+            "cannot write the site to {}: it is a file, not a folder",
+            out.display()
+        ))
+        .help("move the file away, or choose another folder with `--output`"));
+    }
+    Ok(out)
+}
+
+/// Holds the site's build lock while alive: an OS file lock on
+/// `.gloss/build.lock` in the site folder.
+///
+/// Two builds of one site at once used to share one staging folder, each
+/// removing the other's files, and one of them reported success over a
+/// partial site (issue 12). A second build now waits rather than refuses:
+/// the wait is as long as a build, the result is the same site, and a
+/// script or an editor hook that starts a build while another runs needs no
+/// retry loop. The lock is the kernel's (`flock` on Unix, `LockFileEx` on
+/// Windows), so it is released when its process ends however it ends: a
+/// killed build never leaves a lock behind. The file itself stays (an empty
+/// file but for the holder's process id); `gloss init`'s `.gitignore`
+/// ignores `.gloss/`.
+pub struct BuildLock {
+    _file: File,
+}
+
+/// The lock file, relative to the site folder.
+pub const LOCK_FILE: &str = ".gloss/build.lock";
+
+impl BuildLock {
+    /// Takes the lock of the site at `root`, waiting for it if another
+    /// process holds it; `on_wait` is told, once, who holds it before the
+    /// wait begins.
+    pub fn acquire(root: &Path, on_wait: &mut dyn FnMut(&str)) -> Result<BuildLock, Diagnostic> {
+        let path = absolute(&root.join(LOCK_FILE));
+        let lock_error = |e: io::Error| {
+            Diagnostic::error(format!(
+                "cannot take the build lock {}: {e}",
+                path.display()
+            ))
+            .help(io_help(&e))
+            .note("gloss locks the site so that two builds cannot write the output at once")
+        };
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(lock_error)?;
+        }
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(lock_error)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let mut holder = String::new();
+                let _ = file.read_to_string(&mut holder);
+                let holder = match holder.trim() {
+                    "" => String::new(),
+                    pid => format!(" (process {pid})"),
+                };
+                on_wait(&format!(
+                    "another build of this site is running{holder}; waiting for it to finish (lock: {})",
+                    path.display()
+                ));
+                file.lock().map_err(lock_error)?;
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(lock_error(e)),
+        }
+        // Who holds it, for the next build's message; not needed for the lock.
+        let _ = file
+            .set_len(0)
+            .and_then(|()| file.rewind())
+            .and_then(|()| writeln!(file, "{}", std::process::id()));
+        Ok(BuildLock { _file: file })
+    }
+}
+
+/// An I/O failure while writing the site to `out`, naming `path` (the one
+/// that failed) and what to do about it.
+pub fn write_error(path: &Path, out: &Path, e: io::Error) -> Diagnostic {
+    use io::ErrorKind::{AlreadyExists, NotADirectory};
+    // A file where a folder should be: say which one.
+    let in_the_way = matches!(e.kind(), NotADirectory | AlreadyExists)
+        .then(|| path.ancestors().find(|a| a.is_file()))
+        .flatten();
+    let (message, help) = match in_the_way {
+        Some(file) => (
+            format!(
+                "cannot write {}: {} is a file, not a folder",
+                path.display(),
+                file.display()
+            ),
+            io_help(&io::Error::from(NotADirectory)),
+        ),
+        None => (format!("cannot write {}: {e}", path.display()), io_help(&e)),
+    };
+    Diagnostic::error(message).help(help).note(unchanged(out))
+}
+
+fn unchanged(out: &Path) -> String {
+    format!("the previous output in {} is as it was", out.display())
+}
+
+/// What a user can do about an I/O failure, by its kind.
+pub fn io_help(e: &io::Error) -> &'static str {
+    use io::ErrorKind::*;
+    match e.kind() {
+        NotADirectory => "move that file away, or choose another folder with `--output`",
+        PermissionDenied => {
+            "gloss may not write there: fix the folder's permissions, or choose another folder with `--output`"
+        }
+        StorageFull | QuotaExceeded => "the disk is full: free some space, then build again",
+        ReadOnlyFilesystem => "the disk is read-only: choose another folder with `--output`",
+        IsADirectory => "a folder is where a file should be: move it away, then build again",
+        _ => "fix the cause above, then build again",
+    }
+}
+
+/// `p` absolute, with links resolved as far as the path exists, so that
+/// paths through a link compare equal to paths to its target.
+fn real(p: &Path) -> PathBuf {
+    let p = absolute(p);
+    if let Ok(r) = std::fs::canonicalize(&p) {
+        return r;
+    }
+    match (p.parent().map(std::fs::canonicalize), p.file_name()) {
+        (Some(Ok(parent)), Some(name)) => parent.join(name),
+        _ => p,
+    }
 }
 
 fn absolute(p: &Path) -> PathBuf {

@@ -633,7 +633,7 @@ fn put(sink: &dyn Sink, path: String, bytes: Vec<u8>) -> Result<(), Diagnostic> 
 }
 
 fn write_error(path: &str, e: std::io::Error) -> Diagnostic {
-    Diagnostic::error(format!("cannot write {path}: {e}"))
+    Diagnostic::error(format!("cannot write {path}: {e}")).help(crate::output::io_help(&e))
 }
 
 /// How many quotes of each speaker the quote index shows (the rest are on

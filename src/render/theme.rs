@@ -30,6 +30,9 @@ pub struct Theme {
     site_static: BTreeMap<String, PathBuf>,
     /// The site's template texts, for error positions.
     texts: BTreeMap<SourceId, String>,
+    /// Hidden files and folders of static/ left out, as `static/.env` and
+    /// `static/.git/`, sorted.
+    skipped_hidden: Vec<String>,
 }
 
 /// URL paths of the theme's hashed assets.
@@ -58,7 +61,18 @@ pub const REQUIRED: &[&str] = &[
 impl Theme {
     /// Loads the built-in theme, then the site's overrides from `root`.
     /// Template syntax errors are diagnostics with the file and line.
-    pub fn load(root: &Path, sources: &mut SourceMap, diags: &mut Diagnostics) -> Option<Theme> {
+    ///
+    /// Hidden files and folders of static/ (a name starting with `.`) are
+    /// skipped unless `include_hidden` lists their path under static/:
+    /// `static/.env` and `static/.git/` were published (issue 12), while
+    /// hidden files of content/ never were. Inside a listed folder, a hidden
+    /// name must be listed too (`.well-known/.x`).
+    pub fn load(
+        root: &Path,
+        include_hidden: &[String],
+        sources: &mut SourceMap,
+        diags: &mut Diagnostics,
+    ) -> Option<Theme> {
         let mut texts = BTreeMap::new();
         let mut templates: BTreeMap<String, String> = builtin::TEMPLATES
             .iter()
@@ -97,13 +111,27 @@ impl Theme {
             }
         }
         let mut site_static = BTreeMap::new();
+        let mut skipped_hidden = Vec::new();
         let sdir = root.join("static");
         if sdir.is_dir() {
-            for e in walkdir::WalkDir::new(&sdir)
+            let walk = walkdir::WalkDir::new(&sdir)
                 .sort_by_file_name()
                 .into_iter()
-                .filter_map(Result::ok)
-            {
+                .filter_entry(|e| {
+                    let hidden =
+                        e.depth() > 0 && e.file_name().as_encoded_bytes().starts_with(b".");
+                    if !hidden {
+                        return true;
+                    }
+                    let name = display_name(&sdir, e.path());
+                    let listed = include_hidden.iter().any(|l| l.trim_matches('/') == name);
+                    if !listed {
+                        let slash = if e.file_type().is_dir() { "/" } else { "" };
+                        skipped_hidden.push(format!("static/{name}{slash}"));
+                    }
+                    listed
+                });
+            for e in walk.filter_map(Result::ok) {
                 if e.file_type().is_file() {
                     site_static.insert(display_name(&sdir, e.path()), e.into_path());
                 }
@@ -118,6 +146,7 @@ impl Theme {
             origins,
             site_static,
             texts,
+            skipped_hidden,
         };
         // Parse one at a time first, so each syntax error names its own file.
         let mut ok = true;
@@ -150,6 +179,11 @@ impl Theme {
         }
         theme.tera = tera;
         ok.then_some(theme)
+    }
+
+    /// Hidden files and folders of static/ that were not published.
+    pub fn skipped_hidden(&self) -> &[String] {
+        &self.skipped_hidden
     }
 
     pub fn tera(&self) -> &tera::Tera {

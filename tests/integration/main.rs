@@ -5,6 +5,7 @@ mod annotations;
 mod browser;
 mod errors;
 mod incremental;
+mod output;
 mod pipeline;
 mod robustness;
 mod serve;
