@@ -11,69 +11,66 @@
 //! Every response says `Cache-Control: no-store` (the site changes under the
 //! browser), and HTML responses get the reload script before `</body>`.
 
+use super::conn::{Answer, Body, Request, Response};
 use super::reload::{self, Event};
 use super::{Shared, Snapshot};
 use crate::markdown::escape;
 use crate::OutputFile;
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{Cursor, Read};
-use tiny_http::{Header, Method, Request, Response, StatusCode};
+use std::sync::Arc;
 
-type Body = Box<dyn Read + Send>;
+/// Answers `request`. Never panics on what the client sent.
+pub(super) fn handle(request: &Request, shared: &Arc<Shared>) -> Answer {
+    Answer::Respond(match answer(request, shared) {
+        Ok(response) => common_headers(response),
+        Err(stream) => return stream,
+    })
+}
 
-/// Answers `request`. Never panics on what the client sent; failures to write
-/// the response (the client went away) are ignored.
-pub(super) fn handle(request: Request, shared: &Shared) {
-    let head_only = match request.method() {
-        Method::Get => false,
-        Method::Head => true,
+/// The response, or (as `Err`) a live-reload stream taking the connection.
+fn answer(request: &Request, shared: &Arc<Shared>) -> Result<Response, Answer> {
+    let head_only = match request.method.as_str() {
+        "GET" => false,
+        "HEAD" => true,
         _ => {
-            let response = text_response(405, "405 method not allowed\n")
-                .with_header(header("Allow", "GET, HEAD"));
-            let _ = request.respond(response);
-            return;
+            return Ok(
+                text_response(405, "405 method not allowed\n").with_header("Allow", "GET, HEAD")
+            );
         }
     };
-    let url = request.url().to_string();
+    let url = request.target.as_str();
     let (path, query) = match url.split_once('?') {
         Some((path, query)) => (path, Some(query)),
-        None => (url.as_str(), None),
+        None => (url, None),
     };
 
     // Every request must name this server as its Host: a page on another
     // site that rebinds its own name to 127.0.0.1 (DNS rebinding) must not be
     // able to read the preview, drafts included.
     let host_ok = request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("Host"))
-        .is_some_and(|h| reload::host_allowed(h.value.as_str(), shared.port, shared.bind));
+        .header("Host")
+        .is_some_and(|h| reload::host_allowed(h, shared.port, shared.bind));
     if !host_ok {
-        let _ = request.respond(common_headers(text_response(
+        return Ok(text_response(
             403,
             "403 forbidden: unknown Host (open the preview at the address gloss printed)\n",
-        )));
-        return;
+        ));
     }
 
     if shared.reload && path == reload::EVENTS_PATH {
-        events(request, shared, head_only);
-        return;
+        return events(request, shared, head_only);
     }
     if shared.reload && path == reload::SCRIPT_PATH {
-        let response = Response::from_data(reload::SCRIPT.as_bytes())
-            .with_header(header("Content-Type", "text/javascript; charset=utf-8"));
-        let _ = request.respond(common_headers(response));
-        return;
+        return Ok(bytes_response(200, reload::SCRIPT.as_bytes())
+            .with_header("Content-Type", "text/javascript; charset=utf-8"));
     }
 
     let snapshot = shared.snapshot();
-    let response = match &snapshot.files {
+    Ok(match &snapshot.files {
         Some(files) => from_site(files, path, query, shared, &snapshot),
         None => error_page(shared, &snapshot),
-    };
-    let _ = request.respond(common_headers(response));
+    })
 }
 
 /// The response for `path` from a good build.
@@ -83,7 +80,7 @@ fn from_site(
     query: Option<&str>,
     shared: &Shared,
     snapshot: &Snapshot,
-) -> Response<Body> {
+) -> Response {
     let Some(key) = normalise(path) else {
         return not_found(files, shared, snapshot);
     };
@@ -105,9 +102,7 @@ fn from_site(
             Some(query) => format!("{path}/?{query}"),
             None => format!("{path}/"),
         };
-        if let Ok(location) = Header::from_bytes("Location", location) {
-            return text_response(301, "301 moved permanently\n").with_header(location);
-        }
+        return text_response(301, "301 moved permanently\n").with_header("Location", location);
     }
     not_found(files, shared, snapshot)
 }
@@ -117,7 +112,7 @@ fn not_found(
     files: &BTreeMap<String, OutputFile>,
     shared: &Shared,
     snapshot: &Snapshot,
-) -> Response<Body> {
+) -> Response {
     files
         .get("404.html")
         .and_then(|file| serve_file("404.html", file, 404, shared, snapshot))
@@ -132,14 +127,14 @@ fn serve_file(
     status: u16,
     shared: &Shared,
     snapshot: &Snapshot,
-) -> Option<Response<Body>> {
+) -> Option<Response> {
     let content_type = content_type(key);
     let is_html = content_type.starts_with("text/html");
     let response = match file {
         OutputFile::Bytes(bytes) if is_html && shared.reload => {
             html_response(status, bytes.to_vec(), shared, snapshot)
         }
-        OutputFile::Bytes(bytes) => bytes_response(status, std::sync::Arc::clone(bytes)),
+        OutputFile::Bytes(bytes) => bytes_response(status, Arc::clone(bytes)),
         OutputFile::Copy(path) if is_html && shared.reload => {
             let bytes = std::fs::read(path).ok()?;
             html_response(status, bytes, shared, snapshot)
@@ -147,25 +142,13 @@ fn serve_file(
         OutputFile::Copy(path) => {
             let file = File::open(path).ok()?;
             let len = file.metadata().ok()?.len();
-            let len = usize::try_from(len).ok()?;
-            Response::new(
-                StatusCode(status),
-                Vec::new(),
-                Box::new(file) as Body,
-                Some(len),
-                None,
-            )
+            Response::new(status, Body::File(file, len))
         }
     };
-    Some(response.with_header(header("Content-Type", content_type)))
+    Some(response.with_header("Content-Type", content_type))
 }
 
-fn html_response(
-    status: u16,
-    mut html: Vec<u8>,
-    shared: &Shared,
-    snapshot: &Snapshot,
-) -> Response<Body> {
+fn html_response(status: u16, mut html: Vec<u8>, shared: &Shared, snapshot: &Snapshot) -> Response {
     inject(
         &mut html,
         &reload::script_tag(&shared.build_token(snapshot.build)),
@@ -175,7 +158,7 @@ fn html_response(
 
 /// Every URL's answer while no build has succeeded yet: the errors, with the
 /// reload script so the page replaces itself once they are fixed.
-fn error_page(shared: &Shared, snapshot: &Snapshot) -> Response<Body> {
+fn error_page(shared: &Shared, snapshot: &Snapshot) -> Response {
     let mut page = String::from(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <title>Build failed · gloss</title>\
@@ -212,36 +195,31 @@ fn error_page(shared: &Shared, snapshot: &Snapshot) -> Response<Body> {
             &reload::script_tag(&shared.build_token(snapshot.build)),
         );
     }
-    bytes_response(500, page).with_header(header("Content-Type", "text/html; charset=utf-8"))
+    bytes_response(500, page).with_header("Content-Type", "text/html; charset=utf-8")
 }
 
 /// `/__gloss/events`: checks that the request comes from a page of this
-/// server, then hands the connection to its own streaming thread.
-fn events(request: Request, shared: &Shared, head_only: bool) {
-    let field = |name: &'static str| {
-        request
-            .headers()
-            .iter()
-            .find(|h| h.field.equiv(name))
-            .map(|h| h.value.as_str().to_string())
-    };
-    let host_ok =
-        field("Host").is_some_and(|host| reload::host_allowed(&host, shared.port, shared.bind));
-    let origin_ok = field("Origin")
-        .is_none_or(|origin| reload::origin_allowed(&origin, shared.port, shared.bind));
+/// server, then takes the connection over to stream events on it. Past
+/// [`super::conn::Limits::streams`] open streams, 503: the browser retries.
+fn events(request: &Request, shared: &Arc<Shared>, head_only: bool) -> Result<Response, Answer> {
+    let host_ok = request
+        .header("Host")
+        .is_some_and(|host| reload::host_allowed(host, shared.port, shared.bind));
+    let origin_ok = request
+        .header("Origin")
+        .is_none_or(|origin| reload::origin_allowed(origin, shared.port, shared.bind));
     if !host_ok || !origin_ok {
-        let _ = request.respond(common_headers(text_response(403, "403 forbidden\n")));
-        return;
+        return Ok(text_response(403, "403 forbidden\n"));
     }
     if head_only {
-        let response = bytes_response(200, Vec::new())
-            .with_header(header("Content-Type", "text/event-stream"));
-        let _ = request.respond(common_headers(response));
-        return;
+        return Ok(bytes_response(200, Vec::new()).with_header("Content-Type", "text/event-stream"));
     }
+    let Some(slot) = shared.streams.take() else {
+        return Ok(text_response(503, "503 too many live-reload connections\n")
+            .with_header("Retry-After", "2"));
+    };
     let Some(events) = shared.hub.subscribe() else {
-        let _ = request.respond(text_response(503, "503 shutting down\n"));
-        return;
+        return Ok(text_response(503, "503 shutting down\n"));
     };
     // Subscribed first, then read the state: a build finishing in between is
     // sent twice at worst, never lost.
@@ -250,15 +228,10 @@ fn events(request: Request, shared: &Shared, head_only: bool) {
     if let Some(failure) = &snapshot.failure {
         first.push(Event::Error(failure.clone()));
     }
-    let out = request.into_writer();
-    let spawned = std::thread::Builder::new()
-        .name("gloss-events".into())
-        .spawn(move || {
-            let _ = reload::stream(out, first, events);
-        });
-    if let Err(e) = spawned {
-        eprintln!("gloss serve: cannot start a live-reload stream: {e}");
-    }
+    Err(Answer::Stream(Box::new(move |socket| {
+        let _slot = slot;
+        let _ = reload::stream(Box::new(socket), first, events);
+    })))
 }
 
 /// The URL path as a map key (no leading `/`; a trailing `/` kept), or
@@ -342,37 +315,21 @@ pub(super) fn inject(html: &mut Vec<u8>, tag: &str) {
     html.splice(at..at, tag.bytes());
 }
 
-fn bytes_response<B>(status: u16, bytes: B) -> Response<Body>
+fn bytes_response<B>(status: u16, bytes: B) -> Response
 where
     B: AsRef<[u8]> + Send + 'static,
 {
-    let len = bytes.as_ref().len();
-    Response::new(
-        StatusCode(status),
-        Vec::new(),
-        Box::new(Cursor::new(bytes)) as Body,
-        Some(len),
-        None,
-    )
+    Response::new(status, Body::Bytes(Box::new(bytes)))
 }
 
-fn text_response(status: u16, text: &str) -> Response<Body> {
-    bytes_response(status, text.as_bytes().to_vec())
-        .with_header(header("Content-Type", "text/plain; charset=utf-8"))
+fn text_response(status: u16, text: &'static str) -> Response {
+    bytes_response(status, text.as_bytes()).with_header("Content-Type", "text/plain; charset=utf-8")
 }
 
-fn common_headers<R: Read>(response: Response<R>) -> Response<R> {
+fn common_headers(response: Response) -> Response {
     response
-        .with_header(header("Cache-Control", "no-store"))
-        .with_header(header("X-Content-Type-Options", "nosniff"))
-}
-
-/// A header from fixed ASCII text.
-fn header(name: &'static str, value: &'static str) -> Header {
-    match Header::from_bytes(name, value) {
-        Ok(header) => header,
-        Err(()) => unreachable!("fixed header {name} is ASCII"),
-    }
+        .with_header("Cache-Control", "no-store")
+        .with_header("X-Content-Type-Options", "nosniff")
 }
 
 #[cfg(test)]

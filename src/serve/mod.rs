@@ -26,6 +26,7 @@
 //! save of a large site. The `/search/` page is still there, and the search
 //! box on it finds nothing until the site is built with `gloss build`.
 
+mod conn;
 mod http;
 mod reload;
 mod watch;
@@ -78,8 +79,10 @@ pub struct Options {
     pub watch: Option<PathBuf>,
     /// Print only errors (build failures, warnings about the bind address).
     pub quiet: bool,
-    /// Threads answering requests. Live-reload connections get their own
-    /// thread each, so these are never held by an open event stream.
+    /// Connections served at once, each by a thread of its own, live-reload
+    /// streams included (at most half of them). When all are taken, the one
+    /// that has waited longest for a request is closed to make room; see
+    /// `conn` for every bound a client meets.
     pub workers: usize,
 }
 
@@ -92,7 +95,7 @@ impl Default for Options {
             reload: true,
             watch: None,
             quiet: false,
-            workers: 8,
+            workers: 64,
         }
     }
 }
@@ -131,9 +134,9 @@ impl Server {
             .as_ref()
             .map(|r| std::fs::canonicalize(r).unwrap_or_else(|_| r.clone()));
 
-        let http = tiny_http::Server::from_listener(listener, None)
-            .map(Arc::new)
-            .map_err(io::Error::other)?;
+        let limits = conn::Limits {
+            connections: options.workers.max(2),
+        };
         let shared = Arc::new(Shared {
             site: RwLock::new(Arc::new(Snapshot {
                 files: None,
@@ -141,6 +144,7 @@ impl Server {
                 build: 0,
             })),
             hub: Hub::default(),
+            streams: conn::StreamSlots::new(limits.streams()),
             build_lock: Mutex::new(()),
             builder,
             base_url: url.trim_end_matches('/').to_string(),
@@ -166,24 +170,17 @@ impl Server {
         shared.rebuild(Vec::new(), false);
 
         let closing = Arc::new(AtomicBool::new(false));
-        let mut workers = Vec::new();
-        for i in 0..options.workers.max(1) {
-            let http = Arc::clone(&http);
+        let connections = Arc::new(conn::Connections::default());
+        let accept = {
             let shared = Arc::clone(&shared);
+            let handler: Arc<conn::Handler> =
+                Arc::new(move |request: &conn::Request| http::handle(request, &shared));
+            let connections = Arc::clone(&connections);
             let closing = Arc::clone(&closing);
-            let worker = std::thread::Builder::new()
-                .name(format!("gloss-http-{i}"))
-                .spawn(move || loop {
-                    match http.recv() {
-                        Ok(request) => http::handle(request, &shared),
-                        // `recv` fails when unblocked for shutdown, or when
-                        // accepting failed (the listener is then gone).
-                        Err(_) if closing.load(Ordering::SeqCst) => break,
-                        Err(e) => eprintln!("gloss serve: {e}"),
-                    }
-                })?;
-            workers.push(worker);
-        }
+            std::thread::Builder::new()
+                .name("gloss-accept".into())
+                .spawn(move || conn::accept_loop(listener, handler, connections, limits, closing))?
+        };
 
         if !options.quiet {
             println!("Serving {url} (Ctrl-C to stop)");
@@ -191,10 +188,10 @@ impl Server {
         Ok(Handle {
             addr,
             url,
-            http,
             shared,
             closing,
-            workers,
+            connections,
+            accept: Some(accept),
             watcher,
         })
     }
@@ -204,10 +201,10 @@ impl Server {
 pub struct Handle {
     addr: SocketAddr,
     url: String,
-    http: Arc<tiny_http::Server>,
     shared: Arc<Shared>,
     closing: Arc<AtomicBool>,
-    workers: Vec<JoinHandle<()>>,
+    connections: Arc<conn::Connections>,
+    accept: Option<JoinHandle<()>>,
     watcher: Option<watch::Watcher>,
 }
 
@@ -235,8 +232,8 @@ impl Handle {
     /// Blocks until the server stops (for `gloss serve`, until the process is
     /// interrupted).
     pub fn wait(mut self) {
-        for worker in std::mem::take(&mut self.workers) {
-            let _ = worker.join();
+        if let Some(accept) = self.accept.take() {
+            let _ = accept.join();
         }
     }
 
@@ -251,12 +248,14 @@ impl Handle {
         }
         self.closing.store(true, Ordering::SeqCst);
         self.shared.hub.close();
-        for _ in &self.workers {
-            self.http.unblock();
+        if let Some(accept) = self.accept.take() {
+            // Wake the accepting thread, which then sees `closing`.
+            let _ = std::net::TcpStream::connect(wake_address(self.addr));
+            let _ = accept.join();
         }
-        for worker in std::mem::take(&mut self.workers) {
-            let _ = worker.join();
-        }
+        // Their threads end once their sockets are closed.
+        self.connections
+            .close_all(std::time::Duration::from_secs(5));
     }
 }
 
@@ -397,8 +396,8 @@ fn bind(options: &Options) -> io::Result<TcpListener> {
 }
 
 /// Turns Nagle's algorithm off for every connection the listener accepts
-/// (Linux copies the option to accepted sockets). tiny_http writes a
-/// response's head and body separately; with Nagle on, the body of every
+/// (Linux copies the option to accepted sockets). A response's head and a
+/// large body go out in separate writes; with Nagle on, the body of every
 /// response after the first on a kept-alive connection waited for the
 /// browser's delayed ACK, 40 ms a request, longer than a rebuild takes.
 #[cfg(unix)]
@@ -420,6 +419,20 @@ fn no_delay(listener: &TcpListener) {
 
 #[cfg(not(unix))]
 fn no_delay(_: &TcpListener) {}
+
+/// Where to connect to reach a listener bound to `addr` (the unspecified
+/// address is not one to connect to).
+fn wake_address(addr: SocketAddr) -> SocketAddr {
+    match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => {
+            SocketAddr::from((Ipv4Addr::LOCALHOST, addr.port()))
+        }
+        IpAddr::V6(ip) if ip.is_unspecified() => {
+            SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, addr.port()))
+        }
+        _ => addr,
+    }
+}
 
 /// The URL to print and open for a bound address.
 fn site_url(addr: SocketAddr) -> String {
@@ -475,6 +488,8 @@ struct Snapshot {
 struct Shared {
     site: RwLock<Arc<Snapshot>>,
     hub: Hub,
+    /// Places for live-reload streams.
+    streams: conn::StreamSlots,
     /// Serialises rebuilds (the watcher and [`Handle::rebuild`]).
     build_lock: Mutex<()>,
     builder: Arc<Builder>,

@@ -13,13 +13,11 @@
 //!   after a failed build, and on connecting while the latest build failed:
 //!   the script draws an overlay over the last good page.
 //!
-//! tiny_http buffers a streamed response body (its chunked encoder flushes
-//! only when a chunk fills), so events would sit in the buffer. The stream
-//! therefore takes the connection's raw writer (`Request::into_writer`),
-//! writes the response head itself and flushes after every event; the body
-//! runs until the connection closes. Each stream has its own thread, which
-//! ends when the browser goes away (a write fails; a comment is sent every
-//! 15 seconds to find out) or when the server shuts down.
+//! A stream takes its connection over (`conn::Answer::Stream`): it writes
+//! the response head itself and flushes after every event; the body runs
+//! until the connection closes. Each stream keeps its connection's thread,
+//! which ends when the browser goes away (a write fails; a comment is sent
+//! every 15 seconds to find out) or when the server shuts down.
 
 use crate::diagnostics::Report;
 use serde::Serialize;

@@ -977,3 +977,150 @@ fn serve_survives_a_panicking_build() {
     });
     server.shutdown();
 }
+
+// ---------------------------------------------------------------------------
+// Bounds (issue 12): one 100 MB header took the server to 297 MB, and every
+// connection had a thread of its own.
+
+/// The threads of this process (Linux), to see that connections do not
+/// each get one.
+#[cfg(target_os = "linux")]
+fn threads() -> usize {
+    fs::read_to_string("/proc/self/status")
+        .expect("status")
+        .lines()
+        .find_map(|l| l.strip_prefix("Threads:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("Threads: line")
+}
+
+/// Regression test for issue 12: a request head past the limit gets 431 and
+/// its connection is closed before the rest of it is read; the server goes
+/// on answering.
+#[test]
+fn serve_answers_an_oversized_request_head_with_431_and_goes_on() {
+    let site = Site::new();
+    let server = site.start(Options::default());
+    let port = server.port();
+    let stream = connect(port);
+    let mut writer = stream.try_clone().expect("clone");
+    // 100 MB of one header, sent while the answer is read.
+    let sender = std::thread::spawn(move || {
+        let chunk = vec![b'a'; 64 * 1024];
+        let start = format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nX-Big: ");
+        writer.write_all(start.as_bytes())?;
+        for _ in 0..1600 {
+            writer.write_all(&chunk)?;
+        }
+        writer.write_all(b"\r\n\r\n")
+    });
+    let reply = read_reply(&mut BufReader::new(stream), false).expect("an answer");
+    assert_eq!(reply.status, 431);
+    assert_eq!(reply.header("Connection"), Some("close"));
+    // The server stopped reading long before the end of it.
+    assert!(
+        sender.join().expect("sender").is_err(),
+        "all 100 MB were read"
+    );
+    // Too many header fields are too large as well.
+    let fields: String = (0..200).map(|i| format!("X-{i}: y\r\n")).collect();
+    let reply = send(
+        port,
+        &format!(
+            "GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{}",
+            fields.trim_end()
+        ),
+    );
+    assert_eq!(reply.status, 431);
+    let home = get(port, "/");
+    assert_eq!(home.status, 200);
+    assert!(home.text().contains("home v1"));
+    server.shutdown();
+}
+
+/// Regression test for issue 12: idle and slow clients, five times as many
+/// as the server serves at once, neither keep a normal request out nor get
+/// a thread each.
+#[test]
+fn serve_many_idle_connections_do_not_keep_a_request_out() {
+    const IDLE: usize = 300;
+    let site = Site::new();
+    let server = site.start(Options {
+        workers: 60,
+        ..Options::default()
+    });
+    let port = server.port();
+    #[cfg(target_os = "linux")]
+    let before = threads();
+    let mut idle = Vec::new();
+    for i in 0..IDLE {
+        let mut stream = connect(port);
+        // Half say nothing; half start a request and stall.
+        if i % 2 == 1 {
+            stream
+                .write_all(format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n").as_bytes())
+                .expect("send");
+        }
+        idle.push(stream);
+    }
+    let home = get(port, "/");
+    assert_eq!(home.status, 200);
+    assert!(home.text().contains("home v1"));
+    #[cfg(target_os = "linux")]
+    {
+        // Other tests of this binary run meanwhile and have threads too:
+        // the margin is theirs. A thread per connection would be 300 more.
+        let grown = threads().saturating_sub(before);
+        assert!(
+            grown < 200,
+            "{grown} more threads for {IDLE} idle connections"
+        );
+    }
+    // A kept-alive connection is served again too.
+    let mut stream = connect(port);
+    let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+    for _ in 0..3 {
+        stream
+            .write_all(
+                format!("GET /style.css HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n").as_bytes(),
+            )
+            .expect("send");
+        assert_eq!(read_reply(&mut reader, false).expect("reply").status, 200);
+    }
+    drop(idle);
+    server.shutdown();
+}
+
+/// Live-reload streams hold their connection for as long as a page is open:
+/// at most half the connections are streams, so pages can always load.
+#[test]
+fn serve_limits_live_reload_streams_to_half_the_connections() {
+    let site = Site::new();
+    let server = site.start(Options {
+        workers: 4,
+        ..Options::default()
+    });
+    let port = server.port();
+    let mut open = Vec::new();
+    for _ in 0..2 {
+        let mut events = Events::connect(port);
+        events.wait_for("hello");
+        open.push(events);
+    }
+    let (status, _) = Events::open(port, &format!("Host: 127.0.0.1:{port}\r\n"));
+    assert_eq!(status, 503);
+    assert_eq!(get(port, "/").status, 200);
+    // A closed stream frees its place.
+    drop(open.pop());
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        let (status, events) = Events::open(port, &format!("Host: 127.0.0.1:{port}\r\n"));
+        if status == 200 {
+            events.expect("stream").wait_for("hello");
+            break;
+        }
+        assert!(Instant::now() < deadline, "the place was never freed");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    server.shutdown();
+}
