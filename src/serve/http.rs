@@ -68,6 +68,34 @@ pub(super) fn handle(request: Request, shared: &Shared) {
         return;
     }
 
+    // A site under a base path is served below it, as it will be once
+    // published; `/` leads there.
+    let mount = shared.mount.as_str();
+    let path = if mount.is_empty() {
+        path
+    } else if path == "/" || path.is_empty() {
+        let location = format!("{mount}/");
+        if let Ok(location) = Header::from_bytes("Location", location) {
+            let _ = request.respond(common_headers(
+                text_response(302, "302 found\n").with_header(location),
+            ));
+        }
+        return;
+    } else {
+        match path.strip_prefix(mount) {
+            Some("") => "/",
+            Some(rest) if rest.starts_with('/') => rest,
+            _ => {
+                let snapshot = shared.snapshot();
+                let response = match &snapshot.files {
+                    Some(files) => not_found(files, shared, &snapshot),
+                    None => error_page(shared, &snapshot),
+                };
+                let _ = request.respond(common_headers(response));
+                return;
+            }
+        }
+    };
     let snapshot = shared.snapshot();
     let response = match &snapshot.files {
         Some(files) => from_site(files, path, query, shared, &snapshot),
@@ -101,9 +129,10 @@ fn from_site(
     // `/dir` -> `/dir/` when `dir/index.html` exists. `path` passed
     // `normalise`, so it starts with one `/` and the redirect stays here.
     if files.contains_key(&format!("{key}/index.html")) {
+        let mount = &shared.mount;
         let location = match query {
-            Some(query) => format!("{path}/?{query}"),
-            None => format!("{path}/"),
+            Some(query) => format!("{mount}{path}/?{query}"),
+            None => format!("{mount}{path}/"),
         };
         if let Ok(location) = Header::from_bytes("Location", location) {
             return text_response(301, "301 moved permanently\n").with_header(location);
