@@ -629,7 +629,7 @@ fn slug_problem(slug: &str, at: Span, what: &str) -> Option<Diagnostic> {
     };
     Some(
         Diagnostic::error(format!(
-            "the {what} `{}` cannot be a slug: it {err}",
+            "the {what} `{}` is not a safe path: it {err}",
             slug.escape_default()
         ))
         .at(at)

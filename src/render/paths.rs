@@ -153,9 +153,14 @@ pub fn check(
         claims.route(&routes::feed(), Owner::generated("the Atom feed"));
     }
 
-    // Articles, their annotations and their redirects.
+    // Articles, their annotations and their redirects. Two articles with
+    // one slug are reported by resolve already, naming both.
+    let mut slugs = std::collections::HashSet::new();
     for a in &site.articles {
         let src = &content.articles[a.index];
+        if !slugs.insert(a.slug.as_str()) {
+            continue;
+        }
         let file = name(src.layout.source);
         let span = frontmatter::find_key(
             src.layout.source,

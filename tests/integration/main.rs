@@ -7,5 +7,7 @@ mod errors;
 mod incremental;
 mod pipeline;
 mod robustness;
+mod routes;
 mod serve;
+mod subpath;
 mod support;
