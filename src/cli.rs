@@ -55,7 +55,7 @@ pub struct BuildArgs {
     #[arg(long)]
     pub drafts: bool,
     /// Override gloss.toml's base_url (e.g. for a preview deployment).
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = crate::config::parse_base_url)]
     pub base_url: Option<String>,
     /// Where to write the site. Default: public/ in the site folder.
     #[arg(long, short, value_name = "DIR")]

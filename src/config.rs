@@ -100,23 +100,24 @@ impl Config {
         let text = &sources.get(id).text;
         match toml::from_str::<Config>(text) {
             Ok(mut config) => {
-                config.base_url = config.base_url.trim_end_matches('/').to_string();
-                if !(config.base_url.starts_with("http://")
-                    || config.base_url.starts_with("https://"))
-                {
-                    diags.push(
-                        Diagnostic::error("`base_url` must be an absolute http(s) URL")
-                            .at(frontmatter::find_key(
-                                id,
-                                sources,
-                                0,
-                                text.len(),
-                                "base_url",
-                            ))
-                            .label("not an absolute URL")
-                            .help("write it in full, e.g. `base_url = \"https://example.org/\"`"),
-                    );
-                    return None;
+                match crate::routes::check_base_url(&config.base_url) {
+                    Ok(url) => config.base_url = url,
+                    Err(why) => {
+                        diags.push(
+                            Diagnostic::error("`base_url` must be an absolute http(s) URL")
+                                .at(frontmatter::find_key(
+                                    id,
+                                    sources,
+                                    0,
+                                    text.len(),
+                                    "base_url",
+                                ))
+                                .label("not an absolute URL")
+                                .note(why)
+                                .help("write it in full, e.g. `base_url = \"https://example.org/\"` or `\"https://example.org/news/\"` for a site served from /news/"),
+                        );
+                        return None;
+                    }
                 }
                 if config.paginate == 0 {
                     config.paginate = default_paginate();
@@ -138,10 +139,21 @@ impl Config {
         }
     }
 
+    /// Where the site is served: the origin and the path of `base_url`.
+    pub fn base(&self) -> crate::routes::Base {
+        crate::routes::Base::new(&self.base_url)
+    }
+
     /// A full URL for a site path such as `/articles/x/`.
     pub fn permalink(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path)
     }
+}
+
+/// Checks a `--base-url` given on the command line exactly as `base_url` in
+/// gloss.toml is checked (clap calls it, so a bad value is a usage error).
+pub fn parse_base_url(url: &str) -> Result<String, String> {
+    crate::routes::check_base_url(url)
 }
 
 /// The `gloss.toml` that `gloss init` writes.

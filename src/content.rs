@@ -158,6 +158,9 @@ pub struct ArticleFront {
     pub slug: Option<String>,
     #[serde(default)]
     pub autolink: Option<bool>,
+    /// Old addresses of the article (`/old/path/`): each gets a redirect page.
+    #[serde(default)]
+    pub aliases: Vec<String>,
     #[serde(default)]
     pub sources: Vec<SourceFront>,
     #[serde(default)]
@@ -169,7 +172,7 @@ pub struct ArticleFront {
 }
 pub const ARTICLE_KEYS: &[&str] = &[
     "title", "date", "updated", "authors", "summary", "tags", "draft", "slug", "autolink",
-    "sources", "notes", "quotes", "entities",
+    "aliases", "sources", "notes", "quotes", "entities",
 ];
 
 #[derive(Clone, Debug, Deserialize)]
@@ -208,6 +211,16 @@ pub struct Article {
     pub slug: String,
     /// For `articles/<name>/index.md`, the folder whose other files are copied beside the page.
     pub bundle_dir: Option<PathBuf>,
+    /// The checked `aliases`, each with where it is written.
+    pub aliases: Vec<Alias>,
+}
+
+/// An old address of an article, checked as every output path is
+/// ([`Slug::parse`]), relative to the site's root.
+#[derive(Clone, Debug)]
+pub struct Alias {
+    pub slug: Slug,
+    pub span: Span,
 }
 
 #[derive(Clone, Debug)]
@@ -221,7 +234,11 @@ pub struct Entry {
 pub struct Page {
     pub layout: Layout,
     pub front: PageFront,
+    /// Checked by [`Slug::parse`]; `untitled` when it was refused (the
+    /// build has an error then).
     pub slug: String,
+    /// Where the slug comes from: its `slug` value, else the file.
+    pub slug_span: Span,
 }
 
 /// A file copied to the output as it is.
@@ -451,21 +468,39 @@ fn parse_file(
                         .help("give the article a title, e.g. `title = \"Canal reopens\"`"),
                 );
             }
+            let key = frontmatter::find_key(id, sources, split.fm_start, split.fm_end, "slug");
             let slug = match &front.slug {
                 Some(s) => {
                     let clean = slugify(s);
+                    let at = frontmatter::find_value(
+                        id,
+                        sources,
+                        split.fm_start,
+                        split.fm_end,
+                        key.start as usize,
+                        s,
+                    );
                     if clean != *s {
                         ds.push(
                             Diagnostic::error(format!("`{s}` is not a valid slug"))
-                                .at(frontmatter::find_key(id, sources, split.fm_start, split.fm_end, "slug"))
+                                .at(key)
                                 .label("not a slug")
                                 .help(format!("slugs are lowercase letters, digits and hyphens: try `slug = \"{clean}\"`")),
                         );
+                    } else if let Some(d) = slug_problem(&clean, at, "slug") {
+                        ds.push(d);
                     }
                     clean
                 }
-                None => slugify(stem),
+                None => {
+                    let clean = slugify(stem);
+                    if let Some(d) = slug_problem(&clean, Span::new(id, 0, 0), "file name") {
+                        ds.push(d);
+                    }
+                    clean
+                }
             };
+            let aliases = check_aliases(&front.aliases, id, sources, split, &mut ds);
             let bundle_dir = (rel.ends_with("/index.md") && rel.matches('/').count() >= 2)
                 .then(|| path.parent().map(Path::to_path_buf))
                 .flatten();
@@ -474,6 +509,7 @@ fn parse_file(
                 front,
                 slug,
                 bundle_dir,
+                aliases,
             };
             (Some(Parsed::Article(article)), ds)
         }
@@ -500,6 +536,9 @@ fn parse_file(
                         )),
                 );
             }
+            if let Some(d) = slug_problem(&slugify(stem), Span::new(id, 0, 0), "file name") {
+                ds.push(d);
+            }
             let entry = Entry {
                 layout,
                 id: slugify(stem),
@@ -512,24 +551,128 @@ fn parse_file(
                 Ok(f) => f,
                 Err(d) => return (None, vec![d]),
             };
-            let slug = front.slug.clone().unwrap_or_else(|| {
-                rel.trim_end_matches(".md")
-                    .trim_end_matches("/index")
-                    .split('/')
-                    .map(slugify)
-                    .collect::<Vec<_>>()
-                    .join("/")
-            });
+            let mut ds = Vec::new();
+            let (slug, slug_span, what) = match &front.slug {
+                Some(s) => {
+                    let key =
+                        frontmatter::find_key(id, sources, split.fm_start, split.fm_end, "slug");
+                    let at = frontmatter::find_value(
+                        id,
+                        sources,
+                        split.fm_start,
+                        split.fm_end,
+                        key.start as usize,
+                        s,
+                    );
+                    (s.clone(), at, "slug")
+                }
+                None => {
+                    let derived = rel
+                        .trim_end_matches(".md")
+                        .trim_end_matches("/index")
+                        .split('/')
+                        .map(slugify)
+                        .collect::<Vec<_>>()
+                        .join("/");
+                    (derived, Span::new(id, 0, 0), "file name")
+                }
+            };
+            let slug = match slug_problem(&slug, slug_span, what) {
+                Some(d) => {
+                    ds.push(d);
+                    "untitled".to_string()
+                }
+                None => slug,
+            };
             (
                 Some(Parsed::Page(Page {
                     layout,
                     front,
                     slug,
+                    slug_span,
                 })),
-                Vec::new(),
+                ds,
             )
         }
     }
+}
+
+/// The error for a slug [`Slug::parse`] refuses, at `at`, with a fix: a
+/// slug is where a page is written, so one that climbs (`../x`), is
+/// absolute, empty, a Windows device name or too long could write outside
+/// the output folder or fail the build without a location (issue 12).
+fn slug_problem(slug: &str, at: Span, what: &str) -> Option<Diagnostic> {
+    let err = Slug::parse(slug).err()?;
+    let fix = match &err {
+        SlugError::Reserved(_) => format!("pick another name, e.g. `{}-page`", slugify(slug)),
+        SlugError::TooLong(_) | SlugError::SegmentTooLong(_) => {
+            let short: String = slugify(slug).chars().take(60).collect();
+            format!("shorten it, e.g. `{}`", short.trim_end_matches('-'))
+        }
+        _ => {
+            let clean: Vec<String> = slug
+                .split(['/', '\\'])
+                .filter(|p| !p.is_empty() && *p != "." && *p != "..")
+                .map(slugify)
+                .collect();
+            let clean = if clean.is_empty() {
+                "about".to_string()
+            } else {
+                clean.join("/")
+            };
+            format!("a slug is a path below the site's root: try `{clean}`")
+        }
+    };
+    let label = match what {
+        "file name" => "this file's name makes the slug",
+        _ => "not a safe path",
+    };
+    Some(
+        Diagnostic::error(format!(
+            "the {what} `{}` is not a safe path: it {err}",
+            slug.escape_default()
+        ))
+        .at(at)
+        .label(label)
+        .help(fix),
+    )
+}
+
+/// Checks each alias of an article as a slug (a leading and a trailing `/`
+/// are allowed: `/old/path/` is how a reader saw it).
+fn check_aliases(
+    aliases: &[String],
+    id: SourceId,
+    sources: &SourceMap,
+    split: Split,
+    ds: &mut Vec<Diagnostic>,
+) -> Vec<Alias> {
+    let key = frontmatter::find_key(id, sources, split.fm_start, split.fm_end, "aliases");
+    let mut from = key.start as usize;
+    let mut out = Vec::new();
+    for a in aliases {
+        let span = frontmatter::find_value(id, sources, split.fm_start, split.fm_end, from, a);
+        from = span.end as usize;
+        let trimmed = a.strip_prefix('/').unwrap_or(a);
+        let trimmed = trimmed.strip_suffix('/').unwrap_or(trimmed);
+        if a.starts_with("//") || a.contains("://") {
+            ds.push(
+                Diagnostic::error(format!("the alias `{a}` is not a path of this site"))
+                    .at(span)
+                    .label("an alias is an old path of this site")
+                    .help("write the path only, e.g. `aliases = [\"/2019/old-title/\"]`"),
+            );
+            continue;
+        }
+        match slug_problem(trimmed, span, "alias") {
+            Some(d) => ds.push(d),
+            None => out.push(Alias {
+                slug: Slug::parse(trimmed).expect("checked just above"),
+                span,
+            }),
+        }
+    }
+    out
 }
 
 /// Parses article front matter; unknown keys inside `[[notes]]` and friends
@@ -566,41 +709,8 @@ fn file_stem(rel: &str) -> &str {
     name.rsplit('/').next().unwrap_or(name)
 }
 
-/// Lowercase ASCII letters, digits and single hyphens; other characters become
-/// hyphens, accents are dropped. Never empty (falls back to "untitled"), never
-/// contains `/` or `.`, so a slug cannot leave its folder.
-pub fn slugify(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        let c = fold_accent(c);
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.is_empty() && !out.ends_with('-') && c != '\'' && c != '’' {
-            out.push('-');
-        }
-    }
-    while out.ends_with('-') {
-        out.pop();
-    }
-    if out.is_empty() {
-        out.push_str("untitled");
-    }
-    out
-}
-
-fn fold_accent(c: char) -> char {
-    match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' => 'a',
-        'è' | 'é' | 'ê' | 'ë' | 'È' | 'É' | 'Ê' | 'Ë' => 'e',
-        'ì' | 'í' | 'î' | 'ï' | 'Ì' | 'Í' | 'Î' | 'Ï' => 'i',
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' | 'Ø' => 'o',
-        'ù' | 'ú' | 'û' | 'ü' | 'Ù' | 'Ú' | 'Û' | 'Ü' => 'u',
-        'ç' | 'Ç' => 'c',
-        'ñ' | 'Ñ' => 'n',
-        'ý' | 'ÿ' | 'Ý' => 'y',
-        _ => c,
-    }
-}
+pub use crate::routes::slugify;
+use crate::routes::{Slug, SlugError};
 
 #[cfg(test)]
 mod tests {

@@ -32,8 +32,9 @@ pub struct Entry {
 }
 
 impl Entry {
-    pub fn url(&self) -> String {
-        format!("/glossary/{}/", self.id)
+    /// The entry's route (`/glossary/<id>/`); see [`crate::routes`].
+    pub fn url(&self) -> crate::routes::Route {
+        crate::routes::entry(&self.id)
     }
 }
 

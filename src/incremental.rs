@@ -39,6 +39,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Report};
 use crate::glossary::Linker;
 use crate::output::MemorySink;
 use crate::render::{self, theme::Theme};
+use crate::routes;
 use crate::source::{SourceFile, SourceId};
 use crate::{BuildOptions, OutputFile, RenderedSite, Timings};
 use rayon::prelude::*;
@@ -237,6 +238,10 @@ impl Session {
                     && new.front.entities.is_empty()
                     && (self.opts.drafts || !new.front.draft)
                     && (old.bundle_dir.is_none() || old.slug == new.slug)
+                    // Redirect pages are written with the listings: an
+                    // article with aliases takes the full build.
+                    && old.front.aliases.is_empty()
+                    && new.front.aliases.is_empty()
             })
         });
         if !eligible {
@@ -317,6 +322,13 @@ impl Session {
             annotate::check_site(&self.content, &self.site.articles, &mut diags);
         }
         annotate::sort_articles(&mut self.site.articles);
+        render::paths::check(
+            &self.config,
+            &self.content,
+            &self.theme,
+            &self.site,
+            &mut diags,
+        );
         if diags.has_errors() {
             let report = diags.into_report(&self.content.sources);
             self.put_back(old_resolved);
@@ -554,8 +566,8 @@ impl<'a> ListingKey<'a> {
 /// The files the per-article loop of [`render::render`] writes for a slug.
 fn article_outputs(slug: &str) -> [String; 2] {
     [
-        format!("articles/{slug}/index.html"),
-        format!("articles/{slug}/annotations.jsonld"),
+        routes::article(slug).output().into_string(),
+        routes::annotations(slug).output().into_string(),
     ]
 }
 
@@ -573,9 +585,7 @@ fn merge(
 /// Canonical path -> index in `content.articles`.
 /// `glossary/<id>/index.html`: a glossary entry's page.
 fn is_entry_page(path: &str) -> bool {
-    path.strip_prefix("glossary/")
-        .and_then(|rest| rest.strip_suffix("/index.html"))
-        .is_some_and(|id| !id.is_empty() && !id.contains('/'))
+    routes::is_entry_output(path)
 }
 
 fn article_paths(root: &Path, content: &Content) -> HashMap<PathBuf, usize> {

@@ -103,7 +103,7 @@ pub fn build<'a>(site: &'a Site, quote_views: &'a [Vec<QuoteView>]) -> Indexes<'
         let e = &g.entries[i];
         let letter = letter_of(&sort_name(e));
         let item = GlossaryItem {
-            entry: EntryRef::new(e),
+            entry: EntryRef::new(e, &site.base),
             quote_count: speaker_of[i].map_or(0, |s| speakers[s].quotes.len()),
             mention_count: mention_counts[i],
         };
@@ -140,11 +140,11 @@ pub fn build<'a>(site: &'a Site, quote_views: &'a [Vec<QuoteView>]) -> Indexes<'
                 .filter(|n| n.source == Some(si))
                 .map(|n| NoteLink {
                     number: n.number,
-                    url: format!("{}#sn-{}", a.url(), n.number),
+                    url: format!("{}#sn-{}", site.base.href(&a.url()), n.number),
                 })
                 .collect();
             entry.citations.push(Citation {
-                article: ArticleRef::new(a),
+                article: ArticleRef::new(a, &site.base),
                 notes,
             });
         }
@@ -169,7 +169,7 @@ impl<'a> Indexes<'a> {
         let g = &site.glossary;
         let e = &g.entries[i];
         EntryView {
-            entry: EntryRef::new(e),
+            entry: EntryRef::new(e, &site.base),
             description: &e.description_html,
             aliases: &e.aliases,
             wikidata_url: if e.wikidata.is_empty() {
@@ -188,11 +188,11 @@ impl<'a> Indexes<'a> {
                 .collect(),
             affiliations: sorted_entries(site, e.affiliations.iter().copied())
                 .into_iter()
-                .map(|a| EntryRef::new(&g.entries[a]))
+                .map(|a| EntryRef::new(&g.entries[a], &site.base))
                 .collect(),
             members: sorted_entries(site, self.members[i].iter().copied())
                 .into_iter()
-                .map(|m| EntryRef::new(&g.entries[m]))
+                .map(|m| EntryRef::new(&g.entries[m], &site.base))
                 .collect(),
             quotes: self.speaker_of[i].map_or_else(Vec::new, |s| self.speakers[s].quotes.clone()),
             mentions: self.mentions[i]
@@ -200,7 +200,7 @@ impl<'a> Indexes<'a> {
                 .map(|(ai, quoted)| {
                     let a = &site.articles[*ai];
                     MentionGroup {
-                        article: ArticleRef::new(a),
+                        article: ArticleRef::new(a, &site.base),
                         contexts: quoted
                             .iter()
                             .map(|&mi| {

@@ -20,11 +20,12 @@ pub mod links;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod routes;
 pub mod search;
 pub mod serve;
 pub mod source;
 
-use diagnostics::Report;
+use diagnostics::{Diagnostic, Report};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -180,6 +181,7 @@ pub(crate) fn pipeline(
     } = prepare(opts, &mut diags)?;
     let loaded = Instant::now();
     let (site, linker) = annotate::resolve_keeping_linker(&config, &content, &mut diags);
+    render::paths::check(&config, &content, &theme, &site, &mut diags);
     if diags.has_errors() {
         return Err(diags.into_report(&content.sources));
     }
@@ -240,12 +242,23 @@ pub(crate) fn prepare(
     let include_hidden = config.as_ref().map_or(&[][..], |c| &c.include_hidden[..]);
     let theme = render::theme::Theme::load(&opts.root, include_hidden, &mut sources, diags);
     let content = content::load(&opts.root, opts.drafts, sources, diags);
-    let (Some(mut config), Some(theme)) = (config, theme) else {
+    let (Some(mut config), Some(mut theme)) = (config, theme) else {
         return Err(std::mem::take(diags).into_report(&content.sources));
     };
     if let Some(url) = &opts.base_url {
-        config.base_url = url.trim_end_matches('/').to_string();
+        // The command line checks it already (see `config::parse_base_url`);
+        // a library caller gets the same check here.
+        match routes::check_base_url(url) {
+            Ok(url) => config.base_url = url,
+            Err(why) => {
+                return Err(Report::single(
+                    Diagnostic::error(format!("invalid base URL: {why}"))
+                        .help("pass an absolute http(s) URL, e.g. `https://example.org/news/`"),
+                ))
+            }
+        }
     }
+    theme.register_urls(&config.base());
     Ok(Prepared {
         config,
         theme,

@@ -12,6 +12,7 @@ use crate::annotate::Site;
 use crate::content::{Content, Layout};
 use crate::diagnostics::{closest, Diagnostic, Diagnostics};
 use crate::markdown::Doc;
+use crate::routes::{self, Base};
 use crate::source::Span;
 use crate::OutputFile;
 use std::collections::BTreeMap;
@@ -29,7 +30,7 @@ pub fn check(
         .filter_map(|k| k.strip_suffix("index.html"))
         .map(|dir| format!("/{dir}"))
         .collect();
-    let mut bodies: Vec<(&Layout, String)> = site
+    let mut bodies: Vec<(&Layout, routes::Route)> = site
         .articles
         .iter()
         .map(|a| (&content.articles[a.index].layout, a.url()))
@@ -39,14 +40,19 @@ pub fn check(
             .pages
             .iter()
             .zip(&site.pages)
-            .map(|(p, r)| (&p.layout, format!("/{}/", r.slug))),
+            .map(|(p, r)| (&p.layout, routes::page(&r.slug))),
     );
     bodies.sort_by_key(|(layout, _)| layout.source);
-    for (layout, url) in bodies {
+    let base = &site.base;
+    for (layout, route) in bodies {
+        // Links are resolved as a browser resolves them, from the page's
+        // address behind the base path; then the base path is taken off to
+        // find the file (see issue 13, sites under a sub-path).
+        let url = base.href(&route);
         let mut owned = String::new();
         let doc = Doc::parse(content.body(layout), &mut owned, |_| false);
         for link in &doc.links {
-            let Some(target) = Target::of(&url, &link.dest) else {
+            let Some(mut target) = Target::of(&url, &link.dest) else {
                 continue;
             };
             let span = Span::new(
@@ -54,7 +60,12 @@ pub fn check(
                 layout.body_start + link.source.start,
                 layout.body_start + link.source.end,
             );
-            if let Some(d) = target.problem(files, &pages) {
+            let Some(inside) = base.strip(&target.path) else {
+                diags.push(outside_base(&target, base).at(span));
+                continue;
+            };
+            target.path = inside.to_string();
+            if let Some(d) = target.problem(files, &pages, base) {
                 diags.push(d.at(span));
             }
         }
@@ -107,6 +118,7 @@ impl Target {
         &self,
         files: &BTreeMap<String, OutputFile>,
         pages: &[String],
+        base: &Base,
     ) -> Option<Diagnostic> {
         let key = self.path.trim_start_matches('/');
         let file = if key.is_empty() || key.ends_with('/') {
@@ -128,7 +140,7 @@ impl Target {
                 format!("{}/", self.path)
             };
             d = match closest(&wanted, pages.iter().map(String::as_str)) {
-                Some(near) => d.help(format!("did you mean `{near}`?")),
+                Some(near) => d.help(format!("did you mean `{}`?", base.href_of_text(near))),
                 None => d.help("link to a page of the site, or to a full `https://` address"),
             };
             return Some(d);
@@ -152,6 +164,21 @@ impl Target {
             None => d.help("link to a heading's id (shown by its `#` link), a note (`#sn-N`) or a quote (`#q-...`)"),
         })
     }
+}
+
+/// A root-relative link that misses the site's base path: on a site served
+/// from `/news/`, `/glossary/x/` leaves the site.
+fn outside_base(target: &Target, base: &Base) -> Diagnostic {
+    Diagnostic::error(format!(
+        "link to `{}` leaves the site: it is served from `{}/`",
+        target.dest,
+        base.path()
+    ))
+    .label("outside the base path")
+    .help(format!(
+        "write the address behind the base path, `{}`, or a relative link",
+        base.href_of_text(&target.path)
+    ))
 }
 
 /// `path` with `.` and `..` segments resolved, never above the root.

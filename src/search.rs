@@ -50,7 +50,7 @@ async fn index(
     for a in &site.articles {
         let html = page(&config.language, &a.title, &a.html, "Article");
         index
-            .add_html_file(None, Some(a.url()), html)
+            .add_html_file(None, Some(site.base.href(&a.url()).into()), html)
             .await
             .map_err(|e| fail(&e))?;
     }
@@ -58,7 +58,7 @@ async fn index(
         let body = format!("<p>{}</p>{}", escape(&e.role), e.description_html);
         let html = page(&config.language, &e.name, &body, "Glossary");
         index
-            .add_html_file(None, Some(e.url()), html)
+            .add_html_file(None, Some(site.base.href(&e.url()).into()), html)
             .await
             .map_err(|e| fail(&e))?;
     }

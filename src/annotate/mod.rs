@@ -14,6 +14,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::frontmatter::{self, Date};
 use crate::glossary::{self, EntryIdx, Glossary, Linker};
 use crate::markdown::{self, escape, Doc, Mark};
+use crate::routes::{self, Base, Route};
 use crate::source::Span;
 use anchor::{AnchorError, Folded, Quote};
 use rayon::prelude::*;
@@ -89,8 +90,10 @@ pub struct ResolvedArticle {
 }
 
 impl ResolvedArticle {
-    pub fn url(&self) -> String {
-        format!("/articles/{}/", self.slug)
+    /// The article's route (`/articles/<slug>/`); put it behind the site's
+    /// base path ([`crate::routes::Base::href`]) for an href.
+    pub fn url(&self) -> Route {
+        routes::article(&self.slug)
     }
 }
 
@@ -108,6 +111,9 @@ pub struct Site {
     pub pages: Vec<ResolvedPage>,
     /// Entries nothing mentions or quotes (for the build summary).
     pub unmentioned: Vec<EntryIdx>,
+    /// Where the site is served (from `base_url`): every href is made
+    /// behind its path.
+    pub base: Base,
 }
 
 pub fn resolve(config: &Config, content: &Content, diags: &mut Diagnostics) -> Site {
@@ -153,6 +159,7 @@ pub(crate) fn resolve_keeping_linker(
         articles,
         pages,
         unmentioned,
+        base: config.base(),
     };
     (site, linker)
 }
@@ -269,6 +276,7 @@ pub(crate) fn resolve_article(
     ds: &mut Vec<Diagnostic>,
 ) -> Option<ResolvedArticle> {
     let id = a.layout.source;
+    let base = config.base();
     let sm = &content.sources;
     let (fm_start, fm_end) = (a.layout.fm_start, a.layout.fm_end);
     let find =
@@ -505,7 +513,7 @@ pub(crate) fn resolve_article(
         };
         match glossary.get(eid) {
             Some(e) => {
-                link_tags.insert(link.event, mention_tag(&glossary.entries[e]));
+                link_tags.insert(link.event, mention_tag(&glossary.entries[e], &base));
                 explicit.insert(e);
                 mentions.push(in_context.mention(&doc.text, link.text.clone(), e));
             }
@@ -558,7 +566,7 @@ pub(crate) fn resolve_article(
         };
         if link_it {
             linked.insert(found.entry);
-            let tag = mention_tag(&glossary.entries[found.entry]);
+            let tag = mention_tag(&glossary.entries[found.entry], &base);
             marks.push(Mark {
                 start: found.start,
                 end: found.end,
@@ -811,10 +819,10 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
     h
 }
 
-fn mention_tag(e: &glossary::Entry) -> String {
+fn mention_tag(e: &glossary::Entry, base: &Base) -> String {
     format!(
         "<a class=\"mention\" href=\"{}\" role=\"doc-glossref\" data-entry=\"{}\">",
-        escape(&e.url()),
+        escape(&base.href(&e.url())),
         escape(&e.id)
     )
 }

@@ -2,9 +2,9 @@
 //! docs/templates.md. Renaming a field here breaks a test, not a reader's page.
 
 use crate::annotate::{QuoteAnn, ResolvedArticle, Source};
-use crate::content::slugify;
 use crate::frontmatter::Date;
 use crate::glossary::{Entry, Glossary};
+use crate::routes::{self, Base};
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize)]
@@ -13,6 +13,10 @@ pub struct SiteView {
     pub description: String,
     pub language: String,
     pub base_url: String,
+    /// The path of `base_url` without its trailing slash (`/news`), empty
+    /// for a site at the root of its host: put it before a site path for an
+    /// href, or use the `url(path=...)` function.
+    pub base_path: String,
     pub authors: Vec<String>,
     pub has_feed: bool,
     pub has_search: bool,
@@ -32,14 +36,14 @@ pub struct EntryRef {
 }
 
 impl EntryRef {
-    pub fn new(e: &Entry) -> EntryRef {
+    pub fn new(e: &Entry, base: &Base) -> EntryRef {
         EntryRef {
             id: e.id.clone(),
             name: e.name.clone(),
             kind: e.kind.as_str(),
             role: e.role.clone(),
             summary: e.summary.clone(),
-            url: e.url(),
+            url: base.href(&e.url()).into(),
         }
     }
 }
@@ -78,10 +82,10 @@ pub struct ArticleRef {
 }
 
 impl ArticleRef {
-    pub fn new(a: &ResolvedArticle) -> ArticleRef {
+    pub fn new(a: &ResolvedArticle, base: &Base) -> ArticleRef {
         ArticleRef {
             title: a.title.clone(),
-            url: a.url(),
+            url: base.href(&a.url()).into(),
             date: a.date.ymd(),
             date_display: a.date.display(),
         }
@@ -105,17 +109,17 @@ pub struct QuoteView {
 }
 
 impl QuoteView {
-    pub fn new(q: &QuoteAnn, a: &ResolvedArticle, glossary: &Glossary) -> QuoteView {
+    pub fn new(q: &QuoteAnn, a: &ResolvedArticle, glossary: &Glossary, base: &Base) -> QuoteView {
         QuoteView {
             id: q.id.clone(),
             text: q.text.clone(),
-            speaker: EntryRef::new(&glossary.entries[q.speaker]),
+            speaker: EntryRef::new(&glossary.entries[q.speaker], base),
             said: q.said.as_ref().map(Date::ymd).unwrap_or_default(),
             said_display: q.said.as_ref().map(Date::display).unwrap_or_default(),
             context: q.context.clone(),
             source: q.source.map(|s| SourceView::new(&a.sources[s])),
-            article: ArticleRef::new(a),
-            url: format!("{}#{}", a.url(), q.id),
+            article: ArticleRef::new(a, base),
+            url: format!("{}#{}", base.href(&a.url()), q.id),
             when: q.said.clone().unwrap_or_else(|| a.date.clone()),
         }
     }
@@ -129,11 +133,11 @@ pub struct TagRef {
 }
 
 impl TagRef {
-    pub fn new(name: &str) -> TagRef {
-        let slug = slugify(name);
+    pub fn new(name: &str, base: &Base) -> TagRef {
+        let slug = routes::tag_slug(name);
         TagRef {
             name: name.to_string(),
-            url: format!("/tags/{slug}/"),
+            url: base.href(&routes::tag(&slug)).into(),
             slug,
         }
     }
@@ -159,12 +163,12 @@ pub struct ArticleSummary {
 }
 
 impl ArticleSummary {
-    pub fn new(a: &ResolvedArticle) -> ArticleSummary {
+    pub fn new(a: &ResolvedArticle, base: &Base) -> ArticleSummary {
         ArticleSummary {
-            article: ArticleRef::new(a),
+            article: ArticleRef::new(a, base),
             summary: a.summary.clone(),
             authors: a.authors.clone(),
-            tags: a.tags.iter().map(|t| TagRef::new(t)).collect(),
+            tags: a.tags.iter().map(|t| TagRef::new(t, base)).collect(),
             reading_minutes: reading_minutes(a.word_count),
             counts: Counts {
                 notes: a.notes.len(),
@@ -369,7 +373,7 @@ pub fn letter_of(name: &str) -> String {
     let c = name
         .chars()
         .find(|c| c.is_alphanumeric())
-        .map(|c| crate::content::slugify(&c.to_string()).to_ascii_uppercase())
+        .map(|c| routes::slugify(&c.to_string()).to_ascii_uppercase())
         .unwrap_or_default();
     match c.chars().next() {
         Some(c) if c.is_ascii_alphabetic() => c.to_string(),

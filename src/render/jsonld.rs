@@ -376,6 +376,8 @@ pub fn quotes_json(config: &Config, quotes: &[&QuoteView]) -> String {
         url: String,
         date: &'a str,
     }
+    // The views hold hrefs (behind the base path): make them full URLs.
+    let base = config.base();
     let lines: Vec<String> = quotes
         .par_iter()
         .map(|q| {
@@ -385,7 +387,7 @@ pub fn quotes_json(config: &Config, quotes: &[&QuoteView]) -> String {
                 speaker: Link {
                     id: &q.speaker.id,
                     name: &q.speaker.name,
-                    url: config.permalink(&q.speaker.url),
+                    url: base.absolute(&q.speaker.url),
                 },
                 said: &q.said,
                 context: &q.context,
@@ -396,10 +398,10 @@ pub fn quotes_json(config: &Config, quotes: &[&QuoteView]) -> String {
                 }),
                 article: Article {
                     title: &q.article.title,
-                    url: config.permalink(&q.article.url),
+                    url: base.absolute(&q.article.url),
                     date: &q.article.date,
                 },
-                url: config.permalink(&q.url),
+                url: base.absolute(&q.url),
             };
             serde_json::to_string(&quote).expect("quotes serialize")
         })

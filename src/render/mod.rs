@@ -5,6 +5,7 @@
 pub mod context;
 mod feed;
 mod jsonld;
+pub mod paths;
 pub mod theme;
 
 use crate::annotate::{ResolvedArticle, Site};
@@ -13,6 +14,7 @@ use crate::content::Content;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::glossary::EntryIdx;
 use crate::output::Sink;
+use crate::routes;
 use crate::OutputFile;
 use context::*;
 use rayon::prelude::*;
@@ -219,6 +221,7 @@ pub fn render(
         description: config.description.clone(),
         language: config.language.clone(),
         base_url: config.base_url.clone(),
+        base_path: site.base.path().to_string(),
         authors: config.authors.clone(),
         has_feed: config.feed,
         has_search: config.search,
@@ -227,12 +230,19 @@ pub fn render(
         highlight_css: assets.highlight_css,
     };
     let g = &site.glossary;
+    let base = &site.base;
 
     // Per-article views, built once and shared by every page that lists them.
-    let summaries: Vec<ArticleSummary> =
-        site.articles.par_iter().map(ArticleSummary::new).collect();
+    let summaries: Vec<ArticleSummary> = site
+        .articles
+        .par_iter()
+        .map(|a| ArticleSummary::new(a, base))
+        .collect();
     let quotes_of = |a: &ResolvedArticle| -> Vec<QuoteView> {
-        a.quotes.iter().map(|q| QuoteView::new(q, a, g)).collect()
+        a.quotes
+            .iter()
+            .map(|q| QuoteView::new(q, a, g, base))
+            .collect()
     };
     let quote_views: Vec<Vec<QuoteView>> = if listings {
         site.articles.par_iter().map(quotes_of).collect()
@@ -258,7 +268,7 @@ pub fn render(
                 };
                 let view = article_view(config, site, a, &summaries[i], quotes);
                 let url = a.url();
-                let path = format!("articles/{}/index.html", a.slug);
+                let path = url.output().into_string();
                 Job::new(path, "article.html", &url, "article", &view).render(
                     theme,
                     &site_view,
@@ -270,7 +280,7 @@ pub fn render(
                 }
                 put(
                     article_sink,
-                    format!("articles/{}/annotations.jsonld", a.slug),
+                    routes::annotations(&a.slug).output().into_string(),
                     jsonld::annotations(config, site, a).into_bytes(),
                 )
             })
@@ -300,24 +310,25 @@ pub fn render(
     let home_pages = summaries.len().div_ceil(per).max(1);
     if listings {
         for p in 0..home_pages {
-            let url = page_url(p + 1);
+            let url = routes::home(p + 1);
             let items: Vec<&ArticleSummary> = summaries.iter().skip(p * per).take(per).collect();
-            let pagination = Pagination::new(p + 1, home_pages, page_url);
-            let path = format!("{}index.html", url.trim_start_matches('/'));
+            let pagination =
+                Pagination::new(p + 1, home_pages, |n| base.href(&routes::home(n)).into());
+            let path = url.output().into_string();
             jobs.push(Job::with(path, "home.html", &url, move |c| {
                 c.insert("articles", &items);
                 c.insert("pagination", &pagination);
             }));
         }
         for p in &site.pages {
-            let url = format!("/{}/", p.slug);
+            let url = routes::page(&p.slug);
             let view = PageView {
                 title: p.title.clone(),
                 content: p.html.clone(),
-                url: url.clone(),
+                url: base.href(&url).into(),
             };
             jobs.push(Job::with(
-                format!("{}/index.html", p.slug),
+                url.output().into_string(),
                 "page.html",
                 &url,
                 move |c| c.insert("page", &view),
@@ -332,27 +343,27 @@ pub fn render(
                 })
                 .collect();
             jobs.push(Job::with(
-                "tags/index.html".into(),
+                routes::tags().output().into_string(),
                 "tags.html",
-                "/tags/",
+                &routes::tags(),
                 move |c| c.insert("tags", &counts),
             ));
         }
     }
     for (slug, (tag, idx)) in &tags {
-        let url = format!("/tags/{slug}/");
+        let url = routes::tag(slug);
         if listings {
             let view = TagView {
                 tag: (*tag).clone(),
                 feed_url: if config.feed {
-                    format!("/tags/{slug}/atom.xml")
+                    base.href(&routes::tag_feed(slug)).into()
                 } else {
                     String::new()
                 },
             };
             let list: Vec<&ArticleSummary> = idx.iter().map(|&i| &summaries[i]).collect();
             jobs.push(Job::with(
-                format!("tags/{slug}/index.html"),
+                url.output().into_string(),
                 "tag.html",
                 &url,
                 move |c| {
@@ -363,11 +374,11 @@ pub fn render(
         }
         if config.feed && scope.renders_feed(site, idx) {
             let title = format!("{} — {}", config.title, tag.name);
-            let self_url = format!("/tags/{slug}/atom.xml");
+            let self_url = routes::tag_feed(slug);
             let summaries = &summaries;
             let feed_page = url.clone();
             jobs.push(Job::with(
-                format!("tags/{slug}/atom.xml"),
+                self_url.output().into_string(),
                 "atom.xml",
                 &url,
                 move |c| {
@@ -381,18 +392,24 @@ pub fn render(
     if config.feed && scope.renders_feed(site, &all) {
         let summaries = &summaries;
         let all = &all;
-        jobs.push(Job::with("atom.xml".into(), "atom.xml", "/", move |c| {
-            let feed = feed_view(
-                config,
-                site,
-                summaries,
-                all,
-                &config.title,
-                "/",
-                "/atom.xml",
-            );
-            c.insert("feed", &feed);
-        }));
+        let feed_route = routes::feed();
+        jobs.push(Job::with(
+            feed_route.output().into_string(),
+            "atom.xml",
+            &routes::home(1),
+            move |c| {
+                let feed = feed_view(
+                    config,
+                    site,
+                    summaries,
+                    all,
+                    &config.title,
+                    &routes::home(1),
+                    &feed_route,
+                );
+                c.insert("feed", &feed);
+            },
+        ));
     }
 
     // Every HTML page but the sources index's, counted whether or not this
@@ -421,7 +438,7 @@ pub fn render(
         .speakers
         .iter()
         .map(|s| SpeakerQuotes {
-            entry: EntryRef::new(&g.entries[s.entry]),
+            entry: EntryRef::new(&g.entries[s.entry], base),
             letter: s.letter.clone(),
             quotes: s
                 .quotes
@@ -441,9 +458,9 @@ pub fn render(
     let quote_count = idx.by_date.len();
     let quote_letters = &idx.quote_letters;
     jobs.push(Job::with(
-        "quotes/index.html".into(),
+        routes::quotes().output().into_string(),
         "quotes.html",
-        "/quotes/",
+        &routes::quotes(),
         move |c| {
             c.insert("speakers", &page_speakers);
             c.insert("by_date", &latest);
@@ -453,9 +470,9 @@ pub fn render(
     ));
     let (letters, people, organisations) = (&idx.glossary_letters, idx.people, idx.organisations);
     jobs.push(Job::with(
-        "glossary/index.html".into(),
+        routes::glossary().output().into_string(),
         "glossary.html",
-        "/glossary/",
+        &routes::glossary(),
         move |c| {
             c.insert("letters", letters);
             c.insert("people", &people);
@@ -473,9 +490,11 @@ pub fn render(
         .take(source_pages)
         .enumerate()
     {
-        let url = sources_url(p + 1);
-        let pagination = Pagination::new(p + 1, source_pages, sources_url);
-        let path = format!("{}index.html", url.trim_start_matches('/'));
+        let url = routes::sources(p + 1);
+        let pagination = Pagination::new(p + 1, source_pages, |n| {
+            base.href(&routes::sources(n)).into()
+        });
+        let path = url.output().into_string();
         jobs.push(Job::with(path, "sources.html", &url, move |c| {
             c.insert("sources", chunk);
             c.insert("count", &source_count);
@@ -485,17 +504,17 @@ pub fn render(
     }
     if config.search {
         jobs.push(Job::new(
-            "search/index.html".into(),
+            routes::search().output().into_string(),
             "search.html",
-            "/search/",
+            &routes::search(),
             "",
             &(),
         ));
     }
     jobs.push(Job::new(
-        "404.html".into(),
+        routes::not_found().output().into_string(),
         "404.html",
-        "/404.html",
+        &routes::not_found(),
         "",
         &(),
     ));
@@ -505,7 +524,7 @@ pub fn render(
         .iter()
         .filter(|j| j.path.ends_with("index.html"))
         .map(|j| SitemapUrl {
-            loc: config.permalink(&format!("/{}", j.path.trim_end_matches("index.html"))),
+            loc: config.permalink(&j.page_url),
             lastmod: String::new(),
         })
         .collect();
@@ -519,9 +538,9 @@ pub fn render(
     }));
     urls.sort_by(|a, b| a.loc.cmp(&b.loc));
     jobs.push(Job::with(
-        "sitemap.xml".into(),
+        routes::sitemap().output().into_string(),
         "sitemap.xml",
-        "/sitemap.xml",
+        &routes::sitemap(),
         move |c| c.insert("urls", &urls),
     ));
 
@@ -532,7 +551,7 @@ pub fn render(
         let e = &g.entries[i];
         let url = e.url();
         jobs.push(Job::with(
-            format!("glossary/{}/index.html", e.id),
+            url.output().into_string(),
             "entry.html",
             &url,
             move |c| c.insert("entry", &indexes.entry(site, i)),
@@ -555,20 +574,21 @@ pub fn render(
             )
         },
     );
-    for (path, json) in [
-        ("quotes.json", quotes_json),
-        ("glossary.json", glossary_json),
+    for (route, json) in [
+        (routes::quotes_json(), quotes_json),
+        (routes::glossary_json(), glossary_json),
     ] {
-        if let Err(d) = put(sink, path.into(), json.into_bytes()) {
+        if let Err(d) = put(sink, route.output().into_string(), json.into_bytes()) {
             diags.push(d);
         }
     }
     files.insert(
-        "robots.txt".into(),
+        routes::robots().output().into_string(),
         OutputFile::Bytes(
             format!(
-                "User-agent: *\nAllow: /\n\nSitemap: {}\n",
-                config.permalink("/sitemap.xml")
+                "User-agent: *\nAllow: {}\n\nSitemap: {}\n",
+                base.href(&routes::home(1)),
+                config.permalink(&routes::sitemap())
             )
             .into_bytes()
             .into(),
@@ -586,6 +606,14 @@ pub fn render(
     for asset in &inputs.content.assets {
         files.insert(asset.output.clone(), OutputFile::Copy(asset.path.clone()));
     }
+    for a in &site.articles {
+        for alias in &inputs.content.articles[a.index].aliases {
+            files.insert(
+                routes::alias(&alias.slug).output().into_string(),
+                OutputFile::Bytes(redirect_page(config, site, a).into_bytes().into()),
+            );
+        }
+    }
     for (path, file) in files {
         if let Err(d) = sink.put(&path, file).map_err(|e| write_error(&path, e)) {
             diags.push(d);
@@ -595,6 +623,21 @@ pub fn render(
     drop(idx);
     std::thread::spawn(move || drop(quote_views));
     Some(pages + source_pages)
+}
+
+/// The page an article's alias leaves at its old address: a refresh to the
+/// article, its canonical link, and a link a reader can follow when the
+/// refresh is blocked. Not a template: it is the same for every theme.
+fn redirect_page(config: &Config, site: &Site, a: &ResolvedArticle) -> String {
+    use crate::markdown::escape;
+    let route = a.url();
+    let href = escape(&site.base.href(&route));
+    let title = escape(&a.title);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved: {title}</title>\n<link rel=\"canonical\" href=\"{canonical}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={href}\">\n</head>\n<body>\n<p>This article has moved: <a href=\"{href}\">{title}</a>.</p>\n</body>\n</html>\n",
+        lang = escape(&config.language),
+        canonical = escape(&config.permalink(&route)),
+    )
 }
 
 /// Renders `jobs` in parallel into `sink`.
@@ -649,22 +692,6 @@ fn has_annotations(a: &ResolvedArticle) -> bool {
 
 /// How many sources one page of the sources index lists.
 pub const SOURCES_PER_PAGE: usize = 200;
-
-fn sources_url(n: usize) -> String {
-    if n <= 1 {
-        "/sources/".into()
-    } else {
-        format!("/sources/page/{n}/")
-    }
-}
-
-fn page_url(n: usize) -> String {
-    if n <= 1 {
-        "/".into()
-    } else {
-        format!("/page/{n}/")
-    }
-}
 
 fn article_view<'a>(
     config: &Config,
@@ -721,7 +748,7 @@ fn article_view<'a>(
     let entities: Vec<EntryRef> = a
         .entities
         .iter()
-        .map(|&e| EntryRef::new(&g.entries[e]))
+        .map(|&e| EntryRef::new(&g.entries[e], &site.base))
         .collect();
     ArticleView {
         summary,
@@ -734,7 +761,7 @@ fn article_view<'a>(
         entities,
         json_ld: jsonld::article(config, site, a),
         annotations_url: if has_annotations(a) {
-            format!("{}annotations.jsonld", a.url())
+            site.base.href(&routes::annotations(&a.slug)).into()
         } else {
             String::new()
         },

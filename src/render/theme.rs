@@ -3,6 +3,7 @@
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::routes::{self, Base};
 use crate::source::{display_name, SourceFile, SourceId, SourceMap, Span};
 use crate::OutputFile;
 use std::collections::BTreeMap;
@@ -262,18 +263,22 @@ impl Theme {
         for (n, p) in &self.site_static {
             stat.insert(n.clone(), OutputFile::Copy(p.clone()));
         }
+        let base = config.base();
         let mut hashed = |name: &str, stat: &mut BTreeMap<String, OutputFile>| -> String {
             let Some(file) = stat.remove(name) else {
                 return String::new();
             };
-            let bytes = match file {
+            let mut bytes = match file {
                 OutputFile::Bytes(b) => b,
                 OutputFile::Copy(p) => std::fs::read(&p).unwrap_or_default().into(),
             };
+            if name == "gloss.js" && !base.path().is_empty() {
+                bytes = under_base_path(&bytes, &base).into();
+            }
             let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
             let out = format!("{stem}.{}.{ext}", super::content_hash(&bytes));
             files.insert(out.clone(), OutputFile::Bytes(bytes));
-            format!("/{out}")
+            base.href(&routes::asset(&out)).into()
         };
         let stylesheet = hashed("gloss.css", &mut stat);
         let script = hashed("gloss.js", &mut stat);
@@ -295,9 +300,47 @@ impl Theme {
         Assets {
             stylesheet,
             script,
-            highlight_css: format!("/{name}"),
+            highlight_css: base.href(&routes::asset(&name)).into(),
         }
     }
+
+    /// The site's static files, by output path (they are copied to the
+    /// output root as they are), for the clash check.
+    pub fn site_static(&self) -> impl Iterator<Item = (&str, &Path)> {
+        self.site_static
+            .iter()
+            .map(|(n, p)| (n.as_str(), p.as_path()))
+    }
+
+    /// Makes the `url(path="/quotes/")` function available to templates: the
+    /// href of a site path behind the base path (`/news/quotes/` for a site
+    /// served from `/news/`). Text that is not an absolute path comes back as
+    /// it is, so `url(path=page.url)` is harmless.
+    pub fn register_urls(&mut self, base: &Base) {
+        let base = base.clone();
+        self.tera.register_function(
+            "url",
+            move |args: &std::collections::HashMap<String, tera::Value>| -> tera::Result<tera::Value> {
+                match args.get("path").and_then(tera::Value::as_str) {
+                    Some(path) => Ok(tera::Value::String(base.href_of_text(path))),
+                    None => Err(tera::Error::msg(
+                        "`url` takes a site path: `url(path=\"/quotes/\")`",
+                    )),
+                }
+            },
+        );
+    }
+}
+
+/// The built-in script with its absolute site paths (the Pagefind bundle,
+/// `/pagefind/`) moved under the base path. Only for a site with a base
+/// path, so that the script, and so every page naming its hash, is byte for
+/// byte what it was for a site at the root of its host.
+fn under_base_path(js: &[u8], base: &Base) -> Vec<u8> {
+    let text = String::from_utf8_lossy(js);
+    let bundle = base.href(&routes::pagefind());
+    text.replace("\"/pagefind/", &format!("\"{bundle}"))
+        .into_bytes()
 }
 
 fn escape_for_tera(s: &str) -> String {

@@ -66,6 +66,26 @@ fn answer(request: &Request, shared: &Arc<Shared>) -> Result<Response, Answer> {
             .with_header("Content-Type", "text/javascript; charset=utf-8"));
     }
 
+    // A site under a base path is served below it, as it will be once
+    // published; `/` leads there.
+    let mount = shared.mount.as_str();
+    let path = if mount.is_empty() {
+        path
+    } else if path == "/" || path.is_empty() {
+        return Ok(text_response(302, "302 found\n").with_header("Location", format!("{mount}/")));
+    } else {
+        match path.strip_prefix(mount) {
+            Some("") => "/",
+            Some(rest) if rest.starts_with('/') => rest,
+            _ => {
+                let snapshot = shared.snapshot();
+                return Ok(match &snapshot.files {
+                    Some(files) => not_found(files, shared, &snapshot),
+                    None => error_page(shared, &snapshot),
+                });
+            }
+        }
+    };
     let snapshot = shared.snapshot();
     Ok(match &snapshot.files {
         Some(files) => from_site(files, path, query, shared, &snapshot),
@@ -98,9 +118,10 @@ fn from_site(
     // `/dir` -> `/dir/` when `dir/index.html` exists. `path` passed
     // `normalise`, so it starts with one `/` and the redirect stays here.
     if files.contains_key(&format!("{key}/index.html")) {
+        let mount = &shared.mount;
         let location = match query {
-            Some(query) => format!("{path}/?{query}"),
-            None => format!("{path}/"),
+            Some(query) => format!("{mount}{path}/?{query}"),
+            None => format!("{mount}{path}/"),
         };
         return text_response(301, "301 moved permanently\n").with_header("Location", location);
     }

@@ -84,6 +84,10 @@ pub struct Options {
     /// that has waited longest for a request is closed to make room; see
     /// `conn` for every bound a client meets.
     pub workers: usize,
+    /// The site's base path (`/news` for `base_url = ".../news/"`), empty
+    /// for a site at the root: the site is served below it, as it will be
+    /// once published, and `/` redirects there.
+    pub mount: String,
 }
 
 impl Default for Options {
@@ -96,6 +100,7 @@ impl Default for Options {
             watch: None,
             quiet: false,
             workers: 64,
+            mount: String::new(),
         }
     }
 }
@@ -127,7 +132,7 @@ impl Server {
         let Server { builder, options } = self;
         let listener = bind(&options)?;
         let addr = listener.local_addr()?;
-        let url = site_url(addr);
+        let url = format!("{}{}/", site_url(addr).trim_end_matches('/'), options.mount);
         // Canonical, so that it is a prefix of the paths events report.
         let root = options
             .watch
@@ -148,6 +153,7 @@ impl Server {
             build_lock: Mutex::new(()),
             builder,
             base_url: url.trim_end_matches('/').to_string(),
+            mount: options.mount.clone(),
             instance: instance_id(),
             port: addr.port(),
             bind: options.bind,
@@ -280,6 +286,7 @@ pub fn run(root: PathBuf, args: &ServeArgs, quiet: bool) -> io::Result<()> {
         reload: !args.no_reload,
         watch: Some(root.clone()),
         quiet,
+        mount: configured_base_path(&root),
         ..Options::default()
     };
     let drafts = args.drafts;
@@ -307,6 +314,24 @@ pub fn run(root: PathBuf, args: &ServeArgs, quiet: bool) -> io::Result<()> {
     }
     handle.wait();
     Ok(())
+}
+
+/// The path of the base_url in the site's gloss.toml (`/news`), read once
+/// at start: the preview serves the site below it. Empty when there is none
+/// or the file cannot be read (the first build then reports why).
+fn configured_base_path(root: &Path) -> String {
+    let Ok(text) = std::fs::read_to_string(root.join("gloss.toml")) else {
+        return String::new();
+    };
+    let Ok(value) = text.parse::<toml::Table>() else {
+        return String::new();
+    };
+    value
+        .get("base_url")
+        .and_then(toml::Value::as_str)
+        .and_then(|u| crate::routes::check_base_url(u).ok())
+        .map(|u| crate::routes::Base::new(&u).path().to_string())
+        .unwrap_or_default()
 }
 
 /// One build of `serve`: a full [`Session::build`] the first time, after a
@@ -494,6 +519,8 @@ struct Shared {
     build_lock: Mutex<()>,
     builder: Arc<Builder>,
     base_url: String,
+    /// See [`Options::mount`].
+    mount: String,
     instance: String,
     port: u16,
     bind: IpAddr,

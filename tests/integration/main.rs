@@ -8,5 +8,7 @@ mod incremental;
 mod output;
 mod pipeline;
 mod robustness;
+mod routes;
 mod serve;
+mod subpath;
 mod support;
