@@ -229,7 +229,8 @@ impl Date {
         if !(1..=12).contains(&month) {
             return Err(format!("`{s}` has month {month}: months run from 01 to 12"));
         }
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let leap =
+            (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
         let days = [
             31,
             if leap { 29 } else { 28 },
