@@ -17,10 +17,12 @@ fn report(t: &SiteTest) -> String {
     t.report_text(&r)
 }
 
-/// Every file under `dir`, relative, sorted.
+/// Every file under `dir`, relative, sorted; `.gloss/` (the build's own lock
+/// and state, documented in docs/format.md) aside.
 fn files_under(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = walkdir::WalkDir::new(dir)
         .into_iter()
+        .filter_entry(|e| e.file_name() != ".gloss")
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .map(|e| e.path().strip_prefix(dir).unwrap().display().to_string())
