@@ -7,5 +7,6 @@ mod errors;
 mod incremental;
 mod pipeline;
 mod robustness;
+mod scaffold;
 mod serve;
 mod support;
