@@ -35,18 +35,38 @@ pub enum Command {
     },
     /// Build the site into its output folder (public/ by default).
     Build(BuildArgs),
-    /// Create a new article with its front matter filled in.
+    /// Create a new article (`gloss new article "Title"`) or glossary entry
+    /// (`gloss new entry "Name"`) with its front matter filled in.
     New {
-        /// What to create; only `article` for now.
-        #[arg(value_parser = ["article"])]
+        /// What to create: `article` or `entry`.
+        #[arg(value_parser = ["article", "entry"])]
         kind: String,
-        /// The article's title; its slug becomes the file name.
+        /// The article's title or the entry's name; its slug becomes the file name.
         title: String,
+        /// For an entry: `person` (the default) or `organisation`.
+        #[arg(long = "kind", value_name = "KIND", value_parser = ["person", "organisation", "organization"])]
+        entry_kind: Option<String>,
     },
+    /// The built-in theme.
+    #[command(subcommand)]
+    Theme(ThemeCommand),
     /// Check the site for errors, and every link into the site, without writing anything.
     Check(BuildArgs),
     /// Build the site, serve it on 127.0.0.1 and rebuild on every change.
     Serve(ServeArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ThemeCommand {
+    /// Write the built-in templates and static files into the site, to edit
+    /// and override them. Existing files are kept (and listed) unless --force.
+    Export {
+        /// Where to write `templates/` and `static/`. Default: the site folder.
+        dir: Option<PathBuf>,
+        /// Overwrite files that already exist.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Args, Clone)]
@@ -60,6 +80,13 @@ pub struct BuildArgs {
     /// Where to write the site. Default: public/ in the site folder.
     #[arg(long, short, value_name = "DIR")]
     pub output: Option<PathBuf>,
+    /// Fail on warnings as on errors (nothing is written).
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// How to print problems: `human` (the default) or `json` on stdout, for
+    /// CI (schema in docs/diagnostics.md).
+    #[arg(long, value_name = "FORMAT", default_value = "human", value_parser = ["human", "json"])]
+    pub format: String,
 }
 
 #[derive(Debug, Args, Clone)]

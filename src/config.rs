@@ -2,8 +2,8 @@
 //! with the closest valid key suggested.
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::frontmatter::{self, toml_error_span, unknown_field};
-use crate::source::{SourceId, SourceMap};
+use crate::frontmatter::{self, TomlProblem};
+use crate::source::{SourceId, SourceMap, Span};
 use serde::Deserialize;
 
 /// How often a glossary name is linked in one article.
@@ -98,20 +98,21 @@ impl Config {
     /// diagnostics) when it is unusable.
     pub fn parse(id: SourceId, sources: &SourceMap, diags: &mut Diagnostics) -> Option<Config> {
         let text = &sources.get(id).text;
-        match toml::from_str::<Config>(text) {
-            Ok(mut config) => {
+        match frontmatter::toml_all::<Config>(text) {
+            Ok((mut config, keys)) => {
                 match crate::routes::check_base_url(&config.base_url) {
                     Ok(url) => config.base_url = url,
                     Err(why) => {
+                        let span = keys
+                            .iter()
+                            .find(|(k, _)| k == "base_url")
+                            .map(|(_, r)| Span::new(id, r.start, r.end))
+                            .unwrap_or_else(|| {
+                                frontmatter::find_key(id, sources, 0, text.len(), "base_url")
+                            });
                         diags.push(
                             Diagnostic::error("`base_url` must be an absolute http(s) URL")
-                                .at(frontmatter::find_key(
-                                    id,
-                                    sources,
-                                    0,
-                                    text.len(),
-                                    "base_url",
-                                ))
+                                .at(span)
                                 .label("not an absolute URL")
                                 .note(why)
                                 .help("write it in full, e.g. `base_url = \"https://example.org/\"` or `\"https://example.org/news/\"` for a site served from /news/"),
@@ -124,16 +125,10 @@ impl Config {
                 }
                 Some(config)
             }
-            Err(e) => {
-                let span = toml_error_span(&e, id, 0);
-                let msg = e.message().to_string();
-                let mut d = Diagnostic::error(format!("invalid gloss.toml: {msg}"))
-                    .at(span)
-                    .label("here");
-                if let Some((field, _)) = unknown_field(&msg) {
-                    d = d.suggest(&field, CONFIG_KEYS.iter().copied());
+            Err(problems) => {
+                for p in problems {
+                    diags.push(config_problem(p, id, text));
                 }
-                diags.push(d);
                 None
             }
         }
@@ -155,6 +150,54 @@ impl Config {
 pub fn parse_base_url(url: &str) -> Result<String, String> {
     crate::routes::check_base_url(url)
 }
+
+/// One problem of gloss.toml as a diagnostic.
+fn config_problem(p: TomlProblem, id: SourceId, text: &str) -> Diagnostic {
+    let span = match &p.span {
+        Some(r) => Span::new(id, r.start, r.end.max(r.start + 1)),
+        None => Span::new(id, 0, 0),
+    };
+    if let Some(field) = &p.missing {
+        return Diagnostic::error(format!("`{field}` is required in gloss.toml"))
+            .at(Span::new(id, 0, text.lines().next().map_or(0, str::len)))
+            .label(format!("gloss.toml has no `{field}`"))
+            .help(match field.as_str() {
+                "base_url" => "add the site's address, e.g. `base_url = \"https://example.org/\"`",
+                _ => "add the site's title, e.g. `title = \"The Ledger\"`",
+            });
+    }
+    let mut d = Diagnostic::error(format!("invalid gloss.toml: {}", p.message))
+        .at(span)
+        .label("here");
+    let Some(field) = &p.unknown else {
+        return d;
+    };
+    match p.table.first().map(String::as_str) {
+        Some("glossary") if CONFIG_KEYS.contains(&field.as_str()) => {
+            d = d
+                .label(format!("read as `glossary.{field}`"))
+                .note(format!(
+                    "`{field}` comes after the `[glossary]` header, so TOML reads it as part of that table"
+                ))
+                .help(format!(
+                    "move `{field} = ...` above the `[glossary]` line to set the site's `{field}`"
+                ));
+        }
+        Some("glossary") => {
+            d = d
+                .suggest(field, GLOSSARY_KEYS.iter().copied())
+                .note(format!(
+                    "valid keys in `[glossary]`: {}",
+                    GLOSSARY_KEYS.join(", ")
+                ));
+        }
+        _ => d = d.suggest(field, CONFIG_KEYS.iter().copied()),
+    }
+    d
+}
+
+/// The keys accepted in `[glossary]`.
+pub const GLOSSARY_KEYS: &[&str] = &["link", "case_sensitive"];
 
 /// The `gloss.toml` that `gloss init` writes.
 pub fn starter_config(title: &str) -> String {

@@ -449,21 +449,21 @@ fn parse_file(
     let stem = file_stem(rel);
     match kind {
         FileKind::Article => {
-            let front: ArticleFront = match parse_with_nested(id, sources, split, ARTICLE_KEYS) {
-                Ok(f) => f,
-                Err(d) => return (None, vec![d]),
+            let (front, spans): (ArticleFront, _) =
+                match frontmatter::parse(id, sources, split, ARTICLE_TABLES) {
+                    Ok(f) => f,
+                    Err(ds) => return (None, ds),
+                };
+            let key_span = |key: &str| {
+                spans.get(key).unwrap_or_else(|| {
+                    frontmatter::find_key(id, sources, split.fm_start, split.fm_end, key)
+                })
             };
             let mut ds = Vec::new();
             if front.title.trim().is_empty() {
                 ds.push(
                     Diagnostic::error("the article's title is empty")
-                        .at(frontmatter::find_key(
-                            id,
-                            sources,
-                            split.fm_start,
-                            split.fm_end,
-                            "title",
-                        ))
+                        .at(key_span("title"))
                         .label("empty title")
                         .help("give the article a title, e.g. `title = \"Canal reopens\"`"),
                 );
@@ -483,7 +483,7 @@ fn parse_file(
                     if clean != *s {
                         ds.push(
                             Diagnostic::error(format!("`{s}` is not a valid slug"))
-                                .at(key)
+                                .at(key_span("slug"))
                                 .label("not a slug")
                                 .help(format!("slugs are lowercase letters, digits and hyphens: try `slug = \"{clean}\"`")),
                         );
@@ -514,21 +514,18 @@ fn parse_file(
             (Some(Parsed::Article(article)), ds)
         }
         FileKind::Entry => {
-            let front: EntryFront = match frontmatter::parse(id, sources, split, ENTRY_KEYS) {
-                Ok(f) => f,
-                Err(d) => return (None, vec![d]),
-            };
+            let (front, spans): (EntryFront, _) =
+                match frontmatter::parse(id, sources, split, ENTRY_TABLES) {
+                    Ok(f) => f,
+                    Err(ds) => return (None, ds),
+                };
             let mut ds = Vec::new();
             if front.id.is_some() {
                 ds.push(
                     Diagnostic::error("a glossary file takes its id from its file name")
-                        .at(frontmatter::find_key(
-                            id,
-                            sources,
-                            split.fm_start,
-                            split.fm_end,
-                            "id",
-                        ))
+                        .at(spans.get("id").unwrap_or_else(|| {
+                            frontmatter::find_key(id, sources, split.fm_start, split.fm_end, "id")
+                        }))
                         .label("remove this line")
                         .help(format!(
                             "this entry's id is `{}`; rename the file to change it",
@@ -547,15 +544,17 @@ fn parse_file(
             (Some(Parsed::Entry(entry)), ds)
         }
         FileKind::Page => {
-            let front: PageFront = match frontmatter::parse(id, sources, split, PAGE_KEYS) {
-                Ok(f) => f,
-                Err(d) => return (None, vec![d]),
-            };
+            let (front, spans): (PageFront, _) =
+                match frontmatter::parse(id, sources, split, &[("", PAGE_KEYS)]) {
+                    Ok(f) => f,
+                    Err(ds) => return (None, ds),
+                };
             let mut ds = Vec::new();
             let (slug, slug_span, what) = match &front.slug {
                 Some(s) => {
-                    let key =
-                        frontmatter::find_key(id, sources, split.fm_start, split.fm_end, "slug");
+                    let key = spans.get("slug").unwrap_or_else(|| {
+                        frontmatter::find_key(id, sources, split.fm_start, split.fm_end, "slug")
+                    });
                     let at = frontmatter::find_value(
                         id,
                         sources,
@@ -675,33 +674,33 @@ fn check_aliases(
     out
 }
 
-/// Parses article front matter; unknown keys inside `[[notes]]` and friends
-/// are suggested from the right key list.
-fn parse_with_nested(
-    id: SourceId,
-    sources: &SourceMap,
-    split: Split,
-    keys: &[&str],
-) -> Result<ArticleFront, Diagnostic> {
-    frontmatter::parse::<ArticleFront>(id, sources, split, keys).map_err(|mut d| {
-        if let Some((field, _)) =
-            frontmatter::unknown_field(&d.message.replace("invalid front matter: ", ""))
-        {
-            if !keys.contains(&field.as_str()) {
-                let all: Vec<&str> = [SOURCE_KEYS, NOTE_KEYS, QUOTE_KEYS, ENTRY_KEYS]
-                    .concat()
-                    .into_iter()
-                    .chain(keys.iter().copied())
-                    .collect();
-                d.notes.retain(|n| {
-                    !n.starts_with("help: did you mean") && !n.starts_with("note: valid keys")
-                });
-                d = d.suggest(&field, all);
-            }
-        }
-        d
-    })
-}
+/// The keys of an article's front matter, table by table, for suggestions.
+const ARTICLE_TABLES: frontmatter::KeyLists<'static> = &[
+    ("", ARTICLE_KEYS),
+    ("sources", SOURCE_KEYS),
+    ("notes", NOTE_KEYS),
+    ("quotes", QUOTE_KEYS),
+    ("entities", ENTITY_KEYS),
+    ("links", LINK_KEYS),
+];
+
+/// The keys of a glossary file's front matter.
+const ENTRY_TABLES: frontmatter::KeyLists<'static> = &[("", ENTRY_KEYS), ("links", LINK_KEYS)];
+
+/// An `[[entities]]` item takes an entry's keys plus `id` and `description`.
+const ENTITY_KEYS: &[&str] = &[
+    "id",
+    "name",
+    "kind",
+    "aliases",
+    "role",
+    "affiliation",
+    "wikidata",
+    "links",
+    "autolink",
+    "description",
+];
+const LINK_KEYS: &[&str] = &["title", "url"];
 
 fn file_stem(rel: &str) -> &str {
     let name = rel.trim_end_matches(".md");

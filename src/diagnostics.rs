@@ -213,6 +213,15 @@ impl Report {
         ds.into_report(&SourceMap::default())
     }
 
+    /// A report of items already resolved, with their rendering.
+    pub fn from_items(items: Vec<ReportItem>, rendered: String) -> Report {
+        Report {
+            items,
+            colored: rendered.clone(),
+            rendered,
+        }
+    }
+
     /// The report as plain text, rustc-style.
     pub fn rendered(&self) -> &str {
         &self.rendered
@@ -278,6 +287,49 @@ fn render(items: &[ReportItem], sources: &SourceMap, color: bool) -> String {
         }
     }
     String::from_utf8_lossy(&buf).into_owned()
+}
+
+/// The report as JSON for CI (`gloss check --format json`), one object per
+/// problem, in report order; the schema is in docs/diagnostics.md.
+pub fn to_json(items: &[ReportItem]) -> serde_json::Value {
+    let list: Vec<serde_json::Value> = items
+        .iter()
+        .map(|item| {
+            let d = &item.diagnostic;
+            let (mut help, mut notes) = (Vec::new(), Vec::new());
+            for n in &d.notes {
+                match n.strip_prefix("help: ") {
+                    Some(h) => help.push(h.to_string()),
+                    None => notes.push(n.strip_prefix("note: ").unwrap_or(n).to_string()),
+                }
+            }
+            let location = (!item.file.is_empty()).then(|| {
+                serde_json::json!({
+                    "file": item.file,
+                    "line": item.line,
+                    "column": item.column,
+                })
+            });
+            serde_json::json!({
+                "severity": match d.severity {
+                    Severity::Error => "error",
+                    Severity::Warning => "warning",
+                },
+                "message": d.message,
+                "location": location,
+                "label": d.label,
+                "notes": notes,
+                "help": help,
+            })
+        })
+        .collect();
+    let errors = items.iter().filter(|i| i.is_error()).count();
+    serde_json::json!({
+        "version": 1,
+        "errors": errors,
+        "warnings": items.len() - errors,
+        "diagnostics": list,
+    })
 }
 
 #[cfg(test)]

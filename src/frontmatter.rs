@@ -63,52 +63,357 @@ pub fn split(text: &str) -> Result<Option<Split>, usize> {
     Err(bom)
 }
 
-/// Deserializes front matter found at `split` in file `id`.
+/// The keys accepted in each table of a document: `""` for the top level,
+/// then the names of nested tables and arrays of tables (`"notes"`).
+pub type KeyLists<'a> = &'a [(&'a str, &'a [&'a str])];
+
+/// Where each top-level key of a document is, from the parser: the key's
+/// span and its whole line (key to end of value), as offsets in the file.
+#[derive(Clone, Debug, Default)]
+pub struct KeySpans {
+    keys: Vec<(String, std::ops::Range<usize>)>,
+    source: Option<SourceId>,
+}
+
+impl KeySpans {
+    /// The span from `key` to the end of its value; `None` when the key is
+    /// not set at the top level (or the document was YAML, whose parser
+    /// gives no positions after a successful parse).
+    pub fn get(&self, key: &str) -> Option<Span> {
+        let source = self.source?;
+        self.keys
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, r)| Span::new(source, r.start, r.end))
+    }
+}
+
+/// One problem the TOML parser or deserializer found, with its place in
+/// the document as the parser gave it.
+#[derive(Clone, Debug)]
+pub struct TomlProblem {
+    /// serde's or the parser's message.
+    pub message: String,
+    pub span: Option<std::ops::Range<usize>>,
+    /// The tables around the problem: `["notes"]` for a key of a `[[notes]]`.
+    pub table: Vec<String>,
+    /// Set for "missing field `x`".
+    pub missing: Option<String>,
+    /// Set for "unknown field `x`".
+    pub unknown: Option<String>,
+}
+
+/// A step from a table to one of its children.
+#[derive(Clone, Debug)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// How many problems one document may report before the rest are left for
+/// the next run (each costs one more deserialization of the document).
+const MAX_PROBLEMS: usize = 50;
+
+/// Deserializes `text` as TOML, reporting every problem at once: each time
+/// serde stops at a key, the key is noted and taken out of the parsed tree,
+/// and deserialization runs again on what is left. Spans are the parser's.
+pub fn toml_all<T: DeserializeOwned>(
+    text: &str,
+) -> Result<(T, Vec<(String, std::ops::Range<usize>)>), Vec<TomlProblem>> {
+    use toml::de::{DeTable, DeValue};
+    let (root, syntax) = DeTable::parse_recoverable(text);
+    if !syntax.is_empty() {
+        return Err(syntax
+            .into_iter()
+            .map(|e| TomlProblem {
+                message: e.message().to_string(),
+                span: e.span(),
+                table: Vec::new(),
+                missing: None,
+                unknown: None,
+            })
+            .collect());
+    }
+    let keys: Vec<(String, std::ops::Range<usize>)> = root
+        .get_ref()
+        .iter()
+        .map(|(k, v)| {
+            let (ks, vs) = (k.span(), v.span());
+            (k.get_ref().to_string(), ks.start..vs.end.max(ks.end))
+        })
+        .collect();
+    let root_span = root.span();
+    let mut table = root.into_inner();
+    let mut problems: Vec<TomlProblem> = Vec::new();
+    // (the table's path, key) of every key taken out, so that the "missing
+    // field" that follows taking out a required key is not reported twice.
+    let mut removed: Vec<(Vec<String>, String)> = Vec::new();
+    loop {
+        let spanned = toml::Spanned::new(root_span.clone(), table.clone());
+        let err = match T::deserialize(toml::de::Deserializer::from(spanned)) {
+            Ok(v) if problems.is_empty() => return Ok((v, keys)),
+            Ok(_) => return Err(problems),
+            Err(e) => e,
+        };
+        let message = err.message().to_string();
+        let span = err.span();
+        let mut path = Vec::new();
+        let missing = quoted_after(&message, "missing field `");
+        let at_root = |s: &std::ops::Range<usize>| *s == root_span || s.is_empty();
+        match &span {
+            // A key missing from the whole document: nothing to take out.
+            Some(s) if missing.is_some() && at_root(s) => {}
+            Some(s) => locate(&table, s, &mut path),
+            None => {}
+        }
+        let names: Vec<String> = path
+            .iter()
+            .filter_map(|s| match s {
+                Step::Key(k) => Some(k.clone()),
+                Step::Index(_) => None,
+            })
+            .collect();
+        let unknown = quoted_after(&message, "unknown field `");
+        // A missing field's span is its table: the path ends at that table.
+        let (table_of, key_here) = match (&missing, path.last()) {
+            (Some(_), _) => (names.clone(), None),
+            (None, Some(Step::Key(k))) => (names[..names.len() - 1].to_vec(), Some(k.clone())),
+            (None, _) => (names.clone(), None),
+        };
+        // Missing because it was taken out, or because it was misspelt (the
+        // misspelling is reported already, with this key suggested).
+        let repeat = missing.as_ref().is_some_and(|m| {
+            removed.iter().any(|(t, k)| {
+                *t == table_of && (k == m || crate::diagnostics::closest(k, [m.as_str()]).is_some())
+            })
+        });
+        if !repeat {
+            problems.push(TomlProblem {
+                message,
+                span,
+                table: table_of.clone(),
+                missing,
+                unknown,
+            });
+        }
+        if let Some(k) = key_here {
+            removed.push((table_of, k));
+        }
+        if path.is_empty() || problems.len() >= MAX_PROBLEMS || !remove(&mut table, &path) {
+            return Err(problems);
+        }
+    }
+
+    /// The deepest key or array element of `table` that holds `span`. An
+    /// element of an array of tables spans only its `[[header]]`, so what
+    /// holds a span is judged by everything inside it.
+    fn locate(table: &DeTable<'_>, span: &std::ops::Range<usize>, path: &mut Vec<Step>) {
+        let holds = |r: std::ops::Range<usize>| r.start <= span.start && span.end <= r.end;
+        for (k, v) in table.iter() {
+            if holds(k.span()) {
+                path.push(Step::Key(k.get_ref().to_string()));
+                return;
+            }
+            if holds(v.span()) || inside(v.get_ref(), span) {
+                path.push(Step::Key(k.get_ref().to_string()));
+                descend(v.get_ref(), span, path);
+                return;
+            }
+        }
+    }
+
+    /// Whether any key or value below `v` holds `span`.
+    fn inside(v: &DeValue<'_>, span: &std::ops::Range<usize>) -> bool {
+        let holds = |r: std::ops::Range<usize>| r.start <= span.start && span.end <= r.end;
+        match v {
+            DeValue::Array(a) => a
+                .iter()
+                .any(|e| holds(e.span()) || inside(e.get_ref(), span)),
+            DeValue::Table(t) => t
+                .iter()
+                .any(|(k, v)| holds(k.span()) || holds(v.span()) || inside(v.get_ref(), span)),
+            _ => false,
+        }
+    }
+
+    fn descend(v: &DeValue<'_>, span: &std::ops::Range<usize>, path: &mut Vec<Step>) {
+        let holds = |r: std::ops::Range<usize>| r.start <= span.start && span.end <= r.end;
+        match v {
+            DeValue::Table(t) => locate(t, span, path),
+            DeValue::Array(a) => {
+                for (i, e) in a.iter().enumerate() {
+                    if holds(e.span()) || inside(e.get_ref(), span) {
+                        path.push(Step::Index(i));
+                        descend(e.get_ref(), span, path);
+                        return;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Takes the key or element at `path` out of `table`.
+    fn remove(table: &mut DeTable<'_>, path: &[Step]) -> bool {
+        let Some((Step::Key(first), rest)) = path.split_first() else {
+            return false;
+        };
+        if rest.is_empty() {
+            let before = table.len();
+            let mut kept = DeTable::new();
+            for (k, v) in std::mem::take(table) {
+                if k.get_ref() != first {
+                    kept.insert(k, v);
+                }
+            }
+            *table = kept;
+            return table.len() < before;
+        }
+        let Some((_, v)) = table.iter_mut().find(|(k, _)| k.get_ref() == first) else {
+            return false;
+        };
+        remove_in(v.get_mut(), rest)
+    }
+
+    fn remove_in(v: &mut DeValue<'_>, path: &[Step]) -> bool {
+        match (v, path.split_first()) {
+            (DeValue::Table(t), Some((Step::Key(_), _))) => remove(t, path),
+            (DeValue::Array(a), Some((Step::Index(i), rest))) => {
+                if rest.is_empty() {
+                    let mut kept = toml::de::DeArray::new();
+                    for (j, e) in a.iter().enumerate() {
+                        if j != *i {
+                            kept.push(e.clone());
+                        }
+                    }
+                    *a = kept;
+                    true
+                } else {
+                    a.get_mut(*i).is_some_and(|e| remove_in(e.get_mut(), rest))
+                }
+            }
+            _ => false,
+        }
+    }
+}
+
+fn quoted_after(msg: &str, prefix: &str) -> Option<String> {
+    let rest = &msg[msg.find(prefix)? + prefix.len()..];
+    Some(rest[..rest.find('`')?].to_string())
+}
+
+/// Deserializes front matter found at `split` in file `id`, with every
+/// problem of the file reported at once (TOML; YAML reports its first).
+/// `keys` lists the keys of each table, for suggestions.
 pub fn parse<T: DeserializeOwned>(
     id: SourceId,
     sources: &SourceMap,
     split: Split,
-    keys: &[&str],
-) -> Result<T, Diagnostic> {
+    keys: KeyLists<'_>,
+) -> Result<(T, KeySpans), Vec<Diagnostic>> {
     let text = &sources.get(id).text[split.fm_start..split.fm_end];
-    let (msg, span) = match split.format {
-        Format::Toml => match toml::from_str::<T>(text) {
-            Ok(v) => return Ok(v),
-            Err(e) => (
-                e.message().to_string(),
-                toml_error_span(&e, id, split.fm_start),
-            ),
+    let off = split.fm_start;
+    let problems = match split.format {
+        Format::Toml => match toml_all::<T>(text) {
+            Ok((v, spans)) => {
+                let keys = spans
+                    .into_iter()
+                    .map(|(k, r)| (k, off + r.start..off + r.end))
+                    .collect();
+                return Ok((
+                    v,
+                    KeySpans {
+                        keys,
+                        source: Some(id),
+                    },
+                ));
+            }
+            Err(problems) => problems,
         },
         Format::Yaml => match serde_yaml_ng::from_str::<T>(text) {
-            Ok(v) => return Ok(v),
+            Ok(v) => return Ok((v, KeySpans::default())),
             Err(e) => {
-                let at = e.location().map_or(0, |l| l.index());
+                let at = e.location().map(|l| l.index());
                 let msg = e.to_string();
                 // serde_yaml_ng appends " at line N column M": our report says it already.
                 let msg = match msg.find(" at line ") {
                     Some(i) => msg[..i].to_string(),
                     None => msg,
                 };
-                (
-                    msg,
-                    Span::new(id, split.fm_start + at, split.fm_start + at + 1),
-                )
+                vec![TomlProblem {
+                    missing: quoted_after(&msg, "missing field `"),
+                    unknown: quoted_after(&msg, "unknown field `"),
+                    message: msg,
+                    span: at.map(|a| a..a + 1),
+                    table: Vec::new(),
+                }]
             }
         },
     };
-    let mut d = Diagnostic::error(format!("invalid front matter: {msg}"))
-        .at(span)
+    // The opening fence: where a key missing from the whole front matter goes.
+    let fence = Span::new(id, off.saturating_sub(4), off.saturating_sub(1));
+    Err(problems
+        .into_iter()
+        .map(|p| front_matter_problem(p, id, off, fence, keys))
+        .collect())
+}
+
+/// One problem of a front matter as a diagnostic.
+fn front_matter_problem(
+    p: TomlProblem,
+    id: SourceId,
+    off: usize,
+    fence: Span,
+    keys: KeyLists<'_>,
+) -> Diagnostic {
+    let span = p
+        .span
+        .clone()
+        .map(|r| Span::new(id, off + r.start, off + r.end.max(r.start + 1)));
+    let table = p.table.last().map_or("", String::as_str);
+    let here: &[&str] = keys
+        .iter()
+        .find(|(t, _)| *t == table)
+        .map_or(&[][..], |(_, k)| *k);
+    if let Some(field) = &p.missing {
+        let (what, example) = required_example(field);
+        if p.table.is_empty() {
+            return Diagnostic::error(format!("`{field}` is required"))
+                .at(fence)
+                .label(format!("this front matter has no `{field}`"))
+                .help(format!("add {what}, e.g. `{example}`"));
+        }
+        return Diagnostic::error(format!("`{field}` is required in each `[[{table}]]`"))
+            .at(span.unwrap_or(fence))
+            .label(format!("this `[[{table}]]` has no `{field}`"))
+            .help(format!("add {what}, e.g. `{example}`"));
+    }
+    let mut d = Diagnostic::error(format!("invalid front matter: {}", p.message))
+        .at(span.unwrap_or(fence))
         .label("here");
-    if let Some((field, _)) = unknown_field(&msg) {
-        d = d.suggest(&field, keys.iter().copied());
-        d = d.note(format!("valid keys here: {}", keys.join(", ")));
+    if let Some(field) = &p.unknown {
+        d = d.suggest(field, here.iter().copied());
+        if !here.is_empty() {
+            d = d.note(format!("valid keys here: {}", here.join(", ")));
+        }
     }
-    if msg.starts_with("missing field") {
-        d = d
-            .label("front matter starts here")
-            .help("add the key to the front matter, e.g. `title = \"...\"` (see docs/format.md)");
+    d
+}
+
+/// How to write a required key, for the help line.
+fn required_example(field: &str) -> (&'static str, String) {
+    match field {
+        "date" => (
+            "the date it was published as YYYY-MM-DD (or RFC 3339 with a time)",
+            "date = 2024-01-15".to_string(),
+        ),
+        "title" => ("a title", "title = \"Canal reopens\"".to_string()),
+        "kind" => (
+            "what the entry is, `person` or `organisation`",
+            "kind = \"person\"".to_string(),
+        ),
+        other => ("the key", format!("{other} = \"...\"")),
     }
-    Err(d)
 }
 
 /// The span a TOML error points at, moved into the file by `offset`.
@@ -263,22 +568,8 @@ impl Date {
                 Some(i) => (&rest[..i], &rest[i..]),
                 None => (rest, "Z"),
             };
-            let ok_clock = clock.len() >= 5
-                && clock
-                    .bytes()
-                    .all(|b| b.is_ascii_digit() || b == b':' || b == b'.');
-            let ok_offset =
-                offset.eq_ignore_ascii_case("z") || (offset.len() == 6 && &offset[3..4] == ":");
-            if !ok_clock || !ok_offset {
-                return Err(format!(
-                    "`{s}` has a time gloss cannot read: use RFC 3339, e.g. 2021-08-26T14:30:00Z"
-                ));
-            }
-            let clock = if clock.len() == 5 {
-                format!("{clock}:00")
-            } else {
-                clock[..8.min(clock.len())].to_string()
-            };
+            let clock = check_clock(s, clock)?;
+            check_offset(s, offset)?;
             Some((clock, offset.to_uppercase()))
         };
         Ok(Date {
@@ -313,6 +604,65 @@ impl Date {
     }
 }
 
+/// `HH:MM` or `HH:MM:SS` (with an optional fraction, dropped), each part in
+/// range; returned as `HH:MM:SS`.
+fn check_clock(s: &str, clock: &str) -> Result<String, String> {
+    let rfc = "use RFC 3339, e.g. 2021-08-26T14:30:00Z";
+    let (whole, fraction) = clock.split_once('.').unwrap_or((clock, ""));
+    let parts: Vec<&str> = whole.split(':').collect();
+    let two_digits = |p: &&str| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit());
+    if !(2..=3).contains(&parts.len())
+        || !parts.iter().all(two_digits)
+        || !fraction.bytes().all(|b| b.is_ascii_digit())
+        || (clock.contains('.') && (fraction.is_empty() || parts.len() != 3))
+    {
+        return Err(format!("`{s}` has a time gloss cannot read: {rfc}"));
+    }
+    let n = |i: usize| parts.get(i).map_or(0, |p| p.parse::<u8>().unwrap_or(99));
+    let (h, m, sec) = (n(0), n(1), n(2));
+    if h > 23 {
+        return Err(format!("`{s}` has hour {h:02}: hours run from 00 to 23"));
+    }
+    if m > 59 {
+        return Err(format!(
+            "`{s}` has minute {m:02}: minutes run from 00 to 59"
+        ));
+    }
+    if sec > 60 {
+        return Err(format!(
+            "`{s}` has second {sec:02}: seconds run from 00 to 59 (60 for a leap second)"
+        ));
+    }
+    Ok(format!("{h:02}:{m:02}:{sec:02}"))
+}
+
+/// `Z`, or `+HH:MM` / `-HH:MM` with hours 00 to 23 and minutes 00 to 59.
+fn check_offset(s: &str, offset: &str) -> Result<(), String> {
+    if offset.eq_ignore_ascii_case("z") {
+        return Ok(());
+    }
+    let bytes = offset.as_bytes();
+    let digits = |r: std::ops::Range<usize>| bytes[r].iter().all(u8::is_ascii_digit);
+    if bytes.len() != 6
+        || !matches!(bytes[0], b'+' | b'-')
+        || bytes[3] != b':'
+        || !digits(1..3)
+        || !digits(4..6)
+    {
+        return Err(format!(
+            "`{s}` has an offset gloss cannot read: write `Z` for UTC or `+HH:MM` / `-HH:MM`, e.g. 2021-08-26T14:30:00+02:00"
+        ));
+    }
+    let h: u8 = offset[1..3].parse().unwrap_or(99);
+    let m: u8 = offset[4..6].parse().unwrap_or(99);
+    if h > 23 || m > 59 {
+        return Err(format!(
+            "`{s}` has offset {offset}: offsets run from -23:59 to +23:59 (hours 00 to 23, minutes 00 to 59)"
+        ));
+    }
+    Ok(())
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.ymd())
@@ -327,9 +677,14 @@ impl<'de> Deserialize<'de> for Date {
             Toml(toml::value::Datetime),
             Text(String),
         }
-        let text = match Raw::deserialize(d)
-            .map_err(|_| serde::de::Error::custom("expected a date such as 2021-08-26"))?
-        {
+        let text = match Raw::deserialize(d).map_err(|e| {
+            // Keep serde's "missing field": the report says what is required.
+            if e.to_string().starts_with("missing field") {
+                e
+            } else {
+                serde::de::Error::custom("expected a date such as 2021-08-26")
+            }
+        })? {
             Raw::Toml(dt) => dt.to_string(),
             Raw::Text(s) => s,
         };
@@ -365,6 +720,47 @@ mod tests {
         assert_eq!(
             Date::parse("2021-08-26T14:30:00+02:00").unwrap().rfc3339(),
             "2021-08-26T14:30:00+02:00"
+        );
+    }
+
+    #[test]
+    fn times_and_offsets_are_checked_against_the_clock() {
+        let cases = [
+            (
+                "2024-01-01T25:61:00Z",
+                Some("hour 25: hours run from 00 to 23"),
+            ),
+            (
+                "2024-01-01T23:61:00Z",
+                Some("minute 61: minutes run from 00 to 59"),
+            ),
+            ("2024-01-01T23:59:61Z", Some("second 61")),
+            (
+                "2024-01-01T12:00:00+99:99",
+                Some("offset +99:99: offsets run from -23:59 to +23:59"),
+            ),
+            ("2024-01-01T12:00:00+02:60", Some("offsets run from")),
+            (
+                "2024-01-01T12:00:00+0200",
+                Some("write `Z` for UTC or `+HH:MM`"),
+            ),
+            ("2024-01-01T1:00:00Z", Some("a time gloss cannot read")),
+            ("2024-01-01T23:59:60Z", None),
+            ("2024-01-01T12:00Z", None),
+            ("2024-01-01T12:00:00.250-05:30", None),
+        ];
+        for (text, expected) in cases {
+            match (Date::parse(text), expected) {
+                (Ok(_), None) => {}
+                (Err(e), Some(want)) => assert!(e.contains(want), "{text}: {e}"),
+                (got, want) => panic!("{text}: got {got:?}, expected {want:?}"),
+            }
+        }
+        assert_eq!(
+            Date::parse("2024-01-01T12:00:00.250-05:30")
+                .unwrap()
+                .rfc3339(),
+            "2024-01-01T12:00:00-05:30"
         );
     }
 }

@@ -414,6 +414,7 @@ impl Session {
             resolve: resolved_at - loaded,
             render: resolved_at.elapsed(),
             templates: times.slowest_first(),
+            ..Timings::default()
         };
         let mut stats = crate::stats(&self.site, &self.content, pages, timings);
         stats.files = files.len();

@@ -69,6 +69,10 @@ pub struct BuildStats {
     /// Hidden files and folders of static/ that were not published
     /// (`static/.env`, `static/.git/`), for `--verbose`.
     pub skipped_hidden: Vec<String>,
+    /// How many warnings `warnings` holds, and the warnings themselves (for
+    /// `--deny-warnings` and `--format json`).
+    pub warning_count: usize,
+    pub warning_items: Vec<diagnostics::ReportItem>,
     pub timings: Timings,
 }
 
@@ -115,6 +119,8 @@ pub struct Timings {
     pub load: std::time::Duration,
     pub resolve: std::time::Duration,
     pub render: std::time::Duration,
+    /// Checking every link into the site against what was built (`build`).
+    pub links: std::time::Duration,
     /// The pages of each template, slowest first.
     pub templates: Vec<TemplateTime>,
 }
@@ -205,6 +211,7 @@ pub(crate) fn pipeline(
         resolve: resolved - loaded,
         render: resolved.elapsed(),
         templates: times.slowest_first(),
+        ..Timings::default()
     };
     Ok(Pipeline {
         config,
@@ -235,8 +242,23 @@ pub(crate) fn prepare(
     use source::{SourceFile, SourceMap};
     let mut sources = SourceMap::default();
     let config_path = opts.root.join("gloss.toml");
-    let text = std::fs::read_to_string(&config_path)
-        .map_err(|e| Report::single(site_error(&opts.root, e)))?;
+    let text = match std::fs::read(&config_path).map(String::from_utf8) {
+        Ok(Ok(t)) => t,
+        Ok(Err(e)) => {
+            // Point at the first bad byte: the lossy text has U+FFFD there.
+            let at = e.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let id = sources.add(SourceFile::new("gloss.toml".into(), config_path, lossy));
+            diags.push(
+                Diagnostic::error("gloss.toml is not valid UTF-8")
+                    .at(source::Span::new(id, at, at + 3))
+                    .label("invalid byte here")
+                    .help("save the file as UTF-8 (most editors have this under \"Save with encoding\")"),
+            );
+            return Err(std::mem::take(diags).into_report(&sources));
+        }
+        Err(e) => return Err(Report::single(site_error(&opts.root, e))),
+    };
     let config_id = sources.add(SourceFile::new("gloss.toml".into(), config_path, text));
     let config = config::Config::parse(config_id, &sources, diags);
     let include_hidden = config.as_ref().map_or(&[][..], |c| &c.include_hidden[..]);
@@ -316,6 +338,7 @@ pub(crate) fn stats(
                 .help("where articles name an entry another way, add that form to its `aliases`"),
         );
     }
+    let report = warnings.into_report(&content.sources);
     BuildStats {
         pages,
         files: 0,
@@ -323,10 +346,9 @@ pub(crate) fn stats(
         notes: site.articles.iter().map(|a| a.notes.len()).sum(),
         quotes: site.articles.iter().map(|a| a.quotes.len()).sum(),
         entries: site.glossary.entries.len(),
-        warnings: warnings
-            .into_report(&content.sources)
-            .rendered()
-            .to_string(),
+        warnings: report.rendered().to_string(),
+        warning_count: report.items.len(),
+        warning_items: report.items,
         timings,
         skipped_hidden: Vec::new(),
     }
@@ -346,7 +368,7 @@ pub fn output_dir(opts: &BuildOptions) -> PathBuf {
 /// Waits, silently, while another build of the site holds its lock; see
 /// [`build_with`].
 pub fn build(opts: &BuildOptions) -> Result<BuildStats, Report> {
-    build_with(opts, &mut |_| {})
+    build_checked(opts, false, &mut |_| {})
 }
 
 /// [`build`], telling `on_wait` (once, before waiting) when another build of
@@ -354,6 +376,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildStats, Report> {
 /// before the staging folder is made until the new site is swapped in.
 pub fn build_with(
     opts: &BuildOptions,
+    on_wait: &mut dyn FnMut(&str),
+) -> Result<BuildStats, Report> {
+    build_checked(opts, false, on_wait)
+}
+
+/// [`build_with`], and with `deny_warnings` a warning fails it as an error
+/// would (nothing written). Every link into the site is checked, as `gloss
+/// check` does, before the new output replaces the old (issue 13).
+pub fn build_checked(
+    opts: &BuildOptions,
+    deny_warnings: bool,
     on_wait: &mut dyn FnMut(&str),
 ) -> Result<BuildStats, Report> {
     // Before the lock, which would make `.gloss/` in a folder that is no site.
@@ -364,8 +397,50 @@ pub fn build_with(
     output::check_target(&opts.root, &out).map_err(Report::single)?;
     // Dropped without a commit (on any error), the staging folder removes itself.
     let staging = output::Staging::new(&out).map_err(Report::single)?;
-    let mut stats = run(opts, &staging)?;
+    let recorder = links::Recorder::new(&staging);
+    let built = pipeline(opts, &recorder, &recorder)?;
+    let index = recorder.into_index();
+    let links_started = std::time::Instant::now();
+    let mut diags = diagnostics::Diagnostics::default();
+    links::check_index(&built.content, &built.site, &index, &mut diags);
+    let links_took = links_started.elapsed();
+    if diags.has_errors() {
+        return Err(diags.into_report(&built.content.sources));
+    }
+    let mut stats = stats(
+        &built.site,
+        &built.content,
+        built.pages,
+        built.timings.clone(),
+    );
+    stats.timings.links = links_took;
+    stats.skipped_hidden = built.theme.skipped_hidden().to_vec();
+    if deny_warnings && stats.warning_count > 0 {
+        return Err(denied(&stats));
+    }
+    std::thread::spawn(move || drop(built));
     stats.files = staging.count();
     staging.commit().map_err(Report::single)?;
     Ok(stats)
+}
+
+/// `gloss check`, with `deny_warnings` as in [`build_checked`].
+pub fn check_checked(opts: &BuildOptions, deny_warnings: bool) -> Result<BuildStats, Report> {
+    let stats = check(opts)?;
+    if deny_warnings && stats.warning_count > 0 {
+        return Err(denied(&stats));
+    }
+    Ok(stats)
+}
+
+/// The warnings of a finished build, turned into errors by `--deny-warnings`.
+fn denied(stats: &BuildStats) -> Report {
+    let mut items = stats.warning_items.clone();
+    for item in &mut items {
+        item.diagnostic.severity = diagnostics::Severity::Error;
+        item.diagnostic.notes.push(
+            "note: this is a warning; --deny-warnings makes warnings fail the build".to_string(),
+        );
+    }
+    Report::from_items(items, stats.warnings.replace("warning", "error"))
 }

@@ -12,10 +12,12 @@ use crate::annotate::Site;
 use crate::content::{Content, Layout};
 use crate::diagnostics::{closest, Diagnostic, Diagnostics};
 use crate::markdown::Doc;
+use crate::output::Sink;
 use crate::routes::{self, Base};
 use crate::source::Span;
 use crate::OutputFile;
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 
 /// Reports every broken link into the site, in the order the bodies are
 /// loaded.
@@ -25,7 +27,14 @@ pub fn check(
     files: &BTreeMap<String, OutputFile>,
     diags: &mut Diagnostics,
 ) {
-    let pages: Vec<String> = files
+    let index = LinkIndex::from_files(files);
+    check_index(content, site, &index, diags);
+}
+
+/// [`check`] against what a [`Recorder`] saw the build write.
+pub fn check_index(content: &Content, site: &Site, index: &LinkIndex, diags: &mut Diagnostics) {
+    let pages: Vec<String> = index
+        .files
         .keys()
         .filter_map(|k| k.strip_suffix("index.html"))
         .map(|dir| format!("/{dir}"))
@@ -44,13 +53,19 @@ pub fn check(
     );
     bodies.sort_by_key(|(layout, _)| layout.source);
     let base = &site.base;
+    let mut reported = std::collections::BTreeSet::new();
     for (layout, route) in bodies {
+        let body = content.body(layout);
+        // Most bodies link nowhere in the site: skip them before parsing.
+        if !body.contains("](") && !body.contains("]:") && !body.contains("href") {
+            continue;
+        }
         // Links are resolved as a browser resolves them, from the page's
         // address behind the base path; then the base path is taken off to
         // find the file (see issue 13, sites under a sub-path).
         let url = base.href(&route);
         let mut owned = String::new();
-        let doc = Doc::parse(content.body(layout), &mut owned, |_| false);
+        let doc = Doc::parse(body, &mut owned, |_| false);
         for link in &doc.links {
             let Some(mut target) = Target::of(&url, &link.dest) else {
                 continue;
@@ -65,10 +80,178 @@ pub fn check(
                 continue;
             };
             target.path = inside.to_string();
-            if let Some(d) = target.problem(files, &pages, base) {
+            let written = target.key();
+            if let Some(d) = target.problem(index, &pages, base) {
                 diags.push(d.at(span));
+                reported.insert(written);
             }
         }
+    }
+    // Links the templates wrote (and bodies, already checked above): each
+    // distinct target once, named with the first page that holds it.
+    for (href, page) in &index.hrefs {
+        // The search index is written after the pages, and not at all by
+        // `check` and `serve`: its files are not the templates' to promise.
+        if reported.contains(href) || href.starts_with("/pagefind/") {
+            continue;
+        }
+        let Some(mut target) = Target::of("/", href) else {
+            continue;
+        };
+        // Templates write addresses behind the base path, as bodies do.
+        let Some(inside) = base.strip(&target.path) else {
+            let mut d = outside_base(&target, base);
+            d.message = format!("{} (on `/{page}`, from its template)", d.message);
+            diags.push(d);
+            continue;
+        };
+        target.path = inside.to_string();
+        if reported.contains(&target.key()) {
+            continue;
+        }
+        if let Some(mut d) = target.problem(index, &pages, base) {
+            d.message = format!("{} (on `/{page}`, from its template)", d.message);
+            diags.push(d.help("fix the link in the site's template (`gloss theme export` shows the built-in ones)"));
+        }
+    }
+}
+
+/// The links into the site that a page's HTML holds, resolved against the
+/// page's own address, as `path#fragment` (the fragment may be empty).
+fn page_links(page: &str, bytes: &[u8]) -> Vec<String> {
+    let html = String::from_utf8_lossy(bytes);
+    let base = match page.rsplit_once('/') {
+        Some((dir, _)) => format!("/{dir}/"),
+        None => "/".to_string(),
+    };
+    let mut out = Vec::new();
+    for attr in [" href=\"", " src=\""] {
+        for (i, m) in html.match_indices(attr) {
+            let start = i + m.len();
+            let Some(end) = html[start..].find('"') else {
+                continue;
+            };
+            let raw = &html[start..start + end];
+            if raw.starts_with('#') && raw.len() > 1 || !raw.starts_with('#') {
+                let dest = raw.replace("&amp;", "&");
+                if let Some(t) = Target::of(&base, &dest) {
+                    out.push(t.key());
+                }
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Every file a build made, with the ids of each generated HTML page: what
+/// the link check needs of the site, kept small enough to hold for a large
+/// one.
+#[derive(Debug, Default)]
+pub struct LinkIndex {
+    /// By output path; `None` for files without ids (copies, CSS, feeds).
+    files: BTreeMap<String, Option<Vec<String>>>,
+    /// Every distinct link into the site that a generated page holds
+    /// (`href` and `src`, resolved against the page), with the first page
+    /// that holds it: what templates wrote, and bodies too.
+    hrefs: BTreeMap<String, String>,
+}
+
+impl LinkIndex {
+    pub fn from_files(files: &BTreeMap<String, OutputFile>) -> LinkIndex {
+        let mut hrefs = BTreeMap::new();
+        for (k, f) in files {
+            if let OutputFile::Bytes(b) = f {
+                if k.ends_with(".html") {
+                    for h in page_links(k, b) {
+                        hrefs.entry(h).or_insert_with(|| k.clone());
+                    }
+                }
+            }
+        }
+        LinkIndex {
+            hrefs,
+            files: files
+                .iter()
+                .map(|(k, f)| {
+                    let ids = match f {
+                        OutputFile::Bytes(b) if k.ends_with(".html") => Some(owned_ids(b)),
+                        _ => None,
+                    };
+                    (k.clone(), ids)
+                })
+                .collect(),
+        }
+    }
+}
+
+fn owned_ids(bytes: &[u8]) -> Vec<String> {
+    let html = String::from_utf8_lossy(bytes);
+    let mut ids: Vec<String> = ids(&html).into_iter().map(str::to_string).collect();
+    ids.sort_unstable();
+    ids
+}
+
+/// A sink that passes every file on to another and remembers its path and
+/// ids, so `build` can check links without keeping the site in memory.
+pub struct Recorder<'a> {
+    inner: &'a dyn Sink,
+    seen: Mutex<BTreeMap<String, Option<Vec<String>>>>,
+    hrefs: Mutex<BTreeMap<String, String>>,
+}
+
+impl<'a> Recorder<'a> {
+    pub fn new(inner: &'a dyn Sink) -> Recorder<'a> {
+        Recorder {
+            inner,
+            seen: Mutex::default(),
+            hrefs: Mutex::default(),
+        }
+    }
+
+    pub fn into_index(self) -> LinkIndex {
+        LinkIndex {
+            files: self.seen.into_inner().unwrap_or_else(|e| e.into_inner()),
+            hrefs: self.hrefs.into_inner().unwrap_or_else(|e| e.into_inner()),
+        }
+    }
+
+    fn record(&self, path: &str, ids: Option<Vec<String>>, bytes: Option<&[u8]>) {
+        let links = bytes.map(|b| page_links(path, b)).unwrap_or_default();
+        {
+            let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+            seen.insert(path.to_string(), ids);
+        }
+        if !links.is_empty() {
+            let mut hrefs = self.hrefs.lock().unwrap_or_else(|e| e.into_inner());
+            for h in links {
+                if !hrefs.contains_key(&h) {
+                    hrefs.insert(h, path.to_string());
+                }
+            }
+        }
+    }
+}
+
+impl Sink for Recorder<'_> {
+    fn put(&self, path: &str, file: OutputFile) -> std::io::Result<()> {
+        match &file {
+            OutputFile::Bytes(b) if path.ends_with(".html") => {
+                self.record(path, Some(owned_ids(b)), Some(b))
+            }
+            _ => self.record(path, None, None),
+        };
+        self.inner.put(path, file)
+    }
+
+    fn put_bytes(&self, path: &str, bytes: Vec<u8>) -> std::io::Result<()> {
+        if path.ends_with(".html") {
+            self.record(path, Some(owned_ids(&bytes)), Some(&bytes));
+        } else {
+            self.record(path, None, None);
+        }
+        self.inner.put_bytes(path, bytes)
     }
 }
 
@@ -113,13 +296,17 @@ impl Target {
         })
     }
 
+    /// The link as `path` or `path#fragment`, resolved: one key per target.
+    fn key(&self) -> String {
+        match &self.fragment {
+            Some(f) => format!("{}#{f}", self.path),
+            None => self.path.clone(),
+        }
+    }
+
     /// What is wrong with this link, if anything.
-    fn problem(
-        &self,
-        files: &BTreeMap<String, OutputFile>,
-        pages: &[String],
-        base: &Base,
-    ) -> Option<Diagnostic> {
+    fn problem(&self, index: &LinkIndex, pages: &[String], base: &Base) -> Option<Diagnostic> {
+        let files = &index.files;
         let key = self.path.trim_start_matches('/');
         let file = if key.is_empty() || key.ends_with('/') {
             files.get(&format!("{key}index.html"))
@@ -146,12 +333,10 @@ impl Target {
             return Some(d);
         };
         let fragment = self.fragment.as_deref()?;
-        let OutputFile::Bytes(bytes) = file else {
+        let Some(ids) = file else {
             return None; // a copied asset: it has no ids
         };
-        let html = String::from_utf8_lossy(bytes);
-        let ids = ids(&html);
-        if ids.contains(&fragment) {
+        if ids.binary_search_by(|id| id.as_str().cmp(fragment)).is_ok() {
             return None;
         }
         let d = Diagnostic::error(format!(
@@ -159,7 +344,7 @@ impl Target {
             self.dest
         ))
         .label("no element with this id");
-        Some(match closest(fragment, ids.iter().copied()) {
+        Some(match closest(fragment, ids.iter().map(String::as_str)) {
             Some(near) => d.help(format!("did you mean `#{near}`?")),
             None => d.help("link to a heading's id (shown by its `#` link), a note (`#sn-N`) or a quote (`#q-...`)"),
         })

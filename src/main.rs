@@ -2,7 +2,7 @@
 //! exit 0 on success, 1 on content errors, 2 on usage errors (clap's).
 
 use clap::Parser;
-use gloss::cli::{BuildArgs, Cli, Command};
+use gloss::cli::{BuildArgs, Cli, Command, ThemeCommand};
 use gloss::BuildOptions;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -30,7 +30,20 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<(), u8> {
     match &cli.command {
         Command::Init { dir } => init(dir, cli.quiet),
+        Command::New {
+            kind,
+            title,
+            entry_kind,
+            ..
+        } if kind == "entry" => new_entry(&find_root(&cli)?, title, entry_kind.as_deref()),
         Command::New { title, .. } => new_article(&find_root(&cli)?, title),
+        Command::Theme(ThemeCommand::Export { dir, force }) => {
+            let target = match dir {
+                Some(d) => d.clone(),
+                None => find_root(&cli)?,
+            };
+            theme_export(&target, *force, cli.quiet)
+        }
         Command::Build(args) => build(&cli, args, true),
         Command::Check(args) => build(&cli, args, false),
         Command::Serve(args) => {
@@ -87,14 +100,26 @@ fn build(cli: &Cli, args: &BuildArgs, write: bool) -> Result<(), u8> {
     let started = Instant::now();
     let quiet = cli.quiet;
     let result = if write {
-        gloss::build_with(&opts, &mut |waiting| {
+        gloss::build_checked(&opts, args.deny_warnings, &mut |waiting| {
             if !quiet {
                 eprintln!("{waiting}");
             }
         })
     } else {
-        gloss::check(&opts)
+        gloss::check_checked(&opts, args.deny_warnings)
     };
+    if args.format == "json" {
+        let items = match &result {
+            Ok(stats) => stats.warning_items.as_slice(),
+            Err(report) => report.items.as_slice(),
+        };
+        let json = gloss::diagnostics::to_json(items);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json).expect("a JSON value prints")
+        );
+        return if result.is_ok() { Ok(()) } else { Err(1) };
+    }
     match result {
         Ok(stats) => {
             if !cli.quiet {
@@ -108,8 +133,8 @@ fn build(cli: &Cli, args: &BuildArgs, write: bool) -> Result<(), u8> {
                     }
                     let t = &stats.timings;
                     eprintln!(
-                        "time: load {:.2?}, resolve {:.2?}, render and write {:.2?}",
-                        t.load, t.resolve, t.render
+                        "time: load {:.2?}, resolve {:.2?}, render and write {:.2?}, check links {:.2?}",
+                        t.load, t.resolve, t.render, t.links
                     );
                     for tt in &t.templates {
                         eprintln!(
@@ -123,20 +148,20 @@ fn build(cli: &Cli, args: &BuildArgs, write: bool) -> Result<(), u8> {
                 }
                 let what = if write {
                     format!(
-                        "wrote {} pages ({} files) to {}",
-                        stats.pages,
-                        stats.files,
+                        "wrote {} ({}) to {}",
+                        count(stats.pages, "page", "pages"),
+                        count(stats.files, "file", "files"),
                         gloss::output_dir(&opts).display()
                     )
                 } else {
                     "checked".to_string()
                 };
                 eprintln!(
-                    "{what}: {} articles, {} notes, {} quotes, {} glossary entries in {:.2?}",
-                    stats.articles,
-                    stats.notes,
-                    stats.quotes,
-                    stats.entries,
+                    "{what}: {}, {}, {}, {} in {:.2?}",
+                    count(stats.articles, "article", "articles"),
+                    count(stats.notes, "note", "notes"),
+                    count(stats.quotes, "quote", "quotes"),
+                    count(stats.entries, "glossary entry", "glossary entries"),
                     started.elapsed()
                 );
             }
@@ -153,6 +178,11 @@ fn build(cli: &Cli, args: &BuildArgs, write: bool) -> Result<(), u8> {
             Err(1)
         }
     }
+}
+
+/// `1 article`, `2 articles`: the summary line counts in words that agree.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn init(dir: &Path, quiet: bool) -> Result<(), u8> {
@@ -259,6 +289,104 @@ fn new_article(root: &Path, title: &str) -> Result<(), u8> {
         1u8
     })?;
     println!("{}", path.display());
+    Ok(())
+}
+
+/// `gloss new entry "Name"`: `content/glossary/<id>.md`, refusing to
+/// replace a file or to reuse an id an entry already has.
+fn new_entry(root: &Path, name: &str, kind: Option<&str>) -> Result<(), u8> {
+    let id = gloss::content::slugify(name);
+    let dir = root.join("content/glossary");
+    let path = dir.join(format!("{id}.md"));
+    // An entry's id is its file's stem, wherever it sits below glossary/.
+    let taken = walkdir::WalkDir::new(&dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| {
+            e.file_type().is_file()
+                && e.path().extension().is_some_and(|x| x == "md")
+                && e.path()
+                    .file_stem()
+                    .is_some_and(|s| gloss::content::slugify(&s.to_string_lossy()) == id)
+        });
+    if let Some(e) = taken {
+        eprintln!(
+            "error: the glossary already has an entry with the id `{id}`: {}\nhelp: edit that entry, or give the new one a name that makes a different id",
+            e.path().display()
+        );
+        return Err(1);
+    }
+    let kind = match kind {
+        Some("organisation" | "organization") => "organisation",
+        _ => "person",
+    };
+    let role = if kind == "person" {
+        "role = \"\"\n"
+    } else {
+        ""
+    };
+    let text = format!(
+        "+++\nname = {name:?}\nkind = \"{kind}\"\naliases = []\n{role}+++\nWho {name} is, in a sentence or two.\n"
+    );
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        eprintln!("error: cannot create {}: {e}", dir.display());
+        return Err(1);
+    }
+    // create_new: never replace a file, even one made since the check above.
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()));
+    if let Err(e) = written {
+        eprintln!("error: cannot write {}: {e}", path.display());
+        return Err(1);
+    }
+    println!("{}", path.display());
+    Ok(())
+}
+
+/// `gloss theme export [DIR]`: the built-in templates and static files into
+/// `DIR/templates` and `DIR/static`. A file that exists is left alone (and
+/// listed) unless `force`.
+fn theme_export(dir: &Path, force: bool, quiet: bool) -> Result<(), u8> {
+    let mut written = 0;
+    let mut skipped = Vec::new();
+    for (rel, bytes) in gloss::render::theme::builtin_files() {
+        let path = dir.join(&rel);
+        if path.exists() && !force {
+            skipped.push(rel);
+            continue;
+        }
+        if let Some(p) = path.parent() {
+            if let Err(e) = std::fs::create_dir_all(p) {
+                eprintln!("error: cannot create {}: {e}", p.display());
+                return Err(1);
+            }
+        }
+        if let Err(e) = std::fs::write(&path, bytes) {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return Err(1);
+        }
+        written += 1;
+    }
+    if !quiet {
+        eprintln!(
+            "wrote {} of the built-in theme to {}",
+            count(written, "file", "files"),
+            dir.display()
+        );
+        if !skipped.is_empty() {
+            eprintln!(
+                "kept {} that already existed:",
+                count(skipped.len(), "file", "files")
+            );
+            for s in &skipped {
+                eprintln!("  {s}");
+            }
+            eprintln!("help: pass --force to replace them with the built-in versions");
+        }
+    }
     Ok(())
 }
 

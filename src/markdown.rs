@@ -54,6 +54,8 @@ pub struct FootnoteRef {
 /// A parsed body.
 pub struct Doc<'a> {
     events: Vec<(Event<'a>, Range<usize>)>,
+    /// The Markdown parsed (the body, plus any synthetic definitions).
+    src: &'a str,
     /// The reader's text; block ends become `\n`.
     pub text: String,
     pub chunks: Vec<Chunk>,
@@ -138,6 +140,7 @@ impl<'a> Doc<'a> {
         }
         let mut doc = Doc {
             events,
+            src,
             text: String::with_capacity(src.len()),
             chunks: Vec::new(),
             links: Vec::new(),
@@ -223,6 +226,52 @@ impl<'a> Doc<'a> {
             }
         }
         self.links.sort_by_key(|l| l.event);
+    }
+
+    /// Footnote references left as text because nothing defines their label
+    /// (`[^reutres]`, a typo), with the label's byte range in the body.
+    /// Text in code is not a reference and is never returned.
+    pub fn undefined_footnotes(&self) -> Vec<(String, Range<usize>)> {
+        let mut found = Vec::new();
+        for chunk in self.chunks.iter().filter(|c| !c.is_code) {
+            let (Event::Text(t), range) = &self.events[chunk.event] else {
+                continue;
+            };
+            if !t.contains("[^") {
+                continue;
+            }
+            // The merged text event's range covers its source; find each
+            // label there, so the position is the one the writer typed.
+            let mut from = range.start;
+            for label in footnote_labels(t) {
+                let written = format!("[^{label}]");
+                let Some(src) = self.source_text(from..range.end) else {
+                    break;
+                };
+                if let Some(i) = src.find(&written) {
+                    let start = from + i;
+                    found.push((label, start..start + written.len()));
+                    from = start + written.len();
+                }
+            }
+        }
+        found
+    }
+
+    /// The labels that a footnote definition of the body defines.
+    pub fn footnote_definitions(&self) -> Vec<String> {
+        self.events
+            .iter()
+            .filter_map(|(ev, _)| match ev {
+                Event::Start(Tag::FootnoteDefinition(label)) => Some(label.to_string()),
+                _ => None,
+            })
+            .filter(|l| !self.is_synthetic(l))
+            .collect()
+    }
+
+    fn source_text(&self, range: Range<usize>) -> Option<&str> {
+        self.src.get(range)
     }
 
     /// Whether a footnote label got a synthetic definition (is a source note).

@@ -10,7 +10,7 @@ pub mod anchor;
 
 use crate::config::{Config, LinkMode};
 use crate::content::{Article, Content, Page, SourceFront};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{closest, Diagnostic, Diagnostics};
 use crate::frontmatter::{self, Date};
 use crate::glossary::{self, EntryIdx, Glossary, Linker};
 use crate::markdown::{self, escape, Doc, Mark};
@@ -492,6 +492,35 @@ pub(crate) fn resolve_article(
                 at: f.at,
                 point: Some(f.event),
             });
+        }
+    }
+    // A reference nothing defines is published as its literal text: for a
+    // fact-checking desk, a citation that silently vanishes (issue 13).
+    let undefined = doc.undefined_footnotes();
+    if !undefined.is_empty() {
+        let defined = doc.footnote_definitions();
+        let candidates: Vec<&str> = defined
+            .iter()
+            .map(String::as_str)
+            .chain(source_ids.keys().copied())
+            .collect();
+        for (label, range) in undefined {
+            let mut d = Diagnostic::error(format!(
+                "footnote `[^{label}]` has no definition, and no source has the id `{label}`"
+            ))
+            .at(Span::new(
+                id,
+                a.layout.body_start + range.start,
+                a.layout.body_start + range.end,
+            ))
+            .label("this would be published as plain text");
+            d = match closest(&label, candidates.iter().copied()) {
+                Some(near) => d.help(format!("did you mean `[^{near}]`?")),
+                None => d.help(format!(
+                    "define it with a line `[^{label}]: ...`, or cite a source by its id"
+                )),
+            };
+            ds.push(d);
         }
     }
     // Number notes in reading order.

@@ -3,6 +3,7 @@
 //! output path -> file. Pages render in parallel; nothing is written here.
 
 pub mod context;
+mod cycles;
 mod feed;
 mod jsonld;
 pub mod paths;
@@ -83,7 +84,7 @@ impl<'a> Job<'a> {
         let html = theme
             .tera()
             .render(self.template, &context)
-            .map_err(|e| theme.render_error(self.template, &e))?;
+            .map_err(|e| theme.render_error(self.template, &e, &context))?;
         drop(context);
         let written = put(sink, self.path, html.into_bytes());
         times.add(template, started.elapsed());
@@ -334,7 +335,9 @@ pub fn render(
                 move |c| c.insert("page", &view),
             ));
         }
-        if !tags.is_empty() {
+        // Always written: every page's navigation links to it, and the
+        // template says "No tags yet." (the build's link check found the 404).
+        {
             let counts: Vec<TagCount> = tags
                 .values()
                 .map(|(t, v)| TagCount {

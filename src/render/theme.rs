@@ -18,6 +18,19 @@ pub fn builtin_templates() -> impl Iterator<Item = &'static str> {
     builtin::TEMPLATES.iter().map(|(n, _)| *n)
 }
 
+/// The built-in theme's files, as `(path, bytes)` with paths such as
+/// `templates/base.html` and `static/gloss.css`, sorted: what
+/// `gloss theme export` writes.
+pub fn builtin_files() -> impl Iterator<Item = (String, &'static [u8])> {
+    let templates = builtin::TEMPLATES
+        .iter()
+        .map(|(n, t)| (format!("templates/{n}"), t.as_bytes()));
+    let statics = builtin::STATIC
+        .iter()
+        .map(|(n, b)| (format!("static/{n}"), *b));
+    templates.chain(statics)
+}
+
 /// Where a template came from: the binary, or a file of the site's.
 enum Origin {
     Builtin,
@@ -169,6 +182,14 @@ impl Theme {
             );
             return None;
         }
+        // Tera would follow these until the stack overflows (issue 12).
+        let cycles = super::cycles::find(&tera);
+        for c in &cycles {
+            diags.push(theme.cycle_error(c, &templates));
+        }
+        if !cycles.is_empty() {
+            return None;
+        }
         for name in REQUIRED {
             if !templates.contains_key(*name) {
                 diags.push(
@@ -222,30 +243,104 @@ impl Theme {
         d.help("see the Tera documentation for template syntax")
     }
 
-    /// A render error as a diagnostic: the template, and the line of the
-    /// variable it names when Tera names one.
-    pub fn render_error(&self, name: &str, e: &tera::Error) -> Diagnostic {
+    fn cycle_error(
+        &self,
+        c: &super::cycles::Cycle,
+        templates: &BTreeMap<String, String>,
+    ) -> Diagnostic {
+        use super::cycles::CycleKind;
+        let (message, help) = match c.kind {
+            CycleKind::Include => (
+                format!("template `{}` includes itself: {}", c.template, c.path),
+                "an include cycle never ends: remove one of these includes (a macro can render what the templates share)",
+            ),
+            CycleKind::Macro => (
+                format!("macro `{}` in `{}` calls itself on every call: {}", c.needle, c.template, c.path),
+                "a macro that calls itself needs a condition that stops it, e.g. `{% if depth > 0 %}...{% endif %}`",
+            ),
+        };
+        let mut d = Diagnostic::error(message);
+        let text = templates.get(&c.template).map_or("", String::as_str);
+        let needle = match c.kind {
+            CycleKind::Include => [format!("\"{}\"", c.needle), format!("'{}'", c.needle)],
+            CycleKind::Macro => [format!("::{}(", c.needle), format!(":: {}(", c.needle)],
+        };
+        let at = needle.iter().find_map(|n| text.find(n.as_str()));
+        match (self.origins.get(&c.template), at) {
+            (Some(Origin::Site(id)), Some(at)) => {
+                d = d
+                    .at(Span::new(*id, at, at + needle[0].len()))
+                    .label("the cycle closes here");
+            }
+            (Some(Origin::Site(id)), None) => d = d.at(Span::new(*id, 0, 0)),
+            _ => d = d.note(format!("in the built-in `{}`", c.template)),
+        }
+        d.help(help)
+    }
+
+    /// A render error as a diagnostic, placed in the template that holds
+    /// the mistake (a typo in `base.html` fails every page that extends it,
+    /// and is reported once, there), with the closest variable the page's
+    /// context has.
+    pub fn render_error(&self, name: &str, e: &tera::Error, context: &tera::Context) -> Diagnostic {
         let msg = chain(e);
         let var = msg
             .split("Variable `")
             .nth(1)
             .and_then(|r| r.split('`').next())
             .map(str::to_string);
-        let mut d = Diagnostic::error(format!(
-            "template `{name}` failed: {}",
-            msg.lines().last().unwrap_or(&msg).trim()
-        ));
-        if let Some(Origin::Site(id)) = self.origins.get(name) {
-            let text = self.texts.get(id).map_or("", String::as_str);
-            let at = var.as_deref().and_then(|v| text.find(v)).unwrap_or(0);
-            d = d
-                .at(Span::new(*id, at, at + var.as_ref().map_or(0, String::len)))
-                .label("used here");
+        let detail = msg.lines().last().unwrap_or(&msg).trim().to_string();
+        let Some(var) = var else {
+            let mut d = Diagnostic::error(format!("template `{name}` failed: {detail}"));
+            if let Some(Origin::Site(id)) = self.origins.get(name) {
+                d = d
+                    .at(Span::new(*id, 0, 0))
+                    .label("while rendering this template");
+            }
+            return d.help(
+                "run `gloss theme export` to see the built-in templates this one can follow",
+            );
+        };
+        // The template itself, then what it extends, then what it includes:
+        // the first site template whose text names the variable.
+        let mut chain_names = vec![name.to_string()];
+        if let Ok(t) = self.tera.get_template(name) {
+            chain_names.extend(t.parents.iter().cloned());
         }
-        if let Some(v) = var {
-            d = d.help(format!("`{v}` is not in this template's context: see docs/templates.md for the fields each template receives"));
+        let mut others: Vec<&String> = self.origins.keys().collect();
+        others.retain(|n| !chain_names.contains(n));
+        let found =
+            chain_names
+                .iter()
+                .chain(others.into_iter())
+                .find_map(|n| match self.origins.get(n) {
+                    Some(Origin::Site(id)) => {
+                        let text = self.texts.get(id)?;
+                        find_variable(text, &var).map(|at| (n.clone(), *id, at))
+                    }
+                    _ => None,
+                });
+        let mut d = match &found {
+            Some((n, id, at)) => {
+                Diagnostic::error(format!("template `{n}`: `{var}` is not defined"))
+                    .at(Span::new(*id, *at, *at + var.len()))
+                    .label("not in the template's context")
+            }
+            None => Diagnostic::error(format!("template `{name}` failed: {detail}")),
+        };
+        let json = context.clone().into_json();
+        let mut known = Vec::new();
+        variables(&json, "", 0, &mut known);
+        if let Some(best) = crate::diagnostics::closest(&var, known.iter().map(String::as_str)) {
+            d = d.help(format!("did you mean `{best}`?"));
         }
-        d
+        let (head, _) = var.split_once('.').unwrap_or((&var, ""));
+        if let Some(serde_json::Value::Object(fields)) = json.get(head) {
+            let mut keys: Vec<&str> = fields.keys().map(String::as_str).collect();
+            keys.sort_unstable();
+            d = d.note(format!("`{head}` has: {}", keys.join(", ")));
+        }
+        d.help("run `gloss theme export` to write the built-in templates into the site and see the variables each one uses")
     }
 
     /// Adds the static files (the theme's, overridden by the site's) and the
@@ -341,6 +436,36 @@ fn under_base_path(js: &[u8], base: &Base) -> Vec<u8> {
     let bundle = base.href(&routes::pagefind());
     text.replace("\"/pagefind/", &format!("\"{bundle}"))
         .into_bytes()
+}
+
+/// Where `var` is written in a template as a whole name (not inside a
+/// longer one), in `{{ }}` or `{% %}`.
+fn find_variable(text: &str, var: &str) -> Option<usize> {
+    let is_name = |c: char| c.is_alphanumeric() || c == '_' || c == '.';
+    text.match_indices(var).map(|(i, _)| i).find(|&i| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + var.len()..].chars().next();
+        !before.is_some_and(is_name) && !after.is_some_and(|c| is_name(c) && c != '.')
+    })
+}
+
+/// The dotted names a context offers (`site.title`, `page.date`), three
+/// levels deep, for "did you mean".
+fn variables(v: &serde_json::Value, prefix: &str, depth: usize, out: &mut Vec<String>) {
+    let serde_json::Value::Object(map) = v else {
+        return;
+    };
+    for (k, child) in map {
+        let name = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        if depth < 2 {
+            variables(child, &name, depth + 1, out);
+        }
+        out.push(name);
+    }
 }
 
 fn escape_for_tera(s: &str) -> String {

@@ -49,7 +49,8 @@ error_case!(
 error_case!(
     missing_title_is_reported,
     site_with("+++\ndate = 2024-01-01\n+++\nBody.\n"),
-    "missing field `title`"
+    "`title` is required",
+    "content/articles/story.md:1:1"
 );
 
 error_case!(
@@ -285,8 +286,9 @@ Also [the wire](https://wire.example.org/x) and [us](mailto:desk@example.org).
         "content/articles/other.md",
         "+++\ntitle = \"Other\"\ndate = 2024-01-02\n+++\n## Why\n\nBecause.\n",
     );
-    // The build itself does not follow links.
-    assert!(t.run(&["build"]).status.success());
+    // The build follows them too (issue 13), and writes nothing.
+    assert_eq!(t.run(&["build"]).status.code(), Some(1));
+    assert!(!t.out().exists());
 
     let out = t.run(&["check"]);
     assert_eq!(out.status.code(), Some(1));
@@ -322,4 +324,250 @@ Also [the wire](https://wire.example.org/x) and [us](mailto:desk@example.org).
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+// Every front-matter error of a file at once (issue 12, "Writers' mistakes").
+
+#[test]
+fn every_front_matter_error_of_a_file_is_reported_at_its_own_key() {
+    let t = site_with(concat!(
+        "+++\n",
+        "title = \"Story\"\n",
+        "date = 2024-01-01\n",
+        "sumary = \"x\"\n",
+        "updated = \"2024-02-30\"\n",
+        "colour = \"red\"\n",
+        "[[notes]]\n",
+        "anchr = \"Body\"\n",
+        "text = \"x\"\n",
+        "+++\nBody.\n"
+    ));
+    let r = t.build_err();
+    let places: Vec<(usize, usize)> = r.items.iter().map(|i| (i.line, i.column)).collect();
+    assert_eq!(
+        places,
+        [(4, 1), (5, 11), (6, 1), (8, 1)],
+        "{}",
+        r.rendered()
+    );
+    let text = t.report_text(&r);
+    assert!(text.contains("did you mean `summary`?"), "{text}");
+    assert!(text.contains("did you mean `anchor`?"), "{text}");
+    assert!(text.contains("February 2024 has 29 days"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+error_case!(
+    a_missing_date_says_it_is_required_and_how_to_write_it,
+    site_with("+++\ntitle = \"Story\"\n+++\nBody.\n"),
+    "`date` is required",
+    "content/articles/story.md:1:1",
+    "YYYY-MM-DD"
+);
+
+error_case!(
+    a_missing_key_of_a_note_names_the_note,
+    site_with("+++\ntitle = \"Story\"\ndate = 2024-01-01\n[[notes]]\ntext = \"x\"\n+++\nBody.\n"),
+    "`anchor` is required in each `[[notes]]`",
+    "content/articles/story.md:4:1"
+);
+
+error_case!(
+    a_time_out_of_range_is_an_error_at_its_value,
+    site_with("+++\ntitle = \"Story\"\ndate = \"2024-01-01T25:61:00Z\"\n+++\nBody.\n"),
+    "content/articles/story.md:3:8",
+    "hours run from 00 to 23"
+);
+
+error_case!(
+    an_offset_out_of_range_is_an_error_at_its_value,
+    site_with("+++\ntitle = \"Story\"\ndate = \"2024-01-01T10:00:00+99:99\"\n+++\nBody.\n"),
+    "content/articles/story.md:3:8",
+    "offsets run from -23:59 to +23:59"
+);
+
+#[test]
+fn every_unknown_config_key_is_reported_in_one_run() {
+    let t = SiteTest::new().file(
+        "gloss.toml",
+        "title = \"T\"\nbase_url = \"https://x.org/\"\npaginte = 5\nlangauge = \"en\"\n",
+    );
+    let text = report(&t);
+    assert!(text.contains("gloss.toml:3:1"), "{text}");
+    assert!(text.contains("gloss.toml:4:1"), "{text}");
+    assert!(text.contains("did you mean `language`?"), "{text}");
+}
+
+error_case!(
+    a_key_after_the_glossary_table_says_it_was_read_as_part_of_it,
+    SiteTest::new().file(
+        "gloss.toml",
+        "title = \"T\"\nbase_url = \"https://x.org/\"\n\n[glossary]\nlink = \"all\"\nsearch = false\n"
+    ),
+    "gloss.toml:6:1",
+    "read as `glossary.search`",
+    "move `search = ...` above the `[glossary]` line"
+);
+
+error_case!(
+    a_bad_base_url_after_a_multiline_string_is_reported_at_its_own_line,
+    SiteTest::new().file(
+        "gloss.toml",
+        "title = \"T\"\ndescription = \"\"\"\nbase_url = \\\"x\\\"\n\"\"\"\nbase_url = \"example.org\"\n"
+    ),
+    "gloss.toml:5:1",
+    "must be an absolute http(s) URL"
+);
+
+#[test]
+fn a_non_utf8_config_is_reported_at_the_first_bad_byte() {
+    let t = SiteTest::new();
+    std::fs::write(
+        t.root.join("gloss.toml"),
+        b"title = \"T\"\nbase_url = \"https://x.org/\"\ndescription = \"caf\xe9\"\n",
+    )
+    .unwrap();
+    let text = report(&t);
+    assert!(text.contains("gloss.toml:3:19"), "{text}");
+    assert!(text.contains("not valid UTF-8"), "{text}");
+}
+
+// Template errors once, where they are (issue 12).
+
+#[test]
+fn a_typo_in_base_html_is_one_error_at_its_line_with_the_closest_variable() {
+    // Outside any block, so every page that extends base.html renders it.
+    let needle = "<meta property=\"og:site_name\" content=\"{{ site.title }}\">";
+    let builtin = include_str!("../../templates/base.html");
+    let at = builtin.find(needle).unwrap() + needle.find("site.title").unwrap();
+    let line = builtin[..at].matches('\n').count() + 1;
+    let column = at - builtin[..at].rfind('\n').map_or(0, |i| i + 1) + 1;
+    let base = builtin.replacen(needle, &needle.replace("site.title", "site.titel"), 1);
+    let t = site_with("+++\ntitle = \"A\"\ndate = 2024-01-01\n+++\nA.\n")
+        .file("templates/base.html", &base);
+    let r = t.build_err();
+    assert_eq!(r.error_count(), 1, "{}", r.rendered());
+    let text = t.report_text(&r);
+    assert!(
+        text.contains(&format!("templates/base.html:{line}:{column}")),
+        "{text}"
+    );
+    assert!(text.contains("did you mean `site.title`?"), "{text}");
+    assert!(text.contains("gloss theme export"), "{text}");
+    assert!(!text.contains("docs/templates.md"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+error_case!(
+    a_template_that_includes_itself_is_an_error_not_a_crash,
+    site_with("+++\ntitle = \"A\"\ndate = 2024-01-01\n+++\nA.\n").file(
+        "templates/404.html",
+        "<p>\n{% include \"404.html\" %}\n</p>\n"
+    ),
+    "templates/404.html:2:12",
+    "includes itself"
+);
+
+error_case!(
+    a_macro_that_always_calls_itself_is_an_error_not_a_crash,
+    site_with("+++\ntitle = \"A\"\ndate = 2024-01-01\n+++\nA.\n").file(
+        "templates/404.html",
+        "{% macro down(n) %}\n{{ self::down(n=n) }}\n{% endmacro down %}\n<p>{{ self::down(n=1) }}</p>\n"
+    ),
+    "templates/404.html:2:",
+    "calls itself on every call"
+);
+
+// Checks in the build (issue 13).
+
+error_case!(
+    an_undefined_footnote_label_is_an_error_with_the_closest_label,
+    site_with(concat!(
+        "+++\ntitle = \"A\"\ndate = 2024-01-01\n",
+        "[[sources]]\nid = \"reuters\"\ntitle = \"Wire\"\n+++\n",
+        "The minister resigned.[^reutres] `[^code]` is not a reference.\n"
+    )),
+    "content/articles/story.md:8:23",
+    "did you mean `[^reuters]`?"
+);
+
+error_case!(
+    a_broken_link_fails_the_build_not_only_the_check,
+    site_with("+++\ntitle = \"A\"\ndate = 2024-01-01\n+++\nSee [Kirby](/glossary/john-kirbi/) and [the top](#nowhere).\n"),
+    "content/articles/story.md:5:5",
+    "did you mean `/glossary/john-kirby/`?",
+    "that page has no `#nowhere`"
+);
+
+#[test]
+fn a_build_with_a_broken_link_leaves_the_previous_output_as_it_was() {
+    let t = site_with("+++\ntitle = \"A\"\ndate = 2024-01-01\n+++\nA.\n");
+    t.build();
+    let before = snapshot_dir(&t.out());
+    let t = t.file(
+        "content/articles/story.md",
+        "+++\ntitle = \"A\"\ndate = 2024-01-01\n+++\nSee [x](/nowhere/).\n",
+    );
+    t.build_err();
+    assert_eq!(before, snapshot_dir(&t.out()));
+}
+
+#[test]
+fn check_reports_json_for_ci() {
+    let t = site_with("+++\ntitle = \"A\"\ndate = 2024-01-01\nsumary = \"x\"\n+++\nA.\n");
+    let o = t.run(&["check", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["errors"], 1);
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["location"]["file"], "content/articles/story.md");
+    assert_eq!(d["location"]["line"], 4);
+    assert_eq!(d["location"]["column"], 1);
+    assert_eq!(d["help"][0], "did you mean `summary`?");
+}
+
+#[test]
+fn deny_warnings_fails_build_and_check_on_a_warning() {
+    // The glossary's entries are never mentioned: a warning.
+    let t = site_with("+++\ntitle = \"A\"\ndate = 2024-01-01\n+++\nA.\n");
+    let o = t.run(&["check"]);
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("warning"));
+    let o = t.run(&["check", "--deny-warnings"]);
+    assert_eq!(o.status.code(), Some(1));
+    let o = t.run(&["build", "--deny-warnings"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!t.out().exists(), "nothing is written");
+    let o = t.run(&["check", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["warnings"], 1);
+}
+
+#[test]
+fn the_summary_counts_in_words_that_agree() {
+    let t = SiteTest::new().file(
+        "content/articles/a.md",
+        "+++\ntitle = \"A\"\ndate = 2024-01-01\n+++\nA.\n",
+    );
+    let o = t.run(&["build"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains(": 1 article, 0 notes, 0 quotes, 0 glossary entries"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_broken_link_in_a_template_fails_the_build() {
+    let t = site_with("+++\ntitle = \"A\"\ndate = 2024-01-01\n+++\nA.\n").file(
+        "templates/404.html",
+        "<p><a href=\"/glosary/\">Glossary</a> <a href=\"/quotes/#nope\">q</a></p>\n",
+    );
+    let text = report(&t);
+    assert!(text.contains("link to `/glosary/`"), "{text}");
+    assert!(text.contains("on `/404.html`, from its template"), "{text}");
+    assert!(text.contains("did you mean `/glossary/`?"), "{text}");
+    assert!(text.contains("that page has no `#nope`"), "{text}");
 }

@@ -9,6 +9,7 @@ mod output;
 mod pipeline;
 mod robustness;
 mod routes;
+mod scaffold;
 mod serve;
 mod subpath;
 mod support;
