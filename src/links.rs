@@ -53,7 +53,10 @@ pub fn check_index(content: &Content, site: &Site, index: &LinkIndex, diags: &mu
     );
     bodies.sort_by_key(|(layout, _)| layout.source);
     let base = &site.base;
+    // What the bodies' check reported, so the pages' check below does not
+    // report it again: links behind the base (as routes) and links outside it.
     let mut reported = std::collections::BTreeSet::new();
+    let mut outside = std::collections::BTreeSet::new();
     for (layout, route) in bodies {
         let body = content.body(layout);
         // Most bodies link nowhere in the site: skip them before parsing.
@@ -77,6 +80,7 @@ pub fn check_index(content: &Content, site: &Site, index: &LinkIndex, diags: &mu
             );
             let Some(inside) = base.strip(&target.path) else {
                 diags.push(outside_base(&target, base).at(span));
+                outside.insert(target.key());
                 continue;
             };
             target.path = inside.to_string();
@@ -90,23 +94,30 @@ pub fn check_index(content: &Content, site: &Site, index: &LinkIndex, diags: &mu
     // Links the templates wrote (and bodies, already checked above): each
     // distinct target once, named with the first page that holds it.
     for (href, page) in &index.hrefs {
-        // The search index is written after the pages, and not at all by
-        // `check` and `serve`: its files are not the templates' to promise.
-        if reported.contains(href) || href.starts_with("/pagefind/") {
-            continue;
-        }
-        let Some(mut target) = Target::of("/", href) else {
+        let Some(mut target) = Target::of("/", &href.key) else {
             continue;
         };
-        // Templates write addresses behind the base path, as bodies do.
-        let Some(inside) = base.strip(&target.path) else {
+        // Templates write root-relative addresses behind the base path, as
+        // bodies do; a relative one was resolved against the page's route,
+        // which is behind it already.
+        let inside = if href.relative {
+            Some(target.path.as_str())
+        } else {
+            base.strip(&target.path)
+        };
+        let Some(inside) = inside else {
+            if outside.contains(&target.key()) {
+                continue;
+            }
             let mut d = outside_base(&target, base);
             d.message = format!("{} (on `/{page}`, from its template)", d.message);
             diags.push(d);
             continue;
         };
         target.path = inside.to_string();
-        if reported.contains(&target.key()) {
+        // The search index is written after the pages, and not at all by
+        // `check` and `serve`: its files are not the templates' to promise.
+        if reported.contains(&target.key()) || target.path.starts_with("/pagefind/") {
             continue;
         }
         if let Some(mut d) = target.problem(index, &pages, base) {
@@ -116,9 +127,18 @@ pub fn check_index(content: &Content, site: &Site, index: &LinkIndex, diags: &mu
     }
 }
 
-/// The links into the site that a page's HTML holds, resolved against the
-/// page's own address, as `path#fragment` (the fragment may be empty).
-fn page_links(page: &str, bytes: &[u8]) -> Vec<String> {
+/// A link a page's HTML holds, as `path#fragment` (the fragment may be
+/// empty), resolved against the page's own route.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Href {
+    /// Written relative (`#main`, `../b/`): `key` is then a route, behind the
+    /// base path already; a root-relative one still carries it.
+    relative: bool,
+    key: String,
+}
+
+/// The links into the site that a page's HTML holds.
+fn page_links(page: &str, bytes: &[u8]) -> Vec<Href> {
     let html = String::from_utf8_lossy(bytes);
     let base = match page.rsplit_once('/') {
         Some((dir, _)) => format!("/{dir}/"),
@@ -135,7 +155,10 @@ fn page_links(page: &str, bytes: &[u8]) -> Vec<String> {
             if raw.starts_with('#') && raw.len() > 1 || !raw.starts_with('#') {
                 let dest = raw.replace("&amp;", "&");
                 if let Some(t) = Target::of(&base, &dest) {
-                    out.push(t.key());
+                    out.push(Href {
+                        relative: !dest.starts_with('/'),
+                        key: t.key(),
+                    });
                 }
             }
         }
@@ -155,7 +178,7 @@ pub struct LinkIndex {
     /// Every distinct link into the site that a generated page holds
     /// (`href` and `src`, resolved against the page), with the first page
     /// that holds it: what templates wrote, and bodies too.
-    hrefs: BTreeMap<String, String>,
+    hrefs: BTreeMap<Href, String>,
 }
 
 impl LinkIndex {
@@ -198,7 +221,7 @@ fn owned_ids(bytes: &[u8]) -> Vec<String> {
 pub struct Recorder<'a> {
     inner: &'a dyn Sink,
     seen: Mutex<BTreeMap<String, Option<Vec<String>>>>,
-    hrefs: Mutex<BTreeMap<String, String>>,
+    hrefs: Mutex<BTreeMap<Href, String>>,
 }
 
 impl<'a> Recorder<'a> {
