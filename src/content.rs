@@ -403,6 +403,10 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
         .is_some_and(|s| s.starts_with('.') && s != ".")
 }
 
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one per file, moved once into its list; boxing would only add an allocation"
+)]
 enum Parsed {
     Article(Article),
     Entry(Entry),
