@@ -370,7 +370,7 @@ pub fn load(root: &Path, drafts: bool, sources: SourceMap, diags: &mut Diagnosti
             let dir = a.bundle_dir.as_ref()?;
             Some((
                 format!("{}/", display_name(&root.join("content"), dir)),
-                format!("articles/{}/", a.slug),
+                crate::routes::article_folder(&a.slug),
             ))
         })
         .collect();
@@ -403,6 +403,10 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
         .is_some_and(|s| s.starts_with('.') && s != ".")
 }
 
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one per file, moved once into its list; boxing would only add an allocation"
+)]
 enum Parsed {
     Article(Article),
     Entry(Entry),
@@ -532,9 +536,6 @@ fn parse_file(
                             slugify(stem)
                         )),
                 );
-            }
-            if let Some(d) = slug_problem(&slugify(stem), Span::new(id, 0, 0), "file name") {
-                ds.push(d);
             }
             let entry = Entry {
                 layout,

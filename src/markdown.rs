@@ -171,7 +171,7 @@ impl<'a> Doc<'a> {
                 Event::Start(Tag::Heading { .. }) => heading = Some((i, String::new())),
                 Event::End(TagEnd::Heading(_)) => {
                     if let Some((at, words)) = heading.take() {
-                        let base = crate::content::slugify(&words);
+                        let base = crate::routes::slugify(&words);
                         let n = used_ids.entry(base.clone()).or_insert(0);
                         *n += 1;
                         let id = if *n == 1 { base } else { format!("{base}-{n}") };

@@ -433,7 +433,7 @@ pub(crate) fn resolve_article(
         let text = doc.text[range.clone()].to_string();
         let id = match &q.id {
             Some(explicit) => {
-                let clean = crate::content::slugify(explicit);
+                let clean = crate::routes::slugify(explicit);
                 if clean.starts_with("q-") {
                     clean
                 } else {
@@ -1035,8 +1035,8 @@ fn check_unique_slugs(content: &Content, articles: &[ResolvedArticle], diags: &m
                     .label("this article")
                     .also(Span::file(other.layout.source), "and this one")
                     .note(format!(
-                        "both would be written to /articles/{}/: {} and {}",
-                        a.slug,
+                        "both would be written to {}: {} and {}",
+                        a.url(),
                         content.sources.get(other.layout.source).name,
                         content.sources.get(this.layout.source).name
                     ))

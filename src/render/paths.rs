@@ -199,8 +199,24 @@ pub fn check(
         }
     }
 
-    // Glossary entries.
+    // Glossary entries. An id from a file name was checked when the file
+    // was read; one from an article's `[[entities]]` is checked here.
     for e in &site.glossary.entries {
+        if let Err(why) = routes::Slug::parse(&e.id) {
+            diags.push(
+                Diagnostic::error(format!(
+                    "the entry id `{}` is not a safe path: it {why}",
+                    e.id
+                ))
+                .at(e.span)
+                .label("this entry's page would be written at its id")
+                .help(format!(
+                    "give the entry another id, e.g. `{}-entry`",
+                    routes::slugify(&e.id)
+                )),
+            );
+            continue;
+        }
         claims.route(
             &e.url(),
             Owner {

@@ -1124,3 +1124,36 @@ fn serve_limits_live_reload_streams_to_half_the_connections() {
     }
     server.shutdown();
 }
+
+/// Issue 13: a site whose base_url has a path is previewed as it will be
+/// served, below that path, and `/` leads there.
+#[test]
+fn serve_mounts_a_sub_path_site_below_its_path() {
+    let site = Site::new();
+    let server = site.start(Options {
+        mount: "/news".into(),
+        ..Options::default()
+    });
+    let port = server.port();
+    assert_eq!(server.url(), format!("http://127.0.0.1:{port}/news/"));
+
+    let root = get(port, "/");
+    assert_eq!(root.status, 302);
+    assert_eq!(root.header("Location"), Some("/news/"));
+    let home = get(port, "/news/");
+    assert_eq!(home.status, 200);
+    assert!(home.text().contains("home v1"));
+    assert_eq!(get(port, "/news").status, 200);
+    assert_eq!(get(port, "/news/style.css").status, 200);
+    let docs = get(port, "/news/docs");
+    assert_eq!(docs.status, 301);
+    assert_eq!(docs.header("Location"), Some("/news/docs/"));
+    // Outside the base path is outside the site.
+    for path in ["/docs/", "/style.css", "/newsroom/", "/news../style.css"] {
+        let r = get(port, path);
+        assert_eq!(r.status, 404, "{path}");
+        assert!(r.text().contains("custom not found"), "{path}");
+    }
+    // The live-reload script stays where the injected tag looks for it.
+    assert_eq!(get(port, "/__gloss/reload.js").status, 200);
+}
