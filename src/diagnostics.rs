@@ -10,7 +10,7 @@ use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term;
 use std::collections::BTreeMap;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     Error,
     Warning,
@@ -81,7 +81,13 @@ impl Diagnostic {
         typed: &str,
         candidates: impl IntoIterator<Item = &'a str>,
     ) -> Diagnostic {
-        match closest(typed, candidates) {
+        self.suggested(closest(typed, candidates))
+    }
+
+    /// The "did you mean" help of [`Diagnostic::suggest`], for a suggestion
+    /// the caller looked up (or cached) itself.
+    pub fn suggested(self, best: Option<&str>) -> Diagnostic {
+        match best {
             Some(best) => self.help(format!("did you mean `{best}`?")),
             None => self,
         }
@@ -241,6 +247,93 @@ impl Report {
     }
 }
 
+/// How many problems of one kind a report shows in full; the rest are
+/// counted and their places listed, in a note on the last one shown.
+///
+/// A glossary of 250 entries that alias each other made 62,250 errors, each
+/// rendered with its snippet, in 19 s (issue 12): past the first few, more
+/// of the same tells the writer nothing but where, so only where is said.
+pub const SHOWN_PER_KIND: usize = 3;
+
+/// Places listed in that note; past them, only the count.
+const PLACES_LISTED: usize = 10;
+
+/// What makes two problems "the same kind": their severity and their
+/// message with everything it quotes (`…` and “…”) and every number taken
+/// out, so `unknown source `wjs`` and `unknown source `nyt`` are one kind.
+fn kind_of(d: &Diagnostic) -> (Severity, String) {
+    let mut shape = String::with_capacity(d.message.len());
+    let mut closing: Option<char> = None;
+    let mut last_digit = false;
+    for c in d.message.chars() {
+        match closing {
+            Some(end) if c == end => {
+                closing = None;
+                shape.push(c);
+            }
+            Some(_) => {}
+            None => match c {
+                '`' => {
+                    closing = Some('`');
+                    shape.push_str("`…");
+                }
+                '“' => {
+                    closing = Some('”');
+                    shape.push_str("“…");
+                }
+                c if c.is_ascii_digit() => {
+                    if !last_digit {
+                        shape.push('#');
+                    }
+                }
+                c => shape.push(c),
+            },
+        }
+        last_digit = closing.is_none() && c.is_ascii_digit();
+    }
+    (d.severity, shape)
+}
+
+/// For each item, whether the report shows it, and the note that counts
+/// the ones of its kind left out (on the last one shown of a kind).
+fn grouped(items: &[ReportItem]) -> Vec<(bool, Option<String>)> {
+    let mut kinds: std::collections::HashMap<(Severity, String), Vec<usize>> =
+        std::collections::HashMap::new();
+    let mut rank = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let members = kinds.entry(kind_of(&item.diagnostic)).or_default();
+        rank.push(members.len());
+        members.push(i);
+    }
+    let mut out: Vec<(bool, Option<String>)> =
+        rank.iter().map(|&r| (r < SHOWN_PER_KIND, None)).collect();
+    for members in kinds.values() {
+        let Some(rest) = members.get(SHOWN_PER_KIND..).filter(|r| !r.is_empty()) else {
+            continue;
+        };
+        let places: Vec<String> = rest
+            .iter()
+            .take(PLACES_LISTED)
+            .map(|&i| match &items[i] {
+                ReportItem { file, .. } if file.is_empty() => "(no file)".to_string(),
+                ReportItem {
+                    file, line, column, ..
+                } => format!("{file}:{line}:{column}"),
+            })
+            .collect();
+        let more = match rest.len().saturating_sub(PLACES_LISTED) {
+            0 => String::new(),
+            n => format!(", and {n} more"),
+        };
+        out[members[SHOWN_PER_KIND - 1]].1 = Some(format!(
+            "{} more like this, not shown: {}{more}",
+            rest.len(),
+            places.join(", ")
+        ));
+    }
+    out
+}
+
 fn render(items: &[ReportItem], sources: &SourceMap, color: bool) -> String {
     // Only the files that diagnostics point into are handed to the renderer.
     let mut files = SimpleFiles::new();
@@ -252,14 +345,19 @@ fn render(items: &[ReportItem], sources: &SourceMap, color: bool) -> String {
         })
     };
     let mut prepared = Vec::new();
-    for item in items {
+    for (item, (shown, omitted)) in items.iter().zip(grouped(items)) {
+        if !shown {
+            continue;
+        }
         let d = &item.diagnostic;
+        let mut notes = d.notes.clone();
+        notes.extend(omitted.map(|n| format!("note: {n}")));
         let mut out = match d.severity {
             Severity::Error => cs::Diagnostic::error(),
             Severity::Warning => cs::Diagnostic::warning(),
         }
         .with_message(&d.message)
-        .with_notes(d.notes.clone());
+        .with_notes(notes);
         let mut labels = Vec::new();
         if let Some(span) = d.span {
             labels.push(
@@ -335,6 +433,56 @@ pub fn to_json(items: &[ReportItem]) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn problems_of_one_kind_differ_only_in_what_they_quote_and_count() {
+        let kind = |m: &str| kind_of(&Diagnostic::error(m)).1;
+        assert_eq!(kind("unknown source `wjs`"), kind("unknown source `nyt-2`"));
+        assert_eq!(
+            kind("the closest passage is “a b” at line 3"),
+            kind("the closest passage is “c” at line 12")
+        );
+        assert_ne!(kind("unknown source `wjs`"), kind("unknown speaker `wjs`"));
+        assert_eq!(kind("line 12 is 4000 bytes"), "line # is # bytes");
+        assert_ne!(
+            kind_of(&Diagnostic::error("x")),
+            kind_of(&Diagnostic::warning("x"))
+        );
+    }
+
+    /// A report of many problems of one kind shows the first few in full
+    /// and counts the rest, naming their places in order; other kinds are
+    /// untouched.
+    #[test]
+    fn repeated_problems_are_shown_a_few_times_then_counted() {
+        use crate::source::{SourceFile, SourceId};
+        let mut sources = SourceMap::default();
+        let text: String = (0..30).map(|i| format!("line {i}\n")).collect();
+        let id: SourceId = sources.add(SourceFile::new("a.md".into(), "a.md".into(), text.clone()));
+        let mut ds = Diagnostics::default();
+        // Pushed in reverse: the report sorts them by place first.
+        for i in (0..25).rev() {
+            let at = text.find(&format!("line {i}\n")).unwrap();
+            ds.push(Diagnostic::error(format!("unknown id `x{i}`")).at(Span::new(id, at, at + 4)));
+        }
+        ds.push(Diagnostic::error("something else").at(Span::new(id, 0, 1)));
+        let report = ds.into_report(&sources);
+        assert_eq!(report.error_count(), 26);
+        let text = report.rendered();
+        assert_eq!(
+            text.matches("error: unknown id").count(),
+            SHOWN_PER_KIND,
+            "{text}"
+        );
+        assert_eq!(text.matches("error: something else").count(), 1);
+        let note = format!(
+            "{} more like this, not shown: a.md:4:1, a.md:5:1, a.md:6:1, a.md:7:1, a.md:8:1, a.md:9:1, a.md:10:1, a.md:11:1, a.md:12:1, a.md:13:1, and 12 more",
+            25 - SHOWN_PER_KIND
+        );
+        assert!(text.contains(&note), "{text}");
+        // Shown: the first three by place.
+        assert!(text.contains("`x0`") && text.contains("`x2`") && !text.contains("`x3`"));
+    }
 
     #[test]
     fn closest_finds_a_typo_and_ignores_unrelated_names() {

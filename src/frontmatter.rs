@@ -330,6 +330,15 @@ pub fn parse<T: DeserializeOwned>(
             }
             Err(problems) => problems,
         },
+        Format::Yaml if too_deep_yaml(text).is_some() => {
+            let at = split.fm_start + too_deep_yaml(text).unwrap_or(0);
+            return Err(vec![Diagnostic::error(format!(
+                "invalid front matter: collections nested more than {MAX_YAML_DEPTH} deep"
+            ))
+            .at(Span::new(id, at, at + 1))
+            .label("too deep from here")
+            .help("front matter needs a few levels at most ([[notes]] is two): look for `[` or `{` left open")]);
+        }
         Format::Yaml => match serde_yaml_ng::from_str::<T>(text) {
             Ok(v) => return Ok((v, KeySpans::default())),
             Err(e) => {
@@ -414,6 +423,56 @@ fn required_example(field: &str) -> (&'static str, String) {
         ),
         other => ("the key", format!("{other} = \"...\"")),
     }
+}
+
+/// How deep YAML front matter may nest `[...]` and `{...}`.
+///
+/// The YAML parser under serde_yaml_ng rechecks every open level at each
+/// token, so nesting costs the square of its depth (40,000 levels took
+/// 2.1 s, issue 12) before serde's own recursion limit (128) refuses it.
+/// Counting brackets first costs one pass.
+pub const MAX_YAML_DEPTH: usize = 64;
+
+/// The offset in `text` of the bracket that opens level [`MAX_YAML_DEPTH`]
+/// + 1, if any. Brackets inside quoted scalars and comments do not count;
+/// a quote counts as one only where a scalar can start, so the apostrophe
+/// of `don't` opens nothing.
+fn too_deep_yaml(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut quote: Option<u8> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let at_token_start = i == 0
+            || matches!(
+                bytes[i - 1],
+                b' ' | b'\t' | b'\n' | b'[' | b'{' | b',' | b':'
+            );
+        match quote {
+            Some(b'"') if b == b'\\' => i += 1,
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None => match b {
+                b'"' | b'\'' if at_token_start => quote = Some(b),
+                b'#' if at_token_start => {
+                    while i < bytes.len() && bytes[i] != b'\n' {
+                        i += 1;
+                    }
+                }
+                b'[' | b'{' => {
+                    depth += 1;
+                    if depth > MAX_YAML_DEPTH {
+                        return Some(i);
+                    }
+                }
+                b']' | b'}' => depth = depth.saturating_sub(1),
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    None
 }
 
 /// The span a TOML error points at, moved into the file by `offset`.
@@ -705,6 +764,23 @@ mod tests {
         assert_eq!(s.format, Format::Yaml);
         assert_eq!(split("no front matter"), Ok(None));
         assert_eq!(split("+++\ntitle = 1\n"), Err(0));
+    }
+
+    #[test]
+    fn yaml_nesting_is_limited_before_the_parser_sees_it() {
+        let deep = |n: usize| format!("tags: {}{}\n", "[".repeat(n), "]".repeat(n));
+        assert_eq!(too_deep_yaml(&deep(MAX_YAML_DEPTH)), None);
+        assert_eq!(
+            too_deep_yaml(&deep(MAX_YAML_DEPTH + 1)),
+            Some(6 + MAX_YAML_DEPTH)
+        );
+        assert_eq!(too_deep_yaml(&deep(40_000)), Some(6 + MAX_YAML_DEPTH));
+        // Brackets in quoted scalars and comments are text.
+        let quoted = format!(
+            "a: \"{0}\"\nb: '{0}'\n# {0}\nc: don't {{x: [1]}}\n",
+            "[".repeat(100)
+        );
+        assert_eq!(too_deep_yaml(&quoted), None);
     }
 
     #[test]

@@ -165,7 +165,13 @@ pub fn build(content: &Content, diags: &mut Diagnostics) -> Glossary {
                     .help("set `name = \"...\"`"),
             );
         }
-        for name in std::iter::once(&r.front.name).chain(&r.front.aliases) {
+        // Names are found from where the last one was: searching each from
+        // the top cost names × front matter per entry (issue 12's alias storm).
+        let mut from = r.layout.fm_start;
+        for (k, name) in std::iter::once(&r.front.name)
+            .chain(&r.front.aliases)
+            .enumerate()
+        {
             let name = name.trim();
             if name.is_empty() {
                 continue;
@@ -175,9 +181,12 @@ pub fn build(content: &Content, diags: &mut Diagnostics) -> Glossary {
                 &content.sources,
                 r.layout.fm_start,
                 r.layout.fm_end,
-                r.layout.fm_start,
+                if k == 0 { r.layout.fm_start } else { from },
                 name,
             );
+            if k > 0 {
+                from = span.end as usize;
+            }
             if let Some((other, other_span)) = names.get(name) {
                 if *other != idx {
                     diags.push(

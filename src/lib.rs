@@ -322,6 +322,12 @@ pub(crate) fn stats(
 ) -> BuildStats {
     use diagnostics::{Diagnostic, Diagnostics};
     let mut warnings = Diagnostics::default();
+    for a in &site.articles {
+        warnings.extend(a.warnings.iter().cloned());
+    }
+    for p in &site.pages {
+        warnings.extend(p.warnings.iter().cloned());
+    }
     if !site.unmentioned.is_empty() {
         let names: Vec<&str> = site
             .unmentioned

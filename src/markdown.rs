@@ -54,7 +54,7 @@ pub struct FootnoteRef {
 /// A parsed body.
 pub struct Doc<'a> {
     events: Vec<(Event<'a>, Range<usize>)>,
-    /// The Markdown parsed (the body, plus any synthetic definitions).
+    /// The Markdown parsed (the body, with any synthetic definitions after it).
     src: &'a str,
     /// The reader's text; block ends become `\n`.
     pub text: String,
@@ -65,6 +65,30 @@ pub struct Doc<'a> {
     synthetic: Vec<String>,
     /// Heading id for each heading's start event.
     heading_ids: HashMap<usize, String>,
+    /// Code blocks shown without highlighting, for their lines are too long
+    /// ([`MAX_HIGHLIGHT_LINE`]), in document order.
+    pub unhighlighted: Vec<LongCode>,
+}
+
+/// The longest line, in bytes, that code blocks are highlighted with.
+///
+/// syntect matches its grammar's regexes at every token of a line, holding
+/// the line's tokens and scope stack in memory: a 4 MB line took 13.5 s and
+/// 2.6 GB (issue 12). Code people write stays under a few hundred bytes a
+/// line; lines past a few thousand are generated or minified (data URIs,
+/// bundles), where colours help no one. At 4 KiB a line costs about 20 ms.
+pub const MAX_HIGHLIGHT_LINE: usize = 4096;
+
+/// A code block with a line too long to highlight: it is shown escaped and
+/// plain, and the build warns about it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LongCode {
+    /// The block's opening in the body (its fence line), for the warning:
+    /// pointing at the long line itself would print it whole.
+    pub fence: Range<usize>,
+    /// The long line: 1-based within the block, and its length in bytes.
+    pub line: usize,
+    pub len: usize,
 }
 
 /// Markup to wrap around a range of the reader's text.
@@ -147,6 +171,7 @@ impl<'a> Doc<'a> {
             footnotes: Vec::new(),
             synthetic,
             heading_ids: HashMap::new(),
+            unhighlighted: Vec::new(),
         };
         doc.index();
         doc
@@ -161,7 +186,22 @@ impl<'a> Doc<'a> {
         let mut used_ids: HashMap<String, usize> = HashMap::new();
         for (i, (ev, range)) in self.events.iter().enumerate() {
             match ev {
-                Event::Start(Tag::CodeBlock(_)) => code_block = true,
+                Event::Start(Tag::CodeBlock(kind)) => {
+                    code_block = true;
+                    // Only blocks with a language are highlighted.
+                    let fenced = matches!(kind, CodeBlockKind::Fenced(l)
+                        if !l.split([' ', ',']).next().unwrap_or("").is_empty());
+                    if let (true, Some(Event::Text(code))) =
+                        (fenced, self.events.get(i + 1).map(|e| &e.0))
+                    {
+                        if let Some((line, len)) = long_line(code) {
+                            let src = &self.src[range.clone()];
+                            let fence =
+                                range.start..range.start + src.find('\n').unwrap_or(src.len());
+                            self.unhighlighted.push(LongCode { fence, line, len });
+                        }
+                    }
+                }
                 Event::End(TagEnd::CodeBlock) => {
                     code_block = false;
                     self.text.push('\n');
@@ -569,9 +609,27 @@ fn highlighting() -> &'static Highlighting {
 pub const CLASS_STYLE: syntect::html::ClassStyle =
     syntect::html::ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
+/// The first line of `code` longer than [`MAX_HIGHLIGHT_LINE`]: its number
+/// (1-based) and length in bytes.
+fn long_line(code: &str) -> Option<(usize, usize)> {
+    code.split('\n')
+        .enumerate()
+        .find(|(_, l)| l.len() > MAX_HIGHLIGHT_LINE)
+        .map(|(i, l)| (i + 1, l.len()))
+}
+
 fn highlight(lang: &str, code: &str) -> String {
     let mut out = String::new();
     let lang_attr = escape(lang);
+    if !lang.is_empty() && long_line(code).is_some() {
+        // Shown as it is, escaped; the build warns (`Doc::unhighlighted`).
+        out.push_str(&format!(
+            "<pre class=\"code\" data-lang=\"{lang_attr}\"><code>"
+        ));
+        escape_into(&mut out, code);
+        out.push_str("</code></pre>\n");
+        return out;
+    }
     if lang.is_empty() {
         out.push_str("<pre class=\"code\"><code>");
         escape_into(&mut out, code);

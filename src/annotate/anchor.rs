@@ -3,6 +3,7 @@
 //! reader's text. Matching folds what writers cannot see or type alike:
 //! straight and curly quotes, the dashes, and runs of white space.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 /// The reader's text folded for matching, with a map back to the original.
@@ -181,21 +182,79 @@ pub enum AnchorError {
 /// Finds `quote` in the folded text; returns the range in the original text.
 pub fn resolve(folded: &Folded, quote: &Quote) -> Result<Range<usize>, AnchorError> {
     let exact = fold(&quote.exact);
+    let hay = folded.text.as_str();
+    let mut all = Vec::new();
+    if !exact.is_empty() {
+        let finder = memchr::memmem::Finder::new(exact.as_bytes());
+        let mut from = 0;
+        while let Some(i) = finder.find(&hay.as_bytes()[from..]) {
+            let start = from + i;
+            all.push(start);
+            // Step one character, so overlapping matches are found too.
+            from = start + hay[start..].chars().next().map_or(1, char::len_utf8);
+        }
+    }
+    resolve_among(folded, quote, &all)
+}
+
+/// Where each of `quotes` occurs in the folded text (start offsets of every
+/// match of its folded exact text, overlapping ones included): one pass
+/// over the text for all of them. Searching the text once per anchor cost
+/// anchors × text, quadratic in an article of 10,000 notes (issue 12).
+pub fn find_all(folded: &Folded, quotes: &[&Quote]) -> Occurrences {
+    let exacts: Vec<String> = quotes.iter().map(|q| fold(&q.exact)).collect();
+    // One pattern per distinct non-empty text; anchors that repeat share it.
+    let mut patterns: Vec<&str> = Vec::new();
+    let mut pattern_of: HashMap<&str, usize> = HashMap::new();
+    let which: Vec<Option<usize>> = exacts
+        .iter()
+        .map(|e| {
+            (!e.is_empty()).then(|| {
+                *pattern_of.entry(e.as_str()).or_insert_with(|| {
+                    patterns.push(e.as_str());
+                    patterns.len() - 1
+                })
+            })
+        })
+        .collect();
+    let mut starts: Vec<Vec<usize>> = vec![Vec::new(); patterns.len()];
+    if !patterns.is_empty() {
+        let ac = aho_corasick::AhoCorasick::new(&patterns).expect("anchors build an automaton");
+        for m in ac.find_overlapping_iter(folded.text.as_str()) {
+            starts[m.pattern().as_usize()].push(m.start());
+        }
+    }
+    Occurrences { starts, which }
+}
+
+/// What [`find_all`] found: anchors with the same text share their list.
+pub struct Occurrences {
+    starts: Vec<Vec<usize>>,
+    which: Vec<Option<usize>>,
+}
+
+impl Occurrences {
+    /// The match starts of the `k`th quote given to [`find_all`].
+    pub fn of(&self, k: usize) -> &[usize] {
+        self.which[k].map_or(&[], |p| &self.starts[p])
+    }
+}
+
+/// [`resolve`], given the start of every match of the quote's exact text
+/// (from [`find_all`]), in order.
+pub fn resolve_among(
+    folded: &Folded,
+    quote: &Quote,
+    starts: &[usize],
+) -> Result<Range<usize>, AnchorError> {
+    let exact = fold(&quote.exact);
     if exact.is_empty() {
         return Err(AnchorError::Empty);
     }
     let prefix = fold(&quote.prefix);
     let suffix = fold(&quote.suffix);
     let hay = folded.text.as_str();
-    let mut all = Vec::new();
-    let finder = memchr::memmem::Finder::new(exact.as_bytes());
-    let mut from = 0;
-    while let Some(i) = finder.find(&hay.as_bytes()[from..]) {
-        let start = from + i;
-        all.push(start..start + exact.len());
-        // Step one character, so overlapping matches are found too.
-        from = start + hay[start..].chars().next().map_or(1, char::len_utf8);
-    }
+    let all: Vec<Range<usize>> = starts.iter().map(|&s| s..s + exact.len()).collect();
     if all.is_empty() {
         return Err(AnchorError::NotFound {
             closest: closest_passage(folded, &exact),
@@ -220,29 +279,243 @@ pub fn resolve(folded: &Folded, quote: &Quote) -> Result<Range<usize>, AnchorErr
     }
 }
 
-/// The passage of the text most like `exact`, by word windows of the same
-/// length (only computed on the error path).
+/// The passage of the text most like `exact` (only computed on the error
+/// path), or `None` when nothing is close enough to be a likely typo.
 fn closest_passage(folded: &Folded, exact: &str) -> Option<Range<usize>> {
-    let hay = &folded.text;
-    let starts: Vec<usize> = std::iter::once(0)
-        .chain(hay.match_indices(' ').map(|(i, _)| i + 1))
-        .filter(|&i| i < hay.len())
+    closest_passage_counted(&folded.text, exact)
+        .0
+        .map(|r| folded.original(r))
+}
+
+/// How many candidate places the closest-passage search compares in full.
+const CANDIDATES: usize = 8;
+/// How far (in characters) an alignment may drift from its seed's diagonal:
+/// the words the anchor gained or lost against the text, summed. Beyond it
+/// the comparison counts the rest as changed (a worse score, still an answer).
+const DRIFT: usize = 48;
+/// Votes within this many bytes of each other count for one place.
+const BUCKET: i64 = 16;
+
+/// [`closest_passage`] on folded text, with the number of steps it took
+/// (seed votes plus alignment cells), which tests hold to linear growth.
+///
+/// Comparing the anchor with every window of the text, as this first did,
+/// costs text × anchor² (18.6 s for a 300-word anchor in a 10,000-word
+/// article, issue 12). Instead: the anchor's words that also occur in the
+/// text, rarest first and within a budget linear in the input, vote for the
+/// place the anchor would start at if the word were where it belongs
+/// (seed-and-extend, as BLAST does); the few places with the most votes are
+/// then aligned with the anchor in a band of [`DRIFT`] characters around
+/// their diagonal. So it may miss the very best passage (when the words it
+/// shares with the text are all common, or the anchor drifts far), but it
+/// finds one whenever a likely one shares a word with the anchor.
+pub fn closest_passage_counted(hay: &str, exact: &str) -> (Option<Range<usize>>, usize) {
+    let mut steps = 0;
+    let budget = hay.len() + exact.len() + 256;
+    let mut votes = vote(words(hay), words(exact), budget, &mut steps);
+    if votes.is_empty() {
+        // No word in common (a short anchor whose every word has a typo):
+        // runs of three characters seed it instead.
+        votes = vote(trigrams(hay), trigrams(exact), budget, &mut steps);
+    }
+    let mut ranked: Vec<(usize, i64)> = votes
+        .keys()
+        .map(|&b| {
+            let near = |b: i64| votes.get(&b).copied().unwrap_or(0);
+            (near(b - 1) + near(b) + near(b + 1), b)
+        })
         .collect();
+    steps += ranked.len();
+    // Most votes first, then the earliest place: the same order every run.
+    ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let exact_chars: Vec<char> = exact.chars().collect();
     let mut best: Option<(f64, Range<usize>)> = None;
-    for &s in &starts {
-        // A window as long as the anchor, widened to the end of its last word.
-        let mut e = (s + exact.len()).min(hay.len());
-        while !hay.is_char_boundary(e) {
-            e += 1;
+    for &(_, bucket) in ranked.iter().take(CANDIDATES) {
+        let diagonal = bucket * BUCKET;
+        let (found, cells) = align(hay, &exact_chars, diagonal);
+        steps += cells;
+        let Some((distance, mut r)) = found else {
+            continue;
+        };
+        // A passage neither starts nor ends with the space between words.
+        if hay[r.clone()].starts_with(' ') {
+            r.start += 1;
         }
-        e = hay[e..].find(' ').map_or(hay.len(), |i| e + i);
-        let score = strsim::normalized_levenshtein(&hay[s..e], exact);
-        if best.as_ref().is_none_or(|(b, _)| score > *b) {
+        if r.end > r.start && hay[r.clone()].ends_with(' ') {
+            r.end -= 1;
+        }
+        // Widen to whole words, counting what widening adds as changes.
+        let s = hay[..r.start].rfind(' ').map_or(0, |i| i + 1);
+        let e = hay[r.end..].find(' ').map_or(hay.len(), |i| r.end + i);
+        let added = hay[s..r.start].chars().count() + hay[r.end..e].chars().count();
+        let len = hay[s..e].chars().count().max(exact_chars.len());
+        let score = 1.0 - (distance + added) as f64 / len as f64;
+        if best
+            .as_ref()
+            .is_none_or(|(b, br)| score > *b || (score == *b && s < br.start))
+        {
             best = Some((score, s..e));
         }
     }
-    best.filter(|(score, _)| *score >= 0.5)
-        .map(|(_, r)| folded.original(r))
+    let found = best
+        .filter(|(score, r)| *score >= 0.5 && !r.is_empty())
+        .map(|(_, r)| r);
+    (found, steps)
+}
+
+/// The keys of `text`'s words (letters and digits, lowercased) with the
+/// byte offset each word starts at.
+fn words(text: &str) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    for w in text.split(' ') {
+        let k: String = w
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect();
+        if !k.is_empty() {
+            out.push((k, at));
+        }
+        at += w.len() + 1;
+    }
+    out
+}
+
+/// Every run of three characters of `text`, lowercased, with its offset.
+fn trigrams(text: &str) -> Vec<(String, usize)> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    chars
+        .windows(3)
+        .map(|w| (w.iter().flat_map(|c| c.1.to_lowercase()).collect(), w[0].0))
+        .collect()
+}
+
+/// Votes for diagonals (text offset minus anchor offset, in buckets of
+/// [`BUCKET`] bytes): each key the anchor shares with the text votes once
+/// for each place it has there, rarest keys first, until `budget` votes.
+fn vote(
+    hay: Vec<(String, usize)>,
+    exact: Vec<(String, usize)>,
+    budget: usize,
+    steps: &mut usize,
+) -> HashMap<i64, usize> {
+    *steps += hay.len() + exact.len();
+    let mut places: HashMap<String, Vec<usize>> = HashMap::new();
+    for (k, at) in hay {
+        places.entry(k).or_default().push(at);
+    }
+    let mut seeds: Vec<(usize, usize, &Vec<usize>)> = exact
+        .iter()
+        .filter_map(|(k, at)| places.get(k).map(|p| (p.len(), *at, p)))
+        .collect();
+    // Rarest first; ties by place in the anchor, so every run is the same.
+    seeds.sort_by_key(|&(n, at, _)| (n, at));
+    let mut votes: HashMap<i64, usize> = HashMap::new();
+    let mut cast = 0;
+    for (n, at_exact, p) in seeds {
+        if cast + n > budget && cast > 0 {
+            break;
+        }
+        for &at_hay in p {
+            let d = at_hay as i64 - at_exact as i64;
+            *votes.entry(d.div_euclid(BUCKET)).or_default() += 1;
+        }
+        cast += n;
+    }
+    *steps += cast;
+    votes
+}
+
+/// The best alignment of all of `exact` with some stretch of `hay` starting
+/// near byte `diagonal` (edit distance, free start and end in `hay`), within
+/// a band of [`DRIFT`] characters each way. Returns the distance and the
+/// stretch, and the cells computed (`exact` × the band).
+fn align(hay: &str, exact: &[char], diagonal: i64) -> (Option<(usize, Range<usize>)>, usize) {
+    // The window of the text the band can reach, as characters with their
+    // byte offsets: DRIFT before the diagonal to DRIFT past its end.
+    let mut from = diagonal.max(0) as usize;
+    let mut before = 0;
+    while from > 0 && before < DRIFT {
+        from -= 1;
+        while !hay.is_char_boundary(from) {
+            from -= 1;
+        }
+        before += 1;
+    }
+    if from >= hay.len() {
+        return (None, 0);
+    }
+    let window: Vec<(usize, char)> = hay[from..]
+        .char_indices()
+        .take(exact.len() + before + DRIFT + 1)
+        .map(|(i, c)| (from + i, c))
+        .collect();
+    let width = 2 * DRIFT + 1;
+    // Row i, slot k is exact[..i] aligned to end at window[j] with j = i + k +
+    // before - DRIFT; each cell holds (distance, the window index it started at).
+    let offset = before as i64 - DRIFT as i64;
+    let col = |i: usize, k: usize| i as i64 + k as i64 + offset;
+    const FAR: usize = usize::MAX / 4;
+    let mut prev: Vec<(usize, usize)> = (0..width)
+        .map(|k| {
+            let j = col(0, k);
+            if j >= 0 && (j as usize) <= window.len() {
+                (0, j as usize)
+            } else {
+                (FAR, 0)
+            }
+        })
+        .collect();
+    let mut cur = vec![(FAR, 0); width];
+    let mut cells = 0;
+    for (i, &a) in exact.iter().enumerate() {
+        let i = i + 1;
+        for k in 0..width {
+            cells += 1;
+            let j = col(i, k);
+            if j < 0 || j as usize > window.len() {
+                cur[k] = (FAR, 0);
+                continue;
+            }
+            let j = j as usize;
+            // Diagonal: prev row, same slot; from above (a char of `exact`
+            // dropped): prev row, slot k + 1; from the left (a char of the
+            // text added): this row, slot k - 1.
+            let mut cell = (FAR, 0);
+            if j >= 1 {
+                let (d, s) = prev[k];
+                let cost = usize::from(window[j - 1].1 != a);
+                cell = (d + cost, s);
+            }
+            if k + 1 < width {
+                let (d, s) = prev[k + 1];
+                if d + 1 < cell.0 {
+                    cell = (d + 1, s);
+                }
+            }
+            if k >= 1 {
+                let (d, s) = cur[k - 1];
+                if d + 1 < cell.0 {
+                    cell = (d + 1, s);
+                }
+            }
+            cur[k] = cell;
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    let best = (0..width)
+        .filter_map(|k| {
+            let j = col(exact.len(), k);
+            let (d, s) = prev[k];
+            (j >= 0 && (j as usize) <= window.len() && d < FAR && (j as usize) > s)
+                .then_some((d, s, j as usize))
+        })
+        .min_by_key(|&(d, s, _)| (d, s));
+    // Index j is the place before window[j]; the window's end, past its last.
+    let end = window.last().map_or(from, |&(b, c)| b + c.len_utf8());
+    let byte = |j: usize| window.get(j).map_or(end, |&(b, _)| b);
+    (best.map(|(d, s, j)| (d, byte(s)..byte(j))), cells)
 }
 
 /// A selector that finds exactly `range` of `text`: the exact text, up to 32
@@ -344,6 +617,63 @@ mod tests {
         }
     }
 
+    /// `words` words of text with a number in each sentence, as articles
+    /// have; and an anchor of `anchor_words` of them from the middle, with
+    /// one letter doubled (a typo).
+    fn article_and_typo(words: usize, anchor_words: usize) -> (String, String) {
+        let vocab = [
+            "harbour", "council", "budget", "vote", "ferry", "board", "the", "a",
+        ];
+        let text: Vec<String> = (0..words)
+            .map(|i| match i % 9 {
+                8 => format!("n{i}."),
+                _ => vocab[(i * 7 + i / 9) % vocab.len()].to_string(),
+            })
+            .collect();
+        let start = words / 2;
+        let mut anchor = text[start..start + anchor_words].to_vec();
+        anchor[anchor_words / 2].push('x');
+        (text.join(" "), anchor.join(" "))
+    }
+
+    #[test]
+    fn a_long_anchor_with_a_typo_finds_its_passage() {
+        let (text, anchor) = article_and_typo(10_000, 300);
+        let (found, _) = closest_passage_counted(&text, &anchor);
+        let found = found.expect("a passage");
+        let wanted = anchor.replacen("x", "", 1);
+        // The passage found is the anchor's own, give or take a word at the ends.
+        assert!(text[found.clone()].contains(&wanted[20..wanted.len() - 20]));
+        assert!(found.len() < wanted.len() + 40);
+    }
+
+    /// Regression test for issue 12: the search compared the anchor with a
+    /// window at every word of the text, text × anchor² character steps.
+    #[test]
+    fn the_closest_passage_search_grows_linearly_with_text_and_anchor() {
+        let (text, anchor) = article_and_typo(2_500, 75);
+        let (found, small) = closest_passage_counted(&text, &anchor);
+        assert!(found.is_some());
+        let (text, anchor) = article_and_typo(10_000, 300);
+        let (found, large) = closest_passage_counted(&text, &anchor);
+        assert!(found.is_some());
+        assert!(
+            large <= 5 * small,
+            "4× the input took {large} steps against {small}"
+        );
+        // And the cost is a small multiple of the input, not its square.
+        assert!(large < 300 * (text.len() + anchor.len()), "{large}");
+    }
+
+    #[test]
+    fn a_one_word_anchor_with_its_only_word_misspelt_still_finds_it() {
+        let text = "The ship left on Monday with the cargo.";
+        let (found, _) = closest_passage_counted(text, "Mondya");
+        assert_eq!(&text[found.unwrap()], "Monday");
+        let (found, _) = closest_passage_counted(text, "zzzzqqqq xxxx");
+        assert_eq!(found, None);
+    }
+
     proptest! {
         #[test]
         fn a_selector_described_from_a_span_resolves_to_that_span(
@@ -366,6 +696,27 @@ mod tests {
             let bare = Quote { exact: text[s..e].to_string(), ..Quote::default() };
             if resolve(&folded, &bare) == Ok(s..e) {
                 prop_assert_eq!(describe(&text, &folded, s..e, true), quote);
+            }
+        }
+
+        /// Finding every anchor in one pass finds what searching for each
+        /// alone finds.
+        #[test]
+        fn all_anchors_at_once_resolve_as_each_alone(
+            words in prop::collection::vec("[ab]{1,2}|“|—|\n", 1..40),
+            anchors in prop::collection::vec("[ab]{1,3}( [ab])?|a  b|", 1..6),
+            occurrence in prop::option::of(0usize..3),
+        ) {
+            let text = words.join(" ");
+            let folded = Folded::new(&text);
+            let quotes: Vec<Quote> = anchors
+                .iter()
+                .map(|a| Quote { exact: a.clone(), occurrence, ..Quote::default() })
+                .collect();
+            let refs: Vec<&Quote> = quotes.iter().collect();
+            let found = find_all(&folded, &refs);
+            for (k, q) in quotes.iter().enumerate() {
+                prop_assert_eq!(resolve_among(&folded, q, found.of(k)), resolve(&folded, q));
             }
         }
 

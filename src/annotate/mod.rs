@@ -87,6 +87,8 @@ pub struct ResolvedArticle {
     pub mentions: Vec<Mention>,
     /// Entries mentioned or quoted, by name.
     pub entities: Vec<EntryIdx>,
+    /// Problems that do not stop the build (code shown without highlighting).
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl ResolvedArticle {
@@ -102,6 +104,8 @@ pub struct ResolvedPage {
     pub slug: String,
     pub title: String,
     pub html: String,
+    /// As [`ResolvedArticle::warnings`].
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// The resolved site. Articles are sorted newest first (ties by slug).
@@ -220,10 +224,12 @@ fn resolve_page(content: &Content, p: &Page, diags: &mut Diagnostics) -> Resolve
     let mut ds = Vec::new();
     check_link_schemes(&doc, p.layout.source, p.layout.body_start, &mut ds);
     diags.extend(ds);
+    let warnings = long_code_warnings(&doc, p.layout.source, p.layout.body_start);
     ResolvedPage {
         slug: p.slug.clone(),
         title: p.front.title.clone(),
         html: doc.render(&[], &HashMap::new(), &HashMap::new()),
+        warnings,
     }
 }
 
@@ -242,6 +248,30 @@ pub fn is_safe_url(url: &str) -> bool {
             matches!(before, "http" | "https" | "mailto")
         }
     }
+}
+
+/// A warning for each code block shown without highlighting.
+fn long_code_warnings(
+    doc: &Doc,
+    source: crate::source::SourceId,
+    body_start: usize,
+) -> Vec<Diagnostic> {
+    doc.unhighlighted
+        .iter()
+        .map(|c| {
+            Diagnostic::warning(format!(
+                "line {} of this code block is {} bytes long: the block is shown without highlighting",
+                c.line, c.len
+            ))
+            .at(Span::new(source, body_start + c.fence.start, body_start + c.fence.end))
+            .label("this block")
+            .note(format!(
+                "code is highlighted only when no line is longer than {} bytes: longer lines cost time and memory out of proportion",
+                markdown::MAX_HIGHLIGHT_LINE
+            ))
+            .help("break the line, or leave it as it is: the code is still shown, as plain text")
+        })
+        .collect()
 }
 
 fn check_link_schemes(
@@ -359,8 +389,23 @@ pub(crate) fn resolve_article(
         point: Option<usize>,
     }
     let mut pending_notes: Vec<PendingNote> = Vec::new();
+    // Every anchor of the article found in one pass (notes, then quotes).
+    let note_sels: Vec<Quote> = a
+        .front
+        .notes
+        .iter()
+        .map(|n| selector(&n.anchor, &n.prefix, &n.suffix, n.occurrence))
+        .collect();
+    let quote_sels: Vec<Quote> = a
+        .front
+        .quotes
+        .iter()
+        .map(|q| selector(&q.anchor, &q.prefix, &q.suffix, q.occurrence))
+        .collect();
+    let all_sels: Vec<&Quote> = note_sels.iter().chain(&quote_sels).collect();
+    let found = anchor::find_all(&folded, &all_sels);
     let mut cursor = fm_start;
-    for n in &a.front.notes {
+    for (k, n) in a.front.notes.iter().enumerate() {
         let span = find(cursor, &n.anchor);
         cursor = span.end as usize;
         let source = n
@@ -376,8 +421,8 @@ pub(crate) fn resolve_article(
             );
             continue;
         }
-        let q = selector(&n.anchor, &n.prefix, &n.suffix, n.occurrence);
-        match anchor::resolve(&folded, &q) {
+        let q = &note_sels[k];
+        match anchor::resolve_among(&folded, q, found.of(k)) {
             Ok(range) => {
                 anchored.push((range.clone(), Kind::Note(pending_notes.len()), span));
                 pending_notes.push(PendingNote {
@@ -396,9 +441,10 @@ pub(crate) fn resolve_article(
             Err(e) => ds.push(anchor_error("note", &n.anchor, e, span, &doc, &folded)),
         }
     }
+    let mut suggestions = Suggestions::new(glossary);
     let mut quotes: Vec<QuoteAnn> = Vec::new();
     let mut cursor = fm_start;
-    for q in &a.front.quotes {
+    for (k, q) in a.front.quotes.iter().enumerate() {
         let span = find(cursor, &q.anchor);
         cursor = span.end as usize;
         let speaker = match glossary.get(&q.speaker) {
@@ -408,7 +454,7 @@ pub(crate) fn resolve_article(
                     Diagnostic::error(format!("unknown speaker `{}`", q.speaker))
                         .at(find(span.start as usize, &q.speaker))
                         .label("no glossary entry has this id")
-                        .suggest(&q.speaker, glossary.ids())
+                        .suggested(suggestions.closest(&q.speaker))
                         .help(format!(
                             "create content/glossary/{}.md, or add an [[entities]] entry with this id to the article",
                             q.speaker
@@ -421,8 +467,8 @@ pub(crate) fn resolve_article(
             .source
             .as_deref()
             .and_then(|s| lookup_source(s, find(span.start as usize, s), ds));
-        let sel = selector(&q.anchor, &q.prefix, &q.suffix, q.occurrence);
-        let range = match anchor::resolve(&folded, &sel) {
+        let sel = &quote_sels[k];
+        let range = match anchor::resolve_among(&folded, sel, found.of(note_sels.len() + k)) {
             Ok(r) => r,
             Err(e) => {
                 ds.push(anchor_error("quote", &q.anchor, e, span, &doc, &folded));
@@ -554,7 +600,7 @@ pub(crate) fn resolve_article(
                         a.layout.body_start + link.source.end,
                     ))
                     .label("no glossary entry has this id")
-                    .suggest(eid, glossary.ids()),
+                    .suggested(suggestions.closest(eid)),
             ),
         }
     }
@@ -670,6 +716,7 @@ pub(crate) fn resolve_article(
     notes.sort_by_key(|n| n.number);
     quotes.sort_by_key(|q| q.at);
     let word_count = count_words(&doc.text);
+    let warnings = long_code_warnings(&doc, id, a.layout.body_start);
     let summary = match &a.front.summary {
         Some(s) => s.trim().to_string(),
         None => first_paragraph(&doc.text),
@@ -714,7 +761,44 @@ pub(crate) fn resolve_article(
         quotes,
         mentions,
         entities,
+        warnings,
     })
+}
+
+/// How many distinct unknown glossary ids of one article get a "did you
+/// mean": each lookup compares the id with every entry's, so 4,000 unknown
+/// mentions cost 4,000 × the glossary (issue 12). Past the first few, a
+/// report shows only where such errors are (see
+/// [`crate::diagnostics::SHOWN_PER_KIND`]), so their suggestions would go
+/// unread.
+const SUGGESTED_PER_ARTICLE: usize = 64;
+
+/// "Did you mean" for glossary ids, within one article: each distinct id is
+/// looked up once, and no more than [`SUGGESTED_PER_ARTICLE`] of them.
+struct Suggestions<'g> {
+    glossary: &'g Glossary,
+    found: HashMap<String, Option<&'g str>>,
+}
+
+impl<'g> Suggestions<'g> {
+    fn new(glossary: &'g Glossary) -> Suggestions<'g> {
+        Suggestions {
+            glossary,
+            found: HashMap::new(),
+        }
+    }
+
+    fn closest(&mut self, typed: &str) -> Option<&'g str> {
+        if let Some(&best) = self.found.get(typed) {
+            return best;
+        }
+        if self.found.len() >= SUGGESTED_PER_ARTICLE {
+            return None;
+        }
+        let best = crate::diagnostics::closest(typed, self.glossary.ids());
+        self.found.insert(typed.to_string(), best);
+        best
+    }
 }
 
 fn check_source_urls(
@@ -753,7 +837,7 @@ fn anchor_error(
     e: AnchorError,
     span: Span,
     doc: &Doc,
-    _folded: &Folded,
+    folded: &Folded,
 ) -> Diagnostic {
     let excerpt = |r: &Range<usize>| -> String { doc.text[r.clone()].replace('\n', " ") };
     match e {
@@ -804,10 +888,9 @@ fn anchor_error(
                 .take(2)
                 .collect();
             let prefix: String = before.into_iter().rev().collect::<Vec<_>>().join(" ");
-            let folded_text = Folded::new(&doc.text);
+            // (`folded` is the article's text: this runs only where it has anchors.)
             let picks_first = !prefix.is_empty()
-                && anchor::resolve(&folded_text, &selector(anchor_text, &prefix, "", None))
-                    .as_ref()
+                && anchor::resolve(folded, &selector(anchor_text, &prefix, "", None)).as_ref()
                     == Ok(first);
             let suggestion = if picks_first {
                 format!("for the first, add `prefix = {prefix:?}`; or use `suffix`, or `occurrence = N` (1-based)")
