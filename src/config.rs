@@ -35,6 +35,16 @@ impl Default for GlossaryConfig {
     }
 }
 
+/// How content's Markdown is rendered (`[markdown]`).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MarkdownConfig {
+    /// Trust raw HTML in content and pass it through as written (Hugo's
+    /// `markup.goldmark.renderer.unsafe`). Off by default: raw HTML is
+    /// sanitized, see docs/security.md.
+    pub unsafe_html: bool,
+}
+
 /// The site configuration. Every key has a default except `title` and `base_url`.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -58,6 +68,8 @@ pub struct Config {
     pub search: bool,
     #[serde(default)]
     pub glossary: GlossaryConfig,
+    #[serde(default)]
+    pub markdown: MarkdownConfig,
 }
 
 /// The keys accepted at the top level, for suggestions.
@@ -72,6 +84,7 @@ pub const CONFIG_KEYS: &[&str] = &[
     "highlight_theme",
     "search",
     "glossary",
+    "markdown",
 ];
 
 fn default_language() -> String {
@@ -109,6 +122,21 @@ impl Config {
                             ))
                             .label("not an absolute URL")
                             .help("write it in full, e.g. `base_url = \"https://example.org/\"`"),
+                    );
+                    return None;
+                }
+                if let Some(problem) = crate::url_safety::base_url_problem(&config.base_url) {
+                    diags.push(
+                        Diagnostic::error(format!("`base_url` is not a usable URL: {problem}"))
+                            .at(frontmatter::find_key(
+                                id,
+                                sources,
+                                0,
+                                text.len(),
+                                "base_url",
+                            ))
+                            .label("here")
+                            .help("percent-encode the character (a space is `%20`, `\"` is `%22`) or remove it"),
                     );
                     return None;
                 }

@@ -7,5 +7,6 @@ mod errors;
 mod incremental;
 mod pipeline;
 mod robustness;
+mod security;
 mod serve;
 mod support;
