@@ -41,7 +41,7 @@ impl Injected {
 /// what its links resolve against, or restyle it.
 const DANGEROUS_ELEMENTS: &[&str] = &[
     "script", "iframe", "frame", "frameset", "object", "embed", "applet", "svg", "math", "meta",
-    "base", "link", "style", "form", "noscript", "template", "textarea",
+    "base", "link", "style", "form", "template", "textarea",
 ];
 
 /// Attributes that hold a URL a browser follows or loads.
@@ -208,7 +208,7 @@ fn raw_html_payloads_in_every_field_inject_nothing_by_default() {
 }
 
 #[test]
-fn gloss_markup_around_raw_html_is_kept_whole() {
+fn gloss_markup_and_the_page_around_raw_html_are_kept_whole() {
     let site = SiteTest::fixture("security/raw-html");
     let built = site.build();
     let article = built.html("articles/payloads/index.html");
@@ -223,8 +223,10 @@ fn gloss_markup_around_raw_html_is_kept_whole() {
         ),
         "/glossary/pwn-entity/"
     );
-    // The content's `</div></main></article>` closed nothing of the page.
-    assert_eq!(article.count("main article .article-body"), 1);
+    // The content's `</div></main></article>` closed nothing of the page:
+    // what follows it is still in the body, the footer still in the article.
+    assert!(article.text(".article-body").contains("and after."));
+    assert_eq!(article.count("main article footer.article-footer"), 1);
 }
 
 #[test]
@@ -237,7 +239,7 @@ fn with_unsafe_html_the_raw_html_passes_as_written() {
     let (injected, _) = scan_site(&built.out);
     let article = built.html("articles/payloads/index.html");
     assert!(article.count(".article-body script") >= 2);
-    assert_eq!(article.count(".article-body iframe"), 2);
+    assert!(article.count(".article-body iframe") >= 2);
     assert_eq!(
         article.attrs(".article-body span[onclick]", "onclick"),
         ["alert('pwn')"]
