@@ -34,8 +34,8 @@ pub(crate) fn check_markdown_urls(
 }
 
 /// Where a URL of a Markdown text written as a front-matter string value
-/// (`value`, found at `value_span`) is: the URL itself when it is written
-/// as it reads, else the whole value.
+/// (found at `value_span`) is: the URL itself when it is written as it
+/// reads, else (written with escapes, say) the whole value.
 pub(crate) fn locate_in_value(
     content: &Content,
     layout: &Layout,
