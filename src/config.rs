@@ -35,6 +35,16 @@ impl Default for GlossaryConfig {
     }
 }
 
+/// How content's Markdown is rendered (`[markdown]`).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MarkdownConfig {
+    /// Trust raw HTML in content and pass it through as written (Hugo's
+    /// `markup.goldmark.renderer.unsafe`). Off by default: raw HTML is
+    /// sanitized, see docs/security.md.
+    pub unsafe_html: bool,
+}
+
 /// The site configuration. Every key has a default except `title` and `base_url`.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -63,6 +73,8 @@ pub struct Config {
     /// file or folder there (`.env`, `.git/`) is skipped, as in content/.
     #[serde(default)]
     pub include_hidden: Vec<String>,
+    #[serde(default)]
+    pub markdown: MarkdownConfig,
 }
 
 /// The keys accepted at the top level, for suggestions.
@@ -78,6 +90,7 @@ pub const CONFIG_KEYS: &[&str] = &[
     "search",
     "glossary",
     "include_hidden",
+    "markdown",
 ];
 
 fn default_language() -> String {
@@ -119,6 +132,21 @@ impl Config {
                         );
                         return None;
                     }
+                }
+                if let Some(problem) = crate::url_safety::base_url_problem(&config.base_url) {
+                    diags.push(
+                        Diagnostic::error(format!("`base_url` is not a usable URL: {problem}"))
+                            .at(keys
+                                .iter()
+                                .find(|(k, _)| k == "base_url")
+                                .map(|(_, r)| Span::new(id, r.start, r.end))
+                                .unwrap_or_else(|| {
+                                    frontmatter::find_key(id, sources, 0, text.len(), "base_url")
+                                }))
+                            .label("here")
+                            .help("percent-encode the character (a space is `%20`, `\"` is `%22`) or remove it"),
+                    );
+                    return None;
                 }
                 if config.paginate == 0 {
                     config.paginate = default_paginate();

@@ -5,8 +5,10 @@
 use crate::content::{Content, EntryFront, Kind, Layout, Link};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::frontmatter;
-use crate::markdown;
+use crate::markdown::{self, UrlRef};
+use crate::raw_html::RawHtml;
 use crate::source::Span;
+use crate::url_safety;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 use std::collections::{BTreeMap, HashMap};
 
@@ -56,13 +58,17 @@ impl Glossary {
 }
 
 /// Collects entries from glossary files and every article's `[[entities]]`,
-/// and checks ids, names, aliases and affiliations across them.
-pub fn build(content: &Content, diags: &mut Diagnostics) -> Glossary {
+/// and checks ids, names, aliases, affiliations and URLs across them (raw
+/// HTML in descriptions is handled as `raw_html` says).
+pub fn build(content: &Content, raw_html: RawHtml, diags: &mut Diagnostics) -> Glossary {
     struct Raw<'a> {
         id: String,
         front: &'a EntryFront,
         span: Span,
         description: String,
+        /// Where a description's Markdown starts: the body of a glossary
+        /// file, or (`None`) a string in an article's front matter.
+        description_at: Option<usize>,
         layout: Layout,
     }
     let mut raw: BTreeMap<String, Raw> = BTreeMap::new();
@@ -73,6 +79,7 @@ pub fn build(content: &Content, diags: &mut Diagnostics) -> Glossary {
             front: &e.front,
             span: Span::file(e.layout.source),
             description: content.body(&e.layout).to_string(),
+            description_at: Some(e.layout.body_start),
             layout: e.layout,
         });
     }
@@ -102,6 +109,7 @@ pub fn build(content: &Content, diags: &mut Diagnostics) -> Glossary {
                 front: ent,
                 span,
                 description: ent.description.clone(),
+                description_at: None,
                 layout: a.layout,
             });
         }
@@ -204,7 +212,18 @@ pub fn build(content: &Content, diags: &mut Diagnostics) -> Glossary {
             }
             names.insert(name.to_string(), (idx, span));
         }
-        let (description_html, plain) = markdown::render_block(&r.description);
+        let description = markdown::render_block_with(&r.description, raw_html);
+        check_description_urls(
+            content,
+            &r.layout,
+            r.span,
+            r.description_at,
+            &r.description,
+            &description.urls,
+            diags,
+        );
+        check_links(content, &r.layout, r.span, &r.front.links, diags);
+        let (description_html, plain) = (description.html, description.plain);
         entries.push(Entry {
             id: r.id.clone(),
             name: r.front.name.trim().to_string(),
@@ -221,6 +240,85 @@ pub fn build(content: &Content, diags: &mut Diagnostics) -> Glossary {
         });
     }
     Glossary { entries, by_id }
+}
+
+/// The URL check on the links and images of an entry's description.
+fn check_description_urls(
+    content: &Content,
+    layout: &Layout,
+    entry_span: Span,
+    body_start: Option<usize>,
+    description: &str,
+    urls: &[UrlRef],
+    diags: &mut Diagnostics,
+) {
+    if urls.is_empty() {
+        return;
+    }
+    let mut ds = Vec::new();
+    match body_start {
+        Some(start) => crate::annotate::urls::check_markdown_urls(
+            urls,
+            |u| Span::new(layout.source, start + u.source.start, start + u.source.end),
+            &mut ds,
+        ),
+        None => {
+            let value = frontmatter::find_value(
+                layout.source,
+                &content.sources,
+                layout.fm_start,
+                layout.fm_end,
+                entry_span.start as usize,
+                description,
+            );
+            let value = if value.start == value.end {
+                entry_span
+            } else {
+                value
+            };
+            crate::annotate::urls::check_markdown_urls(
+                urls,
+                |u| crate::annotate::urls::locate_in_value(content, layout, value, u),
+                &mut ds,
+            );
+        }
+    }
+    diags.extend(ds);
+}
+
+/// The URL check on an entry's `links`: a refused URL is an error at it,
+/// never a link silently left out.
+fn check_links(
+    content: &Content,
+    layout: &Layout,
+    entry_span: Span,
+    links: &[Link],
+    diags: &mut Diagnostics,
+) {
+    let mut from = entry_span.start as usize;
+    for l in links {
+        let span = frontmatter::find_value(
+            layout.source,
+            &content.sources,
+            layout.fm_start,
+            layout.fm_end,
+            from,
+            &l.url,
+        );
+        from = span.end as usize;
+        if let Err(problem) = url_safety::check(&l.url) {
+            diags.push(
+                Diagnostic::error(url_safety::message(
+                    &format!("the URL of link `{}`", l.title),
+                    &l.url,
+                    &problem,
+                ))
+                .at(span)
+                .label("refused")
+                .help(url_safety::HELP),
+            );
+        }
+    }
 }
 
 fn first_sentence(text: &str) -> String {

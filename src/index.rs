@@ -180,7 +180,7 @@ impl<'a> Indexes<'a> {
             links: e
                 .links
                 .iter()
-                .filter(|l| crate::annotate::is_safe_url(&l.url))
+                .filter(|l| crate::url_safety::is_safe(&l.url))
                 .map(|l| LinkView {
                     title: l.title.clone(),
                     url: l.url.clone(),

@@ -19,11 +19,13 @@ pub mod index;
 pub mod links;
 pub mod markdown;
 pub mod output;
+pub mod raw_html;
 pub mod render;
 pub mod routes;
 pub mod search;
 pub mod serve;
 pub mod source;
+pub mod url_safety;
 
 use diagnostics::{Diagnostic, Report};
 use std::collections::BTreeMap;

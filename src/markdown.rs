@@ -10,7 +10,14 @@
 //!
 //! Fenced code is highlighted with syntect into CSS classes (prefix `hl-`);
 //! the syntax set is loaded once, on first use.
+//!
+//! Raw HTML in the Markdown goes through [`crate::raw_html`] as the events
+//! are read, before gloss adds any markup of its own, so sanitizing it can
+//! never touch gloss's notes, mentions, quotes, footnotes, code or heading
+//! ids. Every link and image destination is recorded ([`UrlRef`]) for the
+//! resolve stage to check.
 
+use crate::raw_html::{self, RawHtml};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::collections::HashMap;
 use std::ops::Range;
@@ -42,6 +49,23 @@ pub struct LinkRef {
     pub text: Range<usize>,
 }
 
+/// A URL the Markdown puts in the page: a link's or an image's destination
+/// (inline, reference or autolink), for the one URL check.
+#[derive(Clone, Debug)]
+pub struct UrlRef {
+    pub dest: String,
+    pub is_image: bool,
+    /// Byte range of the link's or image's Markdown in the text parsed.
+    pub source: Range<usize>,
+}
+
+impl UrlRef {
+    /// An explicit mention `[text](@id)` names a glossary entry, not a URL.
+    pub fn is_mention(&self) -> bool {
+        !self.is_image && self.dest.starts_with('@')
+    }
+}
+
 /// A footnote reference `[^label]` and where it falls in the reader's text.
 #[derive(Clone, Debug)]
 pub struct FootnoteRef {
@@ -60,6 +84,8 @@ pub struct Doc<'a> {
     pub text: String,
     pub chunks: Vec<Chunk>,
     pub links: Vec<LinkRef>,
+    /// Every link and image destination, in document order.
+    pub urls: Vec<UrlRef>,
     pub footnotes: Vec<FootnoteRef>,
     /// Footnote labels whose definitions gloss added (source notes).
     synthetic: Vec<String>,
@@ -115,13 +141,23 @@ pub fn options() -> Options {
 }
 
 impl<'a> Doc<'a> {
-    /// Parses `body`. Footnote references `[^label]` with no definition whose
-    /// label passes `is_source` get a synthetic definition so the parser
-    /// reports them; they become source notes.
+    /// Parses `body`, sanitizing its raw HTML. Footnote references `[^label]`
+    /// with no definition whose label passes `is_source` get a synthetic
+    /// definition so the parser reports them; they become source notes.
     pub fn parse(
         body: &'a str,
         owned: &'a mut String,
         is_source: impl Fn(&str) -> bool,
+    ) -> Doc<'a> {
+        Doc::parse_with(body, owned, is_source, RawHtml::Sanitize)
+    }
+
+    /// [`Doc::parse`], with the site's choice for raw HTML.
+    pub fn parse_with(
+        body: &'a str,
+        owned: &'a mut String,
+        is_source: impl Fn(&str) -> bool,
+        raw: RawHtml,
     ) -> Doc<'a> {
         let mut synthetic = Vec::new();
         if body.contains("[^") {
@@ -142,25 +178,17 @@ impl<'a> Doc<'a> {
             owned.as_str()
         };
         let mut events: Vec<(Event<'a>, Range<usize>)> = Vec::new();
-        // Merge runs of text so a name split by smart punctuation is one chunk.
+        let mut filter = raw_html::Filter::new(raw);
+        let mut filtered = Vec::new();
         for (ev, range) in Parser::new_ext(src, options()).into_offset_iter() {
-            // A soft break is a space to the reader: as text, it lets a name
-            // wrapped across two source lines be found and linked.
-            let ev = match ev {
-                Event::SoftBreak => Event::Text(CowStr::Borrowed(" ")),
-                ev => ev,
-            };
-            if let (Event::Text(t), Some((Event::Text(prev), prev_range))) =
-                (&ev, events.last_mut())
-            {
-                let mut joined = String::with_capacity(prev.len() + t.len());
-                joined.push_str(prev);
-                joined.push_str(t);
-                *prev = CowStr::from(joined);
-                prev_range.end = range.end;
-                continue;
+            filter.push(ev, range, &mut filtered);
+            for (ev, range) in filtered.drain(..) {
+                push_merging_text(&mut events, ev, range);
             }
-            events.push((ev, range));
+        }
+        filter.finish(src.len(), &mut filtered);
+        for (ev, range) in filtered.drain(..) {
+            push_merging_text(&mut events, ev, range);
         }
         let mut doc = Doc {
             events,
@@ -168,6 +196,7 @@ impl<'a> Doc<'a> {
             text: String::with_capacity(src.len()),
             chunks: Vec::new(),
             links: Vec::new(),
+            urls: Vec::new(),
             footnotes: Vec::new(),
             synthetic,
             heading_ids: HashMap::new(),
@@ -206,7 +235,14 @@ impl<'a> Doc<'a> {
                     code_block = false;
                     self.text.push('\n');
                 }
-                Event::Start(Tag::Image { .. }) => image += 1,
+                Event::Start(Tag::Image { dest_url, .. }) => {
+                    image += 1;
+                    self.urls.push(UrlRef {
+                        dest: dest_url.to_string(),
+                        is_image: true,
+                        source: range.clone(),
+                    });
+                }
                 Event::End(TagEnd::Image) => image -= 1,
                 Event::Start(Tag::Heading { .. }) => heading = Some((i, String::new())),
                 Event::End(TagEnd::Heading(_)) => {
@@ -220,6 +256,11 @@ impl<'a> Doc<'a> {
                     self.text.push('\n');
                 }
                 Event::Start(Tag::Link { dest_url, .. }) => {
+                    self.urls.push(UrlRef {
+                        dest: dest_url.to_string(),
+                        is_image: false,
+                        source: range.clone(),
+                    });
                     links.push((i, dest_url.to_string(), range.clone(), self.text.len()));
                 }
                 Event::End(TagEnd::Link) => {
@@ -454,6 +495,29 @@ impl<'a> Doc<'a> {
     }
 }
 
+/// Pushes an event, merging runs of text so a name split by smart
+/// punctuation is one chunk. A soft break is a space to the reader: as text,
+/// it lets a name wrapped across two source lines be found and linked.
+fn push_merging_text<'a>(
+    events: &mut Vec<(Event<'a>, Range<usize>)>,
+    ev: Event<'a>,
+    range: Range<usize>,
+) {
+    let ev = match ev {
+        Event::SoftBreak => Event::Text(CowStr::Borrowed(" ")),
+        ev => ev,
+    };
+    if let (Event::Text(t), Some((Event::Text(prev), prev_range))) = (&ev, events.last_mut()) {
+        let mut joined = String::with_capacity(prev.len() + t.len());
+        joined.push_str(prev);
+        joined.push_str(t);
+        *prev = CowStr::from(joined);
+        prev_range.end = range.end;
+        return;
+    }
+    events.push((ev, range));
+}
+
 /// The HTML of one chunk with its parts of every mark. A mark's trailer is
 /// written right where the mark ends; inside a link or inline code it cannot
 /// be (no nested links, no markup in code), so it is returned to be written
@@ -562,36 +626,77 @@ fn footnote_labels(body: &str) -> Vec<String> {
     labels
 }
 
+/// A short Markdown text rendered on its own (a note, a description).
+#[derive(Clone, Debug, Default)]
+pub struct Snippet {
+    pub html: String,
+    /// Its words, without markup.
+    pub plain: String,
+    /// Every link and image destination in it, for the URL check.
+    pub urls: Vec<UrlRef>,
+}
+
+/// The events of a snippet, its raw HTML handled as `raw` says, and the
+/// URLs and plain text in it.
+fn snippet_events(md: &str, raw: RawHtml) -> (Vec<Event<'_>>, Snippet) {
+    let mut filter = raw_html::Filter::new(raw);
+    let mut events = Vec::new();
+    for (ev, range) in Parser::new_ext(md, options()).into_offset_iter() {
+        filter.push(ev, range, &mut events);
+    }
+    filter.finish(md.len(), &mut events);
+    let mut snippet = Snippet::default();
+    for (e, range) in &events {
+        match e {
+            Event::Text(t) | Event::Code(t) => snippet.plain.push_str(t),
+            Event::SoftBreak | Event::HardBreak => snippet.plain.push(' '),
+            Event::End(TagEnd::Paragraph) => snippet.plain.push('\n'),
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                snippet.urls.push(UrlRef {
+                    dest: dest_url.to_string(),
+                    is_image: matches!(e, Event::Start(Tag::Image { .. })),
+                    source: range.clone(),
+                })
+            }
+            _ => {}
+        }
+    }
+    snippet.plain = snippet.plain.trim().to_string();
+    (events.into_iter().map(|(e, _)| e).collect(), snippet)
+}
+
 /// Renders a short Markdown snippet (a note's text) as inline HTML: no
 /// paragraph wrapper, so it can sit inside a sentence.
 pub fn render_inline(md: &str) -> String {
-    let mut html = String::new();
-    let events = Parser::new_ext(md, options()).filter(|e| {
+    render_inline_with(md, RawHtml::Sanitize).html
+}
+
+/// [`render_inline`], with the site's choice for raw HTML and the URLs found.
+pub fn render_inline_with(md: &str, raw: RawHtml) -> Snippet {
+    let (events, mut snippet) = snippet_events(md, raw);
+    let events = events.into_iter().filter(|e| {
         !matches!(
             e,
             Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)
         )
     });
-    pulldown_cmark::html::push_html(&mut html, events);
-    html.trim().to_string()
+    pulldown_cmark::html::push_html(&mut snippet.html, events);
+    snippet.html = snippet.html.trim().to_string();
+    snippet
 }
 
 /// Renders a Markdown snippet (an entry's description) as block HTML, and
 /// returns its plain text too.
 pub fn render_block(md: &str) -> (String, String) {
-    let mut html = String::new();
-    let mut plain = String::new();
-    let events: Vec<Event> = Parser::new_ext(md, options()).collect();
-    for e in &events {
-        match e {
-            Event::Text(t) | Event::Code(t) => plain.push_str(t),
-            Event::SoftBreak | Event::HardBreak => plain.push(' '),
-            Event::End(TagEnd::Paragraph) => plain.push('\n'),
-            _ => {}
-        }
-    }
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    (html, plain.trim().to_string())
+    let s = render_block_with(md, RawHtml::Sanitize);
+    (s.html, s.plain)
+}
+
+/// [`render_block`], with the site's choice for raw HTML and the URLs found.
+pub fn render_block_with(md: &str, raw: RawHtml) -> Snippet {
+    let (events, mut snippet) = snippet_events(md, raw);
+    pulldown_cmark::html::push_html(&mut snippet.html, events.into_iter());
+    snippet
 }
 
 struct Highlighting {

@@ -7,6 +7,7 @@
 //! result and they are merged in article order.
 
 pub mod anchor;
+pub(crate) mod urls;
 
 use crate::config::{Config, LinkMode};
 use crate::content::{Article, Content, Page, SourceFront};
@@ -14,8 +15,10 @@ use crate::diagnostics::{closest, Diagnostic, Diagnostics};
 use crate::frontmatter::{self, Date};
 use crate::glossary::{self, EntryIdx, Glossary, Linker};
 use crate::markdown::{self, escape, Doc, Mark};
+use crate::raw_html::RawHtml;
 use crate::routes::{self, Base, Route};
-use crate::source::Span;
+use crate::source::{SourceId, Span};
+use crate::url_safety;
 use anchor::{AnchorError, Folded, Quote};
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
@@ -131,7 +134,7 @@ pub(crate) fn resolve_keeping_linker(
     content: &Content,
     diags: &mut Diagnostics,
 ) -> (Site, Linker) {
-    let glossary = glossary::build(content, diags);
+    let glossary = glossary::build(content, raw_html(config), diags);
     let linker = Linker::new(&glossary, config.glossary.case_sensitive);
     let results: Vec<(Option<ResolvedArticle>, Vec<Diagnostic>)> = content
         .articles
@@ -154,7 +157,7 @@ pub(crate) fn resolve_keeping_linker(
     let pages = content
         .pages
         .iter()
-        .map(|p| resolve_page(content, p, diags))
+        .map(|p| resolve_page(config, content, p, diags))
         .collect();
 
     let unmentioned = unmentioned(&glossary, &articles);
@@ -217,12 +220,22 @@ pub(crate) fn unmentioned(glossary: &Glossary, articles: &[ResolvedArticle]) -> 
     (0..used.len()).filter(|&i| !used[i]).collect()
 }
 
-fn resolve_page(content: &Content, p: &Page, diags: &mut Diagnostics) -> ResolvedPage {
+/// What the site does with raw HTML in content (`[markdown] unsafe_html`).
+pub(crate) fn raw_html(config: &Config) -> RawHtml {
+    RawHtml::from_unsafe_html(config.markdown.unsafe_html)
+}
+
+fn resolve_page(
+    config: &Config,
+    content: &Content,
+    p: &Page,
+    diags: &mut Diagnostics,
+) -> ResolvedPage {
     let body = content.body(&p.layout);
     let mut owned = String::new();
-    let doc = Doc::parse(body, &mut owned, |_| false);
+    let doc = Doc::parse_with(body, &mut owned, |_| false, raw_html(config));
     let mut ds = Vec::new();
-    check_link_schemes(&doc, p.layout.source, p.layout.body_start, &mut ds);
+    check_body_urls(&doc, p.layout.source, p.layout.body_start, &mut ds);
     diags.extend(ds);
     let warnings = long_code_warnings(&doc, p.layout.source, p.layout.body_start);
     ResolvedPage {
@@ -230,23 +243,6 @@ fn resolve_page(content: &Content, p: &Page, diags: &mut Diagnostics) -> Resolve
         title: p.front.title.clone(),
         html: doc.render(&[], &HashMap::new(), &HashMap::new()),
         warnings,
-    }
-}
-
-/// Schemes a link may use. Anything else with a colon before the first `/`
-/// (`javascript:`, `data:`, `vbscript:` ...) is refused.
-pub fn is_safe_url(url: &str) -> bool {
-    let u = url.trim();
-    let lower = u.to_ascii_lowercase();
-    match lower.find(':') {
-        None => true,
-        Some(colon) => {
-            let before = &lower[..colon];
-            if before.contains(['/', '?', '#']) {
-                return true; // a relative path with a colon later on
-            }
-            matches!(before, "http" | "https" | "mailto")
-        }
     }
 }
 
@@ -274,26 +270,19 @@ fn long_code_warnings(
         .collect()
 }
 
-fn check_link_schemes(
-    doc: &Doc,
-    source: crate::source::SourceId,
-    body_start: usize,
-    diags: &mut Vec<Diagnostic>,
-) {
-    for link in &doc.links {
-        if !link.dest.starts_with('@') && !is_safe_url(&link.dest) {
-            diags.push(
-                Diagnostic::error(format!("link with a dangerous scheme: `{}`", link.dest))
-                    .at(Span::new(
-                        source,
-                        body_start + link.source.start,
-                        body_start + link.source.end,
-                    ))
-                    .label("refused")
-                    .help("links may use http:, https: or mailto:, or be relative"),
-            );
-        }
-    }
+/// [`check_markdown_urls`] for a body that starts at `body_start` of `source`.
+fn check_body_urls(doc: &Doc, source: SourceId, body_start: usize, diags: &mut Vec<Diagnostic>) {
+    urls::check_markdown_urls(
+        &doc.urls,
+        |u| {
+            Span::new(
+                source,
+                body_start + u.source.start,
+                body_start + u.source.end,
+            )
+        },
+        diags,
+    );
 }
 
 pub(crate) fn resolve_article(
@@ -337,12 +326,12 @@ pub(crate) fn resolve_article(
             id: s.id.clone(),
             title: s.title.clone(),
             publisher: s.publisher.clone(),
-            url: if is_safe_url(&s.url) {
+            url: if url_safety::is_safe(&s.url) {
                 s.url.clone()
             } else {
                 String::new()
             },
-            archived: if is_safe_url(&s.archived) {
+            archived: if url_safety::is_safe(&s.archived) {
                 s.archived.clone()
             } else {
                 String::new()
@@ -369,8 +358,13 @@ pub(crate) fn resolve_article(
 
     let body = content.body(&a.layout);
     let mut owned = String::new();
-    let doc = Doc::parse(body, &mut owned, |label| source_ids.contains_key(label));
-    check_link_schemes(&doc, id, a.layout.body_start, ds);
+    let doc = Doc::parse_with(
+        body,
+        &mut owned,
+        |label| source_ids.contains_key(label),
+        raw_html(config),
+    );
+    check_body_urls(&doc, id, a.layout.body_start, ds);
     // Folding costs a pass over the text: only articles with anchors need it.
     let has_anchors = !a.front.notes.is_empty() || !a.front.quotes.is_empty();
     let folded = Folded::new(if has_anchors { &doc.text } else { "" });
@@ -421,12 +415,26 @@ pub(crate) fn resolve_article(
             );
             continue;
         }
+        let text = markdown::render_inline_with(&n.text, raw_html(config));
+        if !text.urls.is_empty() {
+            let text_span = find(span.start as usize, &n.text);
+            let text_span = if text_span.start == text_span.end {
+                span
+            } else {
+                text_span
+            };
+            urls::check_markdown_urls(
+                &text.urls,
+                |u| urls::locate_in_value(content, &a.layout, text_span, u),
+                ds,
+            );
+        }
         let q = &note_sels[k];
         match anchor::resolve_among(&folded, q, found.of(k)) {
             Ok(range) => {
                 anchored.push((range.clone(), Kind::Note(pending_notes.len()), span));
                 pending_notes.push(PendingNote {
-                    text_html: markdown::render_inline(&n.text),
+                    text_html: text.html,
                     source,
                     selector: Some(anchor::describe(
                         &doc.text,
@@ -808,15 +816,16 @@ fn check_source_urls(
     ds: &mut Vec<Diagnostic>,
 ) {
     for (key, url) in [("url", &s.url), ("archived", &s.archived)] {
-        if !url.is_empty() && !is_safe_url(url) {
+        if let Err(problem) = url_safety::check(url) {
             ds.push(
-                Diagnostic::error(format!(
-                    "source `{}` has a `{key}` with a dangerous scheme",
-                    s.id
+                Diagnostic::error(url_safety::message(
+                    &format!("source `{}`'s `{key}`", s.id),
+                    url,
+                    &problem,
                 ))
                 .at(find(from, url))
                 .label("refused")
-                .help("source URLs must use http: or https:"),
+                .help(url_safety::HELP),
             );
         }
     }

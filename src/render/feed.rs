@@ -126,12 +126,15 @@ fn note_body(inner: &str) -> String {
     body.trim().to_string()
 }
 
-/// Copies `s`, making `href="#..."` point into the page at `permalink`.
+/// Copies `s`, making `href="#..."` point into the page at `permalink`. The
+/// permalink is escaped as the attribute value it becomes: it starts with
+/// the configured (or `--base-url`) base URL, which must not be able to end
+/// the attribute and add markup of its own.
 fn push_with_page_links(out: &mut String, s: &str, permalink: &str) {
     let mut rest = s;
     while let Some(i) = rest.find("href=\"#") {
         out.push_str(&rest[..i + "href=\"".len()]);
-        out.push_str(permalink);
+        crate::markdown::escape_into(out, permalink);
         rest = &rest[i + "href=\"".len()..];
     }
     out.push_str(rest);
@@ -226,6 +229,19 @@ mod tests {
             "{} for {}",
             m.scanned,
             html.len()
+        );
+    }
+
+    #[test]
+    fn a_base_url_with_markup_in_it_stays_inside_the_attribute() {
+        let html = "<p><a href=\"#sn-1\">1</a></p>";
+        let feed = content(
+            html,
+            "https://x.org/\"><script>alert(1)</script>/articles/a/",
+        );
+        assert_eq!(
+            feed,
+            "<p><a href=\"https://x.org/&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;/articles/a/#sn-1\">1</a></p>"
         );
     }
 

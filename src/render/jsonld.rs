@@ -43,7 +43,7 @@ fn thing<'a>(config: &Config, e: &'a Entry) -> Thing<'a> {
     same_as.extend(
         e.links
             .iter()
-            .filter(|l| crate::annotate::is_safe_url(&l.url))
+            .filter(|l| crate::url_safety::is_safe(&l.url))
             .map(|l| l.url.clone()),
     );
     Thing {

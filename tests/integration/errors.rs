@@ -258,14 +258,14 @@ error_case!(
     a_dangerous_url_scheme_in_a_source_is_refused,
     site_with("+++\ntitle = \"A\"\ndate = 2024-01-01\n[[sources]]\nid = \"x\"\ntitle = \"X\"\nurl = \"javascript:alert(1)\"\n+++\nA.\n"),
     "content/articles/story.md:7:8",
-    "dangerous scheme"
+    "scheme is not allowed"
 );
 
 error_case!(
     a_dangerous_link_in_the_body_is_refused,
     site_with("+++\ntitle = \"A\"\ndate = 2024-01-01\n+++\nClick [here](data:text/html,hi).\n"),
     "content/articles/story.md:5:7",
-    "dangerous scheme"
+    "scheme is not allowed"
 );
 
 /// `gloss check` follows every link into the site: a page that is not

@@ -10,6 +10,7 @@ mod pipeline;
 mod robustness;
 mod routes;
 mod scaffold;
+mod security;
 mod serve;
 mod subpath;
 mod support;
