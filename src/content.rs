@@ -588,13 +588,23 @@ pub fn placeholders(
 ) -> Vec<Diagnostic> {
     let mut found: Vec<(Span, String)> = Vec::new();
     if front.title.starts_with(PLACEHOLDER) {
-        found.push((frontmatter::find_key(id, sources, fm_start, fm_end, "title"), "title".into()));
+        found.push((
+            frontmatter::find_key(id, sources, fm_start, fm_end, "title"),
+            "title".into(),
+        ));
     }
     let d = &front.date;
     if (d.year, d.month, d.day) == (1, 1, 1) {
-        found.push((frontmatter::find_key(id, sources, fm_start, fm_end, "date"), "date".into()));
+        found.push((
+            frontmatter::find_key(id, sources, fm_start, fm_end, "date"),
+            "date".into(),
+        ));
     }
-    for s in front.sources.iter().filter(|s| s.title.starts_with(PLACEHOLDER)) {
+    for s in front
+        .sources
+        .iter()
+        .filter(|s| s.title.starts_with(PLACEHOLDER))
+    {
         let span = frontmatter::find_value(id, sources, fm_start, fm_end, fm_start, &s.title);
         found.push((span, format!("title of source `{}`", s.id)));
     }

@@ -281,7 +281,13 @@ pub(crate) fn stats(
     }
     for a in content.articles.iter().filter(|a| a.front.draft) {
         let l = &a.layout;
-        warnings.extend(content::placeholders(&a.front, l.source, &content.sources, l.fm_start, l.fm_end));
+        warnings.extend(content::placeholders(
+            &a.front,
+            l.source,
+            &content.sources,
+            l.fm_start,
+            l.fm_end,
+        ));
     }
     BuildStats {
         pages,

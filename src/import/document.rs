@@ -142,7 +142,20 @@ fn month_number(word: &str) -> Option<u32> {
 
 fn valid(y: u32, m: u32, d: u32) -> Option<String> {
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
     ((1000..=9999).contains(&y) && (1..=12).contains(&m) && d >= 1 && d <= days[m as usize - 1])
         .then(|| format!("{y:04}-{m:02}-{d:02}"))
 }
@@ -181,7 +194,9 @@ pub fn parse_date(s: &str) -> Option<String> {
             }
             // 4 March 2026
             if i > 0 {
-                if let (Some(d), Some(y)) = (num(words[i - 1]), words.get(i + 1).and_then(|y| num(y))) {
+                if let (Some(d), Some(y)) =
+                    (num(words[i - 1]), words.get(i + 1).and_then(|y| num(y)))
+                {
                     if let Some(v) = valid(y, m, d) {
                         return Some(v);
                     }
@@ -240,13 +255,27 @@ pub fn furniture_reason(text: &str) -> Option<&'static str> {
     let t = t.trim_end_matches([':', '.', '!', '›', '»', '→', ' ']);
     let short = t.split_whitespace().count() <= 14;
     let starts = |ps: &[&str]| ps.iter().any(|p| t.starts_with(p));
-    if starts(&["share this", "share on", "share via", "share:", "tweet this", "email this"])
-        || t == "share"
+    if starts(&[
+        "share this",
+        "share on",
+        "share via",
+        "share:",
+        "tweet this",
+        "email this",
+    ]) || t == "share"
         || (short
-            && ["facebook", "twitter", "linkedin", "whatsapp", "email", "copy link", "print"]
-                .iter()
-                .filter(|w| t.contains(*w))
-                .count()
+            && [
+                "facebook",
+                "twitter",
+                "linkedin",
+                "whatsapp",
+                "email",
+                "copy link",
+                "print",
+            ]
+            .iter()
+            .filter(|w| t.contains(*w))
+            .count()
                 >= 2)
     {
         return Some("share buttons");
@@ -257,10 +286,31 @@ pub fn furniture_reason(text: &str) -> Option<&'static str> {
     {
         return Some("newsletter prompt");
     }
-    if short && starts(&["advertisement", "sponsored", "skip to", "follow us", "click here", "cookie", "we use cookies", "all rights reserved", "©", "copyright"]) {
+    if short
+        && starts(&[
+            "advertisement",
+            "sponsored",
+            "skip to",
+            "follow us",
+            "click here",
+            "cookie",
+            "we use cookies",
+            "all rights reserved",
+            "©",
+            "copyright",
+        ])
+    {
         return Some("page furniture");
     }
-    if short && (starts(&["read more", "more from", "you may also like", "most read", "most popular"]) ) {
+    if short
+        && (starts(&[
+            "read more",
+            "more from",
+            "you may also like",
+            "most read",
+            "most popular",
+        ]))
+    {
         return Some("related-article list");
     }
     None
@@ -313,7 +363,11 @@ pub fn looks_like_label(text: &str) -> bool {
 /// datelines near the top go to `meta`, comment forms end the article,
 /// related lists, share and newsletter prompts are taken out. Everything
 /// removed is pushed to `furniture`.
-pub fn remove_furniture(blocks: Vec<Block>, meta: &mut Meta, furniture: &mut Vec<Furniture>) -> Vec<Block> {
+pub fn remove_furniture(
+    blocks: Vec<Block>,
+    meta: &mut Meta,
+    furniture: &mut Vec<Furniture>,
+) -> Vec<Block> {
     let mut kept = Vec::with_capacity(blocks.len());
     let mut in_related = false;
     let mut ended = false;
@@ -385,17 +439,29 @@ mod tests {
 
     #[test]
     fn dates_are_read_in_three_forms() {
-        assert_eq!(parse_date("2026-03-04T09:30:00Z").as_deref(), Some("2026-03-04"));
+        assert_eq!(
+            parse_date("2026-03-04T09:30:00Z").as_deref(),
+            Some("2026-03-04")
+        );
         assert_eq!(parse_date("March 4, 2026").as_deref(), Some("2026-03-04"));
         assert_eq!(parse_date("4 Mar 2026").as_deref(), Some("2026-03-04"));
-        assert_eq!(dateline("Published on 12 June 2025, 10:02").as_deref(), Some("2025-06-12"));
+        assert_eq!(
+            dateline("Published on 12 June 2025, 10:02").as_deref(),
+            Some("2025-06-12")
+        );
         assert_eq!(parse_date("2026-02-30"), None);
-        assert_eq!(dateline("The council met on March 4, 2026 to discuss the plan and more"), None);
+        assert_eq!(
+            dateline("The council met on March 4, 2026 to discuss the plan and more"),
+            None
+        );
     }
 
     #[test]
     fn markdown_markup_is_escaped_so_the_text_renders_as_it_is() {
-        assert_eq!(escape_markdown("a *b* [c](d) <e>"), r"a \*b\* \[c\](d) \<e\>");
+        assert_eq!(
+            escape_markdown("a *b* [c](d) <e>"),
+            r"a \*b\* \[c\](d) \<e\>"
+        );
         assert_eq!(escape_markdown("- not a list"), r"\- not a list");
         assert_eq!(escape_markdown("1. not a list"), r"1\. not a list");
     }

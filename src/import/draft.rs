@@ -11,7 +11,6 @@
 use super::document::Document;
 use super::entities::Entities;
 use super::speakers::Attributed;
-use super::Glossary;
 use crate::content::{slugify, PLACEHOLDER, PLACEHOLDER_DATE};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -49,7 +48,9 @@ fn toml_list(items: &[String]) -> String {
 
 /// Text safe inside a TOML comment: one line, no control characters.
 fn comment(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 /// Folds what anchor matching treats as equal: quote marks, dashes.
@@ -89,17 +90,34 @@ fn occurrence(doc: &Document, block: usize, end: usize, anchor: &str) -> (usize,
     (before.max(1), total)
 }
 
-pub fn build(doc: &Document, found: &Attributed, entities: &super::entities::Entities, glossary: &Glossary, stem: &str) -> Draft {
-    let _ = glossary;
+/// The draft of `doc`: `file` (the input's name) is quoted in comments, `stem`
+/// names the article when the input has no title.
+pub fn build(
+    doc: &Document,
+    found: &Attributed,
+    entities: &Entities,
+    file: &str,
+    stem: &str,
+) -> Draft {
     let mut fm = String::new();
     let mut placeholders = Vec::new();
-    let _ = writeln!(fm, "# Imported by `gloss import` from {}. Every suggestion below can be", comment(stem));
-    let _ = writeln!(fm, "# accepted, fixed or deleted; `gloss build --drafts` builds the draft as it is.");
+    let _ = writeln!(
+        fm,
+        "# Imported by `gloss import` from {}. Every suggestion below can be",
+        comment(file)
+    );
+    let _ = writeln!(
+        fm,
+        "# accepted, fixed or deleted; `gloss build --drafts` builds the draft as it is."
+    );
     let title = match &doc.meta.title {
         Some(t) => t.clone(),
         None => {
             placeholders.push("title".to_string());
-            format!("{PLACEHOLDER} the title (none was found in {})", comment(stem))
+            format!(
+                "{PLACEHOLDER} the title (none was found in {})",
+                comment(file)
+            )
         }
     };
     let _ = writeln!(fm, "title = {}", toml_str(&title));
@@ -109,7 +127,10 @@ pub fn build(doc: &Document, found: &Attributed, entities: &super::entities::Ent
         }
         None => {
             placeholders.push("date".to_string());
-            let _ = writeln!(fm, "date = {PLACEHOLDER_DATE}  # {PLACEHOLDER} no date was found in the input");
+            let _ = writeln!(
+                fm,
+                "date = {PLACEHOLDER_DATE}  # {PLACEHOLDER} no date was found in the input"
+            );
         }
     }
     if !doc.meta.authors.is_empty() {
@@ -146,7 +167,11 @@ pub fn build(doc: &Document, found: &Attributed, entities: &super::entities::Ent
         let publisher = &sources[id];
         let _ = writeln!(fm, "\n[[sources]]");
         let _ = writeln!(fm, "id = {}", toml_str(id));
-        let _ = writeln!(fm, "title = {}", toml_str(&format!("{PLACEHOLDER} the title of the {publisher} piece")));
+        let _ = writeln!(
+            fm,
+            "title = {}",
+            toml_str(&format!("{PLACEHOLDER} the title of the {publisher} piece"))
+        );
         let _ = writeln!(fm, "publisher = {}", toml_str(publisher));
         let _ = writeln!(fm, "url = \"\"  # {PLACEHOLDER} the piece's address");
     }
@@ -205,7 +230,12 @@ pub fn build(doc: &Document, found: &Attributed, entities: &super::entities::Ent
         .map(|c| {
             let mut e = String::new();
             let _ = writeln!(e, "+++");
-            let _ = writeln!(e, "# Proposed by `gloss import` from {} ({}).", comment(stem), c.evidence.join(", "));
+            let _ = writeln!(
+                e,
+                "# Proposed by `gloss import` from {} ({}).",
+                comment(file),
+                c.evidence.join(", ")
+            );
             let _ = writeln!(e, "# Found in: {}", comment(&c.sentence));
             let _ = writeln!(e, "name = {}", toml_str(&c.name));
             let _ = writeln!(e, "kind = \"{}\"", c.kind.as_str());
@@ -217,12 +247,25 @@ pub fn build(doc: &Document, found: &Attributed, entities: &super::entities::Ent
             }
             let _ = writeln!(e, "draft = true");
             let _ = writeln!(e, "+++");
-            let _ = writeln!(e, "{}", super::document::escape_markdown(&format!("{PLACEHOLDER} one sentence about {}.", c.name)));
-            FileDraft { path: format!("content/glossary/{}.md", c.id), text: e }
+            let _ = writeln!(
+                e,
+                "{}",
+                super::document::escape_markdown(&format!(
+                    "{PLACEHOLDER} one sentence about {}.",
+                    c.name
+                ))
+            );
+            FileDraft {
+                path: format!("content/glossary/{}.md", c.id),
+                text: e,
+            }
         })
         .collect();
     Draft {
-        article: FileDraft { path: format!("content/articles/{slug}.md"), text },
+        article: FileDraft {
+            path: format!("content/articles/{slug}.md"),
+            text,
+        },
         slug,
         entries,
         placeholders,

@@ -46,20 +46,30 @@ pub struct Entities {
 pub fn find(_doc: &super::document::Document, a: &Attributed, glossary: &Glossary) -> Entities {
     let mut ids = vec![None; a.parties.len()];
     let mut taken: BTreeSet<String> = glossary.entries.iter().map(|e| e.id.clone()).collect();
-    let mut names_taken: BTreeSet<String> = glossary.entries.iter().flat_map(|e| e.names.iter().cloned()).collect();
+    let mut names_taken: BTreeSet<String> = glossary
+        .entries
+        .iter()
+        .flat_map(|e| e.names.iter().cloned())
+        .collect();
     let mut candidates = Vec::new();
     for (i, p) in a.parties.iter().enumerate() {
         if let Some(id) = &p.id {
             ids[i] = Some(id.clone());
             continue;
         }
-        if let Some(known) = std::iter::once(&p.name).chain(&p.aliases).find_map(|n| glossary.find(n)) {
+        if let Some(known) = std::iter::once(&p.name)
+            .chain(&p.aliases)
+            .find_map(|n| glossary.find(n))
+        {
             ids[i] = Some(known.id.clone());
             continue;
         }
         // An outlet is a source; an organisation that published a report
         // ("a report by the Coastal Research Institute") is still an entry.
-        if p.is_outlet && !p.is_speaker && (names::has_media_word(&p.name) || !names::has_org_word(&p.name)) {
+        if p.is_outlet
+            && !p.is_speaker
+            && (names::has_media_word(&p.name) || !names::has_org_word(&p.name))
+        {
             continue;
         }
         let keep = match p.kind {
@@ -80,6 +90,14 @@ pub fn find(_doc: &super::document::Document, a: &Attributed, glossary: &Glossar
         taken.insert(id.clone());
         names_taken.insert(p.name.clone());
         ids[i] = Some(id.clone());
+        let mut evidence = p.evidence.clone();
+        if evidence.is_empty() {
+            evidence.push(if names::is_acronym(&p.name) {
+                "acronym"
+            } else {
+                "organisation word"
+            });
+        }
         candidates.push(Candidate {
             name: p.name.clone(),
             id,
@@ -87,20 +105,25 @@ pub fn find(_doc: &super::document::Document, a: &Attributed, glossary: &Glossar
             role: p.role.clone(),
             aliases: p.aliases.clone(),
             sentence: p.sentence.clone(),
-            evidence: p.evidence.clone(),
+            evidence,
             party: i,
         });
     }
     // An alias shared by two candidates, or already some entry's name, is
     // dropped from both: it would link to the wrong one.
     let all_names: Vec<String> = candidates.iter().map(|c| c.name.clone()).collect();
-    let alias_counts = candidates.iter().flat_map(|c| c.aliases.iter()).fold(std::collections::BTreeMap::<&str, usize>::new(), |mut m, a| {
-        *m.entry(a.as_str()).or_default() += 1;
-        m
-    });
+    let alias_counts = candidates.iter().flat_map(|c| c.aliases.iter()).fold(
+        std::collections::BTreeMap::<&str, usize>::new(),
+        |mut m, a| {
+            *m.entry(a.as_str()).or_default() += 1;
+            m
+        },
+    );
     let drop: BTreeSet<String> = alias_counts
         .iter()
-        .filter(|(a, n)| **n > 1 || glossary.find(a).is_some() || all_names.iter().any(|x| x.as_str() == **a))
+        .filter(|(a, n)| {
+            **n > 1 || glossary.find(a).is_some() || all_names.iter().any(|x| x.as_str() == **a)
+        })
         .map(|(a, _)| a.to_string())
         .collect();
     for c in &mut candidates {

@@ -56,7 +56,11 @@ fn is_article_type(v: &serde_json::Value) -> bool {
 fn names_of(v: &serde_json::Value) -> Vec<String> {
     match v {
         serde_json::Value::String(s) => vec![s.clone()],
-        serde_json::Value::Object(o) => o.get("name").and_then(|n| n.as_str()).map(|n| vec![n.to_string()]).unwrap_or_default(),
+        serde_json::Value::Object(o) => o
+            .get("name")
+            .and_then(|n| n.as_str())
+            .map(|n| vec![n.to_string()])
+            .unwrap_or_default(),
         serde_json::Value::Array(a) => a.iter().flat_map(names_of).collect(),
         _ => Vec::new(),
     }
@@ -66,14 +70,22 @@ fn meta_content(dom: &Dom, selector: &str) -> Option<String> {
     dom.select(selector)
         .nodes()
         .iter()
-        .find_map(|n| n.attr("content").or_else(|| n.attr("href")).map(|c| c.trim().to_string()))
+        .find_map(|n| {
+            n.attr("content")
+                .or_else(|| n.attr("href"))
+                .map(|c| c.trim().to_string())
+        })
         .filter(|c| !c.is_empty())
 }
 
 fn metadata(dom: &Dom) -> Meta {
     let mut meta = Meta::default();
     if let Some(a) = json_ld(dom).into_iter().find(is_article_type) {
-        let s = |k: &str| a.get(k).and_then(|x| x.as_str()).map(|x| document::collapse_ws(x));
+        let s = |k: &str| {
+            a.get(k)
+                .and_then(|x| x.as_str())
+                .map(|x| document::collapse_ws(x))
+        };
         meta.title = s("headline").or_else(|| s("name"));
         meta.date = s("datePublished").and_then(|d| document::parse_date(&d));
         meta.authors = a.get("author").map(names_of).unwrap_or_default();
@@ -85,13 +97,31 @@ fn metadata(dom: &Dom) -> Meta {
     }
     if meta.title.is_none() {
         meta.title = meta_content(dom, r#"meta[property="og:title"]"#)
-            .or_else(|| dom.select("h1").nodes().first().map(text_of).filter(|t| !t.is_empty()))
-            .or_else(|| dom.select("title").nodes().first().map(text_of).filter(|t| !t.is_empty()));
+            .or_else(|| {
+                dom.select("h1")
+                    .nodes()
+                    .first()
+                    .map(text_of)
+                    .filter(|t| !t.is_empty())
+            })
+            .or_else(|| {
+                dom.select("title")
+                    .nodes()
+                    .first()
+                    .map(text_of)
+                    .filter(|t| !t.is_empty())
+            });
     }
     if meta.date.is_none() {
         meta.date = meta_content(dom, r#"meta[property="article:published_time"]"#)
             .or_else(|| meta_content(dom, r#"meta[name="date"]"#))
-            .or_else(|| dom.select("time[datetime]").nodes().first().and_then(|n| n.attr("datetime")).map(|d| d.to_string()))
+            .or_else(|| {
+                dom.select("time[datetime]")
+                    .nodes()
+                    .first()
+                    .and_then(|n| n.attr("datetime"))
+                    .map(|d| d.to_string())
+            })
             .and_then(|d| document::parse_date(&d));
     }
     if meta.authors.is_empty() {
@@ -105,7 +135,8 @@ fn metadata(dom: &Dom) -> Meta {
             .collect();
     }
     if meta.canonical.is_none() {
-        meta.canonical = meta_content(dom, r#"link[rel="canonical"]"#).or_else(|| meta_content(dom, r#"meta[property="og:url"]"#));
+        meta.canonical = meta_content(dom, r#"link[rel="canonical"]"#)
+            .or_else(|| meta_content(dom, r#"meta[property="og:url"]"#));
     }
     meta.title = meta.title.map(|t| document::typographic(&t));
     meta
@@ -116,7 +147,11 @@ fn reason(node: &NodeRef, text: &str, meta: &Meta) -> String {
     if meta.title.as_deref() == Some(text) {
         return "headline (kept as the title)".into();
     }
-    if document::byline(text).is_some() || (!meta.authors.is_empty() && meta.authors.iter().all(|a| text.contains(a.as_str())) && text.split_whitespace().count() <= 12) {
+    if document::byline(text).is_some()
+        || (!meta.authors.is_empty()
+            && meta.authors.iter().all(|a| text.contains(a.as_str()))
+            && text.split_whitespace().count() <= 12)
+    {
         return "byline (kept as the authors)".into();
     }
     if document::dateline(text).is_some() {
@@ -130,7 +165,12 @@ fn reason(node: &NodeRef, text: &str, meta: &Meta) -> String {
     }
     for a in std::iter::once(*node).chain(node.ancestors_it(None)) {
         let name = a.node_name().map(|n| n.to_string()).unwrap_or_default();
-        let marks = format!("{} {}", a.attr("class").unwrap_or_default(), a.attr("id").unwrap_or_default()).to_lowercase();
+        let marks = format!(
+            "{} {}",
+            a.attr("class").unwrap_or_default(),
+            a.attr("id").unwrap_or_default()
+        )
+        .to_lowercase();
         let has = |w: &[&str]| w.iter().any(|x| marks.contains(x));
         if has(&["share", "social"]) {
             return "share buttons".into();
@@ -162,11 +202,19 @@ fn reason(node: &NodeRef, text: &str, meta: &Meta) -> String {
 pub fn parse(html: &str) -> Result<Document, String> {
     let dom = Dom::from(html);
     let mut meta = metadata(&dom);
-    let cfg = dom_smoothie::Config { char_threshold: 200, ..Default::default() };
-    let mut readability = dom_smoothie::Readability::new(html, None, Some(cfg)).map_err(|e| e.to_string())?;
-    let article = readability.parse().map_err(|e| format!("the main-content extraction failed: {e}"))?;
+    let cfg = dom_smoothie::Config {
+        char_threshold: 200,
+        ..Default::default()
+    };
+    let mut readability =
+        dom_smoothie::Readability::new(html, None, Some(cfg)).map_err(|e| e.to_string())?;
+    let article = readability
+        .parse()
+        .map_err(|e| format!("the main-content extraction failed: {e}"))?;
     if meta.title.is_none() && !article.title.trim().is_empty() {
-        meta.title = Some(document::typographic(&document::collapse_ws(&article.title)));
+        meta.title = Some(document::typographic(&document::collapse_ws(
+            &article.title,
+        )));
     }
     if meta.authors.is_empty() {
         if let Some(b) = article.byline.as_deref() {
@@ -174,13 +222,22 @@ pub fn parse(html: &str) -> Result<Document, String> {
         }
     }
     if meta.date.is_none() {
-        meta.date = article.published_time.as_deref().and_then(document::parse_date);
+        meta.date = article
+            .published_time
+            .as_deref()
+            .and_then(document::parse_date);
     }
     let content = Dom::from(article.content.to_string());
     let mut blocks = Vec::new();
-    for node in content.select("p, li, h2, h3, h4, h5, h6, blockquote, h1").nodes() {
+    for node in content
+        .select("p, li, h2, h3, h4, h5, h6, blockquote, h1")
+        .nodes()
+    {
         // A paragraph inside a block quotation or a list item is part of it.
-        if node.ancestors_it(None).any(|a| a.has_name("blockquote") || (a.has_name("li") && !node.has_name("li"))) {
+        if node
+            .ancestors_it(None)
+            .any(|a| a.has_name("blockquote") || (a.has_name("li") && !node.has_name("li")))
+        {
             continue;
         }
         let text = text_of(node);
@@ -198,13 +255,22 @@ pub fn parse(html: &str) -> Result<Document, String> {
     }
     // What extraction left out: every leaf block of the page's body whose
     // text is not in the article.
-    let kept: String = blocks.iter().map(|b| b.text.as_str()).collect::<Vec<_>>().join(" ");
+    let kept: String = blocks
+        .iter()
+        .map(|b| b.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
     let mut furniture = Vec::new();
     for node in dom.select("body").select(BLOCKS).nodes() {
         if !Selection::from(*node).select(BLOCKS).is_empty() {
             continue;
         }
-        if node.ancestors_it(None).any(|a| a.has_name("script") || a.has_name("style") || a.has_name("noscript") || a.has_name("template")) {
+        if node.ancestors_it(None).any(|a| {
+            a.has_name("script")
+                || a.has_name("style")
+                || a.has_name("noscript")
+                || a.has_name("template")
+        }) {
             continue;
         }
         let text = text_of(node);
@@ -215,9 +281,15 @@ pub fn parse(html: &str) -> Result<Document, String> {
         furniture.push(Furniture { text, reason: why });
     }
     let blocks = document::remove_furniture(blocks, &mut meta, &mut furniture);
-    let has_text = blocks.iter().any(|b| b.kind != BlockKind::Heading && b.text.split_whitespace().count() >= 10);
+    let has_text = blocks
+        .iter()
+        .any(|b| b.kind != BlockKind::Heading && b.text.split_whitespace().count() >= 10);
     if !has_text {
         return Err("no paragraph of ten words or more outside the page furniture".into());
     }
-    Ok(Document { meta, blocks, furniture })
+    Ok(Document {
+        meta,
+        blocks,
+        furniture,
+    })
 }

@@ -22,23 +22,30 @@ fn front_matter(text: &str, meta: &mut Meta) -> usize {
         if line.trim_end() == fence {
             let fm = &text[after_open..at];
             let value: Option<serde_json::Value> = if is_toml {
-                toml::from_str::<toml::Table>(fm).ok().and_then(|t| serde_json::to_value(t).ok())
+                toml::from_str::<toml::Table>(fm)
+                    .ok()
+                    .and_then(|t| serde_json::to_value(t).ok())
             } else {
                 serde_yaml_ng::from_str::<serde_json::Value>(fm).ok()
             };
             if let Some(v) = value {
                 let s = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
                 meta.title = s("title").filter(|t| !t.trim().is_empty());
-                meta.date = s("date").and_then(|d| document::parse_date(&d)).or_else(|| {
-                    // A TOML date becomes a one-field object holding its text.
-                    v.get("date")
-                        .and_then(|d| d.as_object())
-                        .and_then(|o| o.values().next())
-                        .and_then(|x| x.as_str())
-                        .and_then(document::parse_date)
-                });
+                meta.date = s("date")
+                    .and_then(|d| document::parse_date(&d))
+                    .or_else(|| {
+                        // A TOML date becomes a one-field object holding its text.
+                        v.get("date")
+                            .and_then(|d| d.as_object())
+                            .and_then(|o| o.values().next())
+                            .and_then(|x| x.as_str())
+                            .and_then(document::parse_date)
+                    });
                 meta.authors = match v.get("authors").or_else(|| v.get("author")) {
-                    Some(serde_json::Value::Array(a)) => a.iter().filter_map(|x| x.as_str().map(String::from)).collect(),
+                    Some(serde_json::Value::Array(a)) => a
+                        .iter()
+                        .filter_map(|x| x.as_str().map(String::from))
+                        .collect(),
                     Some(serde_json::Value::String(a)) => vec![a.clone()],
                     _ => Vec::new(),
                 };
@@ -67,7 +74,13 @@ pub fn parse(text: &str) -> Document {
                         Tag::Paragraph | Tag::List(_) => Some(BlockKind::Paragraph),
                         _ => None,
                     };
-                    let h1 = matches!(tag, Tag::Heading { level: HeadingLevel::H1, .. });
+                    let h1 = matches!(
+                        tag,
+                        Tag::Heading {
+                            level: HeadingLevel::H1,
+                            ..
+                        }
+                    );
                     current = kind.map(|k| (k, range.start, String::new(), h1));
                 }
                 if matches!(tag, Tag::Item) {
@@ -86,8 +99,14 @@ pub fn parse(text: &str) -> Document {
                         let t = document::collapse_ws(&t);
                         if h1 && meta.title.is_none() && blocks.is_empty() {
                             meta.title = Some(t);
-                        } else if !t.is_empty() && !matches!(end, TagEnd::CodeBlock | TagEnd::HtmlBlock) {
-                            blocks.push(Block { kind, text: t, markdown: body[start..range.end].trim_end().to_string() });
+                        } else if !t.is_empty()
+                            && !matches!(end, TagEnd::CodeBlock | TagEnd::HtmlBlock)
+                        {
+                            blocks.push(Block {
+                                kind,
+                                text: t,
+                                markdown: body[start..range.end].trim_end().to_string(),
+                            });
                         }
                     }
                 }
@@ -107,7 +126,11 @@ pub fn parse(text: &str) -> Document {
     }
     let mut furniture = Vec::new();
     let blocks = document::remove_furniture(blocks, &mut meta, &mut furniture);
-    Document { meta, blocks, furniture }
+    Document {
+        meta,
+        blocks,
+        furniture,
+    }
 }
 
 #[cfg(test)]
@@ -121,7 +144,10 @@ mod tests {
         assert_eq!(d.meta.date.as_deref(), Some("2026-03-04"));
         assert_eq!(d.meta.authors, ["Ana Reyes"]);
         assert_eq!(d.blocks[0].text, "The old wall broke, she said.");
-        assert_eq!(d.blocks[0].markdown, "The *old* wall broke, [she said](https://x.example).");
+        assert_eq!(
+            d.blocks[0].markdown,
+            "The *old* wall broke, [she said](https://x.example)."
+        );
         assert_eq!(d.blocks[1].kind, BlockKind::Quote);
     }
 }

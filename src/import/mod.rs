@@ -184,7 +184,11 @@ pub fn import(path: &Path, bytes: &[u8], glossary: &Glossary) -> Result<Imported
         .file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or("imported");
-    let draft = draft::build(&doc, &attributed, &candidates, glossary, stem);
+    let file_name = path
+        .file_name()
+        .and_then(|s| s.to_str())
+        .unwrap_or("imported");
+    let draft = draft::build(&doc, &attributed, &candidates, file_name, stem);
     let report = report::Report::new(path, &doc, &attributed, &draft);
     Ok(Imported { report, draft })
 }
@@ -234,17 +238,30 @@ pub fn write(root: &Path, draft: &draft::Draft) -> Result<Vec<Written>, ImportEr
         let path: PathBuf = root.join(rel);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| {
-                ImportError::new(format!("cannot create {}: {e}", dir.display()), "check the folder's permissions")
+                ImportError::new(
+                    format!("cannot create {}: {e}", dir.display()),
+                    "check the folder's permissions",
+                )
             })?;
         }
         // `create_new`: a file that appeared since the check is still not overwritten.
         use std::io::Write;
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
             Ok(mut f) => {
                 f.write_all(text.as_bytes()).map_err(|e| {
-                    ImportError::new(format!("cannot write {}: {e}", path.display()), "check the disk and the folder's permissions")
+                    ImportError::new(
+                        format!("cannot write {}: {e}", path.display()),
+                        "check the disk and the folder's permissions",
+                    )
                 })?;
-                written.push(Written { path: rel.to_string(), outcome: "written".into() });
+                written.push(Written {
+                    path: rel.to_string(),
+                    outcome: "written".into(),
+                });
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => written.push(Written {
                 path: rel.to_string(),

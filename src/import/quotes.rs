@@ -50,7 +50,8 @@ pub fn find(blocks: &[Block]) -> Vec<Quote> {
             let t = &block.text;
             // An attribution line ("— Mara Lind") at the end is not quoted.
             let body_end = attribution_dash(t).unwrap_or(t.len());
-            let inner = t[..body_end].trim_matches(|c: char| c.is_whitespace() || "\"“”".contains(c));
+            let inner =
+                t[..body_end].trim_matches(|c: char| c.is_whitespace() || "\"“”".contains(c));
             let start = t.find(inner).unwrap_or(0);
             out.push(Quote {
                 block: bi,
@@ -135,7 +136,10 @@ pub fn attribution_dash(t: &str) -> Option<usize> {
         if let Some(i) = t.rfind(dash) {
             let name = t[i + dash.len()..].trim();
             let words = name.split_whitespace().count();
-            if (1..=8).contains(&words) && name.chars().next().is_some_and(char::is_uppercase) && !name.ends_with(['.', '"', '”']) {
+            if (1..=8).contains(&words)
+                && name.chars().next().is_some_and(char::is_uppercase)
+                && !name.ends_with(['.', '"', '”'])
+            {
                 return Some(i);
             }
         }
@@ -152,21 +156,31 @@ mod tests {
     }
 
     fn texts(blocks: &[Block]) -> Vec<(String, bool)> {
-        find(blocks).into_iter().map(|q| (q.text, q.continues)).collect()
+        find(blocks)
+            .into_iter()
+            .map(|q| (q.text, q.continues))
+            .collect()
     }
 
     #[test]
     fn split_quotes_are_two_quotations_with_the_attribution_between() {
-        let b = [para("“We will not wait,” she said. “The water is rising now.”")];
+        let b = [para(
+            "“We will not wait,” she said. “The water is rising now.”",
+        )];
         assert_eq!(
             texts(&b),
-            [("We will not wait".into(), false), ("The water is rising now.".into(), false)]
+            [
+                ("We will not wait".into(), false),
+                ("The water is rising now.".into(), false)
+            ]
         );
     }
 
     #[test]
     fn straight_quotes_and_scare_quotes() {
-        let b = [para(r#"He called it a "plan" and said "we start on Monday," adding nothing."#)];
+        let b = [para(
+            r#"He called it a "plan" and said "we start on Monday," adding nothing."#,
+        )];
         assert_eq!(texts(&b), [("we start on Monday".into(), false)]);
     }
 
@@ -179,7 +193,10 @@ mod tests {
         assert_eq!(
             texts(&b),
             [
-                ("The first part runs to the end of this paragraph.".into(), false),
+                (
+                    "The first part runs to the end of this paragraph.".into(),
+                    false
+                ),
                 ("And the second part closes here".into(), true)
             ]
         );
@@ -187,7 +204,10 @@ mod tests {
 
     #[test]
     fn a_block_quotation_is_one_quote_without_its_dash_attribution() {
-        let b = [Block::plain(BlockKind::Quote, "We measured the tide for forty years. — Mara Lind")];
+        let b = [Block::plain(
+            BlockKind::Quote,
+            "We measured the tide for forty years. — Mara Lind",
+        )];
         let q = find(&b);
         assert_eq!(q[0].text, "We measured the tide for forty years.");
         assert!(q[0].is_block);

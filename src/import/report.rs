@@ -82,7 +82,11 @@ impl Report {
             .notes
             .iter()
             .zip(&draft.note_sources)
-            .map(|(n, s)| NoteFound { anchor: n.anchor.clone(), publisher: n.publisher.clone(), source: s.clone() })
+            .map(|(n, s)| NoteFound {
+                anchor: n.anchor.clone(),
+                publisher: n.publisher.clone(),
+                source: s.clone(),
+            })
             .collect();
         let entities = e
             .candidates
@@ -102,7 +106,12 @@ impl Report {
             .iter()
             .zip(&e.ids)
             .filter(|(p, _)| !e.candidates.iter().any(|c| c.name == p.name))
-            .filter_map(|(p, id)| Some(KnownFound { name: p.name.clone(), id: id.clone()? }))
+            .filter_map(|(p, id)| {
+                Some(KnownFound {
+                    name: p.name.clone(),
+                    id: id.clone()?,
+                })
+            })
             .collect();
         known.dedup_by(|x, y| x.id == y.id);
         Report {
@@ -156,7 +165,11 @@ impl Report {
         }
         let _ = writeln!(s, "\nsource notes: {}", self.notes.len());
         for n in &self.notes {
-            let _ = writeln!(s, "  “{}” → source {} ({}; title and url to fill in)", n.anchor, n.source, n.publisher);
+            let _ = writeln!(
+                s,
+                "  “{}” → source {} ({}; title and url to fill in)",
+                n.anchor, n.source, n.publisher
+            );
         }
         let _ = writeln!(s, "\nproposed glossary entries: {}", self.entities.len());
         for e in &self.entities {

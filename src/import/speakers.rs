@@ -22,12 +22,54 @@ use crate::content::Kind;
 use serde::Serialize;
 
 const VERBS: &[&str] = &[
-    "said", "says", "told", "tells", "added", "adds", "reported", "noted", "notes", "wrote",
-    "writes", "asked", "asks", "explained", "explains", "warned", "warns", "argued", "argues",
-    "insisted", "insists", "stated", "states", "replied", "continued", "recalled", "recalls",
-    "acknowledged", "admitted", "admits", "declared", "announced", "claimed", "claims",
-    "conceded", "stressed", "urged", "cautioned", "observed", "remarked", "concluded",
-    "confirmed", "confirms", "complained", "joked", "answered", "responded", "testified",
+    "said",
+    "says",
+    "told",
+    "tells",
+    "added",
+    "adds",
+    "reported",
+    "noted",
+    "notes",
+    "wrote",
+    "writes",
+    "asked",
+    "asks",
+    "explained",
+    "explains",
+    "warned",
+    "warns",
+    "argued",
+    "argues",
+    "insisted",
+    "insists",
+    "stated",
+    "states",
+    "replied",
+    "continued",
+    "recalled",
+    "recalls",
+    "acknowledged",
+    "admitted",
+    "admits",
+    "declared",
+    "announced",
+    "claimed",
+    "claims",
+    "conceded",
+    "stressed",
+    "urged",
+    "cautioned",
+    "observed",
+    "remarked",
+    "concluded",
+    "confirmed",
+    "confirms",
+    "complained",
+    "joked",
+    "answered",
+    "responded",
+    "testified",
 ];
 
 /// Which rule attributed a quotation.
@@ -155,7 +197,11 @@ fn pronoun(w: &str) -> Option<&'static str> {
 pub fn sentence_at(text: &str, at: usize) -> String {
     let ends = sentence_ends(text);
     let start = ends.iter().rev().find(|&&e| e <= at).copied().unwrap_or(0);
-    let end = ends.iter().find(|&&e| e > at).copied().unwrap_or(text.len());
+    let end = ends
+        .iter()
+        .find(|&&e| e > at)
+        .copied()
+        .unwrap_or(text.len());
     text[start..end].trim().to_string()
 }
 
@@ -173,7 +219,12 @@ fn sentence_ends(text: &str) -> Vec<usize> {
             if j < b.len() && b[j] == b' ' {
                 let before = &text[..i];
                 let word = before.rsplit(' ').next().unwrap_or("");
-                if c == '.' && ["Mr", "Ms", "Mrs", "Dr", "St", "Prof", "Gen", "Sen", "Rev", "Jr"].contains(&word) {
+                if c == '.'
+                    && [
+                        "Mr", "Ms", "Mrs", "Dr", "St", "Prof", "Gen", "Sen", "Rev", "Jr",
+                    ]
+                    .contains(&word)
+                {
                     continue;
                 }
                 out.push(j + 1);
@@ -189,7 +240,12 @@ struct Clause {
     verb: (usize, usize),
 }
 
-fn find_verb(frame: &str, words: &[(usize, usize)], from_word: usize, max_words: usize) -> Option<Clause> {
+fn find_verb(
+    frame: &str,
+    words: &[(usize, usize)],
+    from_word: usize,
+    max_words: usize,
+) -> Option<Clause> {
     for (k, &(s, e)) in words.iter().enumerate().skip(from_word).take(max_words) {
         let w = &frame[s..e];
         if is_verb(w) {
@@ -217,13 +273,20 @@ impl<'a> Pass<'a> {
     /// The party `name` refers to: an earlier one by full name or alias (a
     /// surname alone counts), else a new one.
     fn party_for(&mut self, name: &str, kind_hint: Option<Kind>) -> usize {
-        if let Some(i) = self.parties.iter().position(|p| p.name == name || p.aliases.iter().any(|a| a == name)) {
+        if let Some(i) = self
+            .parties
+            .iter()
+            .position(|p| p.name == name || p.aliases.iter().any(|a| a == name))
+        {
             return i;
         }
         // A surname (or a shorter tail) of a known person.
         if !name.contains(' ') {
             if let Some(i) = self.parties.iter().rposition(|p| {
-                p.kind != Some(Kind::Organisation) && !is_place(&p.name) && p.name.rsplit(' ').next() == Some(name) && p.name != name
+                p.kind != Some(Kind::Organisation)
+                    && !is_place(&p.name)
+                    && p.name.rsplit(' ').next() == Some(name)
+                    && p.name != name
             }) {
                 self.parties[i].aliases.push(name.to_string());
                 return i;
@@ -232,14 +295,21 @@ impl<'a> Pass<'a> {
         // A longer form of a name seen first alone ("Lind", then "Mara Lind").
         if name.contains(' ') {
             let last = name.rsplit(' ').next().unwrap_or(name);
-            if let Some(i) = self.parties.iter().position(|p| p.name == last && p.kind != Some(Kind::Organisation)) {
+            if let Some(i) = self
+                .parties
+                .iter()
+                .position(|p| p.name == last && p.kind != Some(Kind::Organisation))
+            {
                 let short = std::mem::replace(&mut self.parties[i].name, name.to_string());
                 self.parties[i].aliases.push(short);
                 return i;
             }
         }
         let known = self.glossary.find(name);
-        let kind = known.map(|k| k.kind).or(kind_hint).or_else(|| guess_kind(name));
+        let kind = known
+            .map(|k| k.kind)
+            .or(kind_hint)
+            .or_else(|| guess_kind(name));
         let mut evidence = Vec::new();
         if known.is_some() {
             evidence.push("glossary");
@@ -269,13 +339,19 @@ impl<'a> Pass<'a> {
         }
         let name_start = run.start + (run.text.len() - name.len());
         let before = &text[..run.start];
-        let prev_words: Vec<&str> = before.split_whitespace().rev().take(3).map(|w| w.trim_end_matches(',')).collect();
+        let prev_words: Vec<&str> = before
+            .split_whitespace()
+            .rev()
+            .take(3)
+            .map(|w| w.trim_end_matches(','))
+            .collect();
         let lower_role: Vec<&str> = prev_words
             .iter()
             .take_while(|w| w.chars().all(|c| c.is_lowercase() || c == '-') && !w.is_empty())
             .copied()
             .collect();
-        let role_word = lower_role.iter().any(|w| names::ROLES.contains(w)) && lower_role.first().is_some_and(|w| names::ROLES.contains(w));
+        let role_word = lower_role.iter().any(|w| names::ROLES.contains(w))
+            && lower_role.first().is_some_and(|w| names::ROLES.contains(w));
         let appositive = appositive(&text[run.end..]);
         let is_org = names::has_org_word(name) || names::is_acronym(name);
         let person_evidence = !title.is_empty() || role_word || (appositive.is_some() && !is_org);
@@ -302,7 +378,9 @@ impl<'a> Pass<'a> {
             }
             match title.split(' ').next_back() {
                 Some("Mr") | Some("Sir") | Some("Lord") => p.gender = Some(Gender::Male),
-                Some("Ms") | Some("Mrs") | Some("Miss") | Some("Dame") | Some("Lady") => p.gender = Some(Gender::Female),
+                Some("Ms") | Some("Mrs") | Some("Miss") | Some("Dame") | Some("Lady") => {
+                    p.gender = Some(Gender::Female)
+                }
                 _ => {}
             }
         }
@@ -325,7 +403,11 @@ impl<'a> Pass<'a> {
         // An acronym in brackets after an organisation is its alias.
         if is_org {
             let rest = &text[run.end..];
-            if let Some(inner) = rest.strip_prefix(" (").and_then(|r| r.split_once(')')).map(|(a, _)| a) {
+            if let Some(inner) = rest
+                .strip_prefix(" (")
+                .and_then(|r| r.split_once(')'))
+                .map(|(a, _)| a)
+            {
                 if names::is_acronym(inner) && !p.aliases.iter().any(|a| a == inner) {
                     p.aliases.push(inner.to_string());
                 }
@@ -342,7 +424,10 @@ impl<'a> Pass<'a> {
         // likely a person ("Tomas Berg, who runs a ferry service").
         let person = |party: &Party| {
             party.kind == Some(Kind::Person)
-                || (party.kind.is_none() && !party.is_outlet && party.name.contains(' ') && !is_place(&party.name))
+                || (party.kind.is_none()
+                    && !party.is_outlet
+                    && party.name.contains(' ')
+                    && !is_place(&party.name))
         };
         let fits = |party: &Party| match p {
             "he" => person(party) && party.gender != Some(Gender::Female),
@@ -350,7 +435,12 @@ impl<'a> Pass<'a> {
             "it" => party.kind == Some(Kind::Organisation) && !party.is_outlet,
             _ => party.kind.is_some() && !party.is_outlet,
         };
-        let mut fitting = self.recent.iter().rev().copied().filter(|&i| fits(&self.parties[i]));
+        let mut fitting = self
+            .recent
+            .iter()
+            .rev()
+            .copied()
+            .filter(|&i| fits(&self.parties[i]));
         let chosen = fitting.next()?;
         let other = fitting.next();
         let mut unsure = None;
@@ -376,20 +466,30 @@ impl<'a> Pass<'a> {
     /// "the minister": the most recent person whose role has that word; "the
     /// ministry": the most recent organisation whose name has it; "a
     /// spokesperson for the Ministry of Water": that organisation.
-    fn resolve_description(&mut self, text: &str, frame_offset: usize, d: &str) -> Option<(usize, Option<String>)> {
+    fn resolve_description(
+        &mut self,
+        text: &str,
+        frame_offset: usize,
+        d: &str,
+    ) -> Option<(usize, Option<String>)> {
         let runs = names::name_runs(d);
         if let Some(org) = runs.iter().find(|r| names::has_org_word(&r.text)) {
             // Where the description sits in the block, to read around the name.
             let i = match text.get(frame_offset..).and_then(|t| t.find(d)) {
                 Some(at) => {
                     let base = frame_offset + at;
-                    let shifted = NameRun { start: org.start + base, end: org.end + base, text: org.text.clone() };
+                    let shifted = NameRun {
+                        start: org.start + base,
+                        end: org.end + base,
+                        text: org.text.clone(),
+                    };
                     self.mention(text, &shifted)?
                 }
                 None => self.party_for(&org.text, Some(Kind::Organisation)),
             };
             let head = d.split(' ').find(|w| names::ROLES.contains(w));
-            let unsure = head.map(|h| format!("spoken for {} by an unnamed {h}", self.parties[i].name));
+            let unsure =
+                head.map(|h| format!("spoken for {} by an unnamed {h}", self.parties[i].name));
             return Some((i, unsure));
         }
         let words: Vec<&str> = d.split(' ').collect();
@@ -399,7 +499,9 @@ impl<'a> Pass<'a> {
                 let found = self.recent.iter().rev().copied().find(|&i| {
                     let p = &self.parties[i];
                     p.kind == Some(Kind::Person)
-                        && p.role.as_deref().is_some_and(|r| r.to_lowercase().split(' ').any(|x| x == lw))
+                        && p.role
+                            .as_deref()
+                            .is_some_and(|r| r.to_lowercase().split(' ').any(|x| x == lw))
                 });
                 return found.map(|i| (i, None));
             }
@@ -434,8 +536,8 @@ const PLACE_WORDS: &[&str] = &[
     "Port", "Bay", "River", "Street", "Road", "Avenue", "Island", "Islands", "North", "South",
     "East", "West", "New", "San", "Santa", "Saint", "St", "Lake", "Mount", "City", "County",
     "Province", "Valley", "Harbour", "Harbor", "Square", "Bridge", "Coast", "Beach", "Park",
-    "Hill", "Hills", "Bridge", "Canal", "Sea", "Ocean", "Gulf", "Strait", "Cape", "Point",
-    "Quay", "Dam", "Station", "Airport",
+    "Hill", "Hills", "Bridge", "Canal", "Sea", "Ocean", "Gulf", "Strait", "Cape", "Point", "Quay",
+    "Dam", "Station", "Airport",
 ];
 
 /// The kind a name has by its words alone: organisation words and acronyms;
@@ -457,14 +559,21 @@ pub fn is_place(name: &str) -> bool {
 /// Research Institute,` gives "hydrologist at the Coastal Research Institute".
 fn appositive(rest: &str) -> Option<String> {
     let r = rest.strip_prefix(", ")?;
-    let end = r.find([',', '.', ';', '"', '“', '”', '(']).unwrap_or(r.len());
+    let end = r
+        .find([',', '.', ';', '"', '“', '”', '('])
+        .unwrap_or(r.len());
     if !r[end..].starts_with(',') && !r[end..].starts_with('.') && end != r.len() {
         return None;
     }
     let phrase = r[..end].trim();
     let first = phrase.split(' ').next()?;
     let words = phrase.split_whitespace().count();
-    if words == 0 || words > 12 || phrase.split(' ').any(|w| is_verb(w) || pronoun(w).is_some()) {
+    if words == 0
+        || words > 12
+        || phrase
+            .split(' ')
+            .any(|w| is_verb(w) || pronoun(w).is_some())
+    {
         return None;
     }
     let starts_ok = matches!(first, "a" | "an" | "the" | "who" | "aged")
@@ -532,7 +641,11 @@ fn subject_right(frame: &str, verb_end: usize) -> Option<Subject> {
     if let Some(r) = runs.first() {
         let lead = &right[..r.start];
         if lead.is_empty() {
-            let shifted = NameRun { start: r.start + offset, end: r.end + offset, text: r.text.clone() };
+            let shifted = NameRun {
+                start: r.start + offset,
+                end: r.end + offset,
+                text: r.text.clone(),
+            };
             return Some(Subject::Name(shifted));
         }
     }
@@ -550,27 +663,48 @@ fn subject_right(frame: &str, verb_end: usize) -> Option<Subject> {
 fn outlets(frame: &str, pass: &Pass) -> Vec<(usize, usize, String)> {
     let mut out = Vec::new();
     let is_person = |name: &str| {
-        pass.parties.iter().any(|p| p.kind == Some(Kind::Person) && (p.name == name || p.aliases.iter().any(|a| a == name)))
-            || pass.glossary.find(name).is_some_and(|e| e.kind == Kind::Person)
+        pass.parties.iter().any(|p| {
+            p.kind == Some(Kind::Person) && (p.name == name || p.aliases.iter().any(|a| a == name))
+        }) || pass
+            .glossary
+            .find(name)
+            .is_some_and(|e| e.kind == Kind::Person)
             || !names::split_title(name).0.is_empty()
     };
     let runs = names::name_runs(frame);
     for r in &runs {
         let before = &frame[..r.start];
         let after = &frame[r.end..];
-        let the = ["the ", "The "].iter().find(|t| before.ends_with(*t)).map(|t| t.len()).unwrap_or(0);
+        let the = ["the ", "The "]
+            .iter()
+            .find(|t| before.ends_with(*t))
+            .map(|t| t.len())
+            .unwrap_or(0);
         let lead = &before[..before.len() - the];
         if is_person(&r.text) || (is_place(&r.text) && !names::has_media_word(&r.text)) {
             continue;
         }
-        let media = names::has_media_word(&r.text) || names::is_acronym(&r.text) || !names::has_org_word(&r.text);
+        let media = names::has_media_word(&r.text)
+            || names::is_acronym(&r.text)
+            || !names::has_org_word(&r.text);
         // told Reuters / told the Harbour Gazette
         if lead.ends_with("told ") && media {
             let s = lead.len() - "told ".len();
             out.push((s, r.end, r.text.clone()));
             continue;
         }
-        for p in ["according to a report by ", "according to a report in ", "according to a report from ", "According to a report by ", "According to a report in ", "in a report by ", "a report by ", "a report in ", "in an interview with ", "reporting by "] {
+        for p in [
+            "according to a report by ",
+            "according to a report in ",
+            "according to a report from ",
+            "According to a report by ",
+            "According to a report in ",
+            "in a report by ",
+            "a report by ",
+            "a report in ",
+            "in an interview with ",
+            "reporting by ",
+        ] {
             if lead.ends_with(p) {
                 let s = lead.len() - p.len();
                 out.push((s, r.end, r.text.clone()));
@@ -581,14 +715,22 @@ fn outlets(frame: &str, pass: &Pass) -> Vec<(usize, usize, String)> {
             continue;
         }
         // the Harbour Gazette reported / Reuters reported
-        if (after.starts_with(" reported") || after.starts_with(" reports")) && (media || names::has_media_word(&r.text)) {
+        if (after.starts_with(" reported") || after.starts_with(" reports"))
+            && (media || names::has_media_word(&r.text))
+        {
             let s = r.start - the;
-            let verb = if after.starts_with(" reported") { " reported" } else { " reports" };
+            let verb = if after.starts_with(" reported") {
+                " reported"
+            } else {
+                " reports"
+            };
             out.push((s, r.end + verb.len(), r.text.clone()));
             continue;
         }
         // according to the Harbour Gazette (an outlet, not a person)
-        if (lead.ends_with("according to ") || lead.ends_with("According to ")) && names::has_media_word(&r.text) {
+        if (lead.ends_with("according to ") || lead.ends_with("According to "))
+            && names::has_media_word(&r.text)
+        {
             let s = lead.len() - "according to ".len();
             out.push((s, r.end, r.text.clone()));
         }
@@ -598,7 +740,11 @@ fn outlets(frame: &str, pass: &Pass) -> Vec<(usize, usize, String)> {
 
 /// Attributes every quotation in `found` and collects parties and notes.
 pub fn attribute(doc: &Document, found: &[Quote], glossary: &Glossary) -> Attributed {
-    let mut pass = Pass { glossary, parties: Vec::new(), recent: Vec::new() };
+    let mut pass = Pass {
+        glossary,
+        parties: Vec::new(),
+        recent: Vec::new(),
+    };
     let mut out_quotes: Vec<Attribution> = Vec::new();
     let mut notes: Vec<OutletNote> = Vec::new();
     for (bi, block) in doc.blocks.iter().enumerate() {
@@ -617,7 +763,13 @@ pub fn attribute(doc: &Document, found: &[Quote], glossary: &Glossary) -> Attrib
         for &(fs, fe) in &frames {
             for (s, e, publisher) in outlets(&text[fs..fe], &pass) {
                 let anchor = text[fs + s..fs + e].to_string();
-                notes.push(OutletNote { block: bi, start: fs + s, end: fs + e, anchor, publisher: publisher.clone() });
+                notes.push(OutletNote {
+                    block: bi,
+                    start: fs + s,
+                    end: fs + e,
+                    anchor,
+                    publisher: publisher.clone(),
+                });
                 outlet_spans.push((fs + s, fs + e, notes.len() - 1));
                 let i = pass.party_for(&publisher, Some(Kind::Organisation));
                 pass.parties[i].is_outlet = true;
@@ -630,7 +782,11 @@ pub fn attribute(doc: &Document, found: &[Quote], glossary: &Glossary) -> Attrib
         let in_outlet = |s: usize| outlet_spans.iter().any(|&(a, b, _)| s >= a && s < b);
         let register = |pass: &mut Pass, from: usize, to: usize| {
             for r in names::name_runs(&text[from..to]) {
-                let shifted = NameRun { start: r.start + from, end: r.end + from, text: r.text };
+                let shifted = NameRun {
+                    start: r.start + from,
+                    end: r.end + from,
+                    text: r.text,
+                };
                 if !in_outlet(shifted.start) {
                     pass.mention(text, &shifted);
                 }
@@ -650,15 +806,24 @@ pub fn attribute(doc: &Document, found: &[Quote], glossary: &Glossary) -> Attrib
             let after = &text[afs..afe];
             let after_sentence_end = sentence_ends(after).first().copied().unwrap_or(after.len());
             let after_s = &after[..after_sentence_end];
-            let quote_closes_open = q.text.ends_with([',', '?', '!']) || text[q.end..q.after].contains([',', '?', '!', '—']) || after_s.starts_with([',', '—']);
+            let quote_closes_open = q.text.ends_with([',', '?', '!'])
+                || text[q.end..q.after].contains([',', '?', '!', '—'])
+                || after_s.starts_with([',', '—']);
             if !q.is_block && (quote_closes_open || after_s.split_whitespace().count() <= 6) {
                 let ws = names::words(after_s);
                 if let Some(c) = find_verb(after_s, &ws, 0, 8) {
                     let first_word = ws.first().map(|w| w.0) == Some(c.verb.0);
-                    let subject = if first_word { subject_right(after_s, c.verb.1) } else { subject_left(after_s, c.verb.0) };
+                    let subject = if first_word {
+                        subject_right(after_s, c.verb.1)
+                    } else {
+                        subject_left(after_s, c.verb.0)
+                    };
                     if let Some(s) = subject {
                         result = self_resolve(&mut pass, text, afs, s, Rule::SpeechVerbAfter);
-                        outlet = outlet_spans.iter().find(|&&(a, _, _)| a >= afs + c.verb.0 && a < afs + after_sentence_end).map(|o| o.2);
+                        outlet = outlet_spans
+                            .iter()
+                            .find(|&&(a, _, _)| a >= afs + c.verb.0 && a < afs + after_sentence_end)
+                            .map(|o| o.2);
                     }
                 }
             }
@@ -669,10 +834,25 @@ pub fn attribute(doc: &Document, found: &[Quote], glossary: &Glossary) -> Attrib
                 let between = &text[fs..q.before.max(fs)];
                 let ws = names::words(between);
                 let tail_start = sentence_ends(between).last().copied().unwrap_or(0);
-                let tail_has_verb = find_verb(&between[tail_start..], &names::words(&between[tail_start..]), 0, 40).is_some();
+                let tail_has_verb = find_verb(
+                    &between[tail_start..],
+                    &names::words(&between[tail_start..]),
+                    0,
+                    40,
+                )
+                .is_some();
                 if let Some(prev) = out_quotes.last() {
-                    if prev.quote.block == bi && prev.speaker.is_some() && find_verb(between, &ws, 0, 8).is_some() && (tail_start == 0 || !tail_has_verb) && ws.len() <= 14 {
-                        result = Some((prev.speaker.expect("checked"), Rule::SplitQuote, prev.unsure.clone()));
+                    if prev.quote.block == bi
+                        && prev.speaker.is_some()
+                        && find_verb(between, &ws, 0, 8).is_some()
+                        && (tail_start == 0 || !tail_has_verb)
+                        && ws.len() <= 14
+                    {
+                        result = Some((
+                            prev.speaker.expect("checked"),
+                            Rule::SplitQuote,
+                            prev.unsure.clone(),
+                        ));
                         outlet = prev.outlet;
                     }
                 }
@@ -684,14 +864,29 @@ pub fn attribute(doc: &Document, found: &[Quote], glossary: &Glossary) -> Attrib
                 let ws = names::words(before_s);
                 if let Some(c) = find_verb(before_s, &ws, 0, 40) {
                     let according = before_s[c.verb.0..].to_lowercase().starts_with("according");
-                    let subject = if according { subject_right(before_s, c.verb.1) } else { subject_left(before_s, c.verb.0).or_else(|| subject_right(before_s, c.verb.1)) };
+                    let subject = if according {
+                        subject_right(before_s, c.verb.1)
+                    } else {
+                        subject_left(before_s, c.verb.0)
+                            .or_else(|| subject_right(before_s, c.verb.1))
+                    };
                     let split = k > 0 && fs == qs[k - 1].after && sent_start == 0;
-                    let rule = if split { Rule::SplitQuote } else if according { Rule::AccordingTo } else { Rule::SpeechVerbBefore };
+                    let rule = if split {
+                        Rule::SplitQuote
+                    } else if according {
+                        Rule::AccordingTo
+                    } else {
+                        Rule::SpeechVerbBefore
+                    };
                     if split {
                         // The second half says the same as the first.
                         if let Some(prev) = out_quotes.last() {
                             if prev.quote.block == bi && prev.speaker.is_some() {
-                                result = Some((prev.speaker.expect("checked"), Rule::SplitQuote, prev.unsure.clone()));
+                                result = Some((
+                                    prev.speaker.expect("checked"),
+                                    Rule::SplitQuote,
+                                    prev.unsure.clone(),
+                                ));
                                 outlet = prev.outlet;
                             }
                         }
@@ -704,7 +899,10 @@ pub fn attribute(doc: &Document, found: &[Quote], glossary: &Glossary) -> Attrib
                                     r.1 = Rule::SplitQuote;
                                 }
                             }
-                            outlet = outlet_spans.iter().find(|&&(a, _, _)| a >= fs + sent_start && a < q.before).map(|o| o.2);
+                            outlet = outlet_spans
+                                .iter()
+                                .find(|&&(a, _, _)| a >= fs + sent_start && a < q.before)
+                                .map(|o| o.2);
                         }
                     }
                 }
@@ -715,7 +913,11 @@ pub fn attribute(doc: &Document, found: &[Quote], glossary: &Glossary) -> Attrib
                     let name = text[d..].trim_start_matches([' ', '—', '–', '-']).trim();
                     if let Some(r) = names::name_runs(name).into_iter().next() {
                         let off = text.len() - name.len();
-                        let shifted = NameRun { start: r.start + off, end: r.end + off, text: r.text };
+                        let shifted = NameRun {
+                            start: r.start + off,
+                            end: r.end + off,
+                            text: r.text,
+                        };
                         if let Some(i) = pass.mention(text, &shifted) {
                             result = Some((i, Rule::BlockQuote, None));
                         }
@@ -729,7 +931,8 @@ pub fn attribute(doc: &Document, found: &[Quote], glossary: &Glossary) -> Attrib
                     let _ = ws;
                     if let Some(c) = find_verb(lead_s, &wsl, 0, 60) {
                         if let Some(s) = subject_left(lead_s, c.verb.0) {
-                            result = self_resolve(&mut pass, lead, s0, s, Rule::BlockQuote).map(|(i, _, u)| (i, Rule::BlockQuote, u));
+                            result = self_resolve(&mut pass, lead, s0, s, Rule::BlockQuote)
+                                .map(|(i, _, u)| (i, Rule::BlockQuote, u));
                         }
                     }
                 }
@@ -738,9 +941,14 @@ pub fn attribute(doc: &Document, found: &[Quote], glossary: &Glossary) -> Attrib
             if result.is_none() {
                 let prev = out_quotes.last().filter(|p| p.speaker.is_some());
                 if let Some(prev) = prev {
-                    let frame_empty = text[frames[k].0..frames[k].1].trim().is_empty() && after.trim().trim_matches(['.', ',']).is_empty();
+                    let frame_empty = text[frames[k].0..frames[k].1].trim().is_empty()
+                        && after.trim().trim_matches(['.', ',']).is_empty();
                     if q.continues {
-                        result = Some((prev.speaker.expect("checked"), Rule::Continuation, prev.unsure.clone()));
+                        result = Some((
+                            prev.speaker.expect("checked"),
+                            Rule::Continuation,
+                            prev.unsure.clone(),
+                        ));
                     } else if prev.quote.block + 1 == bi && frame_empty && k == 0 {
                         result = Some((
                             prev.speaker.expect("checked"),
@@ -778,22 +986,51 @@ pub fn attribute(doc: &Document, found: &[Quote], glossary: &Glossary) -> Attrib
     }
     let _ = Block::plain;
     let _ = BlockKind::Paragraph;
-    Attributed { parties: pass.parties, quotes: out_quotes, notes }
+    Attributed {
+        parties: pass.parties,
+        quotes: out_quotes,
+        notes,
+    }
 }
 
 /// Resolves a subject found in the frame at `frame_offset` of `text`.
-fn self_resolve(pass: &mut Pass, text: &str, frame_offset: usize, s: Subject, named_rule: Rule) -> Option<(usize, Rule, Option<String>)> {
+fn self_resolve(
+    pass: &mut Pass,
+    text: &str,
+    frame_offset: usize,
+    s: Subject,
+    named_rule: Rule,
+) -> Option<(usize, Rule, Option<String>)> {
     match s {
         Subject::Pronoun(p) => pass.resolve_pronoun(p).map(|(i, u)| (i, Rule::Pronoun, u)),
         Subject::Name(r) => {
-            let shifted = NameRun { start: r.start + frame_offset, end: r.end + frame_offset, text: r.text };
+            let shifted = NameRun {
+                start: r.start + frame_offset,
+                end: r.end + frame_offset,
+                text: r.text,
+            };
             let i = pass.mention(text, &shifted)?;
             if pass.parties[i].is_outlet {
                 return None;
             }
             Some((i, named_rule, None))
         }
-        Subject::Description(d) => pass.resolve_description(text, frame_offset, &d).map(|(i, u)| (i, if named_rule == Rule::SpeechVerbAfter || named_rule == Rule::SpeechVerbBefore { Rule::Role } else { named_rule }, u)),
+        Subject::Description(d) => {
+            pass.resolve_description(text, frame_offset, &d)
+                .map(|(i, u)| {
+                    (
+                        i,
+                        if named_rule == Rule::SpeechVerbAfter
+                            || named_rule == Rule::SpeechVerbBefore
+                        {
+                            Rule::Role
+                        } else {
+                            named_rule
+                        },
+                        u,
+                    )
+                })
+        }
     }
 }
 
@@ -804,14 +1041,23 @@ mod tests {
 
     fn run(paras: &[&str]) -> Vec<(String, Option<String>, Option<Rule>)> {
         let doc = Document {
-            blocks: paras.iter().map(|p| Block::plain(BlockKind::Paragraph, p)).collect(),
+            blocks: paras
+                .iter()
+                .map(|p| Block::plain(BlockKind::Paragraph, p))
+                .collect(),
             ..Document::default()
         };
         let q = quotes::find(&doc.blocks);
         let a = attribute(&doc, &q, &Glossary::default());
         a.quotes
             .iter()
-            .map(|x| (x.quote.text.clone(), x.speaker.map(|i| a.parties[i].name.clone()), x.rule))
+            .map(|x| {
+                (
+                    x.quote.text.clone(),
+                    x.speaker.map(|i| a.parties[i].name.clone()),
+                    x.rule,
+                )
+            })
             .collect()
     }
 

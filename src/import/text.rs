@@ -58,14 +58,19 @@ pub fn parse(text: &str) -> Document {
     let mut paras = paragraphs(text);
     let mut meta = Meta::default();
     if paras.first().is_some_and(|p| looks_like_title(p)) {
-        meta.title = Some(document::typographic(&document::collapse_ws(&paras.remove(0))));
+        meta.title = Some(document::typographic(&document::collapse_ws(
+            &paras.remove(0),
+        )));
     }
     let blocks: Vec<Block> = paras
         .iter()
         .map(|p| {
             let quoted = p.lines().all(|l| l.trim_start().starts_with('>'));
             if quoted {
-                let inner: Vec<&str> = p.lines().map(|l| l.trim_start().trim_start_matches('>').trim()).collect();
+                let inner: Vec<&str> = p
+                    .lines()
+                    .map(|l| l.trim_start().trim_start_matches('>').trim())
+                    .collect();
                 Block::plain(BlockKind::Quote, &inner.join(" "))
             } else {
                 Block::plain(BlockKind::Paragraph, p)
@@ -74,7 +79,11 @@ pub fn parse(text: &str) -> Document {
         .collect();
     let mut furniture = Vec::new();
     let blocks = document::remove_furniture(blocks, &mut meta, &mut furniture);
-    Document { meta, blocks, furniture }
+    Document {
+        meta,
+        blocks,
+        furniture,
+    }
 }
 
 #[cfg(test)]
@@ -83,8 +92,17 @@ mod tests {
 
     #[test]
     fn the_first_line_is_the_title_only_when_it_looks_like_one() {
-        assert_eq!(parse("Sea wall fails\n\nThe wall broke.").meta.title.as_deref(), Some("Sea wall fails"));
-        assert_eq!(parse("The wall broke on Monday.\n\nMore text.").meta.title, None);
+        assert_eq!(
+            parse("Sea wall fails\n\nThe wall broke.")
+                .meta
+                .title
+                .as_deref(),
+            Some("Sea wall fails")
+        );
+        assert_eq!(
+            parse("The wall broke on Monday.\n\nMore text.").meta.title,
+            None
+        );
         assert_eq!(parse("“We will rebuild”\n\nMore text.").meta.title, None);
     }
 
