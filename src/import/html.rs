@@ -81,11 +81,7 @@ fn meta_content(dom: &Dom, selector: &str) -> Option<String> {
 fn metadata(dom: &Dom) -> Meta {
     let mut meta = Meta::default();
     if let Some(a) = json_ld(dom).into_iter().find(is_article_type) {
-        let s = |k: &str| {
-            a.get(k)
-                .and_then(|x| x.as_str())
-                .map(|x| document::collapse_ws(x))
-        };
+        let s = |k: &str| a.get(k).and_then(|x| x.as_str()).map(document::collapse_ws);
         meta.title = s("headline").or_else(|| s("name"));
         meta.date = s("datePublished").and_then(|d| document::parse_date(&d));
         meta.authors = a.get("author").map(names_of).unwrap_or_default();

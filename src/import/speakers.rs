@@ -841,18 +841,13 @@ pub fn attribute(doc: &Document, found: &[Quote], glossary: &Glossary) -> Attrib
                     40,
                 )
                 .is_some();
-                if let Some(prev) = out_quotes.last() {
+                if let Some((prev, sp)) = out_quotes.last().and_then(|p| Some((p, p.speaker?))) {
                     if prev.quote.block == bi
-                        && prev.speaker.is_some()
                         && find_verb(between, &ws, 0, 8).is_some()
                         && (tail_start == 0 || !tail_has_verb)
                         && ws.len() <= 14
                     {
-                        result = Some((
-                            prev.speaker.expect("checked"),
-                            Rule::SplitQuote,
-                            prev.unsure.clone(),
-                        ));
+                        result = Some((sp, Rule::SplitQuote, prev.unsure.clone()));
                         outlet = prev.outlet;
                     }
                 }
@@ -880,13 +875,11 @@ pub fn attribute(doc: &Document, found: &[Quote], glossary: &Glossary) -> Attrib
                     };
                     if split {
                         // The second half says the same as the first.
-                        if let Some(prev) = out_quotes.last() {
-                            if prev.quote.block == bi && prev.speaker.is_some() {
-                                result = Some((
-                                    prev.speaker.expect("checked"),
-                                    Rule::SplitQuote,
-                                    prev.unsure.clone(),
-                                ));
+                        if let Some((prev, sp)) =
+                            out_quotes.last().and_then(|p| Some((p, p.speaker?)))
+                        {
+                            if prev.quote.block == bi {
+                                result = Some((sp, Rule::SplitQuote, prev.unsure.clone()));
                                 outlet = prev.outlet;
                             }
                         }
