@@ -54,6 +54,21 @@ pub enum Command {
     Check(BuildArgs),
     /// Build the site, serve it on 127.0.0.1 and rebuild on every change.
     Serve(ServeArgs),
+    /// Import a raw article (.txt, .html or .md) as an annotated draft:
+    /// quotes with their speakers, source notes and proposed glossary entries.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ImportArgs {
+    /// The article to import: plain text, a saved HTML page or Markdown.
+    pub file: PathBuf,
+    /// Print the draft and the report; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The report's format: `text` for people, `json` for tools.
+    #[arg(long, value_parser = ["text", "json"], default_value = "text")]
+    pub format: String,
 }
 
 #[derive(Debug, Subcommand)]

@@ -127,6 +127,9 @@ pub struct EntryFront {
     /// Only in `[[entities]]`: the description, as Markdown.
     #[serde(default)]
     pub description: String,
+    /// A draft entry (proposed by `gloss import`) is left out without `--drafts`.
+    #[serde(default)]
+    pub draft: bool,
 }
 pub const ENTRY_KEYS: &[&str] = &[
     "name",
@@ -137,6 +140,7 @@ pub const ENTRY_KEYS: &[&str] = &[
     "wikidata",
     "links",
     "autolink",
+    "draft",
 ];
 
 #[derive(Clone, Debug, Deserialize)]
@@ -356,6 +360,7 @@ pub fn load(root: &Path, drafts: bool, sources: SourceMap, diags: &mut Diagnosti
         match item {
             Some(Parsed::Article(a)) if a.front.draft && !drafts => {}
             Some(Parsed::Article(a)) => content.articles.push(a),
+            Some(Parsed::Entry(e)) if e.front.draft && !drafts => {}
             Some(Parsed::Entry(e)) => content.entries.push(e),
             Some(Parsed::Page(p)) if p.front.draft && !drafts => {}
             Some(Parsed::Page(p)) => content.pages.push(p),
@@ -473,6 +478,11 @@ fn parse_file(
                 );
             }
             let key = frontmatter::find_key(id, sources, split.fm_start, split.fm_end, "slug");
+            ds.extend(
+                placeholders(&front, id, sources, split.fm_start, split.fm_end)
+                    .into_iter()
+                    .filter(|d| d.severity == crate::diagnostics::Severity::Error),
+            );
             let slug = match &front.slug {
                 Some(s) => {
                     let clean = slugify(s);
@@ -702,6 +712,59 @@ const ENTITY_KEYS: &[&str] = &[
     "description",
 ];
 const LINK_KEYS: &[&str] = &["title", "url"];
+/// What `gloss import` writes where the input gave no value: a title or a
+/// source title starting with this, or [`PLACEHOLDER_DATE`].
+pub const PLACEHOLDER: &str = "REPLACE:";
+/// The date `gloss import` writes when the input gave none (no real article
+/// is dated 1 January of the year 1).
+pub const PLACEHOLDER_DATE: &str = "0001-01-01";
+
+/// The import placeholders left in an article's front matter: warnings in a
+/// draft (it builds with them), errors in an article to be published.
+pub fn placeholders(
+    front: &ArticleFront,
+    id: SourceId,
+    sources: &SourceMap,
+    fm_start: usize,
+    fm_end: usize,
+) -> Vec<Diagnostic> {
+    let mut found: Vec<(Span, String)> = Vec::new();
+    if front.title.starts_with(PLACEHOLDER) {
+        found.push((
+            frontmatter::find_key(id, sources, fm_start, fm_end, "title"),
+            "title".into(),
+        ));
+    }
+    let d = &front.date;
+    if (d.year, d.month, d.day) == (1, 1, 1) {
+        found.push((
+            frontmatter::find_key(id, sources, fm_start, fm_end, "date"),
+            "date".into(),
+        ));
+    }
+    for s in front
+        .sources
+        .iter()
+        .filter(|s| s.title.starts_with(PLACEHOLDER))
+    {
+        let span = frontmatter::find_value(id, sources, fm_start, fm_end, fm_start, &s.title);
+        found.push((span, format!("title of source `{}`", s.id)));
+    }
+    found
+        .into_iter()
+        .map(|(span, what)| {
+            let message = format!("the {what} is still the placeholder `gloss import` left");
+            let d = if front.draft {
+                Diagnostic::warning(message)
+            } else {
+                Diagnostic::error(format!("{message}; a published article needs the real one"))
+            };
+            d.at(span)
+                .label("placeholder")
+                .help("replace it with the value from the original article")
+        })
+        .collect()
+}
 
 fn file_stem(rel: &str) -> &str {
     let name = rel.trim_end_matches(".md");

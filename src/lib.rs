@@ -14,6 +14,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod frontmatter;
 pub mod glossary;
+pub mod import;
 pub mod incremental;
 pub mod index;
 pub mod links;
@@ -345,6 +346,16 @@ pub(crate) fn stats(
                 .note(names.join(", "))
                 .help("where articles name an entry another way, add that form to its `aliases`"),
         );
+    }
+    for a in content.articles.iter().filter(|a| a.front.draft) {
+        let l = &a.layout;
+        warnings.extend(content::placeholders(
+            &a.front,
+            l.source,
+            &content.sources,
+            l.fm_start,
+            l.fm_end,
+        ));
     }
     let report = warnings.into_report(&content.sources);
     BuildStats {

@@ -4,6 +4,7 @@
 mod annotations;
 mod browser;
 mod errors;
+mod import;
 mod incremental;
 mod output;
 mod pipeline;
