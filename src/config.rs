@@ -113,6 +113,22 @@ impl Config {
         let text = &sources.get(id).text;
         match frontmatter::toml_all::<Config>(text) {
             Ok((mut config, keys)) => {
+                // The specific problem (a quote, a space) first, then the shape.
+                if let Some(problem) = crate::url_safety::base_url_problem(&config.base_url) {
+                    diags.push(
+                        Diagnostic::error(format!("`base_url` is not a usable URL: {problem}"))
+                            .at(keys
+                                .iter()
+                                .find(|(k, _)| k == "base_url")
+                                .map(|(_, r)| Span::new(id, r.start, r.end))
+                                .unwrap_or_else(|| {
+                                    frontmatter::find_key(id, sources, 0, text.len(), "base_url")
+                                }))
+                            .label("here")
+                            .help("percent-encode the character (a space is `%20`, `\"` is `%22`) or remove it"),
+                    );
+                    return None;
+                }
                 match crate::routes::check_base_url(&config.base_url) {
                     Ok(url) => config.base_url = url,
                     Err(why) => {
@@ -132,21 +148,6 @@ impl Config {
                         );
                         return None;
                     }
-                }
-                if let Some(problem) = crate::url_safety::base_url_problem(&config.base_url) {
-                    diags.push(
-                        Diagnostic::error(format!("`base_url` is not a usable URL: {problem}"))
-                            .at(keys
-                                .iter()
-                                .find(|(k, _)| k == "base_url")
-                                .map(|(_, r)| Span::new(id, r.start, r.end))
-                                .unwrap_or_else(|| {
-                                    frontmatter::find_key(id, sources, 0, text.len(), "base_url")
-                                }))
-                            .label("here")
-                            .help("percent-encode the character (a space is `%20`, `\"` is `%22`) or remove it"),
-                    );
-                    return None;
                 }
                 if config.paginate == 0 {
                     config.paginate = default_paginate();

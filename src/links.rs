@@ -154,6 +154,12 @@ fn page_links(page: &str, bytes: &[u8]) -> Vec<Href> {
             let raw = &html[start..start + end];
             if raw.starts_with('#') && raw.len() > 1 || !raw.starts_with('#') {
                 let dest = raw.replace("&amp;", "&");
+                // A scheme behind character references (`&#106;avascript:`)
+                // is no link into the site; only trusted raw HTML
+                // (`unsafe_html`) can write one.
+                if !crate::url_safety::is_safe(&dest) {
+                    continue;
+                }
                 if let Some(t) = Target::of(&base, &dest) {
                     out.push(Href {
                         relative: !dest.starts_with('/'),
