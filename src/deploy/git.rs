@@ -237,7 +237,7 @@ fn plan(
     plan.kept = new_paths.iter().filter(|p| !site.contains(*p)).count();
     plan.unchanged = new_paths
         .iter()
-        .filter(|p| site.contains(*p) && !touched.contains(*p) && parent.is_some())
+        .filter(|p| site.contains(*p) && !touched.contains(**p) && parent.is_some())
         .count();
     plan.adds.sort();
     plan.updates.sort();

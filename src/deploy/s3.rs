@@ -440,7 +440,7 @@ fn listing_failed(target: &S3Target, settings: &Settings, e: &object_store::Erro
             .help("create the bucket first, or correct `url` (and `endpoint`) of the target in gloss.toml");
     }
     if matches!(e, E::Unauthenticated { .. } | E::PermissionDenied { .. })
-        || ["AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "Forbidden", "403"]
+        || ["AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "403 Forbidden"]
             .iter()
             .any(|s| text.contains(s))
     {
