@@ -57,6 +57,8 @@ pub enum Command {
     /// Import a raw article (.txt, .html or .md) as an annotated draft:
     /// quotes with their speakers, source notes and proposed glossary entries.
     Import(ImportArgs),
+    /// Build the site, then publish it to a target of gloss.toml's [[deploy.targets]].
+    Deploy(DeployArgs),
 }
 
 #[derive(Debug, Args, Clone)]
@@ -121,4 +123,25 @@ pub struct ServeArgs {
     /// Do not inject the live-reload script or open the reload endpoint.
     #[arg(long)]
     pub no_reload: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct DeployArgs {
+    #[command(flatten)]
+    pub build: BuildArgs,
+    /// The target to publish to, by its `name` in gloss.toml. May be left out when there is one.
+    #[arg(long, short, value_name = "NAME")]
+    pub target: Option<String>,
+    /// Print what would be sent and removed, and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Also remove remote files the site no longer has. Without it they are kept.
+    #[arg(long)]
+    pub delete: bool,
+    /// Publish the output folder as last built even when this build fails.
+    #[arg(long)]
+    pub force: bool,
+    /// Publish the output folder as it is, without building first.
+    #[arg(long)]
+    pub no_build: bool,
 }

@@ -75,6 +75,9 @@ pub struct Config {
     pub include_hidden: Vec<String>,
     #[serde(default)]
     pub markdown: MarkdownConfig,
+    /// `[[deploy.targets]]`: where `gloss deploy` publishes (src/deploy/target.rs).
+    #[serde(default)]
+    pub deploy: crate::deploy::target::DeployConfig,
 }
 
 /// The keys accepted at the top level, for suggestions.
@@ -91,6 +94,7 @@ pub const CONFIG_KEYS: &[&str] = &[
     "glossary",
     "include_hidden",
     "markdown",
+    "deploy",
 ];
 
 fn default_language() -> String {
@@ -151,6 +155,9 @@ impl Config {
                 }
                 if config.paginate == 0 {
                     config.paginate = default_paginate();
+                }
+                if !config.deploy.validate(id, diags) {
+                    return None;
                 }
                 Some(config)
             }
@@ -220,6 +227,15 @@ fn config_problem(p: TomlProblem, id: SourceId, text: &str) -> Diagnostic {
                     GLOSSARY_KEYS.join(", ")
                 ));
         }
+        Some("deploy") => {
+            d = match crate::deploy::target::credential_help(field) {
+                Some(help) => d.help(help),
+                None => d.suggest(
+                    field,
+                    expected_keys(&p.message).unwrap_or(CONFIG_KEYS.to_vec()),
+                ),
+            };
+        }
         _ => d = d.suggest(field, CONFIG_KEYS.iter().copied()),
     }
     d
@@ -228,9 +244,41 @@ fn config_problem(p: TomlProblem, id: SourceId, text: &str) -> Diagnostic {
 /// The keys accepted in `[glossary]`.
 pub const GLOSSARY_KEYS: &[&str] = &["link", "case_sensitive"];
 
+/// The keys serde lists after "expected one of" for an unknown key in a
+/// nested table (`[[deploy.targets]]`), so the suggestion comes from the
+/// table the key was written in rather than from the top level.
+fn expected_keys(msg: &str) -> Option<Vec<&str>> {
+    let list = msg.split_once(", expected ")?.1;
+    let list = list.strip_prefix("one of ").unwrap_or(list);
+    Some(
+        list.split(", ")
+            .flat_map(|k| k.split(" or "))
+            .map(|k| k.trim().trim_matches('`'))
+            .collect(),
+    )
+}
+
 /// The `gloss.toml` that `gloss init` writes.
 pub fn starter_config(title: &str) -> String {
     format!(
         "title = {title:?}\nbase_url = \"https://example.org/\"\nlanguage = \"en\"\ndescription = \"\"\nauthors = []\n\n[glossary]\nlink = \"first\"\n"
     )
+}
+
+#[cfg(test)]
+mod deploy_key_tests {
+    use super::expected_keys;
+
+    #[test]
+    fn suggestions_come_from_the_table_the_key_was_written_in() {
+        let table: &[(&str, Option<&[&str]>)] = &[
+            ("unknown field `brnach`, expected one of `name`, `git`, `branch`", Some(&["name", "git", "branch"])),
+            ("unknown field `target`, expected `targets`", Some(&["targets"])),
+            ("unknown field `x`, expected `a` or `b`", Some(&["a", "b"])),
+            ("invalid type: integer", None),
+        ];
+        for (msg, want) in table {
+            assert_eq!(expected_keys(msg).as_deref(), *want, "{msg}");
+        }
+    }
 }

@@ -11,6 +11,7 @@ pub mod annotate;
 pub mod cli;
 pub mod config;
 pub mod content;
+pub mod deploy;
 pub mod diagnostics;
 pub mod frontmatter;
 pub mod glossary;

@@ -2,7 +2,7 @@
 //! exit 0 on success, 1 on content errors, 2 on usage errors (clap's).
 
 use clap::Parser;
-use gloss::cli::{BuildArgs, Cli, Command, ThemeCommand};
+use gloss::cli::{BuildArgs, Cli, Command, DeployArgs, ThemeCommand};
 use gloss::BuildOptions;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -59,6 +59,7 @@ fn run(cli: Cli) -> Result<(), u8> {
                 1
             })
         }
+        Command::Deploy(args) => deploy(&cli, args),
     }
 }
 
@@ -455,4 +456,59 @@ fn import(root: &Path, args: &gloss::cli::ImportArgs, quiet: bool) -> Result<(),
         eprintln!("next: edit the draft, then `gloss build --drafts` (or `gloss serve --drafts`)");
     }
     Ok(())
+}
+
+/// `gloss deploy`: the target is looked up first (a typo fails before a long
+/// build), then the site is built by the very function `gloss build` runs,
+/// then the output folder is published (src/deploy/).
+fn deploy(cli: &Cli, args: &DeployArgs) -> Result<(), u8> {
+    let root = find_root(cli)?;
+    let target = gloss::deploy::find_target(&root, args.target.as_deref()).map_err(|report| {
+        print_report(&report);
+        1u8
+    })?;
+    let out = gloss::output_dir(&BuildOptions {
+        root: root.clone(),
+        output: args.build.output.clone(),
+        drafts: args.build.drafts,
+        base_url: args.build.base_url.clone(),
+        search_index: true,
+    });
+    if !args.no_build && build(cli, &args.build, true).is_err() {
+        if !args.force {
+            eprintln!(
+                "error: not deploying to `{}`: the build failed\nhelp: fix the errors above, or pass --force to publish {} as last built",
+                target.name,
+                out.display()
+            );
+            return Err(1);
+        }
+        eprintln!(
+            "warning: the build failed; publishing {} as last built (--force)",
+            out.display()
+        );
+    }
+    let reporter =
+        gloss::deploy::Reporter::new(cli.quiet, cli.verbose, std::io::stderr().is_terminal());
+    let opts = gloss::deploy::PublishOptions {
+        dry_run: args.dry_run,
+        delete: args.delete,
+    };
+    match gloss::deploy::publish(&root, &out, &target, &opts, &reporter) {
+        Ok(outcome) => {
+            if args.dry_run {
+                print!("{}", outcome.plan.listing());
+            }
+            if !cli.quiet {
+                eprintln!("deploy {}: {}", target.name, outcome.plan.summary());
+                eprintln!("{}", outcome.done);
+            }
+            Ok(())
+        }
+        Err(report) => {
+            print_report(&report);
+            eprintln!("error: deploy to `{}` failed", target.name);
+            Err(1)
+        }
+    }
 }

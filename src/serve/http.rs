@@ -295,8 +295,9 @@ fn percent_decode(text: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// The Content-Type for an output path, by its extension.
-pub(super) fn content_type(key: &str) -> &'static str {
+/// The Content-Type for an output path, by its extension (also what
+/// `gloss deploy` sets on S3 objects).
+pub(crate) fn content_type(key: &str) -> &'static str {
     let name = key.rsplit('/').next().unwrap_or(key);
     let extension = match name.rsplit_once('.') {
         Some((_, ext)) => ext.to_ascii_lowercase(),

@@ -31,6 +31,8 @@ mod http;
 mod reload;
 mod watch;
 
+pub(crate) use http::content_type;
+
 use crate::cli::ServeArgs;
 use crate::diagnostics::{Diagnostic, Report};
 use crate::incremental::Session;

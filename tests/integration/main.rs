@@ -3,6 +3,8 @@
 
 mod annotations;
 mod browser;
+mod deploy_git;
+mod deploy_s3;
 mod errors;
 mod import;
 mod incremental;
