@@ -272,8 +272,14 @@ mod deploy_key_tests {
     #[test]
     fn suggestions_come_from_the_table_the_key_was_written_in() {
         let table: &[(&str, Option<&[&str]>)] = &[
-            ("unknown field `brnach`, expected one of `name`, `git`, `branch`", Some(&["name", "git", "branch"])),
-            ("unknown field `target`, expected `targets`", Some(&["targets"])),
+            (
+                "unknown field `brnach`, expected one of `name`, `git`, `branch`",
+                Some(&["name", "git", "branch"]),
+            ),
+            (
+                "unknown field `target`, expected `targets`",
+                Some(&["targets"]),
+            ),
             ("unknown field `x`, expected `a` or `b`", Some(&["a", "b"])),
             ("invalid type: integer", None),
         ];

@@ -62,7 +62,10 @@ pub fn publish(
     let repo = Repo::open(&cache).map_err(Report::single)?;
     let branch = format!("refs/heads/{}", target.branch);
 
-    reporter.line(&format!("fetching {} from {}", target.branch, target.remote));
+    reporter.line(&format!(
+        "fetching {} from {}",
+        target.branch, target.remote
+    ));
     let listed = repo
         .run(["ls-remote", "--heads", remote.as_str(), branch.as_str()], None)
         .map_err(|e| {
@@ -80,11 +83,26 @@ pub fn publish(
     } else {
         let refspec = format!("+{branch}:{REMOTE_REF}");
         repo.run(
-            ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote.as_str(), refspec.as_str()],
+            [
+                "fetch",
+                "--quiet",
+                "--no-tags",
+                "--no-write-fetch-head",
+                remote.as_str(),
+                refspec.as_str(),
+            ],
             None,
         )
-        .map_err(|e| git_failed(&format!("fetching {} from `{}`", target.branch, target.remote), &e))?;
-        Some(repo.rev_parse(REMOTE_REF).map_err(|e| git_failed("reading the fetched branch", &e))?)
+        .map_err(|e| {
+            git_failed(
+                &format!("fetching {} from `{}`", target.branch, target.remote),
+                &e,
+            )
+        })?;
+        Some(
+            repo.rev_parse(REMOTE_REF)
+                .map_err(|e| git_failed("reading the fetched branch", &e))?,
+        )
     };
 
     // The new tree: the previous tip's files (kept unless --delete), then
@@ -112,7 +130,15 @@ pub fn publish(
     .map_err(|e| git_failed(&format!("adding {} to the index", out.display()), &e))?;
     // The output folder's marker is gloss's, not the site's.
     repo.run(
-        [work_tree.as_str(), "rm", "--cached", "--quiet", "--ignore-unmatch", "--", crate::output::MARKER],
+        [
+            work_tree.as_str(),
+            "rm",
+            "--cached",
+            "--quiet",
+            "--ignore-unmatch",
+            "--",
+            crate::output::MARKER,
+        ],
         with_index,
     )
     .map_err(|e| git_failed("preparing the index", &e))?;
@@ -126,7 +152,13 @@ pub fn publish(
             .map_err(|e| git_failed("writing .nojekyll", &e))?;
         let info = format!("100644,{},{path}", blob.trim());
         repo.run(
-            [work_tree.as_str(), "update-index", "--add", "--cacheinfo", info.as_str()],
+            [
+                work_tree.as_str(),
+                "update-index",
+                "--add",
+                "--cacheinfo",
+                info.as_str(),
+            ],
             with_index,
         )
         .map_err(|e| git_failed("preparing the index", &e))?;
@@ -182,7 +214,12 @@ pub fn publish(
     let _ = repo.run(["update-ref", REMOTE_REF, commit.as_str()], None);
     Ok(Outcome {
         plan,
-        done: format!("pushed {} to {} of {}", short(&commit), target.branch, target.remote),
+        done: format!(
+            "pushed {} to {} of {}",
+            short(&commit),
+            target.branch,
+            target.remote
+        ),
     })
 }
 
@@ -212,7 +249,18 @@ fn plan(
     let new_paths: BTreeSet<&str> = new_paths.split('\0').filter(|p| !p.is_empty()).collect();
     let changed = match parent {
         Some(p) => repo
-            .run(["diff-tree", "-r", "-z", "--no-renames", "--name-status", p, tree], None)
+            .run(
+                [
+                    "diff-tree",
+                    "-r",
+                    "-z",
+                    "--no-renames",
+                    "--name-status",
+                    p,
+                    tree,
+                ],
+                None,
+            )
             .map_err(|e| git_failed("comparing with the branch", &e))?,
         None => String::new(),
     };
@@ -227,7 +275,10 @@ fn plan(
         }
     }
     if parent.is_none() {
-        plan.adds = new_paths.iter().map(|p| (p.to_string(), size_of(p))).collect();
+        plan.adds = new_paths
+            .iter()
+            .map(|p| (p.to_string(), size_of(p)))
+            .collect();
     }
     let site: BTreeSet<&str> = files
         .iter()
@@ -283,8 +334,16 @@ fn commit_message(root: &Path) -> String {
             format!(
                 "Deploy {}{}\n\nBuilt by gloss {version} from {sha}{}:\n{subject}\n",
                 short(&sha),
-                if dirty { " with uncommitted changes" } else { "" },
-                if dirty { " plus uncommitted changes" } else { "" },
+                if dirty {
+                    " with uncommitted changes"
+                } else {
+                    ""
+                },
+                if dirty {
+                    " plus uncommitted changes"
+                } else {
+                    ""
+                },
             )
         }
         None => format!("Deploy site\n\nBuilt by gloss {version}.\n"),
@@ -327,7 +386,10 @@ struct Repo {
 
 impl Repo {
     fn open(git_dir: &Path) -> Result<Repo, Diagnostic> {
-        let version = Command::new("git").arg("--version").stdin(Stdio::null()).output();
+        let version = Command::new("git")
+            .arg("--version")
+            .stdin(Stdio::null())
+            .output();
         if !version.is_ok_and(|o| o.status.success()) {
             return Err(Diagnostic::error("git targets need the `git` program, and it was not found")
                 .help("install git (gloss uses it so your ssh keys and credential helpers apply), or deploy to an S3 target"));
@@ -340,10 +402,14 @@ impl Repo {
             std::fs::create_dir_all(git_dir).map_err(|e| {
                 Diagnostic::error(format!("cannot create {}: {e}", git_dir.display()))
             })?;
-            repo.run(["init", "--quiet", "--bare"], None)
-                .map_err(|e| Diagnostic::error(format!("git init failed in {}", git_dir.display())).note(e))?;
+            repo.run(["init", "--quiet", "--bare"], None).map_err(|e| {
+                Diagnostic::error(format!("git init failed in {}", git_dir.display())).note(e)
+            })?;
         }
-        let configured = |key: &str| repo.run(["config", key], None).is_ok_and(|v| !v.trim().is_empty());
+        let configured = |key: &str| {
+            repo.run(["config", key], None)
+                .is_ok_and(|v| !v.trim().is_empty())
+        };
         if !(configured("user.name") && configured("user.email")) {
             repo.identity = Some(("gloss", "gloss@localhost"));
         }
@@ -408,12 +474,24 @@ impl Repo {
                 .write_all(input)
                 .map_err(|e| format!("cannot write to git: {e}"))?;
         }
-        finish(child.wait_with_output().map_err(|e| format!("git failed: {e}"))?)
+        finish(
+            child
+                .wait_with_output()
+                .map_err(|e| format!("git failed: {e}"))?,
+        )
     }
 
     fn rev_parse(&self, rev: &str) -> Result<String, String> {
         Ok(self
-            .run(["rev-parse", "--verify", "--quiet", format!("{rev}^{{commit}}").as_str()], None)?
+            .run(
+                [
+                    "rev-parse",
+                    "--verify",
+                    "--quiet",
+                    format!("{rev}^{{commit}}").as_str(),
+                ],
+                None,
+            )?
             .trim()
             .to_string())
     }

@@ -194,7 +194,10 @@ pub fn find_target(root: &Path, wanted: Option<&str>) -> Result<target::Target, 
     use crate::source::{SourceFile, SourceMap};
     let path = root.join("gloss.toml");
     let text = std::fs::read_to_string(&path).map_err(|e| {
-        Report::single(Diagnostic::error(format!("cannot read {}: {e}", path.display())))
+        Report::single(Diagnostic::error(format!(
+            "cannot read {}: {e}",
+            path.display()
+        )))
     })?;
     let mut sources = SourceMap::default();
     let id = sources.add(SourceFile::new("gloss.toml".into(), path, text));
@@ -217,7 +220,9 @@ pub fn publish(
 ) -> Result<Outcome, Report> {
     let files = site_files(out).map_err(Report::single)?;
     match &target.kind {
-        target::TargetKind::Git(g) => git::publish(root, out, &target.name, g, &files, opts, reporter),
+        target::TargetKind::Git(g) => {
+            git::publish(root, out, &target.name, g, &files, opts, reporter)
+        }
         target::TargetKind::S3(s) => s3::publish(s, &files, opts, reporter),
     }
 }
@@ -227,15 +232,15 @@ pub fn publish(
 /// foreign folder by mistake is how a wrong site goes live.
 pub fn site_files(out: &Path) -> Result<Vec<LocalFile>, Diagnostic> {
     if !out.join(crate::output::MARKER).is_file() {
-        return Err(Diagnostic::error(format!(
-            "{} is not a site gloss built",
-            out.display()
-        ))
-        .help("run `gloss deploy` without --no-build, or `gloss build` first"));
+        return Err(
+            Diagnostic::error(format!("{} is not a site gloss built", out.display()))
+                .help("run `gloss deploy` without --no-build, or `gloss build` first"),
+        );
     }
     let mut files = Vec::new();
     for entry in walkdir::WalkDir::new(out).sort_by_file_name() {
-        let entry = entry.map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", out.display())))?;
+        let entry =
+            entry.map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", out.display())))?;
         if !entry.file_type().is_file() {
             continue;
         }

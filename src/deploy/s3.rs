@@ -69,7 +69,9 @@ pub fn publish(
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| Report::single(Diagnostic::error(format!("cannot start the uploader: {e}"))))?;
+        .map_err(|e| {
+            Report::single(Diagnostic::error(format!("cannot start the uploader: {e}")))
+        })?;
     runtime.block_on(deploy(&store, target, &settings, files, opts, reporter))
 }
 
@@ -126,14 +128,21 @@ async fn deploy(
     stream::iter(&plan.deletes)
         .map(|k| async move {
             let path = object_path(target, k)?;
-            store.delete(&path).await.map_err(|e| request_failed(target, settings, "deleting", k, &e))?;
+            store
+                .delete(&path)
+                .await
+                .map_err(|e| request_failed(target, settings, "deleting", k, &e))?;
             reporter.file("deleted", k);
             Ok::<(), Diagnostic>(())
         })
         .buffer_unordered(CONCURRENCY)
         .try_collect::<()>()
         .await
-        .map_err(|d| Report::single(d.help("every file was sent; run `gloss deploy --delete` again to finish removing")))?;
+        .map_err(|d| {
+            Report::single(
+                d.help("every file was sent; run `gloss deploy --delete` again to finish removing"),
+            )
+        })?;
 
     let done = format!(
         "sent {} file{} ({}){} to {}",
@@ -169,7 +178,10 @@ async fn put(
         .map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", file.path.display())))?;
     let len = bytes.len() as u64;
     let mut attributes = Attributes::new();
-    attributes.insert(Attribute::ContentType, crate::serve::content_type(&file.key).into());
+    attributes.insert(
+        Attribute::ContentType,
+        crate::serve::content_type(&file.key).into(),
+    );
     attributes.insert(Attribute::CacheControl, cache_control(&file.key).into());
     let options = PutOptions {
         attributes,
@@ -213,8 +225,16 @@ async fn list(
         .filter_map(|o| {
             // A listing by prefix only returns keys under it; the check keeps
             // a key outside it from ever reaching the delete list.
-            let key = o.location.as_ref().strip_prefix(strip.as_str())?.to_string();
-            let etag = o.e_tag.unwrap_or_default().trim_matches('"').to_ascii_lowercase();
+            let key = o
+                .location
+                .as_ref()
+                .strip_prefix(strip.as_str())?
+                .to_string();
+            let etag = o
+                .e_tag
+                .unwrap_or_default()
+                .trim_matches('"')
+                .to_ascii_lowercase();
             Some((key, (o.size, etag)))
         })
         .collect())
@@ -321,7 +341,11 @@ impl Settings {
             .or_else(|| env("AWS_DEFAULT_PROFILE"))
             .unwrap_or_else(|| "default".into());
         let home = env("HOME").map(PathBuf::from);
-        let file = |var: &str, default: &str| env(var).map(PathBuf::from).or_else(|| home.as_ref().map(|h| h.join(default)));
+        let file = |var: &str, default: &str| {
+            env(var)
+                .map(PathBuf::from)
+                .or_else(|| home.as_ref().map(|h| h.join(default)))
+        };
         let credentials_file = file("AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials");
         let config_file = file("AWS_CONFIG_FILE", ".aws/config");
         let read = |p: &Option<PathBuf>, section: &str| {
@@ -337,20 +361,44 @@ impl Settings {
             format!("profile {profile_name}")
         };
         let from_config = read(&config_file, &config_section);
-        let profile = |k: &str| from_credentials.get(k).or_else(|| from_config.get(k)).cloned();
+        let profile = |k: &str| {
+            from_credentials
+                .get(k)
+                .or_else(|| from_config.get(k))
+                .cloned()
+        };
 
-        let (key_id, secret, token, credentials_from) =
-            match (env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY")) {
-                (Some(id), Some(secret)) => (id, secret, env("AWS_SESSION_TOKEN"), "the environment".to_string()),
-                (Some(_), None) | (None, Some(_)) => {
-                    let missing = if env("AWS_ACCESS_KEY_ID").is_none() { "AWS_ACCESS_KEY_ID" } else { "AWS_SECRET_ACCESS_KEY" };
-                    return Err(Diagnostic::error(format!("{missing} is not set, and the other half of the key is"))
+        let (key_id, secret, token, credentials_from) = match (
+            env("AWS_ACCESS_KEY_ID"),
+            env("AWS_SECRET_ACCESS_KEY"),
+        ) {
+            (Some(id), Some(secret)) => (
+                id,
+                secret,
+                env("AWS_SESSION_TOKEN"),
+                "the environment".to_string(),
+            ),
+            (Some(_), None) | (None, Some(_)) => {
+                let missing = if env("AWS_ACCESS_KEY_ID").is_none() {
+                    "AWS_ACCESS_KEY_ID"
+                } else {
+                    "AWS_SECRET_ACCESS_KEY"
+                };
+                return Err(Diagnostic::error(format!("{missing} is not set, and the other half of the key is"))
                         .help("set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither to use a profile from ~/.aws/credentials"));
-                }
-                (None, None) => match (profile("aws_access_key_id"), profile("aws_secret_access_key")) {
-                    (Some(id), Some(secret)) => (id, secret, profile("aws_session_token"), format!("profile `{profile_name}`")),
-                    _ => {
-                        return Err(Diagnostic::error(format!(
+            }
+            (None, None) => match (
+                profile("aws_access_key_id"),
+                profile("aws_secret_access_key"),
+            ) {
+                (Some(id), Some(secret)) => (
+                    id,
+                    secret,
+                    profile("aws_session_token"),
+                    format!("profile `{profile_name}`"),
+                ),
+                _ => {
+                    return Err(Diagnostic::error(format!(
                             "no credentials for S3 target `{}`",
                             target.url
                         ))
@@ -363,9 +411,9 @@ impl Settings {
                                 .join(" and ")
                         ))
                         .help("export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (a key with write access to the bucket), or name a profile with AWS_PROFILE; credentials never go in gloss.toml"));
-                    }
-                },
-            };
+                }
+            },
+        };
         let endpoint = target
             .endpoint
             .clone()
@@ -393,7 +441,10 @@ impl Settings {
         // reqwest is built without a default TLS provider (see Cargo.toml);
         // a second install attempt just reports the first, which is fine.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let plain_http = self.endpoint.as_deref().is_some_and(|e| e.starts_with("http://"));
+        let plain_http = self
+            .endpoint
+            .as_deref()
+            .is_some_and(|e| e.starts_with("http://"));
         let client = ClientOptions::new()
             .with_allow_http(plain_http)
             .with_connect_timeout(Duration::from_secs(10))
@@ -425,7 +476,9 @@ impl Settings {
     }
 
     fn where_(&self) -> String {
-        self.endpoint.clone().unwrap_or_else(|| format!("AWS ({})", self.region))
+        self.endpoint
+            .clone()
+            .unwrap_or_else(|| format!("AWS ({})", self.region))
     }
 }
 
@@ -440,9 +493,14 @@ fn listing_failed(target: &S3Target, settings: &Settings, e: &object_store::Erro
             .help("create the bucket first, or correct `url` (and `endpoint`) of the target in gloss.toml");
     }
     if matches!(e, E::Unauthenticated { .. } | E::PermissionDenied { .. })
-        || ["AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "403 Forbidden"]
-            .iter()
-            .any(|s| text.contains(s))
+        || [
+            "AccessDenied",
+            "InvalidAccessKeyId",
+            "SignatureDoesNotMatch",
+            "403 Forbidden",
+        ]
+        .iter()
+        .any(|s| text.contains(s))
     {
         return Diagnostic::error(format!(
             "{} refused the credentials from {} for bucket `{}`",
@@ -465,8 +523,12 @@ fn request_failed(
     key: &str,
     e: &object_store::Error,
 ) -> Diagnostic {
-    Diagnostic::error(format!("{} failed {what} {key} in {}", settings.where_(), target.url))
-        .note(first_line(&e.to_string()))
+    Diagnostic::error(format!(
+        "{} failed {what} {key} in {}",
+        settings.where_(),
+        target.url
+    ))
+    .note(first_line(&e.to_string()))
 }
 
 /// object_store's errors nest their causes in one long line; the first
@@ -474,7 +536,10 @@ fn request_failed(
 fn first_line(s: &str) -> String {
     let line = s.lines().next().unwrap_or(s);
     if line.len() > 600 {
-        format!("{}...", &line[..line.char_indices().nth(600).map_or(line.len(), |(i, _)| i)])
+        format!(
+            "{}...",
+            &line[..line.char_indices().nth(600).map_or(line.len(), |(i, _)| i)]
+        )
     } else {
         line.to_string()
     }
@@ -514,7 +579,10 @@ mod tests {
         let table = [
             ("gloss.3fa1b2c4.css", CACHE_IMMUTABLE),
             ("highlight.0a1b2c3d.css", CACHE_IMMUTABLE),
-            ("pagefind/fragment/en_5d3e2a17f.pf_fragment", CACHE_IMMUTABLE),
+            (
+                "pagefind/fragment/en_5d3e2a17f.pf_fragment",
+                CACHE_IMMUTABLE,
+            ),
             ("pagefind/pagefind.js", CACHE_SHORT),
             ("index.html", CACHE_SHORT),
             ("articles/deadbeef12/index.html", CACHE_SHORT),
@@ -557,7 +625,12 @@ mod tests {
     #[test]
     fn profiles_are_read_from_their_section_only() {
         let text = "[default]\naws_access_key_id = A\n\n[profile ci]\nregion = eu-west-1\naws_access_key_id=B\ns3 =\n  max_concurrent_requests = 4\n";
-        assert_eq!(profile_section(text, "default").get("aws_access_key_id").unwrap(), "A");
+        assert_eq!(
+            profile_section(text, "default")
+                .get("aws_access_key_id")
+                .unwrap(),
+            "A"
+        );
         let ci = profile_section(text, "profile ci");
         assert_eq!(ci.get("aws_access_key_id").unwrap(), "B");
         assert_eq!(ci.get("region").unwrap(), "eu-west-1");

@@ -45,7 +45,9 @@ pub struct TargetConfig {
 }
 
 /// The keys of a target, for "did you mean" and for the error listing them.
-pub const TARGET_KEYS: &[&str] = &["name", "git", "branch", "cname", "url", "endpoint", "region"];
+pub const TARGET_KEYS: &[&str] = &[
+    "name", "git", "branch", "cname", "url", "endpoint", "region",
+];
 
 /// Keys that would put a secret in gloss.toml (which is usually committed).
 const CREDENTIAL_KEYS: &[&str] = &[
@@ -127,7 +129,9 @@ impl DeployConfig {
                         .at(at(&t.name.span()))
                         .label("second target with this name")
                         .also(at(&first.span()), "first one here")
-                        .help("give each target its own name; `gloss deploy --target NAME` picks one"),
+                        .help(
+                            "give each target its own name; `gloss deploy --target NAME` picks one",
+                        ),
                 );
             }
             seen.push(&t.name);
@@ -398,7 +402,9 @@ mod tests {
         for (url, want) in table {
             let got = parse_s3_url(url);
             match (want, &got) {
-                (Ok((b, p)), Ok((gb, gp))) => assert_eq!((*b, *p), (gb.as_str(), gp.as_str()), "{url}"),
+                (Ok((b, p)), Ok((gb, gp))) => {
+                    assert_eq!((*b, *p), (gb.as_str(), gp.as_str()), "{url}")
+                }
                 (Err(part), Err(msg)) => assert!(msg.contains(part), "{url}: {msg}"),
                 _ => panic!("{url}: got {got:?}"),
             }
@@ -410,14 +416,20 @@ mod tests {
         let targets = [git("pages"), git("live")];
         let err = select(&targets, Some("pagse")).unwrap_err();
         assert_eq!(err.message, "no deploy target named `pagse` in gloss.toml");
-        assert!(err.notes.iter().any(|h| h == "help: did you mean `pages`?"), "{err:?}");
+        assert!(
+            err.notes.iter().any(|h| h == "help: did you mean `pages`?"),
+            "{err:?}"
+        );
     }
 
     #[test]
     fn one_target_needs_no_name_and_two_do() {
         assert_eq!(select(&[git("pages")], None).unwrap().name, "pages");
         let err = select(&[git("pages"), git("live")], None).unwrap_err();
-        assert!(err.notes.iter().any(|h| h.contains("pages, live")), "{err:?}");
+        assert!(
+            err.notes.iter().any(|h| h.contains("pages, live")),
+            "{err:?}"
+        );
         assert!(select(&[], None).is_err());
     }
 

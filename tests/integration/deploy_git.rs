@@ -34,10 +34,16 @@ fn site_with_remote(target: &str) -> (SiteTest, PathBuf) {
     std::fs::write(site.root.join("gloss.toml"), format!("{config}\n{target}")).unwrap();
     std::fs::write(site.root.join(".gitignore"), "public/\n.gloss/\n").unwrap();
     let remote = site.root.parent().unwrap().join("pages.git");
-    git(site.root.parent().unwrap(), &["init", "--quiet", "--bare", "pages.git"]);
+    git(
+        site.root.parent().unwrap(),
+        &["init", "--quiet", "--bare", "pages.git"],
+    );
     git(&site.root, &["init", "--quiet"]);
     git(&site.root, &["add", "-A"]);
-    git(&site.root, &["commit", "--quiet", "-m", "Harbour Gazette sources"]);
+    git(
+        &site.root,
+        &["commit", "--quiet", "-m", "Harbour Gazette sources"],
+    );
     (site, remote)
 }
 
@@ -102,7 +108,10 @@ fn git_deploy_adds_one_commit_of_the_changed_files_and_none_when_nothing_changed
         .chain([".nojekyll".to_string(), "CNAME".to_string()])
         .collect();
     assert_eq!(tree, built);
-    assert_eq!(git(&remote, &["show", "gh-pages:CNAME"]), "gazette.example.org\n");
+    assert_eq!(
+        git(&remote, &["show", "gh-pages:CNAME"]),
+        "gazette.example.org\n"
+    );
     assert_eq!(git(&remote, &["show", "gh-pages:.nojekyll"]), "");
 
     // One edited article: one more commit, touching exactly the files whose
@@ -112,20 +121,27 @@ fn git_deploy_adds_one_commit_of_the_changed_files_and_none_when_nothing_changed
     let text = std::fs::read_to_string(&article).unwrap();
     std::fs::write(
         &article,
-        text.replace("asked the board to reconsider.", "asked the board to reconsider by June."),
+        text.replace(
+            "asked the board to reconsider.",
+            "asked the board to reconsider by June.",
+        ),
     )
     .unwrap();
     let second = deploy(&site, &[]);
     assert!(second.status.success(), "{}", stderr(&second));
     let after = snapshot_dir(&site.out());
     let expected = changed(&before, &after);
-    assert!(expected.contains("articles/ferry-timetable/index.html"), "{expected:?}");
+    assert!(
+        expected.contains("articles/ferry-timetable/index.html"),
+        "{expected:?}"
+    );
     let log = commits(&remote, "gh-pages");
     assert_eq!(log.len(), 2, "history is kept: {log:?}");
-    let touched: BTreeSet<String> = git(&remote, &["diff", "--name-only", "gh-pages~1", "gh-pages"])
-        .lines()
-        .map(str::to_string)
-        .collect();
+    let touched: BTreeSet<String> =
+        git(&remote, &["diff", "--name-only", "gh-pages~1", "gh-pages"])
+            .lines()
+            .map(str::to_string)
+            .collect();
     assert_eq!(touched, expected);
     let added = expected
         .iter()
@@ -143,7 +159,11 @@ fn git_deploy_adds_one_commit_of_the_changed_files_and_none_when_nothing_changed
     // Nothing changed: no commit.
     let third = deploy(&site, &[]);
     assert!(third.status.success(), "{}", stderr(&third));
-    assert!(stderr(&third).contains("nothing to do"), "{}", stderr(&third));
+    assert!(
+        stderr(&third).contains("nothing to do"),
+        "{}",
+        stderr(&third)
+    );
     assert_eq!(commits(&remote, "gh-pages").len(), 2);
 }
 
@@ -169,13 +189,24 @@ fn files_gone_from_the_site_stay_on_the_branch_unless_delete_is_given() {
 
     let kept = deploy(&site, &[]);
     assert!(kept.status.success(), "{}", stderr(&kept));
-    assert!(stderr(&kept).contains("1 remote file the site no longer has kept"), "{}", stderr(&kept));
+    assert!(
+        stderr(&kept).contains("1 remote file the site no longer has kept"),
+        "{}",
+        stderr(&kept)
+    );
     assert!(stderr(&kept).contains("nothing to do"), "{}", stderr(&kept));
-    assert_eq!(git(&remote, &["show", "gh-pages:old-report.pdf"]), "%PDF-1.4 old");
+    assert_eq!(
+        git(&remote, &["show", "gh-pages:old-report.pdf"]),
+        "%PDF-1.4 old"
+    );
 
     let deleted = deploy(&site, &["--delete"]);
     assert!(deleted.status.success(), "{}", stderr(&deleted));
-    assert!(stderr(&deleted).contains("0 to add, 0 to update, 1 to delete"), "{}", stderr(&deleted));
+    assert!(
+        stderr(&deleted).contains("0 to add, 0 to update, 1 to delete"),
+        "{}",
+        stderr(&deleted)
+    );
     let tree = git(&remote, &["ls-tree", "-r", "--name-only", "gh-pages"]);
     assert!(!tree.contains("old-report.pdf"), "{tree}");
     assert!(tree.contains("index.html"));
@@ -188,7 +219,11 @@ fn a_remote_that_rejects_the_push_is_an_error_and_keeps_its_branch() {
     assert!(deploy(&site, &[]).status.success());
     let tip = git(&remote, &["rev-parse", "gh-pages"]);
     let hook = remote.join("hooks/pre-receive");
-    std::fs::write(&hook, "#!/bin/sh\necho 'deploys are frozen until Monday' >&2\nexit 1\n").unwrap();
+    std::fs::write(
+        &hook,
+        "#!/bin/sh\necho 'deploys are frozen until Monday' >&2\nexit 1\n",
+    )
+    .unwrap();
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -196,14 +231,28 @@ fn a_remote_that_rejects_the_push_is_an_error_and_keeps_its_branch() {
     }
     let article = site.root.join("content/articles/ferry-timetable.md");
     let text = std::fs::read_to_string(&article).unwrap();
-    std::fs::write(&article, text.replace("two fewer sailings a day", "two fewer sailings daily")).unwrap();
+    std::fs::write(
+        &article,
+        text.replace("two fewer sailings a day", "two fewer sailings daily"),
+    )
+    .unwrap();
 
     let out = deploy(&site, &[]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains("the git remote `../pages.git` refused the push to gh-pages"), "{err}");
-    assert!(err.contains("deploys are frozen until Monday"), "git's own reason is shown: {err}");
-    assert_eq!(git(&remote, &["rev-parse", "gh-pages"]), tip, "the branch did not move");
+    assert!(
+        err.contains("the git remote `../pages.git` refused the push to gh-pages"),
+        "{err}"
+    );
+    assert!(
+        err.contains("deploys are frozen until Monday"),
+        "git's own reason is shown: {err}"
+    );
+    assert_eq!(
+        git(&remote, &["rev-parse", "gh-pages"]),
+        tip,
+        "the branch did not move"
+    );
 }
 
 #[test]
@@ -218,8 +267,14 @@ fn a_remote_that_does_not_exist_is_a_clear_error() {
     let out = deploy(&site, &[]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(err.contains("cannot reach the git remote `../nowhere.git`"), "{err}");
-    assert!(err.contains("check `git = \"../nowhere.git\"` of deploy target `pages`"), "{err}");
+    assert!(
+        err.contains("cannot reach the git remote `../nowhere.git`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("check `git = \"../nowhere.git\"` of deploy target `pages`"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -238,15 +293,29 @@ fn a_failing_build_is_not_deployed_unless_forced() {
     let refused = deploy(&site, &[]);
     assert_eq!(refused.status.code(), Some(1));
     let err = stderr(&refused);
-    assert!(err.contains("harbor-board"), "the build's own report is shown: {err}");
-    assert!(err.contains("not deploying to `pages`: the build failed"), "{err}");
+    assert!(
+        err.contains("harbor-board"),
+        "the build's own report is shown: {err}"
+    );
+    assert!(
+        err.contains("not deploying to `pages`: the build failed"),
+        "{err}"
+    );
     assert_eq!(git(&remote, &["rev-parse", "gh-pages"]), tip);
 
     // --force publishes the output as last built: here, what is already live.
     let forced = deploy(&site, &["--force"]);
     assert!(forced.status.success(), "{}", stderr(&forced));
-    assert!(stderr(&forced).contains("publishing"), "{}", stderr(&forced));
-    assert!(stderr(&forced).contains("nothing to do"), "{}", stderr(&forced));
+    assert!(
+        stderr(&forced).contains("publishing"),
+        "{}",
+        stderr(&forced)
+    );
+    assert!(
+        stderr(&forced).contains("nothing to do"),
+        "{}",
+        stderr(&forced)
+    );
 }
 
 #[test]
@@ -254,7 +323,11 @@ fn no_build_publishes_the_output_folder_as_it_is_and_refuses_one_gloss_did_not_w
     let (site, remote) = site_with_remote(PAGES);
     let out = deploy(&site, &["--no-build"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("is not a site gloss built"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("is not a site gloss built"),
+        "{}",
+        stderr(&out)
+    );
     assert!(git(&remote, &["branch", "--list"]).trim().is_empty());
     site.build();
     let out = deploy(&site, &["--no-build"]);
@@ -283,9 +356,14 @@ mod config {
 
     #[test]
     fn an_unknown_target_name_suggests_the_closest() {
-        let site = with_targets(&format!("{PAGES}\n[[deploy.targets]]\nname = \"live\"\nurl = \"s3://news-site\"\n"));
+        let site = with_targets(&format!(
+            "{PAGES}\n[[deploy.targets]]\nname = \"live\"\nurl = \"s3://news-site\"\n"
+        ));
         let err = error_of(&site, &["--target", "pagse"]);
-        assert!(err.contains("no deploy target named `pagse` in gloss.toml"), "{err}");
+        assert!(
+            err.contains("no deploy target named `pagse` in gloss.toml"),
+            "{err}"
+        );
         assert!(err.contains("did you mean `pages`?"), "{err}");
         let err = error_of(&site, &[]);
         assert!(err.contains("has 2 deploy targets; say which one"), "{err}");
@@ -301,7 +379,9 @@ mod config {
 
     #[test]
     fn a_mistyped_key_is_reported_at_its_line_with_the_closest_target_key() {
-        let site = with_targets("[[deploy.targets]]\nname = \"pages\"\ngit = \"../p.git\"\nbrnach = \"main\"\n");
+        let site = with_targets(
+            "[[deploy.targets]]\nname = \"pages\"\ngit = \"../p.git\"\nbrnach = \"main\"\n",
+        );
         let err = error_of(&site, &[]);
         assert!(err.contains("unknown field `brnach`"), "{err}");
         assert!(err.contains("gloss.toml:7:1"), "{err}");

@@ -80,7 +80,9 @@ fn garage(buckets: &[&str]) -> Option<Garage> {
     let (script, bin) = match garage_binary() {
         Some(bin) => ("tests/s3/garage.sh", bin),
         None if std::env::var_os("CI").is_some() => {
-            panic!("garage is not installed; .ci/run installs it with `cargo install --locked garage`")
+            panic!(
+                "garage is not installed; .ci/run installs it with `cargo install --locked garage`"
+            )
         }
         None if has_moto() => {
             eprintln!("garage not found: using moto's S3 server instead");
@@ -265,14 +267,23 @@ fn s3_deploy_sends_the_site_with_types_and_cache_headers_then_only_what_changed(
     assert_eq!(under("news/", &listed), keys);
     assert_eq!(sent(&first), keys, "the first deploy sends every file once");
     assert!(
-        stderr(&first).contains(&format!("{} to add, 0 to update, 0 to delete, 0 unchanged", keys.len())),
+        stderr(&first).contains(&format!(
+            "{} to add, 0 to update, 0 to delete, 0 unchanged",
+            keys.len()
+        )),
         "{}",
         stderr(&first)
     );
 
     let (ct, cc, body) = object(&store, "news/articles/ferry-timetable/index.html");
-    assert_eq!((ct.as_str(), cc.as_str()), ("text/html; charset=utf-8", "public, max-age=300"));
-    assert_eq!(body, std::fs::read(site.out().join("articles/ferry-timetable/index.html")).unwrap());
+    assert_eq!(
+        (ct.as_str(), cc.as_str()),
+        ("text/html; charset=utf-8", "public, max-age=300")
+    );
+    assert_eq!(
+        body,
+        std::fs::read(site.out().join("articles/ferry-timetable/index.html")).unwrap()
+    );
     let css = keys
         .iter()
         .find(|k| k.starts_with("gloss.") && k.ends_with(".css"))
@@ -280,11 +291,21 @@ fn s3_deploy_sends_the_site_with_types_and_cache_headers_then_only_what_changed(
     let (ct, cc, _) = object(&store, &format!("news/{css}"));
     assert_eq!(
         (ct.as_str(), cc.as_str()),
-        ("text/css; charset=utf-8", "public, max-age=31536000, immutable")
+        (
+            "text/css; charset=utf-8",
+            "public, max-age=31536000, immutable"
+        )
     );
-    for json in keys.iter().filter(|k| k.ends_with(".json") && !k.starts_with("pagefind/")) {
+    for json in keys
+        .iter()
+        .filter(|k| k.ends_with(".json") && !k.starts_with("pagefind/"))
+    {
         let (ct, cc, _) = object(&store, &format!("news/{json}"));
-        assert_eq!((ct.as_str(), cc.as_str()), ("application/json", "public, max-age=300"), "{json}");
+        assert_eq!(
+            (ct.as_str(), cc.as_str()),
+            ("application/json", "public, max-age=300"),
+            "{json}"
+        );
     }
 
     // One edited article: exactly the files whose bytes changed are sent,
@@ -293,7 +314,14 @@ fn s3_deploy_sends_the_site_with_types_and_cache_headers_then_only_what_changed(
     let before: BTreeMap<String, Vec<u8>> = snapshot_dir(&site.out()).into_iter().collect();
     let article = site.root.join("content/articles/ferry-timetable.md");
     let text = std::fs::read_to_string(&article).unwrap();
-    std::fs::write(&article, text.replace("asked the board to reconsider.", "asked the board to think again.")).unwrap();
+    std::fs::write(
+        &article,
+        text.replace(
+            "asked the board to reconsider.",
+            "asked the board to think again.",
+        ),
+    )
+    .unwrap();
     let second = deploy(&site, &garage, &["--verbose"]);
     assert!(second.status.success(), "{}", stderr(&second));
     let after: BTreeMap<String, Vec<u8>> = snapshot_dir(&site.out()).into_iter().collect();
@@ -304,7 +332,10 @@ fn s3_deploy_sends_the_site_with_types_and_cache_headers_then_only_what_changed(
         .filter(|(k, v)| before.get(*k) != Some(*v))
         .map(|(k, _)| k.clone())
         .collect();
-    assert!(changed.contains("articles/ferry-timetable/index.html"), "{changed:?}");
+    assert!(
+        changed.contains("articles/ferry-timetable/index.html"),
+        "{changed:?}"
+    );
     assert!(changed.len() < keys.len() / 2, "{changed:?}");
     assert_eq!(sent(&second), changed);
     let relisted = objects(&store);
@@ -328,7 +359,11 @@ fn s3_deploy_sends_the_site_with_types_and_cache_headers_then_only_what_changed(
     let third = deploy(&site, &garage, &["--verbose"]);
     assert!(third.status.success(), "{}", stderr(&third));
     assert!(sent(&third).is_empty());
-    assert!(stderr(&third).contains("nothing to do"), "{}", stderr(&third));
+    assert!(
+        stderr(&third).contains("nothing to do"),
+        "{}",
+        stderr(&third)
+    );
     assert_eq!(objects(&store), relisted);
     assert_eq!(object(&store, "news-old/index.html").2, b"old desk");
     assert_eq!(object(&store, "robots.txt").2, b"User-agent: *");
@@ -346,28 +381,47 @@ fn s3_files_gone_from_the_site_are_kept_until_delete_and_dry_run_changes_nothing
     std::fs::remove_file(site.root.join("static/old-report.pdf")).unwrap();
     let article = site.root.join("content/articles/ferry-timetable.md");
     let text = std::fs::read_to_string(&article).unwrap();
-    std::fs::write(&article, text.replace("two fewer sailings a day", "two fewer sailings daily")).unwrap();
+    std::fs::write(
+        &article,
+        text.replace("two fewer sailings a day", "two fewer sailings daily"),
+    )
+    .unwrap();
     let listed = objects(&store);
 
     // --dry-run: the plan on stdout, the bucket untouched.
     let dry = deploy(&site, &garage, &["--dry-run", "--delete"]);
     assert!(dry.status.success(), "{}", stderr(&dry));
     let plan = String::from_utf8_lossy(&dry.stdout);
-    assert!(plan.contains("update  articles/ferry-timetable/index.html ("), "{plan}");
+    assert!(
+        plan.contains("update  articles/ferry-timetable/index.html ("),
+        "{plan}"
+    );
     assert!(plan.contains("delete  old-report.pdf"), "{plan}");
-    assert!(stderr(&dry).contains("dry run: nothing was sent or deleted"), "{}", stderr(&dry));
+    assert!(
+        stderr(&dry).contains("dry run: nothing was sent or deleted"),
+        "{}",
+        stderr(&dry)
+    );
     assert_eq!(objects(&store), listed);
 
     // Without --delete the old file stays, and the summary says so.
     let kept = deploy(&site, &garage, &[]);
     assert!(kept.status.success(), "{}", stderr(&kept));
-    assert!(stderr(&kept).contains("the site no longer has kept"), "{}", stderr(&kept));
+    assert!(
+        stderr(&kept).contains("the site no longer has kept"),
+        "{}",
+        stderr(&kept)
+    );
     assert_eq!(object(&store, "news/old-report.pdf").2, b"%PDF-1.4 old");
 
     let listed_before_delete = objects(&store);
     let deleted = deploy(&site, &garage, &["--delete", "--verbose"]);
     assert!(deleted.status.success(), "{}", stderr(&deleted));
-    assert!(stderr(&deleted).contains("deleted old-report.pdf"), "{}", stderr(&deleted));
+    assert!(
+        stderr(&deleted).contains("deleted old-report.pdf"),
+        "{}",
+        stderr(&deleted)
+    );
     // The old file, and the search shards the edit above replaced.
     let gone = listed_before_delete
         .keys()
@@ -383,7 +437,10 @@ fn s3_files_gone_from_the_site_are_kept_until_delete_and_dry_run_changes_nothing
     let after = objects(&store);
     assert!(!after.contains_key("news/old-report.pdf"));
     assert_eq!(under("news/", &after), site_keys(&site));
-    assert!(after.contains_key("news-old/index.html"), "never anything outside the prefix");
+    assert!(
+        after.contains_key("news-old/index.html"),
+        "never anything outside the prefix"
+    );
 }
 
 #[test]
@@ -391,7 +448,8 @@ fn s3_missing_bucket_credentials_and_endpoint_are_clear_errors() {
     let Some(garage) = garage(&["news-site"]) else {
         return;
     };
-    let missing = site_with_target("[[deploy.targets]]\nname = \"live\"\nurl = \"s3://no-such-bucket\"\n");
+    let missing =
+        site_with_target("[[deploy.targets]]\nname = \"live\"\nurl = \"s3://no-such-bucket\"\n");
     let out = deploy(&missing, &garage, &[]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(
@@ -410,8 +468,16 @@ fn s3_missing_bucket_credentials_and_endpoint_are_clear_errors() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("no credentials for S3 target `s3://news-site/news`"), "{}", stderr(&out));
-    assert!(stderr(&out).contains("AWS_ACCESS_KEY_ID"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no credentials for S3 target `s3://news-site/news`"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("AWS_ACCESS_KEY_ID"),
+        "{}",
+        stderr(&out)
+    );
 
     // A profile file is read when the environment has no key.
     let home = site.root.parent().unwrap();
@@ -438,7 +504,11 @@ fn s3_missing_bucket_credentials_and_endpoint_are_clear_errors() {
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(1));
-        assert!(stderr(&out).contains("refused the credentials from the environment"), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("refused the credentials from the environment"),
+            "{}",
+            stderr(&out)
+        );
     }
 
     let closed = format!("http://127.0.0.1:{}", free_port());
@@ -447,7 +517,11 @@ fn s3_missing_bucket_credentials_and_endpoint_are_clear_errors() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains(&format!("cannot reach {closed}")), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("cannot reach {closed}")),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -485,13 +559,19 @@ fn s3_deploy_killed_midway_sends_pages_last_and_finishes_on_rerun_without_resend
     assert!(
         !arrived.iter().any(|k| k.ends_with(".html")),
         "no page is live before its assets: {:?}",
-        arrived.iter().filter(|k| k.ends_with(".html")).collect::<Vec<_>>()
+        arrived
+            .iter()
+            .filter(|k| k.ends_with(".html"))
+            .collect::<Vec<_>>()
     );
 
     let rerun = deploy(&site, &garage, &["--no-build", "--verbose"]);
     assert!(rerun.status.success(), "{}", stderr(&rerun));
     let resent = sent(&rerun);
-    assert!(resent.is_disjoint(&arrived), "what arrived is not sent again");
+    assert!(
+        resent.is_disjoint(&arrived),
+        "what arrived is not sent again"
+    );
     assert_eq!(resent.len() + arrived.len(), total.len());
     assert!(
         stderr(&rerun).contains(&format!(
