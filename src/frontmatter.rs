@@ -556,7 +556,21 @@ pub struct Date {
     pub time: Option<(String, String)>,
 }
 
-const MONTHS: [&str; 12] = [
+/// How many days `month` (1 to 12) of `year` has, in the Gregorian calendar.
+pub(crate) fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
+            29
+        }
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// The months' English names, January first (dates in messages, and the
+/// importer's reading of "26 August 2021").
+pub(crate) const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",
@@ -593,27 +607,12 @@ impl Date {
         if !(1..=12).contains(&month) {
             return Err(format!("`{s}` has month {month}: months run from 01 to 12"));
         }
-        let leap =
-            (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
-        let days = [
-            31,
-            if leap { 29 } else { 28 },
-            31,
-            30,
-            31,
-            30,
-            31,
-            31,
-            30,
-            31,
-            30,
-            31,
-        ];
-        if day == 0 || day > days[month as usize - 1] {
+        let days = days_in_month(u32::from(year), u32::from(month));
+        if day == 0 || u32::from(day) > days {
             return Err(format!(
                 "`{s}` has day {day}, but {} {year} has {} days",
                 MONTHS[month as usize - 1],
-                days[month as usize - 1]
+                days
             ));
         }
         let time = if rest.is_empty() {

@@ -72,6 +72,20 @@ pub struct Document {
     pub furniture: Vec<Furniture>,
 }
 
+impl Document {
+    /// A document of `blocks` read from the input, after the shared
+    /// furniture rules ([`remove_furniture`]); what they took out is listed.
+    pub fn new(mut meta: Meta, blocks: Vec<Block>) -> Document {
+        let mut furniture = Vec::new();
+        let blocks = remove_furniture(blocks, &mut meta, &mut furniture);
+        Document {
+            meta,
+            blocks,
+            furniture,
+        }
+    }
+}
+
 /// Runs of white space become one space; ends trimmed.
 pub fn collapse_ws(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -114,50 +128,24 @@ pub fn escape_markdown(s: &str) -> String {
     out
 }
 
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
-
 fn month_number(word: &str) -> Option<u32> {
     let w = word.trim_end_matches('.').to_ascii_lowercase();
     if w.len() < 3 {
         return None;
     }
-    MONTHS
+    crate::frontmatter::MONTHS
         .iter()
+        .map(|m| m.to_ascii_lowercase())
         .position(|m| m.starts_with(&w) && (w.len() == m.len() || w.len() == 3 || w == "sept"))
         .map(|i| i as u32 + 1)
 }
 
 fn valid(y: u32, m: u32, d: u32) -> Option<String> {
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = [
-        31,
-        if leap { 29 } else { 28 },
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ];
-    ((1000..=9999).contains(&y) && (1..=12).contains(&m) && d >= 1 && d <= days[m as usize - 1])
-        .then(|| format!("{y:04}-{m:02}-{d:02}"))
+    ((1000..=9999).contains(&y)
+        && (1..=12).contains(&m)
+        && d >= 1
+        && d <= crate::frontmatter::days_in_month(y, m))
+    .then(|| format!("{y:04}-{m:02}-{d:02}"))
 }
 
 /// A date at the start of `s`: `2026-03-04` (the date part of an RFC 3339

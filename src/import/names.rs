@@ -121,8 +121,9 @@ const STOPWORDS: &[&str] = &[
     "Well",
 ];
 
-/// Days and months: capitalised, never names.
-const CALENDAR: &[&str] = &[
+/// Days (and, with [`crate::frontmatter::MONTHS`], months): capitalised,
+/// never names.
+const WEEKDAYS: &[&str] = &[
     "Monday",
     "Tuesday",
     "Wednesday",
@@ -130,19 +131,11 @@ const CALENDAR: &[&str] = &[
     "Friday",
     "Saturday",
     "Sunday",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
 ];
+
+fn is_calendar_word(w: &str) -> bool {
+    WEEKDAYS.contains(&w) || crate::frontmatter::MONTHS.contains(&w)
+}
 
 const CONNECTORS: &[&str] = &[
     "of", "for", "and", "the", "de", "van", "von", "der", "del", "da", "al", "bin", "du", "le",
@@ -519,7 +512,7 @@ pub fn name_runs(s: &str) -> Vec<NameRun> {
         }
         let (a, b) = (toks[0].0, toks.last().expect("a run has a word").1);
         let text = s[a..b].to_string();
-        let all_calendar = text.split(' ').all(|w| CALENDAR.contains(&w));
+        let all_calendar = text.split(' ').all(is_calendar_word);
         if !all_calendar {
             runs.push(NameRun {
                 start: a,

@@ -77,13 +77,7 @@ pub fn parse(text: &str) -> Document {
             }
         })
         .collect();
-    let mut furniture = Vec::new();
-    let blocks = document::remove_furniture(blocks, &mut meta, &mut furniture);
-    Document {
-        meta,
-        blocks,
-        furniture,
-    }
+    Document::new(meta, blocks)
 }
 
 #[cfg(test)]
