@@ -12,7 +12,7 @@ pub(crate) mod urls;
 use crate::config::{Config, LinkMode};
 use crate::content::{Article, Content, Page, SourceFront};
 use crate::diagnostics::{closest, Diagnostic, Diagnostics};
-use crate::frontmatter::{self, Date};
+use crate::frontmatter::Date;
 use crate::glossary::{self, EntryIdx, Glossary, Linker};
 use crate::markdown::{self, escape, Doc, Mark};
 use crate::raw_html::RawHtml;
@@ -296,18 +296,14 @@ pub(crate) fn resolve_article(
 ) -> Option<ResolvedArticle> {
     let id = a.layout.source;
     let base = config.base();
-    let sm = &content.sources;
-    let (fm_start, fm_end) = (a.layout.fm_start, a.layout.fm_end);
-    let find =
-        |from: usize, value: &str| frontmatter::find_value(id, sm, fm_start, fm_end, from, value);
+    // Where each front-matter value is, from the parser: `notes.3.anchor`.
+    let at = |path: String| a.spans.value_or_parent(&path);
 
     // Sources: unique ids, safe URLs.
     let mut sources: Vec<Source> = Vec::new();
     let mut source_ids: HashMap<&str, usize> = HashMap::new();
-    let mut cursor = fm_start;
-    for s in &a.front.sources {
-        let span = find(cursor, &s.id);
-        cursor = span.end as usize;
+    for (k, s) in a.front.sources.iter().enumerate() {
+        let span = at(format!("sources.{k}.id"));
         if let Some(&first) = source_ids.get(s.id.as_str()) {
             ds.push(
                 Diagnostic::error(format!(
@@ -320,7 +316,7 @@ pub(crate) fn resolve_article(
             );
             continue;
         }
-        check_source_urls(s, &find, cursor, ds);
+        check_source_urls(s, &|key| at(format!("sources.{k}.{key}")), ds);
         source_ids.insert(&s.id, sources.len());
         sources.push(Source {
             id: s.id.clone(),
@@ -398,14 +394,12 @@ pub(crate) fn resolve_article(
         .collect();
     let all_sels: Vec<&Quote> = note_sels.iter().chain(&quote_sels).collect();
     let found = anchor::find_all(&folded, &all_sels);
-    let mut cursor = fm_start;
     for (k, n) in a.front.notes.iter().enumerate() {
-        let span = find(cursor, &n.anchor);
-        cursor = span.end as usize;
+        let span = at(format!("notes.{k}.anchor"));
         let source = n
             .source
             .as_deref()
-            .and_then(|s| lookup_source(s, find(span.start as usize, s), ds));
+            .and_then(|s| lookup_source(s, at(format!("notes.{k}.source")), ds));
         if n.text.trim().is_empty() && n.source.is_none() {
             ds.push(
                 Diagnostic::error("a note needs `text` or a `source`")
@@ -417,15 +411,10 @@ pub(crate) fn resolve_article(
         }
         let text = markdown::render_inline_with(&n.text, raw_html(config));
         if !text.urls.is_empty() {
-            let text_span = find(span.start as usize, &n.text);
-            let text_span = if text_span.start == text_span.end {
-                span
-            } else {
-                text_span
-            };
+            let path = format!("notes.{k}.text");
             urls::check_markdown_urls(
                 &text.urls,
-                |u| urls::locate_in_value(content, &a.layout, text_span, u),
+                |u| urls::locate_in_value(content, &a.spans, &path, &n.text, u),
                 ds,
             );
         }
@@ -451,16 +440,14 @@ pub(crate) fn resolve_article(
     }
     let mut suggestions = Suggestions::new(glossary);
     let mut quotes: Vec<QuoteAnn> = Vec::new();
-    let mut cursor = fm_start;
     for (k, q) in a.front.quotes.iter().enumerate() {
-        let span = find(cursor, &q.anchor);
-        cursor = span.end as usize;
+        let span = at(format!("quotes.{k}.anchor"));
         let speaker = match glossary.get(&q.speaker) {
             Some(s) => Some(s),
             None => {
                 ds.push(
                     Diagnostic::error(format!("unknown speaker `{}`", q.speaker))
-                        .at(find(span.start as usize, &q.speaker))
+                        .at(at(format!("quotes.{k}.speaker")))
                         .label("no glossary entry has this id")
                         .suggested(suggestions.closest(&q.speaker))
                         .help(format!(
@@ -474,7 +461,7 @@ pub(crate) fn resolve_article(
         let source = q
             .source
             .as_deref()
-            .and_then(|s| lookup_source(s, find(span.start as usize, s), ds));
+            .and_then(|s| lookup_source(s, at(format!("quotes.{k}.source")), ds));
         let sel = &quote_sels[k];
         let range = match anchor::resolve_among(&folded, sel, found.of(note_sels.len() + k)) {
             Ok(r) => r,
@@ -809,12 +796,8 @@ impl<'g> Suggestions<'g> {
     }
 }
 
-fn check_source_urls(
-    s: &SourceFront,
-    find: &dyn Fn(usize, &str) -> Span,
-    from: usize,
-    ds: &mut Vec<Diagnostic>,
-) {
+/// `at` gives the span of one of the source's keys (`url`, `archived`).
+fn check_source_urls(s: &SourceFront, at: &dyn Fn(&str) -> Span, ds: &mut Vec<Diagnostic>) {
     for (key, url) in [("url", &s.url), ("archived", &s.archived)] {
         if let Err(problem) = url_safety::check(url) {
             ds.push(
@@ -823,7 +806,7 @@ fn check_source_urls(
                     url,
                     &problem,
                 ))
-                .at(find(from, url))
+                .at(at(key))
                 .label("refused")
                 .help(url_safety::HELP),
             );
