@@ -605,7 +605,7 @@ pub fn parse<T: DeserializeOwned>(
     let fence = Span::new(id, off.saturating_sub(4), off.saturating_sub(1));
     Err(problems
         .into_iter()
-        .map(|p| front_matter_problem(p, id, off, fence, keys))
+        .map(|p| front_matter_problem(p, id, text, off, fence, keys, split.format))
         .collect())
 }
 
@@ -613,9 +613,11 @@ pub fn parse<T: DeserializeOwned>(
 fn front_matter_problem(
     p: TomlProblem,
     id: SourceId,
+    text: &str,
     off: usize,
     fence: Span,
     keys: KeyLists<'_>,
+    format: Format,
 ) -> Diagnostic {
     let span = p
         .span
@@ -628,15 +630,31 @@ fn front_matter_problem(
         .map_or(&[][..], |(_, k)| *k);
     if let Some(field) = &p.missing {
         let (what, example) = required_example(field);
+        let example = match format {
+            Format::Toml => example,
+            Format::Yaml => example.replacen(" = ", ": ", 1),
+        };
         if p.table.is_empty() {
             return Diagnostic::error(format!("`{field}` is required"))
                 .at(fence)
                 .label(format!("this front matter has no `{field}`"))
                 .help(format!("add {what}, e.g. `{example}`"));
         }
-        return Diagnostic::error(format!("`{field}` is required in each `[[{table}]]`"))
-            .at(span.unwrap_or(fence))
-            .label(format!("this `[[{table}]]` has no `{field}`"))
+        let item = match format {
+            Format::Toml => format!("`[[{table}]]`"),
+            Format::Yaml => format!("item of `{table}`"),
+        };
+        // The item's first line: a YAML item spans all its keys.
+        let first_line = p.span.as_ref().map(|r| {
+            let end = text
+                .get(r.clone())
+                .and_then(|t| t.find('\n'))
+                .map_or(r.end, |i| r.start + i);
+            Span::new(id, off + r.start, off + end.max(r.start + 1))
+        });
+        return Diagnostic::error(format!("`{field}` is required in each {item}"))
+            .at(first_line.unwrap_or(fence))
+            .label(format!("this {item} has no `{field}`"))
             .help(format!("add {what}, e.g. `{example}`"));
     }
     let mut d = Diagnostic::error(format!("invalid front matter: {}", p.message))

@@ -7,11 +7,12 @@
 //! result and they are merged in article order.
 
 pub mod anchor;
+mod footnotes;
 pub(crate) mod urls;
 
 use crate::config::{Config, LinkMode};
 use crate::content::{Article, Content, Page, SourceFront};
-use crate::diagnostics::{closest, Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::frontmatter::Date;
 use crate::glossary::{self, EntryIdx, Glossary, Linker};
 use crate::markdown::{self, escape, Doc, Mark};
@@ -236,6 +237,12 @@ fn resolve_page(
     let doc = Doc::parse_with(body, &mut owned, |_| false, raw_html(config));
     let mut ds = Vec::new();
     check_body_urls(&doc, p.layout.source, p.layout.body_start, &mut ds);
+    ds.extend(footnotes::undefined(
+        &doc,
+        p.layout.source,
+        p.layout.body_start,
+        None,
+    ));
     diags.extend(ds);
     let warnings = long_code_warnings(&doc, p.layout.source, p.layout.body_start);
     ResolvedPage {
@@ -537,33 +544,12 @@ pub(crate) fn resolve_article(
     }
     // A reference nothing defines is published as its literal text: for a
     // fact-checking desk, a citation that silently vanishes (issue 13).
-    let undefined = doc.undefined_footnotes();
-    if !undefined.is_empty() {
-        let defined = doc.footnote_definitions();
-        let candidates: Vec<&str> = defined
-            .iter()
-            .map(String::as_str)
-            .chain(source_ids.keys().copied())
-            .collect();
-        for (label, range) in undefined {
-            let mut d = Diagnostic::error(format!(
-                "footnote `[^{label}]` has no definition, and no source has the id `{label}`"
-            ))
-            .at(Span::new(
-                id,
-                a.layout.body_start + range.start,
-                a.layout.body_start + range.end,
-            ))
-            .label("this would be published as plain text");
-            d = match closest(&label, candidates.iter().copied()) {
-                Some(near) => d.help(format!("did you mean `[^{near}]`?")),
-                None => d.help(format!(
-                    "define it with a line `[^{label}]: ...`, or cite a source by its id"
-                )),
-            };
-            ds.push(d);
-        }
-    }
+    ds.extend(footnotes::undefined(
+        &doc,
+        id,
+        a.layout.body_start,
+        Some(known_sources.clone()),
+    ));
     // Number notes in reading order.
     let mut order: Vec<usize> = (0..pending_notes.len()).collect();
     order.sort_by_key(|&i| (pending_notes[i].at, i));
