@@ -979,6 +979,49 @@ impl<'de> Deserialize<'de> for Date {
 mod tests {
     use super::*;
 
+    #[derive(Debug, Deserialize)]
+    struct Front {
+        #[serde(default)]
+        #[expect(dead_code, reason = "read only for its span")]
+        title: String,
+        #[serde(default)]
+        notes: Vec<std::collections::BTreeMap<String, String>>,
+    }
+
+    /// The text each path's value span covers.
+    fn spanned(text: &str, spans: &Spans, path: &str) -> String {
+        let (_, v) = &spans.at[path];
+        text[v.clone()].to_string()
+    }
+
+    #[test]
+    fn every_value_has_its_span_from_the_parser_in_toml_and_yaml() {
+        let toml =
+            "title = \"a \\\"b\\\"\"\n[[notes]]\nanchor = \"x\"\n[[notes]]\nanchor = \"x\"\n";
+        let (f, spans) = toml_spanned::<Front>(toml).unwrap();
+        assert_eq!(f.notes.len(), 2);
+        assert_eq!(spanned(toml, &spans, "title"), "a \\\"b\\\"");
+        let second = spans.at["notes.1.anchor"].1.start;
+        assert_eq!(toml[..second].matches('\n').count(), 4, "the second `x`");
+
+        let yaml = "title: 'a'\nnotes:\n  - anchor: x\n  - anchor: x\n";
+        let (_, spans) = yaml_spanned::<Front>(yaml).unwrap();
+        assert_eq!(spanned(yaml, &spans, "title"), "a");
+        assert_eq!(spanned(yaml, &spans, "notes.1.anchor"), "x");
+        assert_eq!(spans.at["notes.1.anchor"].1.start, yaml.rfind('x').unwrap());
+    }
+
+    #[test]
+    fn yaml_block_nesting_is_limited_too() {
+        let mut text = String::new();
+        for depth in 0..MAX_YAML_DEPTH + 1 {
+            text.push_str(&format!("{}k{depth}:\n", "  ".repeat(depth)));
+        }
+        text.push_str(&format!("{}end: 1\n", "  ".repeat(MAX_YAML_DEPTH + 1)));
+        let (message, _) = yaml::parse(&text).unwrap_err();
+        assert!(message.contains("nested more than 64 deep"), "{message}");
+    }
+
     #[test]
     fn split_finds_toml_and_yaml_front_matter() {
         let s = split("+++\ntitle = \"a\"\n+++\nbody").unwrap().unwrap();
