@@ -701,3 +701,22 @@ fn an_undefined_footnote_in_a_plain_page_is_an_error_with_the_closest_label() {
     assert!(text.contains("did you mean `[^type]`?"), "{text}");
     insta::assert_snapshot!(text);
 }
+
+#[test]
+fn a_note_on_the_words_of_a_quote_written_above_it_is_reported_at_the_note() {
+    let t = site_with(concat!(
+        "+++\n",
+        "title = \"Story\"\n",
+        "date = 2024-01-01\n",
+        "[[quotes]]\n",
+        "anchor = \"We are done\"\n",
+        "speaker = \"john-kirby\"\n",
+        "[[notes]]\n",
+        "anchor = \"We are done\"\n",
+        "+++\n\"We are done,\" said John Kirby.\n"
+    ));
+    let r = t.build_err();
+    let places: Vec<(usize, usize)> = r.items.iter().map(|i| (i.line, i.column)).collect();
+    assert_eq!(places, [(8, 11)], "{}", r.rendered());
+    insta::assert_snapshot!(t.report_text(&r));
+}
