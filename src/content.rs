@@ -6,7 +6,7 @@
 //! the next stage's job, so this one can run file by file.
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::frontmatter::{self, Date, Split};
+use crate::frontmatter::{self, Date, Spans};
 use crate::source::{display_name, SourceFile, SourceId, SourceMap, Span};
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -217,6 +217,8 @@ pub struct Article {
     pub bundle_dir: Option<PathBuf>,
     /// The checked `aliases`, each with where it is written.
     pub aliases: Vec<Alias>,
+    /// Where each front-matter key and value is, from the parser.
+    pub spans: Spans,
 }
 
 /// An old address of an article, checked as every output path is
@@ -232,6 +234,8 @@ pub struct Entry {
     pub layout: Layout,
     pub id: String,
     pub front: EntryFront,
+    /// Where each front-matter key and value is, from the parser.
+    pub spans: Spans,
 }
 
 #[derive(Clone, Debug)]
@@ -243,6 +247,8 @@ pub struct Page {
     pub slug: String,
     /// Where the slug comes from: its `slug` value, else the file.
     pub slug_span: Span,
+    /// Where each front-matter key and value is, from the parser.
+    pub spans: Spans,
 }
 
 /// A file copied to the output as it is.
@@ -463,11 +469,7 @@ fn parse_file(
                     Ok(f) => f,
                     Err(ds) => return (None, ds),
                 };
-            let key_span = |key: &str| {
-                spans.get(key).unwrap_or_else(|| {
-                    frontmatter::find_key(id, sources, split.fm_start, split.fm_end, key)
-                })
-            };
+            let key_span = |key: &str| spans.get(key).unwrap_or_else(|| layout.fm_span());
             let mut ds = Vec::new();
             if front.title.trim().is_empty() {
                 ds.push(
@@ -477,23 +479,15 @@ fn parse_file(
                         .help("give the article a title, e.g. `title = \"Canal reopens\"`"),
                 );
             }
-            let key = frontmatter::find_key(id, sources, split.fm_start, split.fm_end, "slug");
             ds.extend(
-                placeholders(&front, id, sources, split.fm_start, split.fm_end)
+                placeholders(&front, &spans)
                     .into_iter()
                     .filter(|d| d.severity == crate::diagnostics::Severity::Error),
             );
             let slug = match &front.slug {
                 Some(s) => {
                     let clean = slugify(s);
-                    let at = frontmatter::find_value(
-                        id,
-                        sources,
-                        split.fm_start,
-                        split.fm_end,
-                        key.start as usize,
-                        s,
-                    );
+                    let at = spans.value_or_parent("slug");
                     if clean != *s {
                         ds.push(
                             Diagnostic::error(format!("`{s}` is not a valid slug"))
@@ -514,7 +508,7 @@ fn parse_file(
                     clean
                 }
             };
-            let aliases = check_aliases(&front.aliases, id, sources, split, &mut ds);
+            let aliases = check_aliases(&front.aliases, &spans, &mut ds);
             let bundle_dir = (rel.ends_with("/index.md") && rel.matches('/').count() >= 2)
                 .then(|| path.parent().map(Path::to_path_buf))
                 .flatten();
@@ -524,6 +518,7 @@ fn parse_file(
                 slug,
                 bundle_dir,
                 aliases,
+                spans,
             };
             (Some(Parsed::Article(article)), ds)
         }
@@ -537,9 +532,7 @@ fn parse_file(
             if front.id.is_some() {
                 ds.push(
                     Diagnostic::error("a glossary file takes its id from its file name")
-                        .at(spans.get("id").unwrap_or_else(|| {
-                            frontmatter::find_key(id, sources, split.fm_start, split.fm_end, "id")
-                        }))
+                        .at(spans.value_or_parent("id"))
                         .label("remove this line")
                         .help(format!(
                             "this entry's id is `{}`; rename the file to change it",
@@ -551,6 +544,7 @@ fn parse_file(
                 layout,
                 id: slugify(stem),
                 front,
+                spans,
             };
             (Some(Parsed::Entry(entry)), ds)
         }
@@ -562,20 +556,7 @@ fn parse_file(
                 };
             let mut ds = Vec::new();
             let (slug, slug_span, what) = match &front.slug {
-                Some(s) => {
-                    let key = spans.get("slug").unwrap_or_else(|| {
-                        frontmatter::find_key(id, sources, split.fm_start, split.fm_end, "slug")
-                    });
-                    let at = frontmatter::find_value(
-                        id,
-                        sources,
-                        split.fm_start,
-                        split.fm_end,
-                        key.start as usize,
-                        s,
-                    );
-                    (s.clone(), at, "slug")
-                }
+                Some(s) => (s.clone(), spans.value_or_parent("slug"), "slug"),
                 None => {
                     let derived = rel
                         .trim_end_matches(".md")
@@ -600,6 +581,7 @@ fn parse_file(
                     front,
                     slug,
                     slug_span,
+                    spans,
                 })),
                 ds,
             )
@@ -650,19 +632,10 @@ fn slug_problem(slug: &str, at: Span, what: &str) -> Option<Diagnostic> {
 
 /// Checks each alias of an article as a slug (a leading and a trailing `/`
 /// are allowed: `/old/path/` is how a reader saw it).
-fn check_aliases(
-    aliases: &[String],
-    id: SourceId,
-    sources: &SourceMap,
-    split: Split,
-    ds: &mut Vec<Diagnostic>,
-) -> Vec<Alias> {
-    let key = frontmatter::find_key(id, sources, split.fm_start, split.fm_end, "aliases");
-    let mut from = key.start as usize;
+fn check_aliases(aliases: &[String], spans: &Spans, ds: &mut Vec<Diagnostic>) -> Vec<Alias> {
     let mut out = Vec::new();
-    for a in aliases {
-        let span = frontmatter::find_value(id, sources, split.fm_start, split.fm_end, from, a);
-        from = span.end as usize;
+    for (i, a) in aliases.iter().enumerate() {
+        let span = spans.value_or_parent(&format!("aliases.{i}"));
         let trimmed = a.strip_prefix('/').unwrap_or(a);
         let trimmed = trimmed.strip_suffix('/').unwrap_or(trimmed);
         if a.starts_with("//") || a.contains("://") {
@@ -721,34 +694,21 @@ pub const PLACEHOLDER_DATE: &str = "0001-01-01";
 
 /// The import placeholders left in an article's front matter: warnings in a
 /// draft (it builds with them), errors in an article to be published.
-pub fn placeholders(
-    front: &ArticleFront,
-    id: SourceId,
-    sources: &SourceMap,
-    fm_start: usize,
-    fm_end: usize,
-) -> Vec<Diagnostic> {
+pub fn placeholders(front: &ArticleFront, spans: &Spans) -> Vec<Diagnostic> {
     let mut found: Vec<(Span, String)> = Vec::new();
+    let line = |key: &str| spans.get(key).unwrap_or_else(|| spans.value_or_parent(key));
     if front.title.starts_with(PLACEHOLDER) {
-        found.push((
-            frontmatter::find_key(id, sources, fm_start, fm_end, "title"),
-            "title".into(),
-        ));
+        found.push((line("title"), "title".into()));
     }
     let d = &front.date;
     if (d.year, d.month, d.day) == (1, 1, 1) {
-        found.push((
-            frontmatter::find_key(id, sources, fm_start, fm_end, "date"),
-            "date".into(),
-        ));
+        found.push((line("date"), "date".into()));
     }
-    for s in front
-        .sources
-        .iter()
-        .filter(|s| s.title.starts_with(PLACEHOLDER))
-    {
-        let span = frontmatter::find_value(id, sources, fm_start, fm_end, fm_start, &s.title);
-        found.push((span, format!("title of source `{}`", s.id)));
+    for (i, s) in front.sources.iter().enumerate() {
+        if s.title.starts_with(PLACEHOLDER) {
+            let span = spans.value_or_parent(&format!("sources.{i}.title"));
+            found.push((span, format!("title of source `{}`", s.id)));
+        }
     }
     found
         .into_iter()

@@ -6,7 +6,11 @@ use crate::diagnostics::Diagnostic;
 use crate::source::{SourceId, SourceMap, Span};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
+use std::collections::HashMap;
 use std::fmt;
+use std::ops::Range;
+
+mod yaml;
 
 /// The two front-matter syntaxes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,24 +71,107 @@ pub fn split(text: &str) -> Result<Option<Split>, usize> {
 /// then the names of nested tables and arrays of tables (`"notes"`).
 pub type KeyLists<'a> = &'a [(&'a str, &'a [&'a str])];
 
-/// Where each top-level key of a document is, from the parser: the key's
-/// span and its whole line (key to end of value), as offsets in the file.
+/// Where every key and value of a front matter is, from the parser, as
+/// offsets in the file. Paths name keys and array elements with dots:
+/// `title`, `tags.1`, `notes.3.anchor`, `entities.0.links.2.url`.
+///
+/// Positions found after deserializing (an unknown source, a bad slug) are
+/// taken from here, so a value written with escapes, or written twice, is
+/// placed where the parser read it, not where its text first appears.
 #[derive(Clone, Debug, Default)]
-pub struct KeySpans {
-    keys: Vec<(String, std::ops::Range<usize>)>,
+pub struct Spans {
     source: Option<SourceId>,
+    /// Path to (the key through the end of its value, the value alone).
+    /// An array element has no key: both are the element.
+    at: HashMap<String, (Range<usize>, Range<usize>)>,
+    /// The front matter's start: where a path nothing wrote falls back to.
+    start: usize,
 }
 
-impl KeySpans {
-    /// The span from `key` to the end of its value; `None` when the key is
-    /// not set at the top level (or the document was YAML, whose parser
-    /// gives no positions after a successful parse).
-    pub fn get(&self, key: &str) -> Option<Span> {
+impl Spans {
+    /// The span from the key at `path` to the end of its value; `None` when
+    /// the document does not set it.
+    pub fn get(&self, path: &str) -> Option<Span> {
         let source = self.source?;
-        self.keys
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, r)| Span::new(source, r.start, r.end))
+        let (k, _) = self.at.get(path)?;
+        Some(Span::new(source, k.start, k.end))
+    }
+
+    /// The span of the value at `path`: a string's text inside its quotes
+    /// (the quotes too when it is empty); `None` when the document does not
+    /// set it.
+    pub fn value(&self, path: &str) -> Option<Span> {
+        let source = self.source?;
+        let (_, v) = self.at.get(path)?;
+        Some(Span::new(source, v.start, v.end))
+    }
+
+    /// The value at `path`, else the nearest enclosing value the document
+    /// writes (`notes.3` for a `notes.3.text` left out), else the front
+    /// matter's start: a place for a problem about a value that may have
+    /// been defaulted.
+    pub fn value_or_parent(&self, path: &str) -> Span {
+        let mut p = path;
+        loop {
+            if let Some(s) = self.value(p) {
+                return s;
+            }
+            match p.rfind('.') {
+                Some(i) => p = &p[..i],
+                None => break,
+            }
+        }
+        let source = self.source.unwrap_or(SourceId(0));
+        Span::new(source, self.start, self.start)
+    }
+
+    /// Where the text of the string `value`, found at `path`, starts in the
+    /// file, when the value is written exactly as it reads (no escapes, no
+    /// folded lines): then an offset inside the value maps to the file by
+    /// adding it. `None` otherwise.
+    pub fn verbatim(&self, sources: &SourceMap, path: &str, value: &str) -> Option<usize> {
+        let (_, v) = self.at.get(path)?;
+        let raw = sources.get(self.source?).text.get(v.clone())?;
+        (raw == value).then_some(v.start)
+    }
+
+    /// Records `path`; `text` is the document, for finding a string's quotes.
+    fn insert(&mut self, text: &str, path: String, key: Range<usize>, value: Range<usize>) {
+        let value = inside_quotes(text, value);
+        self.at.insert(path, (key, value));
+    }
+
+    /// The same spans, moved into the file by `off`.
+    fn shifted(mut self, source: SourceId, off: usize) -> Spans {
+        for (k, v) in self.at.values_mut() {
+            *k = off + k.start..off + k.end;
+            *v = off + v.start..off + v.end;
+        }
+        self.source = Some(source);
+        self.start = off;
+        self
+    }
+}
+
+/// `value` without a string's quotes (`"`, `'`, `"""` or `'''`), unless
+/// that leaves nothing to point at.
+fn inside_quotes(text: &str, value: Range<usize>) -> Range<usize> {
+    let Some(raw) = text.get(value.clone()) else {
+        return value;
+    };
+    for q in ["\"\"\"", "'''", "\"", "'"] {
+        if raw.len() > 2 * q.len() && raw.starts_with(q) && raw.ends_with(q) {
+            return value.start + q.len()..value.end - q.len();
+        }
+    }
+    value
+}
+
+fn child(prefix: &str, step: impl fmt::Display) -> String {
+    if prefix.is_empty() {
+        step.to_string()
+    } else {
+        format!("{prefix}.{step}")
     }
 }
 
@@ -103,6 +190,18 @@ pub struct TomlProblem {
     pub unknown: Option<String>,
 }
 
+impl TomlProblem {
+    fn syntax(message: String, span: Option<Range<usize>>) -> TomlProblem {
+        TomlProblem {
+            message,
+            span,
+            table: Vec::new(),
+            missing: None,
+            unknown: None,
+        }
+    }
+}
+
 /// A step from a table to one of its children.
 #[derive(Clone, Debug)]
 enum Step {
@@ -114,56 +213,40 @@ enum Step {
 /// the next run (each costs one more deserialization of the document).
 const MAX_PROBLEMS: usize = 50;
 
-/// Deserializes `text` as TOML, reporting every problem at once: each time
-/// serde stops at a key, the key is noted and taken out of the parsed tree,
-/// and deserialization runs again on what is left. Spans are the parser's.
-pub fn toml_all<T: DeserializeOwned>(
-    text: &str,
-) -> Result<(T, Vec<(String, std::ops::Range<usize>)>), Vec<TomlProblem>> {
-    use toml::de::{DeTable, DeValue};
-    let (root, syntax) = DeTable::parse_recoverable(text);
-    if !syntax.is_empty() {
-        return Err(syntax
-            .into_iter()
-            .map(|e| TomlProblem {
-                message: e.message().to_string(),
-                span: e.span(),
-                table: Vec::new(),
-                missing: None,
-                unknown: None,
-            })
-            .collect());
-    }
-    let keys: Vec<(String, std::ops::Range<usize>)> = root
-        .get_ref()
-        .iter()
-        .map(|(k, v)| {
-            let (ks, vs) = (k.span(), v.span());
-            (k.get_ref().to_string(), ks.start..vs.end.max(ks.end))
-        })
-        .collect();
-    let root_span = root.span();
-    let mut table = root.into_inner();
+/// A parsed document the every-problem loop ([`all_problems`]) can search
+/// and prune: TOML's tree and YAML's.
+trait Tree: Clone {
+    /// The path to the deepest key or element that holds `span`.
+    fn locate(&self, span: &Range<usize>, path: &mut Vec<Step>);
+    /// Takes the key or element at `path` out; `false` when nothing was there.
+    fn remove(&mut self, path: &[Step]) -> bool;
+}
+
+/// Deserializes `tree` again and again, each time noting the problem serde
+/// stopped at and taking its key out of the tree, until it deserializes:
+/// every problem of a document in one run, each at the parser's span.
+fn all_problems<D: Tree, T>(
+    mut tree: D,
+    root_span: Range<usize>,
+    de: impl Fn(&D) -> Result<T, (String, Option<Range<usize>>)>,
+) -> Result<T, Vec<TomlProblem>> {
     let mut problems: Vec<TomlProblem> = Vec::new();
     // (the table's path, key) of every key taken out, so that the "missing
     // field" that follows taking out a required key is not reported twice.
     let mut removed: Vec<(Vec<String>, String)> = Vec::new();
     loop {
-        let spanned = toml::Spanned::new(root_span.clone(), table.clone());
-        let err = match T::deserialize(toml::de::Deserializer::from(spanned)) {
-            Ok(v) if problems.is_empty() => return Ok((v, keys)),
+        let (message, span) = match de(&tree) {
+            Ok(v) if problems.is_empty() => return Ok(v),
             Ok(_) => return Err(problems),
             Err(e) => e,
         };
-        let message = err.message().to_string();
-        let span = err.span();
         let mut path = Vec::new();
         let missing = quoted_after(&message, "missing field `");
-        let at_root = |s: &std::ops::Range<usize>| *s == root_span || s.is_empty();
+        let at_root = |s: &Range<usize>| *s == root_span || s.is_empty();
         match &span {
             // A key missing from the whole document: nothing to take out.
             Some(s) if missing.is_some() && at_root(s) => {}
-            Some(s) => locate(&table, s, &mut path),
+            Some(s) => tree.locate(s, &mut path),
             None => {}
         }
         let names: Vec<String> = path
@@ -199,22 +282,102 @@ pub fn toml_all<T: DeserializeOwned>(
         if let Some(k) = key_here {
             removed.push((table_of, k));
         }
-        if path.is_empty() || problems.len() >= MAX_PROBLEMS || !remove(&mut table, &path) {
+        if path.is_empty() || problems.len() >= MAX_PROBLEMS || !tree.remove(&path) {
             return Err(problems);
         }
     }
+}
+
+/// Deserializes `text` as TOML, reporting every problem at once (see
+/// [`all_problems`]). Returns the top-level keys' spans, key through value.
+pub fn toml_all<T: DeserializeOwned>(
+    text: &str,
+) -> Result<(T, Vec<(String, std::ops::Range<usize>)>), Vec<TomlProblem>> {
+    let (v, spans) = toml_spanned::<T>(text)?;
+    let mut keys: Vec<(String, Range<usize>)> = spans
+        .at
+        .into_iter()
+        .filter(|(k, _)| !k.contains('.'))
+        .map(|(k, (r, _))| (k, r))
+        .collect();
+    keys.sort_by_key(|(_, r)| r.start);
+    Ok((v, keys))
+}
+
+/// [`toml_all`], with the spans of every key and value.
+fn toml_spanned<T: DeserializeOwned>(text: &str) -> Result<(T, Spans), Vec<TomlProblem>> {
+    use toml::de::DeTable;
+    let (root, syntax) = DeTable::parse_recoverable(text);
+    if !syntax.is_empty() {
+        return Err(syntax
+            .into_iter()
+            .map(|e| TomlProblem::syntax(e.message().to_string(), e.span()))
+            .collect());
+    }
+    let mut spans = Spans::default();
+    toml_spans(text, root.get_ref(), "", &mut spans);
+    let root_span = root.span();
+    let v = all_problems(root.into_inner(), root_span.clone(), |table| {
+        let spanned = toml::Spanned::new(root_span.clone(), table.clone());
+        T::deserialize(toml::de::Deserializer::from(spanned))
+            .map_err(|e| (e.message().to_string(), e.span()))
+    })?;
+    Ok((v, spans))
+}
+
+fn toml_spans(text: &str, table: &toml::de::DeTable<'_>, prefix: &str, spans: &mut Spans) {
+    for (k, v) in table.iter() {
+        let path = child(prefix, k.get_ref());
+        let (ks, vs) = (k.span(), v.span());
+        spans.insert(text, path.clone(), ks.start..vs.end.max(ks.end), vs);
+        toml_value_spans(text, v.get_ref(), &path, spans);
+    }
+}
+
+fn toml_value_spans(text: &str, v: &toml::de::DeValue<'_>, path: &str, spans: &mut Spans) {
+    use toml::de::DeValue;
+    match v {
+        DeValue::Table(t) => toml_spans(text, t, path, spans),
+        DeValue::Array(a) => {
+            for (i, e) in a.iter().enumerate() {
+                let p = child(path, i);
+                spans.insert(text, p.clone(), e.span(), e.span());
+                toml_value_spans(text, e.get_ref(), &p, spans);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn holds(r: Range<usize>, span: &Range<usize>) -> bool {
+    r.start <= span.start && span.end <= r.end
+}
+
+impl Tree for toml::de::DeTable<'_> {
+    fn locate(&self, span: &Range<usize>, path: &mut Vec<Step>) {
+        toml_tree::locate(self, span, path)
+    }
+
+    fn remove(&mut self, path: &[Step]) -> bool {
+        toml_tree::remove(self, path)
+    }
+}
+
+mod toml_tree {
+    use super::{holds, Step};
+    use std::ops::Range;
+    use toml::de::{DeTable, DeValue};
 
     /// The deepest key or array element of `table` that holds `span`. An
     /// element of an array of tables spans only its `[[header]]`, so what
     /// holds a span is judged by everything inside it.
-    fn locate(table: &DeTable<'_>, span: &std::ops::Range<usize>, path: &mut Vec<Step>) {
-        let holds = |r: std::ops::Range<usize>| r.start <= span.start && span.end <= r.end;
+    pub(super) fn locate(table: &DeTable<'_>, span: &Range<usize>, path: &mut Vec<Step>) {
         for (k, v) in table.iter() {
-            if holds(k.span()) {
+            if holds(k.span(), span) {
                 path.push(Step::Key(k.get_ref().to_string()));
                 return;
             }
-            if holds(v.span()) || inside(v.get_ref(), span) {
+            if holds(v.span(), span) || inside(v.get_ref(), span) {
                 path.push(Step::Key(k.get_ref().to_string()));
                 descend(v.get_ref(), span, path);
                 return;
@@ -223,26 +386,24 @@ pub fn toml_all<T: DeserializeOwned>(
     }
 
     /// Whether any key or value below `v` holds `span`.
-    fn inside(v: &DeValue<'_>, span: &std::ops::Range<usize>) -> bool {
-        let holds = |r: std::ops::Range<usize>| r.start <= span.start && span.end <= r.end;
+    fn inside(v: &DeValue<'_>, span: &Range<usize>) -> bool {
         match v {
             DeValue::Array(a) => a
                 .iter()
-                .any(|e| holds(e.span()) || inside(e.get_ref(), span)),
-            DeValue::Table(t) => t
-                .iter()
-                .any(|(k, v)| holds(k.span()) || holds(v.span()) || inside(v.get_ref(), span)),
+                .any(|e| holds(e.span(), span) || inside(e.get_ref(), span)),
+            DeValue::Table(t) => t.iter().any(|(k, v)| {
+                holds(k.span(), span) || holds(v.span(), span) || inside(v.get_ref(), span)
+            }),
             _ => false,
         }
     }
 
-    fn descend(v: &DeValue<'_>, span: &std::ops::Range<usize>, path: &mut Vec<Step>) {
-        let holds = |r: std::ops::Range<usize>| r.start <= span.start && span.end <= r.end;
+    fn descend(v: &DeValue<'_>, span: &Range<usize>, path: &mut Vec<Step>) {
         match v {
             DeValue::Table(t) => locate(t, span, path),
             DeValue::Array(a) => {
                 for (i, e) in a.iter().enumerate() {
-                    if holds(e.span()) || inside(e.get_ref(), span) {
+                    if holds(e.span(), span) || inside(e.get_ref(), span) {
                         path.push(Step::Index(i));
                         descend(e.get_ref(), span, path);
                         return;
@@ -254,7 +415,7 @@ pub fn toml_all<T: DeserializeOwned>(
     }
 
     /// Takes the key or element at `path` out of `table`.
-    fn remove(table: &mut DeTable<'_>, path: &[Step]) -> bool {
+    pub(super) fn remove(table: &mut DeTable<'_>, path: &[Step]) -> bool {
         let Some((Step::Key(first), rest)) = path.split_first() else {
             return false;
         };
@@ -297,39 +458,134 @@ pub fn toml_all<T: DeserializeOwned>(
     }
 }
 
+impl Tree for yaml::Node {
+    fn locate(&self, span: &Range<usize>, path: &mut Vec<Step>) {
+        match &self.value {
+            yaml::Value::Map(entries) => {
+                for (k, v) in entries {
+                    if holds(k.span.clone(), span) {
+                        path.push(Step::Key(yaml_key(k)));
+                        return;
+                    }
+                    if holds(v.span.clone(), span) {
+                        path.push(Step::Key(yaml_key(k)));
+                        v.locate(span, path);
+                        return;
+                    }
+                }
+            }
+            yaml::Value::Seq(items) => {
+                for (i, e) in items.iter().enumerate() {
+                    if holds(e.span.clone(), span) {
+                        path.push(Step::Index(i));
+                        e.locate(span, path);
+                        return;
+                    }
+                }
+            }
+            yaml::Value::Scalar { .. } => {}
+        }
+    }
+
+    fn remove(&mut self, path: &[Step]) -> bool {
+        let Some((step, rest)) = path.split_first() else {
+            return false;
+        };
+        match (&mut self.value, step) {
+            (yaml::Value::Map(entries), Step::Key(key)) => {
+                let Some(i) = entries.iter().position(|(k, _)| yaml_key(k) == *key) else {
+                    return false;
+                };
+                if rest.is_empty() {
+                    entries.remove(i);
+                    true
+                } else {
+                    entries[i].1.remove(rest)
+                }
+            }
+            (yaml::Value::Seq(items), Step::Index(i)) if *i < items.len() => {
+                if rest.is_empty() {
+                    items.remove(*i);
+                    true
+                } else {
+                    items[*i].remove(rest)
+                }
+            }
+            _ => false,
+        }
+    }
+}
+
+/// A mapping key's text (front matter's keys are scalars).
+fn yaml_key(k: &yaml::Node) -> String {
+    match &k.value {
+        yaml::Value::Scalar { text, .. } => text.clone(),
+        _ => String::new(),
+    }
+}
+
+fn yaml_spans(text: &str, node: &yaml::Node, prefix: &str, spans: &mut Spans) {
+    match &node.value {
+        yaml::Value::Map(entries) => {
+            for (k, v) in entries {
+                let path = child(prefix, yaml_key(k));
+                let end = v.span.end.max(k.span.end);
+                spans.insert(text, path.clone(), k.span.start..end, v.span.clone());
+                yaml_spans(text, v, &path, spans);
+            }
+        }
+        yaml::Value::Seq(items) => {
+            for (i, e) in items.iter().enumerate() {
+                let path = child(prefix, i);
+                spans.insert(text, path.clone(), e.span.clone(), e.span.clone());
+                yaml_spans(text, e, &path, spans);
+            }
+        }
+        yaml::Value::Scalar { .. } => {}
+    }
+}
+
+/// Deserializes `text` as YAML, reporting every problem at once, as
+/// [`toml_spanned`] does for TOML.
+fn yaml_spanned<T: DeserializeOwned>(text: &str) -> Result<(T, Spans), Vec<TomlProblem>> {
+    let root = yaml::parse(text)
+        .map_err(|(message, at)| vec![TomlProblem::syntax(message, Some(at..at + 1))])?;
+    let mut spans = Spans::default();
+    yaml_spans(text, &root, "", &mut spans);
+    let root_span = root.span.clone();
+    let v = all_problems(root, root_span, |node| {
+        T::deserialize(node).map_err(|e| (e.message, e.span))
+    })?;
+    Ok((v, spans))
+}
+
+/// Reads YAML text into any serde type, without front matter's checks:
+/// for `gloss import`, which reads a Markdown file's front matter as data.
+pub fn yaml_value<T: DeserializeOwned>(text: &str) -> Option<T> {
+    if too_deep_yaml(text).is_some() {
+        return None;
+    }
+    T::deserialize(&yaml::parse(text).ok()?).ok()
+}
+
 fn quoted_after(msg: &str, prefix: &str) -> Option<String> {
     let rest = &msg[msg.find(prefix)? + prefix.len()..];
     Some(rest[..rest.find('`')?].to_string())
 }
 
 /// Deserializes front matter found at `split` in file `id`, with every
-/// problem of the file reported at once (TOML; YAML reports its first).
-/// `keys` lists the keys of each table, for suggestions.
+/// problem of the file reported at once, TOML or YAML, and the spans of
+/// every key and value. `keys` lists the keys of each table, for suggestions.
 pub fn parse<T: DeserializeOwned>(
     id: SourceId,
     sources: &SourceMap,
     split: Split,
     keys: KeyLists<'_>,
-) -> Result<(T, KeySpans), Vec<Diagnostic>> {
+) -> Result<(T, Spans), Vec<Diagnostic>> {
     let text = &sources.get(id).text[split.fm_start..split.fm_end];
     let off = split.fm_start;
-    let problems = match split.format {
-        Format::Toml => match toml_all::<T>(text) {
-            Ok((v, spans)) => {
-                let keys = spans
-                    .into_iter()
-                    .map(|(k, r)| (k, off + r.start..off + r.end))
-                    .collect();
-                return Ok((
-                    v,
-                    KeySpans {
-                        keys,
-                        source: Some(id),
-                    },
-                ));
-            }
-            Err(problems) => problems,
-        },
+    let result = match split.format {
+        Format::Toml => toml_spanned::<T>(text),
         Format::Yaml if too_deep_yaml(text).is_some() => {
             let at = split.fm_start + too_deep_yaml(text).unwrap_or(0);
             return Err(vec![Diagnostic::error(format!(
@@ -339,31 +595,17 @@ pub fn parse<T: DeserializeOwned>(
             .label("too deep from here")
             .help("front matter needs a few levels at most ([[notes]] is two): look for `[` or `{` left open")]);
         }
-        Format::Yaml => match serde_yaml_ng::from_str::<T>(text) {
-            Ok(v) => return Ok((v, KeySpans::default())),
-            Err(e) => {
-                let at = e.location().map(|l| l.index());
-                let msg = e.to_string();
-                // serde_yaml_ng appends " at line N column M": our report says it already.
-                let msg = match msg.find(" at line ") {
-                    Some(i) => msg[..i].to_string(),
-                    None => msg,
-                };
-                vec![TomlProblem {
-                    missing: quoted_after(&msg, "missing field `"),
-                    unknown: quoted_after(&msg, "unknown field `"),
-                    message: msg,
-                    span: at.map(|a| a..a + 1),
-                    table: Vec::new(),
-                }]
-            }
-        },
+        Format::Yaml => yaml_spanned::<T>(text),
+    };
+    let problems = match result {
+        Ok((v, spans)) => return Ok((v, spans.shifted(id, off))),
+        Err(problems) => problems,
     };
     // The opening fence: where a key missing from the whole front matter goes.
     let fence = Span::new(id, off.saturating_sub(4), off.saturating_sub(1));
     Err(problems
         .into_iter()
-        .map(|p| front_matter_problem(p, id, off, fence, keys))
+        .map(|p| front_matter_problem(p, id, text, off, fence, keys, split.format))
         .collect())
 }
 
@@ -371,9 +613,11 @@ pub fn parse<T: DeserializeOwned>(
 fn front_matter_problem(
     p: TomlProblem,
     id: SourceId,
+    text: &str,
     off: usize,
     fence: Span,
     keys: KeyLists<'_>,
+    format: Format,
 ) -> Diagnostic {
     let span = p
         .span
@@ -386,15 +630,31 @@ fn front_matter_problem(
         .map_or(&[][..], |(_, k)| *k);
     if let Some(field) = &p.missing {
         let (what, example) = required_example(field);
+        let example = match format {
+            Format::Toml => example,
+            Format::Yaml => example.replacen(" = ", ": ", 1),
+        };
         if p.table.is_empty() {
             return Diagnostic::error(format!("`{field}` is required"))
                 .at(fence)
                 .label(format!("this front matter has no `{field}`"))
                 .help(format!("add {what}, e.g. `{example}`"));
         }
-        return Diagnostic::error(format!("`{field}` is required in each `[[{table}]]`"))
-            .at(span.unwrap_or(fence))
-            .label(format!("this `[[{table}]]` has no `{field}`"))
+        let item = match format {
+            Format::Toml => format!("`[[{table}]]`"),
+            Format::Yaml => format!("item of `{table}`"),
+        };
+        // The item's first line: a YAML item spans all its keys.
+        let first_line = p.span.as_ref().map(|r| {
+            let end = text
+                .get(r.clone())
+                .and_then(|t| t.find('\n'))
+                .map_or(r.end, |i| r.start + i);
+            Span::new(id, off + r.start, off + end.max(r.start + 1))
+        });
+        return Diagnostic::error(format!("`{field}` is required in each {item}"))
+            .at(first_line.unwrap_or(fence))
+            .label(format!("this {item} has no `{field}`"))
             .help(format!("add {what}, e.g. `{example}`"));
     }
     let mut d = Diagnostic::error(format!("invalid front matter: {}", p.message))
@@ -427,10 +687,10 @@ fn required_example(field: &str) -> (&'static str, String) {
 
 /// How deep YAML front matter may nest `[...]` and `{...}`.
 ///
-/// The YAML parser under serde_yaml_ng rechecks every open level at each
-/// token, so nesting costs the square of its depth (40,000 levels took
-/// 2.1 s, issue 12) before serde's own recursion limit (128) refuses it.
-/// Counting brackets first costs one pass.
+/// The YAML parser under serde_yaml_ng, which gloss used before, rechecked
+/// every open level at each token, so nesting cost the square of its depth
+/// (40,000 levels took 2.1 s, issue 12). Counting brackets first costs one
+/// pass, whatever the parser; block nesting is limited as the tree is built.
 pub const MAX_YAML_DEPTH: usize = 64;
 
 /// The offset in `text` of the bracket that opens level [`MAX_YAML_DEPTH`]
@@ -507,41 +767,6 @@ pub fn find_key(id: SourceId, sources: &SourceMap, start: usize, end: usize, key
         pos += line.len();
     }
     Span::new(id, start, start)
-}
-
-/// Finds where a string value appears in `start..end` of file `id`, searching
-/// from `from`: how annotations learn their position in the front matter.
-/// Falls back to `start` when the value is written with escapes.
-pub fn find_value(
-    id: SourceId,
-    sources: &SourceMap,
-    start: usize,
-    end: usize,
-    from: usize,
-    value: &str,
-) -> Span {
-    let text = &sources.get(id).text;
-    let from = from.clamp(start, end);
-    if value.is_empty() {
-        return Span::new(id, from, from);
-    }
-    // Prefer the value as a whole string (`"Kirby"`), so a short value is not
-    // found inside a longer one (`"John Kirby"`); fall back to the bare text.
-    let quoted = [format!("\"{value}\""), format!("'{value}'")];
-    let search = |region: std::ops::Range<usize>| -> Option<Span> {
-        for q in &quoted {
-            if let Some(i) = text[region.clone()].find(q.as_str()) {
-                let s = region.start + i + 1;
-                return Some(Span::new(id, s, s + value.len()));
-            }
-        }
-        text[region.clone()]
-            .find(value)
-            .map(|i| Span::new(id, region.start + i, region.start + i + value.len()))
-    };
-    search(from..end)
-        .or_else(|| search(start..end))
-        .unwrap_or(Span::new(id, from, from))
 }
 
 /// A calendar date with an optional time of day, as written in front matter:
@@ -753,6 +978,49 @@ impl<'de> Deserialize<'de> for Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[derive(Debug, Deserialize)]
+    struct Front {
+        #[serde(default)]
+        #[expect(dead_code, reason = "read only for its span")]
+        title: String,
+        #[serde(default)]
+        notes: Vec<std::collections::BTreeMap<String, String>>,
+    }
+
+    /// The text each path's value span covers.
+    fn spanned(text: &str, spans: &Spans, path: &str) -> String {
+        let (_, v) = &spans.at[path];
+        text[v.clone()].to_string()
+    }
+
+    #[test]
+    fn every_value_has_its_span_from_the_parser_in_toml_and_yaml() {
+        let toml =
+            "title = \"a \\\"b\\\"\"\n[[notes]]\nanchor = \"x\"\n[[notes]]\nanchor = \"x\"\n";
+        let (f, spans) = toml_spanned::<Front>(toml).unwrap();
+        assert_eq!(f.notes.len(), 2);
+        assert_eq!(spanned(toml, &spans, "title"), "a \\\"b\\\"");
+        let second = spans.at["notes.1.anchor"].1.start;
+        assert_eq!(toml[..second].matches('\n').count(), 4, "the second `x`");
+
+        let yaml = "title: 'a'\nnotes:\n  - anchor: x\n  - anchor: x\n";
+        let (_, spans) = yaml_spanned::<Front>(yaml).unwrap();
+        assert_eq!(spanned(yaml, &spans, "title"), "a");
+        assert_eq!(spanned(yaml, &spans, "notes.1.anchor"), "x");
+        assert_eq!(spans.at["notes.1.anchor"].1.start, yaml.rfind('x').unwrap());
+    }
+
+    #[test]
+    fn yaml_block_nesting_is_limited_too() {
+        let mut text = String::new();
+        for depth in 0..MAX_YAML_DEPTH + 1 {
+            text.push_str(&format!("{}k{depth}:\n", "  ".repeat(depth)));
+        }
+        text.push_str(&format!("{}end: 1\n", "  ".repeat(MAX_YAML_DEPTH + 1)));
+        let (message, _) = yaml::parse(&text).unwrap_err();
+        assert!(message.contains("nested more than 64 deep"), "{message}");
+    }
 
     #[test]
     fn split_finds_toml_and_yaml_front_matter() {

@@ -4,7 +4,7 @@
 
 use crate::content::{Content, EntryFront, Kind, Layout, Link};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::frontmatter;
+use crate::frontmatter::Spans;
 use crate::markdown::{self, UrlRef};
 use crate::raw_html::RawHtml;
 use crate::source::Span;
@@ -70,6 +70,16 @@ pub fn build(content: &Content, raw_html: RawHtml, diags: &mut Diagnostics) -> G
         /// file, or (`None`) a string in an article's front matter.
         description_at: Option<usize>,
         layout: Layout,
+        /// Where the entry's keys are: its file's front matter, or
+        /// `entities.<k>.` of an article's.
+        spans: &'a Spans,
+        prefix: String,
+    }
+    impl Raw<'_> {
+        /// The span of the entry's value at `key` (`aliases.2`).
+        fn at(&self, key: &str) -> Span {
+            self.spans.value_or_parent(&format!("{}{key}", self.prefix))
+        }
     }
     let mut raw: BTreeMap<String, Raw> = BTreeMap::new();
     let mut staged = Vec::new();
@@ -81,21 +91,14 @@ pub fn build(content: &Content, raw_html: RawHtml, diags: &mut Diagnostics) -> G
             description: content.body(&e.layout).to_string(),
             description_at: Some(e.layout.body_start),
             layout: e.layout,
+            spans: &e.spans,
+            prefix: String::new(),
         });
     }
     for a in &content.articles {
-        let mut from = a.layout.fm_start;
-        for ent in &a.front.entities {
+        for (k, ent) in a.front.entities.iter().enumerate() {
             let id_text = ent.id.clone().unwrap_or_default();
-            let span = frontmatter::find_value(
-                a.layout.source,
-                &content.sources,
-                a.layout.fm_start,
-                a.layout.fm_end,
-                from,
-                &id_text,
-            );
-            from = span.end as usize;
+            let span = a.spans.value_or_parent(&format!("entities.{k}.id"));
             if id_text.is_empty() {
                 diags.push(
                     Diagnostic::error("an [[entities]] entry needs an `id`")
@@ -111,6 +114,8 @@ pub fn build(content: &Content, raw_html: RawHtml, diags: &mut Diagnostics) -> G
                 description: ent.description.clone(),
                 description_at: None,
                 layout: a.layout,
+                spans: &a.spans,
+                prefix: format!("entities.{k}."),
             });
         }
     }
@@ -137,17 +142,8 @@ pub fn build(content: &Content, raw_html: RawHtml, diags: &mut Diagnostics) -> G
     let mut names: BTreeMap<String, (EntryIdx, Span)> = BTreeMap::new();
     for (idx, r) in raw.values().enumerate() {
         let mut affiliations = Vec::new();
-        let mut from = r.layout.fm_start;
-        for aff in &r.front.affiliation {
-            let span = frontmatter::find_value(
-                r.layout.source,
-                &content.sources,
-                r.layout.fm_start,
-                r.layout.fm_end,
-                from,
-                aff,
-            );
-            from = span.end as usize;
+        for (j, aff) in r.front.affiliation.iter().enumerate() {
+            let span = r.at(&format!("affiliation.{j}"));
             match by_id.get(aff) {
                 Some(&i) if i != idx => affiliations.push(i),
                 Some(_) => diags.push(
@@ -173,9 +169,6 @@ pub fn build(content: &Content, raw_html: RawHtml, diags: &mut Diagnostics) -> G
                     .help("set `name = \"...\"`"),
             );
         }
-        // Names are found from where the last one was: searching each from
-        // the top cost names × front matter per entry (issue 12's alias storm).
-        let mut from = r.layout.fm_start;
         for (k, name) in std::iter::once(&r.front.name)
             .chain(&r.front.aliases)
             .enumerate()
@@ -184,17 +177,10 @@ pub fn build(content: &Content, raw_html: RawHtml, diags: &mut Diagnostics) -> G
             if name.is_empty() {
                 continue;
             }
-            let span = frontmatter::find_value(
-                r.layout.source,
-                &content.sources,
-                r.layout.fm_start,
-                r.layout.fm_end,
-                if k == 0 { r.layout.fm_start } else { from },
-                name,
-            );
-            if k > 0 {
-                from = span.end as usize;
-            }
+            let span = match k {
+                0 => r.at("name"),
+                _ => r.at(&format!("aliases.{}", k - 1)),
+            };
             if let Some((other, other_span)) = names.get(name) {
                 if *other != idx {
                     diags.push(
@@ -216,13 +202,13 @@ pub fn build(content: &Content, raw_html: RawHtml, diags: &mut Diagnostics) -> G
         check_description_urls(
             content,
             &r.layout,
-            r.span,
+            (r.spans, &r.prefix),
             r.description_at,
             &r.description,
             &description.urls,
             diags,
         );
-        check_links(content, &r.layout, r.span, &r.front.links, diags);
+        check_links(|i| r.at(&format!("links.{i}.url")), &r.front.links, diags);
         let (description_html, plain) = (description.html, description.plain);
         entries.push(Entry {
             id: r.id.clone(),
@@ -246,7 +232,7 @@ pub fn build(content: &Content, raw_html: RawHtml, diags: &mut Diagnostics) -> G
 fn check_description_urls(
     content: &Content,
     layout: &Layout,
-    entry_span: Span,
+    (spans, prefix): (&Spans, &str),
     body_start: Option<usize>,
     description: &str,
     urls: &[UrlRef],
@@ -263,22 +249,10 @@ fn check_description_urls(
             &mut ds,
         ),
         None => {
-            let value = frontmatter::find_value(
-                layout.source,
-                &content.sources,
-                layout.fm_start,
-                layout.fm_end,
-                entry_span.start as usize,
-                description,
-            );
-            let value = if value.start == value.end {
-                entry_span
-            } else {
-                value
-            };
+            let path = format!("{prefix}description");
             crate::annotate::urls::check_markdown_urls(
                 urls,
-                |u| crate::annotate::urls::locate_in_value(content, layout, value, u),
+                |u| crate::annotate::urls::locate_in_value(content, spans, &path, description, u),
                 &mut ds,
             );
         }
@@ -288,24 +262,9 @@ fn check_description_urls(
 
 /// The URL check on an entry's `links`: a refused URL is an error at it,
 /// never a link silently left out.
-fn check_links(
-    content: &Content,
-    layout: &Layout,
-    entry_span: Span,
-    links: &[Link],
-    diags: &mut Diagnostics,
-) {
-    let mut from = entry_span.start as usize;
-    for l in links {
-        let span = frontmatter::find_value(
-            layout.source,
-            &content.sources,
-            layout.fm_start,
-            layout.fm_end,
-            from,
-            &l.url,
-        );
-        from = span.end as usize;
+fn check_links(url_at: impl Fn(usize) -> Span, links: &[Link], diags: &mut Diagnostics) {
+    for (i, l) in links.iter().enumerate() {
+        let span = url_at(i);
         if let Err(problem) = url_safety::check(&l.url) {
             diags.push(
                 Diagnostic::error(url_safety::message(

@@ -349,14 +349,7 @@ pub(crate) fn stats(
         );
     }
     for a in content.articles.iter().filter(|a| a.front.draft) {
-        let l = &a.layout;
-        warnings.extend(content::placeholders(
-            &a.front,
-            l.source,
-            &content.sources,
-            l.fm_start,
-            l.fm_end,
-        ));
+        warnings.extend(content::placeholders(&a.front, &a.spans));
     }
     let report = warnings.into_report(&content.sources);
     BuildStats {

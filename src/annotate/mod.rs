@@ -7,12 +7,13 @@
 //! result and they are merged in article order.
 
 pub mod anchor;
+mod footnotes;
 pub(crate) mod urls;
 
 use crate::config::{Config, LinkMode};
 use crate::content::{Article, Content, Page, SourceFront};
-use crate::diagnostics::{closest, Diagnostic, Diagnostics};
-use crate::frontmatter::{self, Date};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::frontmatter::Date;
 use crate::glossary::{self, EntryIdx, Glossary, Linker};
 use crate::markdown::{self, escape, Doc, Mark};
 use crate::raw_html::RawHtml;
@@ -236,6 +237,12 @@ fn resolve_page(
     let doc = Doc::parse_with(body, &mut owned, |_| false, raw_html(config));
     let mut ds = Vec::new();
     check_body_urls(&doc, p.layout.source, p.layout.body_start, &mut ds);
+    ds.extend(footnotes::undefined(
+        &doc,
+        p.layout.source,
+        p.layout.body_start,
+        None,
+    ));
     diags.extend(ds);
     let warnings = long_code_warnings(&doc, p.layout.source, p.layout.body_start);
     ResolvedPage {
@@ -296,18 +303,14 @@ pub(crate) fn resolve_article(
 ) -> Option<ResolvedArticle> {
     let id = a.layout.source;
     let base = config.base();
-    let sm = &content.sources;
-    let (fm_start, fm_end) = (a.layout.fm_start, a.layout.fm_end);
-    let find =
-        |from: usize, value: &str| frontmatter::find_value(id, sm, fm_start, fm_end, from, value);
+    // Where each front-matter value is, from the parser: `notes.3.anchor`.
+    let at = |path: String| a.spans.value_or_parent(&path);
 
     // Sources: unique ids, safe URLs.
     let mut sources: Vec<Source> = Vec::new();
     let mut source_ids: HashMap<&str, usize> = HashMap::new();
-    let mut cursor = fm_start;
-    for s in &a.front.sources {
-        let span = find(cursor, &s.id);
-        cursor = span.end as usize;
+    for (k, s) in a.front.sources.iter().enumerate() {
+        let span = at(format!("sources.{k}.id"));
         if let Some(&first) = source_ids.get(s.id.as_str()) {
             ds.push(
                 Diagnostic::error(format!(
@@ -320,7 +323,7 @@ pub(crate) fn resolve_article(
             );
             continue;
         }
-        check_source_urls(s, &find, cursor, ds);
+        check_source_urls(s, &|key| at(format!("sources.{k}.{key}")), ds);
         source_ids.insert(&s.id, sources.len());
         sources.push(Source {
             id: s.id.clone(),
@@ -398,14 +401,12 @@ pub(crate) fn resolve_article(
         .collect();
     let all_sels: Vec<&Quote> = note_sels.iter().chain(&quote_sels).collect();
     let found = anchor::find_all(&folded, &all_sels);
-    let mut cursor = fm_start;
     for (k, n) in a.front.notes.iter().enumerate() {
-        let span = find(cursor, &n.anchor);
-        cursor = span.end as usize;
+        let span = at(format!("notes.{k}.anchor"));
         let source = n
             .source
             .as_deref()
-            .and_then(|s| lookup_source(s, find(span.start as usize, s), ds));
+            .and_then(|s| lookup_source(s, at(format!("notes.{k}.source")), ds));
         if n.text.trim().is_empty() && n.source.is_none() {
             ds.push(
                 Diagnostic::error("a note needs `text` or a `source`")
@@ -417,15 +418,10 @@ pub(crate) fn resolve_article(
         }
         let text = markdown::render_inline_with(&n.text, raw_html(config));
         if !text.urls.is_empty() {
-            let text_span = find(span.start as usize, &n.text);
-            let text_span = if text_span.start == text_span.end {
-                span
-            } else {
-                text_span
-            };
+            let path = format!("notes.{k}.text");
             urls::check_markdown_urls(
                 &text.urls,
-                |u| urls::locate_in_value(content, &a.layout, text_span, u),
+                |u| urls::locate_in_value(content, &a.spans, &path, &n.text, u),
                 ds,
             );
         }
@@ -451,16 +447,14 @@ pub(crate) fn resolve_article(
     }
     let mut suggestions = Suggestions::new(glossary);
     let mut quotes: Vec<QuoteAnn> = Vec::new();
-    let mut cursor = fm_start;
     for (k, q) in a.front.quotes.iter().enumerate() {
-        let span = find(cursor, &q.anchor);
-        cursor = span.end as usize;
+        let span = at(format!("quotes.{k}.anchor"));
         let speaker = match glossary.get(&q.speaker) {
             Some(s) => Some(s),
             None => {
                 ds.push(
                     Diagnostic::error(format!("unknown speaker `{}`", q.speaker))
-                        .at(find(span.start as usize, &q.speaker))
+                        .at(at(format!("quotes.{k}.speaker")))
                         .label("no glossary entry has this id")
                         .suggested(suggestions.closest(&q.speaker))
                         .help(format!(
@@ -474,7 +468,7 @@ pub(crate) fn resolve_article(
         let source = q
             .source
             .as_deref()
-            .and_then(|s| lookup_source(s, find(span.start as usize, s), ds));
+            .and_then(|s| lookup_source(s, at(format!("quotes.{k}.source")), ds));
         let sel = &quote_sels[k];
         let range = match anchor::resolve_among(&folded, sel, found.of(note_sels.len() + k)) {
             Ok(r) => r,
@@ -550,33 +544,12 @@ pub(crate) fn resolve_article(
     }
     // A reference nothing defines is published as its literal text: for a
     // fact-checking desk, a citation that silently vanishes (issue 13).
-    let undefined = doc.undefined_footnotes();
-    if !undefined.is_empty() {
-        let defined = doc.footnote_definitions();
-        let candidates: Vec<&str> = defined
-            .iter()
-            .map(String::as_str)
-            .chain(source_ids.keys().copied())
-            .collect();
-        for (label, range) in undefined {
-            let mut d = Diagnostic::error(format!(
-                "footnote `[^{label}]` has no definition, and no source has the id `{label}`"
-            ))
-            .at(Span::new(
-                id,
-                a.layout.body_start + range.start,
-                a.layout.body_start + range.end,
-            ))
-            .label("this would be published as plain text");
-            d = match closest(&label, candidates.iter().copied()) {
-                Some(near) => d.help(format!("did you mean `[^{near}]`?")),
-                None => d.help(format!(
-                    "define it with a line `[^{label}]: ...`, or cite a source by its id"
-                )),
-            };
-            ds.push(d);
-        }
-    }
+    ds.extend(footnotes::undefined(
+        &doc,
+        id,
+        a.layout.body_start,
+        Some(known_sources.clone()),
+    ));
     // Number notes in reading order.
     let mut order: Vec<usize> = (0..pending_notes.len()).collect();
     order.sort_by_key(|&i| (pending_notes[i].at, i));
@@ -809,12 +782,8 @@ impl<'g> Suggestions<'g> {
     }
 }
 
-fn check_source_urls(
-    s: &SourceFront,
-    find: &dyn Fn(usize, &str) -> Span,
-    from: usize,
-    ds: &mut Vec<Diagnostic>,
-) {
+/// `at` gives the span of one of the source's keys (`url`, `archived`).
+fn check_source_urls(s: &SourceFront, at: &dyn Fn(&str) -> Span, ds: &mut Vec<Diagnostic>) {
     for (key, url) in [("url", &s.url), ("archived", &s.archived)] {
         if let Err(problem) = url_safety::check(url) {
             ds.push(
@@ -823,7 +792,7 @@ fn check_source_urls(
                     url,
                     &problem,
                 ))
-                .at(find(from, url))
+                .at(at(key))
                 .label("refused")
                 .help(url_safety::HELP),
             );

@@ -3,9 +3,9 @@
 //! one becomes an error at its place in the file. Shared by the article,
 //! page and note resolution here and by the glossary's descriptions.
 
-use crate::content::{Content, Layout};
+use crate::content::Content;
 use crate::diagnostics::Diagnostic;
-use crate::frontmatter;
+use crate::frontmatter::Spans;
 use crate::markdown::UrlRef;
 use crate::source::Span;
 use crate::url_safety;
@@ -33,26 +33,25 @@ pub(crate) fn check_markdown_urls(
     }
 }
 
-/// Where a URL of a Markdown text written as a front-matter string value
-/// (found at `value_span`) is: the URL itself when it is written as it
-/// reads, else (written with escapes, say) the whole value.
+/// Where a URL of a Markdown text written as the front-matter string
+/// `value` at `path` is: the URL in its link when the value is written as
+/// it reads, else (written with escapes, say) the whole value.
 pub(crate) fn locate_in_value(
     content: &Content,
-    layout: &Layout,
-    value_span: Span,
+    spans: &Spans,
+    path: &str,
+    value: &str,
     url: &UrlRef,
 ) -> Span {
-    let found = frontmatter::find_value(
-        layout.source,
-        &content.sources,
-        layout.fm_start,
-        layout.fm_end,
-        value_span.start as usize,
-        &url.dest,
-    );
-    if found.start == found.end || url.dest.is_empty() {
-        value_span
-    } else {
-        found
-    }
+    let whole = spans.value_or_parent(path);
+    let Some(start) = spans.verbatim(&content.sources, path, value) else {
+        return whole;
+    };
+    // The destination inside the link's own Markdown (`[text](dest)`).
+    let link = &value[url.source.clone()];
+    let (from, len) = match link.rfind(url.dest.as_str()) {
+        Some(i) if !url.dest.is_empty() => (url.source.start + i, url.dest.len()),
+        _ => (url.source.start, link.len()),
+    };
+    Span::new(whole.source, start + from, start + from + len)
 }

@@ -26,7 +26,7 @@ fn front_matter(text: &str, meta: &mut Meta) -> usize {
                     .ok()
                     .and_then(|t| serde_json::to_value(t).ok())
             } else {
-                serde_yaml_ng::from_str::<serde_json::Value>(fm).ok()
+                crate::frontmatter::yaml_value::<serde_json::Value>(fm)
             };
             if let Some(v) = value {
                 let s = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);

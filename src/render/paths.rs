@@ -13,7 +13,6 @@ use crate::annotate::Site;
 use crate::config::Config;
 use crate::content::Content;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::frontmatter;
 use crate::routes::{self, OutputPath, Route};
 use crate::source::Span;
 use std::collections::BTreeMap;
@@ -162,18 +161,10 @@ pub fn check(
             continue;
         }
         let file = name(src.layout.source);
-        let span = frontmatter::find_key(
-            src.layout.source,
-            sources,
-            src.layout.fm_start,
-            src.layout.fm_end,
-            "slug",
-        );
-        let span = if span.start == span.end {
-            Span::new(src.layout.source, 0, 0)
-        } else {
-            span
-        };
+        let span = src
+            .spans
+            .get("slug")
+            .unwrap_or(Span::new(src.layout.source, 0, 0));
         claims.route(
             &a.url(),
             Owner {
@@ -257,17 +248,12 @@ pub fn check(
     let mut tags: BTreeMap<String, BTreeMap<String, (String, Span)>> = BTreeMap::new();
     for a in &site.articles {
         let src = &content.articles[a.index];
-        let l = &src.layout;
-        let key = frontmatter::find_key(l.source, sources, l.fm_start, l.fm_end, "tags");
         for t in &a.tags {
-            let span = frontmatter::find_value(
-                l.source,
-                sources,
-                l.fm_start,
-                l.fm_end,
-                key.start as usize,
-                t,
-            );
+            // The first spelling written that resolve kept (trimmed).
+            let written = src.front.tags.iter().position(|w| w.trim() == t);
+            let span = src
+                .spans
+                .value_or_parent(&written.map_or("tags".into(), |i| format!("tags.{i}")));
             tags.entry(routes::tag_slug(t))
                 .or_default()
                 .entry(tag_key(t))

@@ -571,3 +571,152 @@ fn a_broken_link_in_a_template_fails_the_build() {
     assert!(text.contains("did you mean `/glossary/`?"), "{text}");
     assert!(text.contains("that page has no `#nope`"), "{text}");
 }
+
+// Positions from the parser, not from searching the text (issue 14): a value
+// written with escapes, or written twice, is reported where it is.
+
+#[test]
+fn an_escaped_toml_string_is_reported_at_its_own_line_and_column() {
+    let t = site_with(concat!(
+        "+++\n",
+        "title = \"Story\"\n",
+        "date = 2024-01-01\n",
+        "[[notes]]\n",
+        "anchor = \"Body\"\n",
+        "text = \"x\"\n",
+        "[[notes]]\n",
+        "anchor = \"the \\\"lost\\\" words\"\n",
+        "text = \"y\"\n",
+        "+++\nBody.\n"
+    ));
+    let r = t.build_err();
+    let places: Vec<(usize, usize)> = r.items.iter().map(|i| (i.line, i.column)).collect();
+    assert_eq!(places, [(8, 11)], "{}", r.rendered());
+    insta::assert_snapshot!(t.report_text(&r));
+}
+
+#[test]
+fn a_repeated_value_is_reported_at_the_copy_that_is_wrong() {
+    // The second note's anchor is the first note's, and the first note's
+    // text starts with it: searching the text found that text.
+    let t = site_with(concat!(
+        "---\n",
+        "title: Story\n",
+        "date: 2024-01-01\n",
+        "notes:\n",
+        "  - anchor: Body\n",
+        "    text: Body text, explained\n",
+        "  - anchor: Body\n",
+        "    text: \"\"\n",
+        "---\nBody.\n"
+    ));
+    let r = t.build_err();
+    let places: Vec<(usize, usize)> = r.items.iter().map(|i| (i.line, i.column)).collect();
+    assert_eq!(places, [(7, 13)], "{}", r.rendered());
+    let text = t.report_text(&r);
+    assert!(text.contains("a note needs `text` or a `source`"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn every_yaml_front_matter_error_of_a_file_is_reported_at_its_own_key() {
+    let t = site_with(concat!(
+        "---\n",
+        "date: 2024-02-30\n",
+        "draft: maybe\n",
+        "sumary: x\n",
+        "tags: [a, b]\n",
+        "---\nBody.\n"
+    ));
+    let r = t.build_err();
+    let mut places: Vec<(usize, usize)> = r.items.iter().map(|i| (i.line, i.column)).collect();
+    places.sort();
+    assert_eq!(places, [(1, 1), (2, 7), (3, 8), (4, 1)], "{}", r.rendered());
+    let text = t.report_text(&r);
+    assert!(text.contains("`title` is required"), "{text}");
+    assert!(text.contains("e.g. `title: \"Canal reopens\"`"), "{text}");
+    assert!(text.contains("February 2024 has 29 days"), "{text}");
+    assert!(text.contains("expected a boolean"), "{text}");
+    assert!(text.contains("did you mean `summary`?"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn yaml_glossary_entries_and_pages_report_every_error_too() {
+    let t = site_with("+++\ntitle = \"Story\"\ndate = 2024-01-01\n+++\nBody.\n")
+        .file(
+            "content/glossary/jane-doe.md",
+            "---\nname: Jane Doe\nkind: robot\nrol: Mayor\n---\nThe mayor.\n",
+        )
+        .file(
+            "content/about.md",
+            "---\nslug: about\ndarft: true\n---\nAbout us.\n",
+        );
+    let r = t.build_err();
+    let mut places: Vec<(String, usize, usize)> = r
+        .items
+        .iter()
+        .map(|i| (i.file.clone(), i.line, i.column))
+        .collect();
+    places.sort();
+    let at = |f: &str, l, c| (f.to_string(), l, c);
+    assert_eq!(
+        places,
+        [
+            at("content/about.md", 1, 1),
+            at("content/about.md", 3, 1),
+            at("content/glossary/jane-doe.md", 3, 7),
+            at("content/glossary/jane-doe.md", 4, 1),
+        ],
+        "{}",
+        r.rendered()
+    );
+    let text = t.report_text(&r);
+    assert!(text.contains("did you mean `role`?"), "{text}");
+    assert!(text.contains("did you mean `draft`?"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+// Footnotes: a plain page's undefined label is an error, as an article's is.
+
+#[test]
+fn an_undefined_footnote_in_a_plain_page_is_an_error_with_the_closest_label() {
+    let t = site_with("+++\ntitle = \"Story\"\ndate = 2024-01-01\n+++\nBody.\n").file(
+        "content/about.md",
+        "+++\ntitle = \"About\"\n+++\nWe cite our sources.[^typo]\n\n[^type]: How we work.\n",
+    );
+    let r = t.build_err();
+    let places: Vec<(String, usize, usize)> = r
+        .items
+        .iter()
+        .map(|i| (i.file.clone(), i.line, i.column))
+        .collect();
+    assert_eq!(
+        places,
+        [("content/about.md".to_string(), 4, 21)],
+        "{}",
+        r.rendered()
+    );
+    let text = t.report_text(&r);
+    assert!(text.contains("did you mean `[^type]`?"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn a_note_on_the_words_of_a_quote_written_above_it_is_reported_at_the_note() {
+    let t = site_with(concat!(
+        "+++\n",
+        "title = \"Story\"\n",
+        "date = 2024-01-01\n",
+        "[[quotes]]\n",
+        "anchor = \"We are done\"\n",
+        "speaker = \"john-kirby\"\n",
+        "[[notes]]\n",
+        "anchor = \"We are done\"\n",
+        "+++\n\"We are done,\" said John Kirby.\n"
+    ));
+    let r = t.build_err();
+    let places: Vec<(usize, usize)> = r.items.iter().map(|i| (i.line, i.column)).collect();
+    assert_eq!(places, [(8, 11)], "{}", r.rendered());
+    insta::assert_snapshot!(t.report_text(&r));
+}
