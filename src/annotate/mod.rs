@@ -7,6 +7,7 @@
 //! result and they are merged in article order.
 
 pub mod anchor;
+pub mod marks;
 pub(crate) mod urls;
 
 use crate::config::{Config, LinkMode};
@@ -14,13 +15,13 @@ use crate::content::{Article, Content, Page, SourceFront};
 use crate::diagnostics::{closest, Diagnostic, Diagnostics};
 use crate::frontmatter::{self, Date};
 use crate::glossary::{self, EntryIdx, Glossary, Linker};
-use crate::markdown::{self, escape, Doc, Mark};
+use crate::markdown::{self, Doc};
 use crate::raw_html::RawHtml;
 use crate::routes::{self, Base, Route};
 use crate::source::{SourceId, Span};
 use crate::url_safety;
 use anchor::{AnchorError, Folded, Quote};
-use rayon::prelude::*;
+use marks::{LinkMention, Mark, MarkKind, Marks, NotePoint};
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 
@@ -40,6 +41,9 @@ pub struct Note {
     /// 1-based, in reading order.
     pub number: usize,
     pub text_html: String,
+    /// The text as a feed entry shows it, where it differs: links to a
+    /// place on the page point at the page (`None`: the same as `text_html`).
+    pub feed_text_html: Option<String>,
     /// Index into [`ResolvedArticle::sources`].
     pub source: Option<usize>,
     /// The selector of the anchored text (`None` for `[^source]` notes).
@@ -82,7 +86,12 @@ pub struct ResolvedArticle {
     pub authors: Vec<String>,
     pub summary: String,
     pub tags: Vec<String>,
+    /// The body's HTML for its page, written by `crate::render::body` from
+    /// the parsed body and [`ResolvedArticle::marks`] (empty until then).
     pub html: String,
+    /// The notes, quotes and mentions over the body's text, for the body
+    /// renderer.
+    pub marks: Marks,
     pub word_count: usize,
     pub sources: Vec<Source>,
     pub notes: Vec<Note>,
@@ -90,6 +99,9 @@ pub struct ResolvedArticle {
     pub mentions: Vec<Mention>,
     /// Entries mentioned or quoted, by name.
     pub entities: Vec<EntryIdx>,
+    /// Entries whose names occur only inside quotations (never linked
+    /// there), for the "not mentioned" warning.
+    pub named_in_quotes: Vec<EntryIdx>,
     /// Problems that do not stop the build (code shown without highlighting).
     pub warnings: Vec<Diagnostic>,
 }
@@ -123,52 +135,39 @@ pub struct Site {
     pub base: Base,
 }
 
-pub fn resolve(config: &Config, content: &Content, diags: &mut Diagnostics) -> Site {
-    resolve_keeping_linker(config, content, diags).0
-}
-
-/// [`resolve`], also handing back the glossary's [`Linker`], so that an
-/// incremental rebuild can resolve edited articles again without rebuilding it.
-pub(crate) fn resolve_keeping_linker(
+/// The glossary of the site and its [`Linker`]: what every article is
+/// resolved against (an incremental rebuild keeps both).
+pub(crate) fn glossary_and_linker(
     config: &Config,
     content: &Content,
     diags: &mut Diagnostics,
-) -> (Site, Linker) {
+) -> (Glossary, Linker) {
     let glossary = glossary::build(content, raw_html(config), diags);
     let linker = Linker::new(&glossary, config.glossary.case_sensitive);
-    let results: Vec<(Option<ResolvedArticle>, Vec<Diagnostic>)> = content
-        .articles
-        .par_iter()
-        .enumerate()
-        .map(|(i, a)| {
-            let mut ds = Vec::new();
-            let r = resolve_article(config, content, &glossary, &linker, i, a, &mut ds);
-            (r, ds)
-        })
-        .collect();
-    let mut articles = Vec::new();
-    for (r, ds) in results {
-        diags.extend(ds);
-        articles.extend(r);
-    }
+    (glossary, linker)
+}
+
+/// The site from its resolved articles (in `Content::articles` order, the
+/// failed ones left out) and pages: checked across articles, sorted.
+/// Bodies are written by the caller (see `crate::resolve_site`).
+pub(crate) fn assemble(
+    config: &Config,
+    content: &Content,
+    glossary: Glossary,
+    mut articles: Vec<ResolvedArticle>,
+    pages: Vec<ResolvedPage>,
+    diags: &mut Diagnostics,
+) -> Site {
     check_site(content, &articles, diags);
     sort_articles(&mut articles);
-
-    let pages = content
-        .pages
-        .iter()
-        .map(|p| resolve_page(config, content, p, diags))
-        .collect();
-
     let unmentioned = unmentioned(&glossary, &articles);
-    let site = Site {
+    Site {
         glossary,
         articles,
         pages,
         unmentioned,
         base: config.base(),
-    };
-    (site, linker)
+    }
 }
 
 /// The checks across articles; `articles` must be in `Content::articles`
@@ -225,25 +224,26 @@ pub(crate) fn raw_html(config: &Config) -> RawHtml {
     RawHtml::from_unsafe_html(config.markdown.unsafe_html)
 }
 
-fn resolve_page(
+/// Resolves a plain page: checks its URLs. Returns the parsed body beside
+/// it, for the body renderer (`html` is empty until then).
+pub(crate) fn resolve_page<'a>(
     config: &Config,
-    content: &Content,
+    content: &'a Content,
     p: &Page,
-    diags: &mut Diagnostics,
-) -> ResolvedPage {
+    ds: &mut Vec<Diagnostic>,
+    owned: &'a mut String,
+) -> (ResolvedPage, Doc<'a>) {
     let body = content.body(&p.layout);
-    let mut owned = String::new();
-    let doc = Doc::parse_with(body, &mut owned, |_| false, raw_html(config));
-    let mut ds = Vec::new();
-    check_body_urls(&doc, p.layout.source, p.layout.body_start, &mut ds);
-    diags.extend(ds);
+    let doc = Doc::parse_with(body, owned, |_| false, raw_html(config));
+    check_body_urls(&doc, p.layout.source, p.layout.body_start, ds);
     let warnings = long_code_warnings(&doc, p.layout.source, p.layout.body_start);
-    ResolvedPage {
+    let page = ResolvedPage {
         slug: p.slug.clone(),
         title: p.front.title.clone(),
-        html: doc.render(&[], &HashMap::new(), &HashMap::new()),
+        html: String::new(),
         warnings,
-    }
+    };
+    (page, doc)
 }
 
 /// A warning for each code block shown without highlighting.
@@ -285,17 +285,25 @@ fn check_body_urls(doc: &Doc, source: SourceId, body_start: usize, diags: &mut V
     );
 }
 
-pub(crate) fn resolve_article(
+/// Resolves one article: its sources, anchors, quotes and mentions, as
+/// data. Returns the parsed body beside it, for the body renderer (the
+/// article's `html` is empty until then); `owned` holds the body when
+/// source notes needed definitions added.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the pieces one article is resolved against"
+)]
+pub(crate) fn resolve_article<'a>(
     config: &Config,
-    content: &Content,
+    content: &'a Content,
     glossary: &Glossary,
     linker: &Linker,
     index: usize,
-    a: &Article,
+    a: &'a Article,
     ds: &mut Vec<Diagnostic>,
-) -> Option<ResolvedArticle> {
+    owned: &'a mut String,
+) -> Option<(ResolvedArticle, Doc<'a>)> {
     let id = a.layout.source;
-    let base = config.base();
     let sm = &content.sources;
     let (fm_start, fm_end) = (a.layout.fm_start, a.layout.fm_end);
     let find =
@@ -357,10 +365,9 @@ pub(crate) fn resolve_article(
     };
 
     let body = content.body(&a.layout);
-    let mut owned = String::new();
     let doc = Doc::parse_with(
         body,
-        &mut owned,
+        owned,
         |label| source_ids.contains_key(label),
         raw_html(config),
     );
@@ -377,6 +384,7 @@ pub(crate) fn resolve_article(
     let mut anchored: Vec<(Range<usize>, Kind, Span)> = Vec::new();
     struct PendingNote {
         text_html: String,
+        feed_text_html: Option<String>,
         source: Option<usize>,
         selector: Option<Quote>,
         at: usize,
@@ -416,6 +424,13 @@ pub(crate) fn resolve_article(
             continue;
         }
         let text = markdown::render_inline_with(&n.text, raw_html(config));
+        let feed_text_html = text.urls.iter().any(|u| u.dest.starts_with('#')).then(|| {
+            markdown::render_inline_in_feed(
+                &n.text,
+                raw_html(config),
+                &config.permalink(&routes::article(&a.slug)),
+            )
+        });
         if !text.urls.is_empty() {
             let text_span = find(span.start as usize, &n.text);
             let text_span = if text_span.start == text_span.end {
@@ -435,6 +450,7 @@ pub(crate) fn resolve_article(
                 anchored.push((range.clone(), Kind::Note(pending_notes.len()), span));
                 pending_notes.push(PendingNote {
                     text_html: text.html,
+                    feed_text_html,
                     source,
                     selector: Some(anchor::describe(
                         &doc.text,
@@ -510,37 +526,15 @@ pub(crate) fn resolve_article(
         });
     }
 
-    // Partial overlaps cannot nest.
-    let mut sorted: Vec<usize> = (0..anchored.len()).collect();
-    sorted.sort_by_key(|&i| (anchored[i].0.start, std::cmp::Reverse(anchored[i].0.end)));
-    let mut bad = vec![false; anchored.len()];
-    for (x, &i) in sorted.iter().enumerate() {
-        for &j in &sorted[x + 1..] {
-            let (a_r, b_r) = (&anchored[i].0, &anchored[j].0);
-            if b_r.start >= a_r.end {
-                break;
-            }
-            if b_r.end > a_r.end {
-                bad[j] = true;
-                ds.push(
-                    Diagnostic::error("two annotations overlap without nesting")
-                        .at(anchored[j].2)
-                        .label("this anchor starts inside the other and ends after it")
-                        .also(anchored[i].2, "the other annotation")
-                        .note(format!("they share “{}”", &doc.text[b_r.start..a_r.end]))
-                        .help(
-                            "make one anchor contain the other, or move one so they do not overlap",
-                        ),
-                );
-            }
-        }
-    }
+    // Annotations may overlap in any way: the body renderer cuts the text
+    // into segments that each carry the set of marks over them (issue 16).
 
     // Source notes written as [^source-id] footnotes.
     for f in &doc.footnotes {
         if doc.is_synthetic(&f.label) {
             pending_notes.push(PendingNote {
                 text_html: String::new(),
+                feed_text_html: None,
                 source: source_ids.get(f.label.as_str()).copied(),
                 selector: None,
                 at: f.at,
@@ -586,7 +580,7 @@ pub(crate) fn resolve_article(
     }
 
     // Mentions: explicit ones from links, automatic ones from the linker.
-    let mut link_tags: HashMap<usize, String> = HashMap::new();
+    let mut marks = Marks::default();
     let mut mentions: Vec<Mention> = Vec::new();
     let mut in_context = Contexts::default();
     let mut explicit: BTreeSet<EntryIdx> = BTreeSet::new();
@@ -596,7 +590,10 @@ pub(crate) fn resolve_article(
         };
         match glossary.get(eid) {
             Some(e) => {
-                link_tags.insert(link.event, mention_tag(&glossary.entries[e], &base));
+                marks.links.push(LinkMention {
+                    event: link.event,
+                    entry: e,
+                });
                 explicit.insert(e);
                 mentions.push(in_context.mention(&doc.text, link.text.clone(), e));
             }
@@ -612,13 +609,13 @@ pub(crate) fn resolve_article(
             ),
         }
     }
-    let mut marks: Vec<Mark> = Vec::new();
     let mode = if a.front.autolink == Some(false) {
         LinkMode::None
     } else {
         config.glossary.link
     };
     let mut linked: BTreeSet<EntryIdx> = explicit.clone();
+    let mut named_in_quotes: BTreeSet<EntryIdx> = BTreeSet::new();
     let mut chunk_i = 0;
     for found in linker.find(&doc.text) {
         while chunk_i < doc.chunks.len() && doc.chunks[chunk_i].end <= found.start {
@@ -635,10 +632,23 @@ pub(crate) fn resolve_article(
         {
             continue;
         }
-        if anchored
-            .iter()
-            .any(|(r, ..)| r.start < found.end && found.start < r.end)
-        {
+        // Quotations are the speaker's words: never linked. A name inside a
+        // note's anchor is linked inside the note's mark; one that a note
+        // starts or ends in the middle of is left alone.
+        let (mut in_quote, mut cut) = (false, false);
+        for (r, kind, _) in &anchored {
+            if r.start < found.end && found.start < r.end {
+                match kind {
+                    Kind::Quote(_) => in_quote = true,
+                    Kind::Note(_) => cut |= found.start < r.start || r.end < found.end,
+                }
+            }
+        }
+        if in_quote {
+            named_in_quotes.insert(found.entry);
+            continue;
+        }
+        if cut {
             continue;
         }
         mentions.push(in_context.mention(&doc.text, found.start..found.end, found.entry));
@@ -649,77 +659,48 @@ pub(crate) fn resolve_article(
         };
         if link_it {
             linked.insert(found.entry);
-            let tag = mention_tag(&glossary.entries[found.entry], &base);
-            marks.push(Mark {
-                start: found.start,
-                end: found.end,
-                open_first: tag.clone(),
-                open: tag,
-                close: "</a>".into(),
-                trailer: String::new(),
+            marks.ranges.push(Mark {
+                range: found.start..found.end,
+                kind: MarkKind::Mention { entry: found.entry },
             });
         }
     }
 
-    // Marks and trailers for notes and quotes.
-    let mut points: HashMap<usize, String> = HashMap::new();
+    // Marks for notes and quotes.
     let mut notes: Vec<Note> = Vec::new();
     for (i, p) in pending_notes.iter().enumerate() {
-        let n = number_of[i];
-        // Footnote-style notes go in at their reference; anchored ones, as
-        // their mark's trailer below.
+        let number = number_of[i];
+        // Footnote-style notes go in at their reference; anchored ones, where
+        // their mark ends.
         if let Some(event) = p.point {
-            points.insert(
-                event,
-                note_html(n, &p.text_html, p.source.map(|s| &sources[s])),
-            );
+            marks.points.push(NotePoint { event, number });
         }
         notes.push(Note {
-            number: n,
+            number,
             text_html: p.text_html.clone(),
+            feed_text_html: p.feed_text_html.clone(),
             source: p.source,
             selector: p.selector.clone(),
         });
     }
-    for (k, (range, kind, _)) in anchored.iter().enumerate() {
-        if bad[k] {
-            continue;
-        }
-        match kind {
-            Kind::Note(i) => {
-                let n = number_of[*i];
-                let open = format!("<span class=\"note-anchor\" data-note=\"{n}\">");
-                marks.push(Mark {
-                    start: range.start,
-                    end: range.end,
-                    open_first: open.clone(),
-                    open,
-                    close: "</span>".into(),
-                    trailer: note_html(
-                        n,
-                        &pending_notes[*i].text_html,
-                        pending_notes[*i].source.map(|s| &sources[s]),
-                    ),
-                });
-            }
-            Kind::Quote(i) => {
-                let q = &quotes[*i];
-                let e = &glossary.entries[q.speaker];
-                let speaker = escape(&e.id);
-                marks.push(Mark {
-                    start: range.start,
-                    end: range.end,
-                    open_first: format!("<span class=\"quote\" id=\"{}\" data-speaker=\"{speaker}\">", escape(&q.id)),
-                    open: format!("<span class=\"quote\" data-speaker=\"{speaker}\">"),
-                    close: "</span>".into(),
-                    trailer: format!(
-                        "<a class=\"quote-link\" data-pagefind-ignore href=\"#{id}\" data-entry=\"{speaker}\" data-speaker-name=\"{name}\" aria-label=\"Quote by {name}: link to this quote\">#</a>",
-                        id = escape(&q.id),
-                        name = escape(&e.name),
-                    ),
-                });
-            }
-        }
+    // Quotes are listed in reading order; their marks name them by place.
+    let mut by_place: Vec<usize> = (0..quotes.len()).collect();
+    by_place.sort_by_key(|&i| quotes[i].at);
+    let mut place = vec![0; quotes.len()];
+    for (p, &i) in by_place.iter().enumerate() {
+        place[i] = p;
+    }
+    for (range, kind, _) in &anchored {
+        let kind = match kind {
+            Kind::Note(i) => MarkKind::Note {
+                number: number_of[*i],
+            },
+            Kind::Quote(i) => MarkKind::Quote { index: place[*i] },
+        };
+        marks.ranges.push(Mark {
+            range: range.clone(),
+            kind,
+        });
     }
     notes.sort_by_key(|n| n.number);
     quotes.sort_by_key(|q| q.at);
@@ -729,10 +710,10 @@ pub(crate) fn resolve_article(
         Some(s) => s.trim().to_string(),
         None => first_paragraph(&doc.text),
     };
-    let html = doc.render(&marks, &points, &link_tags);
 
     let mut entities: BTreeSet<EntryIdx> = mentions.iter().map(|m| m.entry).collect();
     entities.extend(quotes.iter().map(|q| q.speaker));
+    let named_in_quotes: Vec<EntryIdx> = named_in_quotes.difference(&entities).copied().collect();
     let mut entities: Vec<EntryIdx> = entities.into_iter().collect();
     entities.sort_by(|&x, &y| {
         glossary.entries[x]
@@ -753,7 +734,7 @@ pub(crate) fn resolve_article(
     } else {
         a.front.authors.clone()
     };
-    Some(ResolvedArticle {
+    let article = ResolvedArticle {
         index,
         slug: a.slug.clone(),
         title: a.front.title.trim().to_string(),
@@ -762,15 +743,18 @@ pub(crate) fn resolve_article(
         authors,
         summary,
         tags,
-        html,
+        html: String::new(),
+        marks,
         word_count,
         sources,
         notes,
         quotes,
         mentions,
         entities,
+        named_in_quotes,
         warnings,
-    })
+    };
+    Some((article, doc))
 }
 
 /// How many distinct unknown glossary ids of one article get a "did you
@@ -938,45 +922,6 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
         h = h.wrapping_mul(0x100000001b3);
     }
     h
-}
-
-fn mention_tag(e: &glossary::Entry, base: &Base) -> String {
-    format!(
-        "<a class=\"mention\" href=\"{}\" role=\"doc-glossref\" data-entry=\"{}\">",
-        escape(&base.href(&e.url())),
-        escape(&e.id)
-    )
-}
-
-fn note_html(n: usize, text_html: &str, source: Option<&Source>) -> String {
-    let mut cite = String::new();
-    if let Some(s) = source {
-        cite.push_str("<cite class=\"note-source\">");
-        if s.url.is_empty() {
-            cite.push_str(&escape(&s.title));
-        } else {
-            cite.push_str(&format!(
-                "<a href=\"{}\">{}</a>",
-                escape(&s.url),
-                escape(&s.title)
-            ));
-        }
-        if !s.publisher.is_empty() {
-            cite.push_str(&format!(", {}", escape(&s.publisher)));
-        }
-        if let Some(d) = &s.date {
-            cite.push_str(&format!(", {}", d.display()));
-        }
-        cite.push_str("</cite>");
-    }
-    let sep = if !text_html.is_empty() && !cite.is_empty() {
-        " "
-    } else {
-        ""
-    };
-    format!(
-        "<sup class=\"note-ref\" data-pagefind-ignore><a href=\"#sn-{n}\" id=\"ref-{n}\" role=\"doc-noteref\" aria-describedby=\"sn-{n}\">{n}</a></sup><span class=\"sidenote\" id=\"sn-{n}\" role=\"doc-footnote\"><span class=\"sidenote-number\">{n}</span> {text_html}{sep}{cite} <a class=\"note-back\" data-pagefind-ignore href=\"#ref-{n}\" role=\"doc-backlink\" aria-label=\"Back to note {n}\">↩</a></span>"
-    )
 }
 
 /// The words of `text`, as `split_whitespace` counts them, a byte at a time
