@@ -297,10 +297,25 @@ impl Writer<'_, '_> {
         } else {
             let ranges = &self.ann.expect("marks come with annotations").marks.ranges;
             let mut cuts = vec![cs, ce];
+            // Sidenotes held back past the punctuation after their anchor:
+            // (where they go, note number).
+            let mut held: Vec<(usize, usize)> = Vec::new();
             for &m in &relevant {
-                for p in [ranges[m].range.start, ranges[m].range.end] {
+                let r = &ranges[m].range;
+                for p in [r.start, r.end] {
                     if p > cs && p < ce {
                         cuts.push(p);
+                    }
+                }
+                if let (MarkKind::Note { number }, Target::Page, false) =
+                    (ranges[m].kind, self.target, defer)
+                {
+                    if r.end > cs && r.end <= ce {
+                        let after = closing_punctuation(&text[r.end..ce]);
+                        if after > 0 {
+                            cuts.push(r.end + after);
+                            held.push((r.end + after, number));
+                        }
                     }
                 }
             }
@@ -323,8 +338,16 @@ impl Writer<'_, '_> {
                 for &m in active.iter().rev() {
                     if ranges[m].range.end == b {
                         let out = if defer { &mut deferred } else { &mut html };
-                        self.trailer(m, out);
+                        match ranges[m].kind {
+                            MarkKind::Note { number } if held.iter().any(|h| h.1 == number) => {
+                                self.note_ref(number, out);
+                            }
+                            _ => self.trailer(m, out),
+                        }
                     }
+                }
+                for &(_, number) in held.iter().filter(|h| h.0 == b) {
+                    self.sidenote(number, &mut html);
                 }
             }
         }
@@ -392,6 +415,12 @@ impl Writer<'_, '_> {
     /// Note `n`'s reference number and, on the page, its sidenote (left out
     /// of the search index: its words are the note's, not the article's).
     fn note(&mut self, n: usize, out: &mut String) {
+        self.note_ref(n, out);
+        self.sidenote(n, out);
+    }
+
+    /// Note `n`'s reference number.
+    fn note_ref(&self, n: usize, out: &mut String) {
         let href = match self.target {
             Target::Page => String::new(),
             Target::Feed { permalink } => escape(permalink),
@@ -399,6 +428,11 @@ impl Writer<'_, '_> {
         out.push_str(&format!(
             "<sup class=\"note-ref\" data-pagefind-ignore><a href=\"{href}#sn-{n}\" id=\"ref-{n}\" role=\"doc-noteref\" aria-describedby=\"sn-{n}\">{n}</a></sup>"
         ));
+    }
+
+    /// Note `n` itself: on the page, the sidenote; in a feed, an item of the
+    /// list at the end.
+    fn sidenote(&mut self, n: usize, out: &mut String) {
         match self.target {
             Target::Page => {
                 out.push_str(&format!(
@@ -456,6 +490,27 @@ impl Writer<'_, '_> {
             out.push_str(sep);
             out.push_str(&cite);
         }
+    }
+}
+
+/// How many bytes of closing punctuation `rest` starts with, when a space or
+/// the end of the text follows them: a sidenote goes after them, so that a
+/// note opened in place on a phone (a block) does not leave the sentence's
+/// full stop alone on the next line (issue 16). Its number stays at the end
+/// of its anchor. Punctuation inside a word (`Reuters’s`) holds nothing back.
+fn closing_punctuation(rest: &str) -> usize {
+    let end = rest
+        .char_indices()
+        .find(|&(_, c)| {
+            !matches!(
+                c,
+                '.' | ',' | ';' | ':' | '!' | '?' | '…' | ')' | ']' | '”' | '’' | '»'
+            )
+        })
+        .map_or(rest.len(), |(i, _)| i);
+    match rest[end..].chars().next() {
+        Some(c) if !c.is_whitespace() => 0,
+        _ => end,
     }
 }
 
@@ -567,11 +622,51 @@ mod tests {
         render(doc, Some(&ann), target)
     }
 
-    /// The HTML of note `n`'s number and sidenote on the page.
-    fn page_note(n: usize) -> String {
+    /// The HTML of note `n`'s number on the page.
+    fn page_ref(n: usize) -> String {
         format!(
-            "<sup class=\"note-ref\" data-pagefind-ignore><a href=\"#sn-{n}\" id=\"ref-{n}\" role=\"doc-noteref\" aria-describedby=\"sn-{n}\">{n}</a></sup><span class=\"sidenote\" id=\"sn-{n}\" role=\"doc-footnote\" data-pagefind-ignore><span class=\"sidenote-number\">{n}</span> N{n} <a class=\"note-back\" data-pagefind-ignore href=\"#ref-{n}\" role=\"doc-backlink\" aria-label=\"Back to note {n}\">↩</a></span>"
+            "<sup class=\"note-ref\" data-pagefind-ignore><a href=\"#sn-{n}\" id=\"ref-{n}\" role=\"doc-noteref\" aria-describedby=\"sn-{n}\">{n}</a></sup>"
         )
+    }
+
+    /// The HTML of note `n`'s sidenote.
+    fn page_sidenote(n: usize) -> String {
+        format!(
+            "<span class=\"sidenote\" id=\"sn-{n}\" role=\"doc-footnote\" data-pagefind-ignore><span class=\"sidenote-number\">{n}</span> N{n} <a class=\"note-back\" data-pagefind-ignore href=\"#ref-{n}\" role=\"doc-backlink\" aria-label=\"Back to note {n}\">↩</a></span>"
+        )
+    }
+
+    /// Both: note `n` as it follows its anchor.
+    fn page_note(n: usize) -> String {
+        page_ref(n) + &page_sidenote(n)
+    }
+
+    /// Issue 16: a note opened in place on a phone is a block; written
+    /// before the full stop, it left the stop alone on the next line.
+    #[test]
+    fn a_sidenote_goes_after_the_punctuation_that_ends_its_anchor() {
+        let html = with_notes(
+            "They left at dawn. Then it rained.",
+            &[("left", "dawn")],
+            Target::Page,
+        );
+        assert_eq!(
+            html,
+            format!(
+                "<p>They <span class=\"note-anchor\" data-note=\"1\">left at dawn</span>{}.{} Then it rained.</p>\n",
+                page_ref(1),
+                page_sidenote(1)
+            )
+        );
+        let inside_a_word = with_notes(
+            "Ask Reuters’s desk.",
+            &[("Reuters", "Reuters")],
+            Target::Page,
+        );
+        assert!(
+            inside_a_word.contains(&format!("Reuters</span>{}’s", page_note(1))),
+            "{inside_a_word}"
+        );
     }
 
     #[test]
@@ -617,10 +712,11 @@ mod tests {
                 concat!(
                     "<p>The <span class=\"note-anchor\" data-note=\"1\">talks stalled </span>",
                     "<span class=\"note-anchor\" data-note=\"1\"><span class=\"note-anchor\" data-note=\"2\">on</span></span>{}",
-                    "<span class=\"note-anchor\" data-note=\"2\"> Monday</span>{}.</p>\n"
+                    "<span class=\"note-anchor\" data-note=\"2\"> Monday</span>{}.{}</p>\n"
                 ),
                 page_note(1),
-                page_note(2)
+                page_ref(2),
+                page_sidenote(2)
             )
         );
     }
