@@ -82,25 +82,35 @@ fn a_name_inside_a_note_anchor_is_linked_inside_the_note() {
     assert_eq!(page.count("sup.note-ref"), 1);
 }
 
+/// The number follows the anchor; the sidenote, a block when opened on a
+/// phone, follows the full stop, which would otherwise be left alone on a
+/// line below the note.
 #[test]
-fn a_note_across_an_explicit_mention_has_one_number_after_the_mention() {
+fn a_note_across_an_explicit_mention_has_one_number_and_keeps_the_full_stop() {
     let site = story(
-        &note("Jane Doe — the former mayor —", "She left office in 2019."),
-        "Asked about it, [Jane Doe](@jane-doe) --- the former mayor --- declined.",
+        &note("Jane Doe — the former mayor", "She left office in 2019."),
+        "Asked about it was [Jane Doe](@jane-doe) --- the former mayor.",
     )
     .build();
     let page = site.html("articles/story/index.html");
     assert_eq!(page.count("sup.note-ref"), 1);
+    assert_eq!(page.count("a.mention span.note-anchor"), 1);
     assert_eq!(
         joined(&page, "span.note-anchor"),
-        "Jane Doe — the former mayor —"
+        "Jane Doe — the former mayor"
     );
     let html = site.read("articles/story/index.html");
     let number = html.find("<sup class=\"note-ref\"").unwrap();
     assert!(
-        html[..number].ends_with("the former mayor —</span>"),
+        html[..number].ends_with("the former mayor</span>"),
         "the number sits at the end of the anchor: {}",
         &html[number.saturating_sub(200)..number]
+    );
+    let after = &html[number + html[number..].find("</sup>").unwrap() + "</sup>".len()..];
+    assert!(
+        after.starts_with(".<span class=\"sidenote\""),
+        "the full stop comes before the sidenote: {}",
+        &after[..after.len().min(120)]
     );
 }
 
