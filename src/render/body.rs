@@ -22,7 +22,7 @@
 //! quotes are left out, and links to a place on the page point at the page.
 
 use crate::annotate::marks::{MarkKind, Marks};
-use crate::annotate::{Note, QuoteAnn, Source};
+use crate::annotate::{Note, Quote, Source};
 use crate::glossary::Glossary;
 use crate::markdown::{self, escape, escape_into, Chunk, Doc};
 use crate::routes::Base;
@@ -46,7 +46,7 @@ pub struct Annotations<'a> {
     /// In number order (`notes[n - 1]` is note `n`).
     pub notes: &'a [Note],
     pub sources: &'a [Source],
-    pub quotes: &'a [QuoteAnn],
+    pub quotes: &'a [Quote],
     pub glossary: &'a Glossary,
     pub base: &'a Base,
 }
