@@ -1,7 +1,8 @@
 //! gloss turns a folder of annotated Markdown articles into a static site.
 //!
 //! The pipeline runs one way: [`content::load`] reads and parses every file,
-//! [`annotate::resolve`] anchors annotations and links mentions, [`index`]
+//! [`annotate`] anchors annotations and finds mentions as typed marks, and
+//! [`render::body`] writes each body from them (both in `resolve_site`), [`index`]
 //! builds the site-wide indexes, [`render`] fills the templates, and
 //! [`output`] swaps the finished site into place. Every stage pushes user
 //! mistakes into one [`diagnostics::Diagnostics`], so a build reports all of

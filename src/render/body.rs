@@ -486,7 +486,7 @@ impl Writer<'_, '_> {
         if page.is_some() {
             out.push_str(format!("{text}{sep}{cite}").trim());
         } else {
-            out.push_str(&text);
+            out.push_str(text);
             out.push_str(sep);
             out.push_str(&cite);
         }
