@@ -217,3 +217,28 @@ fn search_excerpts_leave_out_note_numbers_and_note_text() {
     );
     assert!(!article.contains("roll call"), "{article}");
 }
+
+/// The feed is written by the same body renderer: sidenotes become a list
+/// at the end, and links to a place on the page, in the body and in note
+/// text, point at the page.
+#[test]
+fn a_feed_entry_lists_its_notes_at_the_end_with_page_links_made_absolute() {
+    let t = story(
+        &note("told Reuters", "See [the timeline](#timeline)."),
+        "The ministry told Reuters on Monday. [Below](#timeline).\n\n## Timeline\n\nIt began in May.",
+    );
+    let feed = t.build().read("atom.xml");
+    let page = "https://t.example.org/articles/story/";
+    assert!(
+        feed.contains(&format!("&lt;li&gt;See &lt;a href=&quot;{page}#timeline&quot;&gt;the timeline&lt;/a&gt;.&lt;/li&gt;")),
+        "{feed}"
+    );
+    assert!(
+        feed.contains(&format!(
+            "&lt;a href=&quot;{page}#timeline&quot;&gt;Below&lt;/a&gt;"
+        )),
+        "{feed}"
+    );
+    assert!(!feed.contains("sidenote"), "{feed}");
+    assert!(!feed.contains("heading-anchor"), "{feed}");
+}
