@@ -279,10 +279,11 @@ impl Session {
             .map(|e| {
                 let mut ds = Vec::new();
                 let a = &content.articles[e.index];
-                let r = annotate::resolve_article(
+                let r = crate::resolve_article_with_body(
                     config,
                     content,
                     &site.glossary,
+                    &site.base,
                     linker,
                     e.index,
                     a,

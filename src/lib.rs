@@ -1,7 +1,8 @@
 //! gloss turns a folder of annotated Markdown articles into a static site.
 //!
 //! The pipeline runs one way: [`content::load`] reads and parses every file,
-//! [`annotate::resolve`] anchors annotations and links mentions, [`index`]
+//! [`annotate`] anchors annotations and finds mentions as typed marks, and
+//! [`render::body`] writes each body from them (both in `resolve_site`), [`index`]
 //! builds the site-wide indexes, [`render`] fills the templates, and
 //! [`output`] swaps the finished site into place. Every stage pushes user
 //! mistakes into one [`diagnostics::Diagnostics`], so a build reports all of
@@ -190,7 +191,7 @@ pub(crate) fn pipeline(
         content,
     } = prepare(opts, &mut diags)?;
     let loaded = Instant::now();
-    let (site, linker) = annotate::resolve_keeping_linker(&config, &content, &mut diags);
+    let (site, linker) = resolve_site(&config, &content, &mut diags);
     render::paths::check(&config, &content, &theme, &site, &mut diags);
     if diags.has_errors() {
         return Err(diags.into_report(&content.sources));
@@ -226,6 +227,74 @@ pub(crate) fn pipeline(
         pages,
         timings,
     })
+}
+
+/// Resolves the site and writes every body's HTML: the one way to a
+/// resolved site, for full builds and, article by article through
+/// [`resolve_article_with_body`], incremental rebuilds. Also hands back the
+/// glossary's [`glossary::Linker`], so that an incremental rebuild can
+/// resolve edited articles again without rebuilding it.
+///
+/// Resolve returns data and the parsed body; the body renderer runs here,
+/// in the same parallel loop, so each body is parsed once.
+pub(crate) fn resolve_site(
+    config: &config::Config,
+    content: &content::Content,
+    diags: &mut diagnostics::Diagnostics,
+) -> (annotate::Site, glossary::Linker) {
+    use rayon::prelude::*;
+    let (glossary, linker) = annotate::glossary_and_linker(config, content, diags);
+    let base = config.base();
+    let results: Vec<(Option<annotate::ResolvedArticle>, Vec<diagnostics::Diagnostic>)> = content
+        .articles
+        .par_iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let mut ds = Vec::new();
+            let r = resolve_article_with_body(config, content, &glossary, &base, &linker, i, a, &mut ds);
+            (r, ds)
+        })
+        .collect();
+    let mut articles = Vec::new();
+    for (r, ds) in results {
+        diags.extend(ds);
+        articles.extend(r);
+    }
+    let pages = content
+        .pages
+        .iter()
+        .map(|p| {
+            let (mut ds, mut owned) = (Vec::new(), String::new());
+            let (mut page, doc) = annotate::resolve_page(config, content, p, &mut ds, &mut owned);
+            diags.extend(ds);
+            page.html = render::body::plain(doc);
+            page
+        })
+        .collect();
+    let site = annotate::assemble(config, content, glossary, articles, pages, diags);
+    (site, linker)
+}
+
+/// Resolves article `index` of `content` and writes its body's HTML
+/// (`base`: where the site is served, `config.base()`).
+#[expect(clippy::too_many_arguments, reason = "the pieces one article is resolved against")]
+pub(crate) fn resolve_article_with_body(
+    config: &config::Config,
+    content: &content::Content,
+    glossary: &glossary::Glossary,
+    base: &routes::Base,
+    linker: &glossary::Linker,
+    index: usize,
+    a: &content::Article,
+    ds: &mut Vec<diagnostics::Diagnostic>,
+) -> Option<annotate::ResolvedArticle> {
+    let mut owned = String::new();
+    let (mut article, doc) =
+        annotate::resolve_article(config, content, glossary, linker, index, a, ds, &mut owned)?;
+    let ann = render::body::annotations(&article, glossary, base);
+    let html = render::body::render(doc, Some(&ann), render::body::Target::Page);
+    article.html = html;
+    Some(article)
 }
 
 /// What every build reads before resolving: the configuration, the theme and
@@ -332,9 +401,37 @@ pub(crate) fn stats(
     for p in &site.pages {
         warnings.extend(p.warnings.iter().cloned());
     }
-    if !site.unmentioned.is_empty() {
-        let names: Vec<&str> = site
-            .unmentioned
+    // An entry named only inside quotations is not linked there (they are
+    // the speaker's words), so it counts as unmentioned; an alias would not
+    // help it, so it gets its own warning (issue 16).
+    let quoted: std::collections::BTreeSet<glossary::EntryIdx> = site
+        .articles
+        .iter()
+        .flat_map(|a| a.named_in_quotes.iter().copied())
+        .collect();
+    let (in_quotes, unmentioned): (Vec<glossary::EntryIdx>, Vec<glossary::EntryIdx>) = site
+        .unmentioned
+        .iter()
+        .partition(|i| quoted.contains(i));
+    if !in_quotes.is_empty() {
+        let names: Vec<&str> = in_quotes
+            .iter()
+            .map(|&i| site.glossary.entries[i].id.as_str())
+            .collect();
+        let (count, verb) = match names.len() {
+            1 => ("1 glossary entry".to_string(), "is"),
+            n => (format!("{n} glossary entries"), "are"),
+        };
+        warnings.push(
+            Diagnostic::warning(format!(
+                "{count} {verb} named only inside quotations, where names are not linked"
+            ))
+            .note(names.join(", "))
+            .help("to link one, name it in the article's own words too, or write an explicit mention `[name](@id)` there"),
+        );
+    }
+    if !unmentioned.is_empty() {
+        let names: Vec<&str> = unmentioned
             .iter()
             .map(|&i| site.glossary.entries[i].id.as_str())
             .collect();

@@ -4,9 +4,10 @@
 //! the words of the body as a reader sees them (Markdown syntax gone, smart
 //! punctuation applied), as one string whose pieces ("chunks") remember the
 //! event they came from. Annotations are byte ranges in that string.
-//! [`Doc::render`] then writes HTML, wrapping each chunk's part of a range in
-//! the range's markup, so a range may cross emphasis or links: it becomes
-//! several elements, one per text node, the way Hypothesis highlights do.
+//! The body's HTML is written elsewhere, by `crate::render::body`, from the
+//! events and chunks kept here ([`Doc::take_events`], [`Doc::chunks`]) and the
+//! typed marks that resolve found: this module knows nothing of notes,
+//! quotes or mentions.
 //!
 //! Fenced code is highlighted with syntect into CSS classes (prefix `hl-`);
 //! the syntax set is loaded once, on first use.
@@ -18,7 +19,7 @@
 //! resolve stage to check.
 
 use crate::raw_html::{self, RawHtml};
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -115,20 +116,6 @@ pub struct LongCode {
     /// The long line: 1-based within the block, and its length in bytes.
     pub line: usize,
     pub len: usize,
-}
-
-/// Markup to wrap around a range of the reader's text.
-#[derive(Clone, Debug, Default)]
-pub struct Mark {
-    pub start: usize,
-    pub end: usize,
-    /// Opening tag of the first piece (may carry an id).
-    pub open_first: String,
-    /// Opening tag of the other pieces.
-    pub open: String,
-    pub close: String,
-    /// Written once, after the range ends (outside any link).
-    pub trailer: String,
 }
 
 /// The options gloss renders Markdown with.
@@ -360,138 +347,21 @@ impl<'a> Doc<'a> {
         self.synthetic.iter().any(|l| l == label)
     }
 
-    /// Renders HTML. `marks` must nest (no partial overlaps); `points` maps a
-    /// footnote reference's event to the HTML that replaces it; `links` maps a
-    /// link's event to the opening tag that replaces it.
-    pub fn render(
-        self,
-        marks: &[Mark],
-        points: &HashMap<usize, String>,
-        link_tags: &HashMap<usize, String>,
-    ) -> String {
-        let mut order: Vec<usize> = (0..marks.len()).collect();
-        // Outer marks first: earlier start, then later end.
-        order.sort_by(|&a, &b| {
-            (marks[a].start, std::cmp::Reverse(marks[a].end), a).cmp(&(
-                marks[b].start,
-                std::cmp::Reverse(marks[b].end),
-                b,
-            ))
-        });
-        let chunk_at: HashMap<usize, &Chunk> = self.chunks.iter().map(|c| (c.event, c)).collect();
-        let mut out: Vec<Event<'a>> = Vec::with_capacity(self.events.len());
-        let mut link_depth = 0usize;
-        let mut rewritten_links: Vec<bool> = Vec::new();
-        let mut deferred = String::new();
-        let mut skip_def = false;
-        let mut code: Option<(String, String)> = None;
-        for (i, (ev, _)) in self.events.into_iter().enumerate() {
-            if skip_def {
-                if matches!(ev, Event::End(TagEnd::FootnoteDefinition)) {
-                    skip_def = false;
-                }
-                continue;
-            }
-            if let Some((lang, buf)) = code.as_mut() {
-                match ev {
-                    Event::Text(t) => buf.push_str(&t),
-                    Event::End(TagEnd::CodeBlock) => {
-                        out.push(Event::Html(highlight(lang, buf).into()));
-                        code = None;
-                    }
-                    _ => {}
-                }
-                continue;
-            }
-            match ev {
-                Event::Start(Tag::FootnoteDefinition(ref label))
-                    if self.synthetic.iter().any(|l| l == label.as_ref()) =>
-                {
-                    skip_def = true;
-                }
-                Event::Start(Tag::CodeBlock(kind)) => {
-                    let lang = match kind {
-                        CodeBlockKind::Fenced(l) => {
-                            l.split([' ', ',']).next().unwrap_or("").to_string()
-                        }
-                        CodeBlockKind::Indented => String::new(),
-                    };
-                    code = Some((lang, String::new()));
-                }
-                Event::Start(Tag::Heading {
-                    level,
-                    id,
-                    classes,
-                    attrs,
-                }) => {
-                    let id =
-                        id.or_else(|| self.heading_ids.get(&i).map(|s| CowStr::from(s.clone())));
-                    out.push(Event::Start(Tag::Heading {
-                        level,
-                        id,
-                        classes,
-                        attrs,
-                    }));
-                    if let Some(id) = self.heading_ids.get(&i) {
-                        if level != HeadingLevel::H1 {
-                            out.push(Event::InlineHtml(
-                                format!(
-                                    "<a class=\"heading-anchor\" data-pagefind-ignore href=\"#{id}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>"
-                                )
-                                .into(),
-                            ));
-                        }
-                    }
-                }
-                Event::Start(Tag::Link { .. }) if link_tags.contains_key(&i) => {
-                    link_depth += 1;
-                    rewritten_links.push(true);
-                    out.push(Event::InlineHtml(link_tags[&i].clone().into()));
-                }
-                ev @ Event::Start(Tag::Link { .. }) => {
-                    link_depth += 1;
-                    rewritten_links.push(false);
-                    out.push(ev);
-                }
-                Event::End(TagEnd::Link) => {
-                    link_depth = link_depth.saturating_sub(1);
-                    if rewritten_links.pop() == Some(true) {
-                        out.push(Event::InlineHtml("</a>".into()));
-                    } else {
-                        out.push(Event::End(TagEnd::Link));
-                    }
-                    if link_depth == 0 && !deferred.is_empty() {
-                        out.push(Event::InlineHtml(std::mem::take(&mut deferred).into()));
-                    }
-                }
-                Event::FootnoteReference(_) if points.contains_key(&i) => {
-                    let html = points[&i].clone();
-                    if link_depth > 0 {
-                        deferred.push_str(&html);
-                    } else {
-                        out.push(Event::InlineHtml(html.into()));
-                    }
-                }
-                ev @ (Event::Text(_) | Event::Code(_)) => match chunk_at.get(&i) {
-                    Some(chunk) => {
-                        let (html, trailers) = render_chunk(&self.text, chunk, marks, &order);
-                        out.push(Event::InlineHtml(html.into()));
-                        if !trailers.is_empty() {
-                            if link_depth > 0 {
-                                deferred.push_str(&trailers);
-                            } else {
-                                out.push(Event::InlineHtml(trailers.into()));
-                            }
-                        }
-                    }
-                    None => out.push(ev),
-                },
-                ev => out.push(ev),
-            }
-        }
-        let mut html = String::with_capacity(self.text.len() * 2);
-        pulldown_cmark::html::push_html(&mut html, out.into_iter());
-        html
+    /// The events of the body, for the one body renderer
+    /// (`crate::render::body`), which walks them once with the marks.
+    pub fn events(&self) -> &[(Event<'a>, Range<usize>)] {
+        &self.events
+    }
+
+    /// Hands the events over, leaving none: the body renderer consumes them
+    /// (the text, chunks and heading ids stay readable).
+    pub fn take_events(&mut self) -> Vec<(Event<'a>, Range<usize>)> {
+        std::mem::take(&mut self.events)
+    }
+
+    /// The id gloss gives the heading that starts at `event`, if any.
+    pub fn heading_id(&self, event: usize) -> Option<&str> {
+        self.heading_ids.get(&event).map(String::as_str)
     }
 }
 
@@ -516,68 +386,6 @@ fn push_merging_text<'a>(
         return;
     }
     events.push((ev, range));
-}
-
-/// The HTML of one chunk with its parts of every mark. A mark's trailer is
-/// written right where the mark ends; inside a link or inline code it cannot
-/// be (no nested links, no markup in code), so it is returned to be written
-/// after the link or code closes.
-fn render_chunk(text: &str, chunk: &Chunk, marks: &[Mark], order: &[usize]) -> (String, String) {
-    let (cs, ce) = (chunk.start, chunk.end);
-    let relevant: Vec<usize> = order
-        .iter()
-        .copied()
-        .filter(|&m| marks[m].start < ce && marks[m].end > cs)
-        .collect();
-    let mut html = String::new();
-    let mut deferred = String::new();
-    let defer = chunk.in_link || chunk.is_code;
-    if chunk.is_code {
-        html.push_str("<code>");
-    }
-    if relevant.is_empty() {
-        escape_into(&mut html, &text[cs..ce]);
-    } else {
-        let mut cuts = vec![cs, ce];
-        for &m in &relevant {
-            for p in [marks[m].start, marks[m].end] {
-                if p > cs && p < ce {
-                    cuts.push(p);
-                }
-            }
-        }
-        cuts.sort_unstable();
-        cuts.dedup();
-        for w in cuts.windows(2) {
-            let (a, b) = (w[0], w[1]);
-            let active: Vec<usize> = relevant
-                .iter()
-                .copied()
-                .filter(|&m| marks[m].start <= a && b <= marks[m].end)
-                .collect();
-            for &m in &active {
-                html.push_str(if a == marks[m].start {
-                    &marks[m].open_first
-                } else {
-                    &marks[m].open
-                });
-            }
-            escape_into(&mut html, &text[a..b]);
-            for &m in active.iter().rev() {
-                html.push_str(&marks[m].close);
-            }
-            for &m in active.iter().rev() {
-                if marks[m].end == b {
-                    let out = if defer { &mut deferred } else { &mut html };
-                    out.push_str(&marks[m].trailer);
-                }
-            }
-        }
-    }
-    if chunk.is_code {
-        html.push_str("</code>");
-    }
-    (html, deferred)
 }
 
 /// Escapes text for HTML content and attribute values. Runs of ordinary
@@ -685,6 +493,38 @@ pub fn render_inline_with(md: &str, raw: RawHtml) -> Snippet {
     snippet
 }
 
+/// [`render_inline_with`] for a feed entry of the page at `page`: links to a
+/// place on the page (`#...`) point at the page, as feed readers resolve
+/// links against the site's root.
+pub fn render_inline_in_feed(md: &str, raw: RawHtml, page: &str) -> String {
+    let (events, _) = snippet_events(md, raw);
+    let events = events
+        .into_iter()
+        .filter(|e| {
+            !matches!(
+                e,
+                Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)
+            )
+        })
+        .map(|e| match e {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if dest_url.starts_with('#') => Event::Start(Tag::Link {
+                link_type,
+                dest_url: CowStr::from(format!("{page}{dest_url}")),
+                title,
+                id,
+            }),
+            e => e,
+        });
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events);
+    html.trim().to_string()
+}
+
 /// Renders a Markdown snippet (an entry's description) as block HTML, and
 /// returns its plain text too.
 pub fn render_block(md: &str) -> (String, String) {
@@ -723,7 +563,9 @@ fn long_line(code: &str) -> Option<(usize, usize)> {
         .map(|(i, l)| (i + 1, l.len()))
 }
 
-fn highlight(lang: &str, code: &str) -> String {
+/// A code block's HTML: highlighted when it has a language and no line is
+/// too long ([`MAX_HIGHLIGHT_LINE`]), escaped and plain otherwise.
+pub fn highlight(lang: &str, code: &str) -> String {
     let mut out = String::new();
     let lang_attr = escape(lang);
     if !lang.is_empty() && long_line(code).is_some() {
@@ -878,84 +720,5 @@ mod tests {
             doc("# Title\n\nSome \"quoted\" text"),
             "Title\nSome “quoted” text\n"
         );
-    }
-
-    /// Renders `body` with one mark from the first `from` to the first `to`.
-    fn render_marked(
-        body: &str,
-        from: &str,
-        to: &str,
-        open_first: &str,
-        open: &str,
-        close: &str,
-    ) -> String {
-        let mut owned = String::new();
-        let d = Doc::parse(body, &mut owned, |_| false);
-        let mark = Mark {
-            start: d.text.find(from).unwrap(),
-            end: d.text.find(to).unwrap(),
-            open_first: open_first.into(),
-            open: open.into(),
-            close: close.into(),
-            trailer: "<sup>1</sup>".into(),
-        };
-        d.render(&[mark], &HashMap::new(), &HashMap::new())
-    }
-
-    #[test]
-    fn a_mark_across_emphasis_becomes_one_element_per_text_node() {
-        let html = render_marked(
-            "He said *we will* go.",
-            "said",
-            " go",
-            "<span id=\"q\">",
-            "<span>",
-            "</span>",
-        );
-        assert_eq!(
-            html,
-            "<p>He <span id=\"q\">said </span><em><span>we will</span><sup>1</sup></em> go.</p>\n"
-        );
-    }
-
-    #[test]
-    fn a_trailer_is_written_where_its_mark_ends() {
-        let html = render_marked(
-            "The ship moved at dawn and then stopped.",
-            "moved",
-            " and",
-            "<b>",
-            "<b>",
-            "</b>",
-        );
-        assert_eq!(
-            html,
-            "<p>The ship <b>moved at dawn</b><sup>1</sup> and then stopped.</p>\n"
-        );
-    }
-
-    #[test]
-    fn a_trailer_inside_a_link_waits_until_the_link_closes() {
-        let html = render_marked(
-            "See [the report](https://x.org) today.",
-            "the",
-            " today",
-            "<b>",
-            "<b>",
-            "</b>",
-        );
-        assert_eq!(
-            html,
-            "<p>See <a href=\"https://x.org\"><b>the report</b></a><sup>1</sup> today.</p>\n"
-        );
-    }
-
-    #[test]
-    fn headings_get_ids_and_anchor_links() {
-        let mut owned = String::new();
-        let d = Doc::parse("## The queue\n\n## The queue\n", &mut owned, |_| false);
-        let html = d.render(&[], &HashMap::new(), &HashMap::new());
-        assert!(html.contains("<h2 id=\"the-queue\">"), "{html}");
-        assert!(html.contains("<h2 id=\"the-queue-2\">"), "{html}");
     }
 }

@@ -10,10 +10,11 @@
   /* Notes. Narrow screens: a reference opens its note in place. Wide: notes sit beside their anchors. */
   var notes = all('a[role="doc-noteref"]').map(function (r) {
     var n = target(r);
-    return n && { r: r, n: n, a: d.querySelector('.note-anchor[data-note="' + r.textContent.trim() + '"]') };
+    /* An anchor crossing a link or emphasis is several pieces: all light together. */
+    return n && { r: r, n: n, a: all('.note-anchor[data-note="' + r.textContent.trim() + '"]') };
   }).filter(Boolean);
   function isOpen(x) { return x.n.classList.contains("is-open"); }
-  function lit(x, yes) { cls(x.a, "is-lit", yes); cls(x.n, "is-lit", yes); }
+  function lit(x, yes) { x.a.forEach(function (p) { cls(p, "is-lit", yes); }); cls(x.n, "is-lit", yes); }
   function open(x, yes) { cls(x.n, "is-open", yes); x.r.setAttribute("aria-expanded", yes); lit(x, yes); }
   function layout() {
     notes.forEach(function (x) {
@@ -21,7 +22,7 @@
       narrow.matches ? x.r.setAttribute("aria-expanded", isOpen(x)) : x.r.removeAttribute("aria-expanded");
     });
     if (narrow.matches) return;
-    var low = -1e9, pos = notes.map(function (x) { return [x.n.getBoundingClientRect().top, x.a ? x.a.getClientRects()[0].top : 1e9]; });
+    var low = -1e9, pos = notes.map(function (x) { return [x.n.getBoundingClientRect().top, x.a.length ? x.a[0].getClientRects()[0].top : 1e9]; });
     notes.forEach(function (x, i) {
       var top = Math.max(Math.min(pos[i][0], pos[i][1]), low);
       x.n.style.top = Math.round(top - pos[i][0]) + "px";
@@ -29,14 +30,13 @@
     });
   }
   notes.forEach(function (x) {
-    if (x.a && x.a.nextElementSibling != x.r.parentNode) { cls(x.a, "has-number", true); cls(x.r.parentNode, "is-far", true); }
     on(x.r, "click", function (e) {
       e.preventDefault();
       if (narrow.matches) return open(x, !isOpen(x));
       lit(x, true);
       setTimeout(function () { lit(x, false); }, 1500);
     });
-    [x.r, x.n, x.a].forEach(function (el) {
+    [x.r, x.n].concat(x.a).forEach(function (el) {
       on(el, "mouseenter", function () { lit(x, true); });
       on(el, "mouseleave", function () { isOpen(x) || lit(x, false); });
     });

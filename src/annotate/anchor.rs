@@ -145,14 +145,14 @@ impl Folded {
 /// What an anchor is looking for: the W3C TextQuoteSelector plus a 1-based
 /// occurrence for writers who prefer counting.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Quote {
+pub struct TextQuoteSelector {
     pub exact: String,
     pub prefix: String,
     pub suffix: String,
     pub occurrence: Option<usize>,
 }
 
-impl Quote {
+impl TextQuoteSelector {
     /// The exact text alone, with nothing to tell several matches apart:
     /// when such a quote resolves, its text occurs once.
     pub fn is_bare(&self) -> bool {
@@ -180,7 +180,7 @@ pub enum AnchorError {
 }
 
 /// Finds `quote` in the folded text; returns the range in the original text.
-pub fn resolve(folded: &Folded, quote: &Quote) -> Result<Range<usize>, AnchorError> {
+pub fn resolve(folded: &Folded, quote: &TextQuoteSelector) -> Result<Range<usize>, AnchorError> {
     let exact = fold(&quote.exact);
     let hay = folded.text.as_str();
     let mut all = Vec::new();
@@ -201,7 +201,7 @@ pub fn resolve(folded: &Folded, quote: &Quote) -> Result<Range<usize>, AnchorErr
 /// match of its folded exact text, overlapping ones included): one pass
 /// over the text for all of them. Searching the text once per anchor cost
 /// anchors × text, quadratic in an article of 10,000 notes (issue 12).
-pub fn find_all(folded: &Folded, quotes: &[&Quote]) -> Occurrences {
+pub fn find_all(folded: &Folded, quotes: &[&TextQuoteSelector]) -> Occurrences {
     let exacts: Vec<String> = quotes.iter().map(|q| fold(&q.exact)).collect();
     // One pattern per distinct non-empty text; anchors that repeat share it.
     let mut patterns: Vec<&str> = Vec::new();
@@ -244,7 +244,7 @@ impl Occurrences {
 /// (from [`find_all`]), in order.
 pub fn resolve_among(
     folded: &Folded,
-    quote: &Quote,
+    quote: &TextQuoteSelector,
     starts: &[usize],
 ) -> Result<Range<usize>, AnchorError> {
     let exact = fold(&quote.exact);
@@ -527,7 +527,12 @@ fn align(hay: &str, exact: &[char], diagonal: i64) -> (Option<(usize, Range<usiz
 /// own selector, with no prefix, suffix or occurrence, resolved): then no
 /// occurrence can be needed, and the selector is not resolved again to find
 /// out. Most anchors are written that way, and the check costs a search.
-pub fn describe(text: &str, folded: &Folded, range: Range<usize>, exact_is_unique: bool) -> Quote {
+pub fn describe(
+    text: &str,
+    folded: &Folded,
+    range: Range<usize>,
+    exact_is_unique: bool,
+) -> TextQuoteSelector {
     let exact = text[range.clone()].to_string();
     let prefix_start = text[..range.start]
         .char_indices()
@@ -536,7 +541,7 @@ pub fn describe(text: &str, folded: &Folded, range: Range<usize>, exact_is_uniqu
         .map_or(0, |(i, _)| i);
     let prefix = text[prefix_start..range.start].to_string();
     let suffix: String = text[range.end..].chars().take(32).collect();
-    let mut quote = Quote {
+    let mut quote = TextQuoteSelector {
         exact,
         prefix,
         suffix,
@@ -559,9 +564,9 @@ mod tests {
     fn find(text: &str, exact: &str) -> Result<Range<usize>, AnchorError> {
         resolve(
             &Folded::new(text),
-            &Quote {
+            &TextQuoteSelector {
                 exact: exact.into(),
-                ..Quote::default()
+                ..TextQuoteSelector::default()
             },
         )
     }
@@ -580,22 +585,22 @@ mod tests {
             matches!(find(text, "the ship"), Err(AnchorError::Ambiguous { matches }) if matches.len() == 2)
         );
         let folded = Folded::new(text);
-        let q = Quote {
+        let q = TextQuoteSelector {
             exact: "the ship".into(),
             prefix: "Then".into(),
-            ..Quote::default()
+            ..TextQuoteSelector::default()
         };
         assert_eq!(resolve(&folded, &q).unwrap(), 21..29);
-        let q = Quote {
+        let q = TextQuoteSelector {
             exact: "the ship".into(),
             occurrence: Some(2),
-            ..Quote::default()
+            ..TextQuoteSelector::default()
         };
         assert_eq!(resolve(&folded, &q).unwrap(), 21..29);
-        let q = Quote {
+        let q = TextQuoteSelector {
             exact: "the ship".into(),
             occurrence: Some(3),
-            ..Quote::default()
+            ..TextQuoteSelector::default()
         };
         assert_eq!(
             resolve(&folded, &q),
@@ -693,7 +698,7 @@ mod tests {
             prop_assert_eq!(resolve(&folded, &quote), Ok(s..e));
             // Where the exact text alone finds the span, the shortcut gives
             // the same selector.
-            let bare = Quote { exact: text[s..e].to_string(), ..Quote::default() };
+            let bare = TextQuoteSelector { exact: text[s..e].to_string(), ..TextQuoteSelector::default() };
             if resolve(&folded, &bare) == Ok(s..e) {
                 prop_assert_eq!(describe(&text, &folded, s..e, true), quote);
             }
@@ -709,11 +714,11 @@ mod tests {
         ) {
             let text = words.join(" ");
             let folded = Folded::new(&text);
-            let quotes: Vec<Quote> = anchors
+            let quotes: Vec<TextQuoteSelector> = anchors
                 .iter()
-                .map(|a| Quote { exact: a.clone(), occurrence, ..Quote::default() })
+                .map(|a| TextQuoteSelector { exact: a.clone(), occurrence, ..TextQuoteSelector::default() })
                 .collect();
-            let refs: Vec<&Quote> = quotes.iter().collect();
+            let refs: Vec<&TextQuoteSelector> = quotes.iter().collect();
             let found = find_all(&folded, &refs);
             for (k, q) in quotes.iter().enumerate() {
                 prop_assert_eq!(resolve_among(&folded, q, found.of(k)), resolve(&folded, q));

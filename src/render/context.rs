@@ -1,7 +1,7 @@
 //! Typed template contexts: one `Serialize` struct per shape documented in
 //! docs/templates.md. Renaming a field here breaks a test, not a reader's page.
 
-use crate::annotate::{QuoteAnn, ResolvedArticle, Source};
+use crate::annotate::{Quote, ResolvedArticle, Source};
 use crate::frontmatter::Date;
 use crate::glossary::{Entry, Glossary};
 use crate::routes::{self, Base};
@@ -109,7 +109,7 @@ pub struct QuoteView {
 }
 
 impl QuoteView {
-    pub fn new(q: &QuoteAnn, a: &ResolvedArticle, glossary: &Glossary, base: &Base) -> QuoteView {
+    pub fn new(q: &Quote, a: &ResolvedArticle, glossary: &Glossary, base: &Base) -> QuoteView {
         QuoteView {
             id: q.id.clone(),
             text: q.text.clone(),

@@ -243,7 +243,7 @@ struct TextQuoteSelector<'a> {
     suffix: &'a str,
 }
 
-fn target<'a>(page: &'a str, sel: Option<&'a crate::annotate::anchor::Quote>) -> Target<'a> {
+fn target<'a>(page: &'a str, sel: Option<&'a crate::annotate::anchor::TextQuoteSelector>) -> Target<'a> {
     Target {
         source: page,
         selector: sel.map(|sel| TextQuoteSelector {

@@ -2,9 +2,9 @@
 //! the site in memory. Takes the resolved [`Site`]; returns a sorted map of
 //! output path -> file. Pages render in parallel; nothing is written here.
 
+pub mod body;
 pub mod context;
 mod cycles;
-mod feed;
 mod jsonld;
 pub mod paths;
 pub mod theme;
@@ -386,7 +386,7 @@ pub fn render(
                 &url,
                 move |c| {
                     let feed =
-                        feed_view(config, site, summaries, idx, &title, &feed_page, &self_url);
+                        feed_view(inputs, site, summaries, idx, &title, &feed_page, &self_url);
                     c.insert("feed", &feed);
                 },
             ));
@@ -402,7 +402,7 @@ pub fn render(
             &routes::home(1),
             move |c| {
                 let feed = feed_view(
-                    config,
+                    inputs,
                     site,
                     summaries,
                     all,
@@ -772,7 +772,7 @@ fn article_view<'a>(
 }
 
 fn feed_view(
-    config: &Config,
+    inputs: &Inputs,
     site: &Site,
     summaries: &[ArticleSummary],
     idx: &[usize],
@@ -780,6 +780,7 @@ fn feed_view(
     url: &str,
     self_url: &str,
 ) -> FeedView {
+    let config = inputs.config;
     let entries: Vec<FeedEntry> = idx
         .iter()
         .take(FEED_ENTRIES)
@@ -789,7 +790,7 @@ fn feed_view(
             FeedEntry {
                 summary: summaries[i].clone(),
                 updated: a.updated.as_ref().unwrap_or(&a.date).rfc3339(),
-                content: feed::content(&a.html, &permalink),
+                content: body::feed_entry(config, inputs.content, site, a, &permalink),
                 permalink,
             }
         })

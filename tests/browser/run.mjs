@@ -56,6 +56,8 @@ const PAGES = [
   // wide-screen note checks run on each of them too (no screenshot or axe).
   { name: 'article', path: (out) => richest(out, 'articles'), also: (out) => everyIn(out, 'articles'), checks: ['references', 'sidenotes', 'glossary-card', 'quote-target'] },
   { name: 'article-code', path: (out) => firstWith(out, 'articles', '<pre class="code') },
+  // A note whose anchor crosses a mention (issue 16).
+  { name: 'article-nested', path: (out) => firstWith(out, 'articles', /<a class="mention"[^>]*><span class="note-anchor"/), checks: ['one-number'] },
   { name: 'tag', path: (out) => richest(out, 'tags') },
   { name: 'tags', path: '/tags/' },
   { name: 'quotes', path: '/quotes/', checks: ['quote-link'] },
@@ -132,13 +134,15 @@ function everyIn(out, dir) {
     .filter((slug) => fs.existsSync(path.join(base, slug, 'index.html')))
     .map((slug) => `/${dir}/${slug}/`);
 }
-/** The URL of the first `<dir>/<slug>/index.html` whose HTML contains `needle`. */
+/** The URL of the first `<dir>/<slug>/index.html` whose HTML contains `needle` (a string or a RegExp). */
 function firstWith(out, dir, needle) {
   const base = path.join(out, dir);
   if (!fs.existsSync(base)) return null;
   for (const slug of fs.readdirSync(base).sort()) {
     const f = path.join(base, slug, 'index.html');
-    if (fs.existsSync(f) && fs.readFileSync(f, 'utf8').includes(needle)) return `/${dir}/${slug}/`;
+    if (!fs.existsSync(f)) continue;
+    const html = fs.readFileSync(f, 'utf8');
+    if (needle instanceof RegExp ? needle.test(html) : html.includes(needle)) return `/${dir}/${slug}/`;
   }
   return null;
 }
@@ -468,6 +472,95 @@ async function checkReferencesBesideAnchors(page, where) {
     return out;
   });
   for (const b of bad) fail(`${where} ${b.what}`, 'references', b.msg);
+}
+
+/**
+ * Every note shows one number, its reference, at the end of its anchor: an
+ * anchor that crosses a link or a mention is cut into pieces, and no piece
+ * shows a number of its own (issue 16). On a phone, opening such a note in
+ * place leaves no punctuation of its sentence alone below the note.
+ */
+async function checkOneNumber(page, where, narrow, shot) {
+  const r = await page.evaluate(() => {
+    const out = { bad: [], crossing: [] };
+    const visible = (el) => {
+      const cs = getComputedStyle(el);
+      const rect = el.getBoundingClientRect();
+      return cs.display !== 'none' && cs.visibility !== 'hidden' && rect.width > 0 && rect.height > 0;
+    };
+    const generated = (el) => ['::before', '::after']
+      .map((p) => getComputedStyle(el, p).content)
+      .filter((c) => c && c !== 'none' && c !== 'normal' && c !== '""');
+    const refs = new Map();
+    for (const a of document.querySelectorAll('a[role="doc-noteref"]')) {
+      const n = a.textContent.trim();
+      if (visible(a)) refs.set(n, (refs.get(n) || 0) + 1);
+    }
+    const pieces = new Map();
+    for (const piece of document.querySelectorAll('.note-anchor')) {
+      const n = piece.dataset.note;
+      if (!pieces.has(n)) pieces.set(n, []);
+      pieces.get(n).push(piece);
+      const g = generated(piece);
+      if (g.length) out.bad.push(`note ${n}: its anchored words “${piece.textContent}” show ${g.join(' ')} besides its reference`);
+    }
+    for (const [n, ps] of pieces) {
+      const count = refs.get(n) || 0;
+      if (count !== 1) out.bad.push(`note ${n}: ${count} visible reference numbers, expected 1`);
+      if (ps.some((p) => p.closest('a'))) out.crossing.push(n);
+    }
+    return out;
+  });
+  for (const b of r.bad) fail(where, 'one-number', b);
+  if (!r.crossing.length) return fail(where, 'one-number', 'no note anchor on the page crosses a link or a mention');
+  if (!narrow) {
+    // Pointing at the reference lights every piece of the anchor, not the first only.
+    for (const n of r.crossing) {
+      const ref = page.locator(`a[role="doc-noteref"][href="#sn-${n}"]`);
+      await ref.scrollIntoViewIfNeeded();
+      await ref.hover();
+      await page.waitForTimeout(50);
+      const dark = await page.$$eval(`.note-anchor[data-note="${n}"]`, (ps) => ps.filter((p) => !p.classList.contains('is-lit')).map((p) => p.textContent));
+      if (dark.length) fail(`${where} note ${n}`, 'one-number', `pointing at the reference leaves pieces of its anchor unlit: ${dark.map((t) => `“${t}”`).join(', ')}`);
+      await shot(`note-${n}-lit`);
+      await page.mouse.move(0, 0);
+    }
+    return;
+  }
+  for (const n of r.crossing) {
+    const ref = page.locator(`a[role="doc-noteref"][href="#sn-${n}"]`);
+    await ref.scrollIntoViewIfNeeded();
+    await ref.click();
+    await page.waitForTimeout(50);
+    const s = await page.evaluate((n) => {
+      const sup = document.querySelector(`a[role="doc-noteref"][href="#sn-${n}"]`).closest('sup');
+      const sn = document.getElementById(`sn-${n}`);
+      const block = sup.closest('p, li, blockquote, td, dd') || document.body;
+      const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
+      for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+        if (!(sup.compareDocumentPosition(t) & Node.DOCUMENT_POSITION_FOLLOWING)) continue;
+        if (sup.contains(t) || sn.contains(t) || !t.data.trim()) continue;
+        const i = t.data.search(/\S/);
+        const range = document.createRange();
+        range.setStart(t, i);
+        range.setEnd(t, i + 1);
+        return {
+          ch: t.data[i],
+          top: range.getBoundingClientRect().top,
+          noteTop: sn.getBoundingClientRect().top,
+          open: getComputedStyle(sn).display !== 'none',
+        };
+      }
+      return null;
+    }, n);
+    await shot(`note-${n}-open`);
+    if (!s || !s.open) fail(`${where} note ${n}`, 'one-number', 'the note does not open on a tap');
+    else if (/\p{P}/u.test(s.ch) && s.top > s.noteTop) {
+      fail(`${where} note ${n}`, 'one-number', `the “${s.ch}” after the anchor is left alone below the opened note (${px(s.top)} below its top ${px(s.noteTop)})`);
+    }
+    await ref.click();
+    await page.waitForTimeout(50);
+  }
 }
 
 /** Where a note is and whether a reader sees it. */
@@ -813,6 +906,7 @@ async function main() {
               await other.close();
             }
           }
+          if (checks.includes('one-number')) await timed('one-number', where, () => checkOneNumber(page, where, width < 1280, shot));
           if (checks.includes('glossary-card')) await timed('glossary-card', where, () => checkGlossaryCard(page, where, names, shot));
           if (checks.includes('quote-target')) await timed('quote-target', where, () => checkQuoteTarget(page, where, base, p.url));
           if (checks.includes('quote-link')) await timed('quote-link', where, () => checkQuoteLink(page, where, base, shot));

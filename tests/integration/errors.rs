@@ -240,13 +240,6 @@ error_case!(
 );
 
 error_case!(
-    overlapping_annotations_that_cannot_nest_are_reported,
-    site_with(&format!("{ANNOTATED}[[notes]]\nanchor = \"talks stalled on\"\ntext = \"a\"\n[[notes]]\nanchor = \"on Monday\"\ntext = \"b\"\n+++\nThe talks stalled on Monday.\n")),
-    "overlap without nesting",
-    "they share “on”"
-);
-
-error_case!(
     a_note_with_neither_text_nor_source_is_reported,
     site_with(&format!(
         "{ANNOTATED}[[notes]]\nanchor = \"talks\"\n+++\nThe talks stalled.\n"

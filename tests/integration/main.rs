@@ -8,6 +8,7 @@ mod deploy_s3;
 mod errors;
 mod import;
 mod incremental;
+mod nesting;
 mod output;
 mod pipeline;
 mod robustness;

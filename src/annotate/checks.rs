@@ -1,0 +1,98 @@
+//! The checks across articles: what no single article can know (two
+//! articles with one slug, two quotes with one id), and the entries no
+//! article mentions.
+
+use super::ResolvedArticle;
+use crate::content::Content;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::glossary::{EntryIdx, Glossary};
+use crate::source::Span;
+use std::collections::{BTreeSet, HashMap};
+
+/// The checks across articles; `articles` must be in `Content::articles`
+/// order (as resolved, before sorting), so that "the first" is the same one
+/// in every build.
+pub(crate) fn check_site(content: &Content, articles: &[ResolvedArticle], diags: &mut Diagnostics) {
+    check_unique_slugs(content, articles, diags);
+    check_unique_quote_ids(articles, diags);
+}
+
+/// Whether the articles at `edited` (indexes into `Content::articles`) share
+/// a slug or a quote id with any article: what [`check_site`] would report
+/// after an edit that touched only them, found without hashing every id of
+/// the site. When this says yes, run `check_site` for the report.
+pub(crate) fn edits_clash(articles: &[ResolvedArticle], edited: &BTreeSet<usize>) -> bool {
+    let changed: Vec<&ResolvedArticle> = articles
+        .iter()
+        .filter(|a| edited.contains(&a.index))
+        .collect();
+    articles.iter().any(|other| {
+        changed.iter().any(|a| {
+            let itself = a.index == other.index;
+            (!itself && a.slug == other.slug)
+                || a.quotes.iter().enumerate().any(|(i, q)| {
+                    other
+                        .quotes
+                        .iter()
+                        .enumerate()
+                        .any(|(j, o)| !(itself && i == j) && q.id == o.id)
+                })
+        })
+    })
+}
+
+/// Entries no article mentions or quotes.
+pub(crate) fn unmentioned(glossary: &Glossary, articles: &[ResolvedArticle]) -> Vec<EntryIdx> {
+    let mut used = vec![false; glossary.entries.len()];
+    for a in articles {
+        for &e in &a.entities {
+            used[e] = true;
+        }
+    }
+    (0..used.len()).filter(|&i| !used[i]).collect()
+}
+
+fn check_unique_slugs(content: &Content, articles: &[ResolvedArticle], diags: &mut Diagnostics) {
+    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(articles.len());
+    for a in articles {
+        if let Some(&first) = seen.get(a.slug.as_str()) {
+            let this = &content.articles[a.index];
+            let other = &content.articles[first];
+            diags.push(
+                Diagnostic::error(format!("two articles have the slug `{}`", a.slug))
+                    .at(Span::file(this.layout.source))
+                    .label("this article")
+                    .also(Span::file(other.layout.source), "and this one")
+                    .note(format!(
+                        "both would be written to {}: {} and {}",
+                        a.url(),
+                        content.sources.get(other.layout.source).name,
+                        content.sources.get(this.layout.source).name
+                    ))
+                    .help("set a different `slug = \"...\"` in one of them, or rename a file"),
+            );
+        } else {
+            seen.insert(&a.slug, a.index);
+        }
+    }
+}
+
+fn check_unique_quote_ids(articles: &[ResolvedArticle], diags: &mut Diagnostics) {
+    let count = articles.iter().map(|a| a.quotes.len()).sum();
+    let mut seen: HashMap<&str, Span> = HashMap::with_capacity(count);
+    for a in articles {
+        for q in &a.quotes {
+            if let Some(first) = seen.get(q.id.as_str()) {
+                diags.push(
+                    Diagnostic::error(format!("two quotes have the id `{}`", q.id))
+                        .at(q.span)
+                        .label("this quote")
+                        .also(*first, "and this one")
+                        .help("the same words by the same speaker were quoted twice: set a distinct `id = \"q-...\"` on one of them"),
+                );
+            } else {
+                seen.insert(&q.id, q.span);
+            }
+        }
+    }
+}

@@ -1,0 +1,803 @@
+//! The one place an article's or page's body becomes HTML. Takes the parsed
+//! body ([`Doc`]: its events, and the reader's text cut into chunks) and the
+//! typed marks resolve found ([`Marks`]); returns the HTML for the page, or
+//! for an Atom feed entry ([`Target::Feed`]).
+//!
+//! Built as mdBook's HTML renderer is, in spirit: the events are walked once
+//! and rewritten into events (gloss's markup as inline HTML where it wraps
+//! text), which pulldown-cmark serializes. Each chunk of the reader's text is
+//! cut at every mark boundary inside it into segments, and each segment
+//! opens, in one canonical order (outer first), every mark over it and
+//! closes them again: the elements nest by construction, whatever the marks
+//! do (cross emphasis or links, nest, overlap). A mark spread over several
+//! segments becomes several elements, the way Hypothesis highlights do.
+//!
+//! A note's number (and on the page its sidenote) is written once, where its
+//! range ends; inside a link or inline code it cannot be (no links in links,
+//! no markup in code), so it waits until the link or code closes.
+//!
+//! For a feed ([`Target::Feed`]), which shows neither our stylesheet nor our
+//! script and resolves links against the site's root: sidenotes become a
+//! numbered list of notes at the end, the `#` links beside headings and
+//! quotes are left out, and links to a place on the page point at the page.
+
+use crate::annotate::marks::{MarkKind, Marks};
+use crate::annotate::{Note, Quote, Source};
+use crate::glossary::Glossary;
+use crate::markdown::{self, escape, escape_into, Chunk, Doc};
+use crate::routes::Base;
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Tag, TagEnd};
+use std::collections::HashMap;
+
+/// Where the HTML goes.
+#[derive(Clone, Copy, Debug)]
+pub enum Target<'p> {
+    /// The article's own page.
+    Page,
+    /// An Atom feed entry for the page at `permalink` (absolute).
+    Feed { permalink: &'p str },
+}
+
+/// What the marks refer to: an article's notes, sources and quotes, and
+/// the glossary their mentions and speakers are entries of.
+#[derive(Clone, Copy)]
+pub struct Annotations<'a> {
+    pub marks: &'a Marks,
+    /// In number order (`notes[n - 1]` is note `n`).
+    pub notes: &'a [Note],
+    pub sources: &'a [Source],
+    pub quotes: &'a [Quote],
+    pub glossary: &'a Glossary,
+    pub base: &'a Base,
+}
+
+/// The HTML of a body without annotations (a plain page).
+pub fn plain(doc: Doc<'_>) -> String {
+    render(doc, None, Target::Page)
+}
+
+/// The HTML of a body with its annotations, for `target`.
+pub fn render(mut doc: Doc<'_>, ann: Option<&Annotations<'_>>, target: Target<'_>) -> String {
+    let events = doc.take_events();
+    let mut w = Writer {
+        doc: &doc,
+        ann,
+        target,
+        order: Vec::new(),
+        notes: Vec::new(),
+    };
+    if let Some(a) = ann {
+        let ranges = &a.marks.ranges;
+        w.order = (0..ranges.len()).collect();
+        // Outer marks first: earlier start, then later end, then notes
+        // before quotes before mentions.
+        w.order.sort_by_key(|&m| {
+            let r = &ranges[m];
+            (
+                r.range.start,
+                std::cmp::Reverse(r.range.end),
+                r.kind.rank(),
+                m,
+            )
+        });
+    }
+    let points: HashMap<usize, usize> = ann
+        .map(|a| a.marks.points.iter().map(|p| (p.event, p.number)).collect())
+        .unwrap_or_default();
+    let link_entries: HashMap<usize, usize> = ann
+        .map(|a| a.marks.links.iter().map(|l| (l.event, l.entry)).collect())
+        .unwrap_or_default();
+    let chunk_at: HashMap<usize, &Chunk> = doc.chunks.iter().map(|c| (c.event, c)).collect();
+    let permalink = match target {
+        Target::Page => None,
+        Target::Feed { permalink } => Some(permalink),
+    };
+    // pulldown-cmark numbers ordinary footnotes as it meets their labels;
+    // the feed writes their references itself, so it counts the same way.
+    let mut footnote_numbers: HashMap<String, usize> = HashMap::new();
+    let mut footnote_number = |label: &str| {
+        let next = footnote_numbers.len() + 1;
+        *footnote_numbers.entry(label.to_string()).or_insert(next)
+    };
+
+    let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len());
+    let mut link_depth = 0usize;
+    let mut rewritten_links: Vec<bool> = Vec::new();
+    let mut deferred = String::new();
+    let mut skip_def = false;
+    let mut code: Option<(String, String)> = None;
+    for (i, (ev, _)) in events.into_iter().enumerate() {
+        if skip_def {
+            if matches!(ev, Event::End(TagEnd::FootnoteDefinition)) {
+                skip_def = false;
+            }
+            continue;
+        }
+        if let Some((lang, buf)) = code.as_mut() {
+            match ev {
+                Event::Text(t) => buf.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    out.push(Event::Html(markdown::highlight(lang, buf).into()));
+                    code = None;
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match ev {
+            Event::Start(Tag::FootnoteDefinition(ref label)) if doc.is_synthetic(label) => {
+                skip_def = true;
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) if permalink.is_some() => {
+                let n = footnote_number(&label);
+                out.push(Event::Html(
+                    format!(
+                        "<div class=\"footnote-definition\" id=\"{}\"><sup class=\"footnote-definition-label\">{n}</sup>",
+                        escape(&label)
+                    )
+                    .into(),
+                ));
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(l) => {
+                        l.split([' ', ',']).next().unwrap_or("").to_string()
+                    }
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new()));
+            }
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                let own = doc.heading_id(i);
+                let id = id.or_else(|| own.map(|s| CowStr::from(s.to_string())));
+                out.push(Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                }));
+                if let (Some(id), Target::Page) = (own, target) {
+                    if level != HeadingLevel::H1 {
+                        out.push(Event::InlineHtml(heading_anchor(id).into()));
+                    }
+                }
+            }
+            Event::Start(Tag::Link { .. }) if link_entries.contains_key(&i) => {
+                link_depth += 1;
+                rewritten_links.push(true);
+                let a = ann.expect("link mentions come with annotations");
+                let e = &a.glossary.entries[link_entries[&i]];
+                out.push(Event::InlineHtml(mention_open(e, a.base).into()));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                link_depth += 1;
+                rewritten_links.push(false);
+                let dest_url = match permalink {
+                    Some(page) if dest_url.starts_with('#') => {
+                        CowStr::from(format!("{page}{dest_url}"))
+                    }
+                    _ => dest_url,
+                };
+                out.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::End(TagEnd::Link) => {
+                link_depth = link_depth.saturating_sub(1);
+                if rewritten_links.pop() == Some(true) {
+                    out.push(Event::InlineHtml("</a>".into()));
+                } else {
+                    out.push(Event::End(TagEnd::Link));
+                }
+                if link_depth == 0 && !deferred.is_empty() {
+                    out.push(Event::InlineHtml(std::mem::take(&mut deferred).into()));
+                }
+            }
+            Event::FootnoteReference(_) if points.contains_key(&i) => {
+                let mut html = String::new();
+                w.note(points[&i], &mut html);
+                if link_depth > 0 {
+                    deferred.push_str(&html);
+                } else {
+                    out.push(Event::InlineHtml(html.into()));
+                }
+            }
+            Event::FootnoteReference(label) if permalink.is_some() => {
+                let n = footnote_number(&label);
+                let mut html = String::from("<sup class=\"footnote-reference\"><a href=\"");
+                escape_into(&mut html, permalink.unwrap_or_default());
+                html.push('#');
+                escape_into(&mut html, &label);
+                html.push_str(&format!("\">{n}</a></sup>"));
+                out.push(Event::InlineHtml(html.into()));
+            }
+            ev @ (Event::Text(_) | Event::Code(_)) => match chunk_at.get(&i) {
+                Some(chunk) => {
+                    let (html, trailers) = w.chunk(chunk);
+                    out.push(Event::InlineHtml(html.into()));
+                    if !trailers.is_empty() {
+                        if link_depth > 0 {
+                            deferred.push_str(&trailers);
+                        } else {
+                            out.push(Event::InlineHtml(trailers.into()));
+                        }
+                    }
+                }
+                None => out.push(ev),
+            },
+            ev => out.push(ev),
+        }
+    }
+    let mut html = String::with_capacity(doc.text.len() * 2);
+    pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    if let (Some(page), false) = (permalink, w.notes.is_empty()) {
+        html.push_str("<hr/>\n<ol class=\"notes\">\n");
+        for number in std::mem::take(&mut w.notes) {
+            html.push_str("<li>");
+            w.note_content(number, Some(page), &mut html);
+            html.push_str("</li>\n");
+        }
+        html.push_str("</ol>\n");
+    }
+    html
+}
+
+/// Writes chunks and notes; remembers, for a feed, the notes in the order
+/// their numbers appear.
+struct Writer<'w, 'a> {
+    doc: &'w Doc<'a>,
+    ann: Option<&'w Annotations<'w>>,
+    target: Target<'w>,
+    /// Indexes into `ann.marks.ranges`, outer first.
+    order: Vec<usize>,
+    /// Feed only: note numbers as written.
+    notes: Vec<usize>,
+}
+
+impl Writer<'_, '_> {
+    /// The HTML of one chunk with its part of every mark, and the trailers
+    /// (note numbers, quote links) to write after an enclosing link or the
+    /// code closes, if the chunk is in one.
+    fn chunk(&mut self, chunk: &Chunk) -> (String, String) {
+        let text = &self.doc.text;
+        let (cs, ce) = (chunk.start, chunk.end);
+        let mut html = String::new();
+        let mut deferred = String::new();
+        let defer = chunk.in_link || chunk.is_code;
+        if chunk.is_code {
+            html.push_str("<code>");
+        }
+        let relevant: Vec<usize> = match self.ann {
+            Some(a) => self
+                .order
+                .iter()
+                .copied()
+                .filter(|&m| {
+                    let r = &a.marks.ranges[m].range;
+                    r.start < ce && r.end > cs
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        if relevant.is_empty() {
+            escape_into(&mut html, &text[cs..ce]);
+        } else {
+            let ranges = &self.ann.expect("marks come with annotations").marks.ranges;
+            let mut cuts = vec![cs, ce];
+            // Sidenotes held back past the punctuation after their anchor:
+            // (where they go, note number).
+            let mut held: Vec<(usize, usize)> = Vec::new();
+            for &m in &relevant {
+                let r = &ranges[m].range;
+                for p in [r.start, r.end] {
+                    if p > cs && p < ce {
+                        cuts.push(p);
+                    }
+                }
+                if let (MarkKind::Note { number }, Target::Page, false) =
+                    (ranges[m].kind, self.target, defer)
+                {
+                    if r.end > cs && r.end <= ce {
+                        let after = closing_punctuation(&text[r.end..ce]);
+                        if after > 0 {
+                            cuts.push(r.end + after);
+                            held.push((r.end + after, number));
+                        }
+                    }
+                }
+            }
+            cuts.sort_unstable();
+            cuts.dedup();
+            for w in cuts.windows(2) {
+                let (a, b) = (w[0], w[1]);
+                let active: Vec<usize> = relevant
+                    .iter()
+                    .copied()
+                    .filter(|&m| ranges[m].range.start <= a && b <= ranges[m].range.end)
+                    .collect();
+                for &m in &active {
+                    self.open(m, a == ranges[m].range.start, &mut html);
+                }
+                escape_into(&mut html, &text[a..b]);
+                for &m in active.iter().rev() {
+                    html.push_str(close(ranges[m].kind));
+                }
+                for &m in active.iter().rev() {
+                    if ranges[m].range.end == b {
+                        let out = if defer { &mut deferred } else { &mut html };
+                        match ranges[m].kind {
+                            MarkKind::Note { number } if held.iter().any(|h| h.1 == number) => {
+                                self.note_ref(number, out);
+                            }
+                            _ => self.trailer(m, out),
+                        }
+                    }
+                }
+                for &(_, number) in held.iter().filter(|h| h.0 == b) {
+                    self.sidenote(number, &mut html);
+                }
+            }
+        }
+        if chunk.is_code {
+            html.push_str("</code>");
+        }
+        (html, deferred)
+    }
+
+    fn ann(&self) -> &Annotations<'_> {
+        self.ann.expect("marks come with annotations")
+    }
+
+    /// The opening tag of mark `m` over one segment; the first segment of a
+    /// quote carries its id.
+    fn open(&self, m: usize, first: bool, out: &mut String) {
+        let a = self.ann();
+        match a.marks.ranges[m].kind {
+            MarkKind::Note { number } => {
+                out.push_str(&format!(
+                    "<span class=\"note-anchor\" data-note=\"{number}\">"
+                ));
+            }
+            MarkKind::Quote { index } => {
+                let q = &a.quotes[index];
+                let speaker = escape(&a.glossary.entries[q.speaker].id);
+                if first {
+                    out.push_str(&format!(
+                        "<span class=\"quote\" id=\"{}\" data-speaker=\"{speaker}\">",
+                        escape(&q.id)
+                    ));
+                } else {
+                    out.push_str(&format!(
+                        "<span class=\"quote\" data-speaker=\"{speaker}\">"
+                    ));
+                }
+            }
+            MarkKind::Mention { entry } => {
+                out.push_str(&mention_open(&a.glossary.entries[entry], a.base));
+            }
+        }
+    }
+
+    /// What follows mark `m`, once, where it ends.
+    fn trailer(&mut self, m: usize, out: &mut String) {
+        match self.ann().marks.ranges[m].kind {
+            MarkKind::Note { number } => self.note(number, out),
+            MarkKind::Quote { index } => {
+                if let Target::Page = self.target {
+                    let a = self.ann();
+                    let q = &a.quotes[index];
+                    let e = &a.glossary.entries[q.speaker];
+                    out.push_str(&format!(
+                        "<a class=\"quote-link\" data-pagefind-ignore href=\"#{id}\" data-entry=\"{speaker}\" data-speaker-name=\"{name}\" aria-label=\"Quote by {name}: link to this quote\">#</a>",
+                        id = escape(&q.id),
+                        speaker = escape(&e.id),
+                        name = escape(&e.name),
+                    ));
+                }
+            }
+            MarkKind::Mention { .. } => {}
+        }
+    }
+
+    /// Note `n`'s reference number and, on the page, its sidenote (left out
+    /// of the search index: its words are the note's, not the article's).
+    fn note(&mut self, n: usize, out: &mut String) {
+        self.note_ref(n, out);
+        self.sidenote(n, out);
+    }
+
+    /// Note `n`'s reference number.
+    fn note_ref(&self, n: usize, out: &mut String) {
+        let href = match self.target {
+            Target::Page => String::new(),
+            Target::Feed { permalink } => escape(permalink),
+        };
+        out.push_str(&format!(
+            "<sup class=\"note-ref\" data-pagefind-ignore><a href=\"{href}#sn-{n}\" id=\"ref-{n}\" role=\"doc-noteref\" aria-describedby=\"sn-{n}\">{n}</a></sup>"
+        ));
+    }
+
+    /// Note `n` itself: on the page, the sidenote; in a feed, an item of the
+    /// list at the end.
+    fn sidenote(&mut self, n: usize, out: &mut String) {
+        match self.target {
+            Target::Page => {
+                out.push_str(&format!(
+                    "<span class=\"sidenote\" id=\"sn-{n}\" role=\"doc-footnote\" data-pagefind-ignore><span class=\"sidenote-number\">{n}</span> "
+                ));
+                self.note_content(n, None, out);
+                out.push_str(&format!(
+                    " <a class=\"note-back\" data-pagefind-ignore href=\"#ref-{n}\" role=\"doc-backlink\" aria-label=\"Back to note {n}\">↩</a></span>"
+                ));
+            }
+            Target::Feed { .. } => self.notes.push(n),
+        }
+    }
+
+    /// A note's words and its citation. In a feed (`page` set), links to a
+    /// place on the page point at the page.
+    fn note_content(&self, n: usize, page: Option<&str>, out: &mut String) {
+        let a = self.ann();
+        let Some(note) = a.notes.get(n - 1) else {
+            return;
+        };
+        let text = match (page, &note.feed_text_html) {
+            (Some(_), Some(feed)) => feed.as_str(),
+            _ => note.text_html.as_str(),
+        };
+        let mut cite = String::new();
+        if let Some(s) = note.source.map(|s| &a.sources[s]) {
+            cite.push_str("<cite class=\"note-source\">");
+            if s.url.is_empty() {
+                escape_into(&mut cite, &s.title);
+            } else {
+                cite.push_str(&format!(
+                    "<a href=\"{}\">{}</a>",
+                    escape(&s.url),
+                    escape(&s.title)
+                ));
+            }
+            if !s.publisher.is_empty() {
+                cite.push_str(&format!(", {}", escape(&s.publisher)));
+            }
+            if let Some(d) = &s.date {
+                cite.push_str(&format!(", {}", d.display()));
+            }
+            cite.push_str("</cite>");
+        }
+        let sep = if !text.is_empty() && !cite.is_empty() {
+            " "
+        } else {
+            ""
+        };
+        if page.is_some() {
+            out.push_str(format!("{text}{sep}{cite}").trim());
+        } else {
+            out.push_str(text);
+            out.push_str(sep);
+            out.push_str(&cite);
+        }
+    }
+}
+
+/// How many bytes of closing punctuation `rest` starts with, when a space or
+/// the end of the text follows them: a sidenote goes after them, so that a
+/// note opened in place on a phone (a block) does not leave the sentence's
+/// full stop alone on the next line (issue 16). Its number stays at the end
+/// of its anchor. Punctuation inside a word (`Reuters’s`) holds nothing back.
+fn closing_punctuation(rest: &str) -> usize {
+    let end = rest
+        .char_indices()
+        .find(|&(_, c)| {
+            !matches!(
+                c,
+                '.' | ',' | ';' | ':' | '!' | '?' | '…' | ')' | ']' | '”' | '’' | '»'
+            )
+        })
+        .map_or(rest.len(), |(i, _)| i);
+    match rest[end..].chars().next() {
+        Some(c) if !c.is_whitespace() => 0,
+        _ => end,
+    }
+}
+
+fn close(kind: MarkKind) -> &'static str {
+    match kind {
+        MarkKind::Note { .. } | MarkKind::Quote { .. } => "</span>",
+        MarkKind::Mention { .. } => "</a>",
+    }
+}
+
+fn mention_open(e: &crate::glossary::Entry, base: &Base) -> String {
+    format!(
+        "<a class=\"mention\" href=\"{}\" role=\"doc-glossref\" data-entry=\"{}\">",
+        escape(&base.href(&e.url())),
+        escape(&e.id)
+    )
+}
+
+fn heading_anchor(id: &str) -> String {
+    format!(
+        "<a class=\"heading-anchor\" data-pagefind-ignore href=\"#{id}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>"
+    )
+}
+
+/// The annotations of a resolved article, for [`render`].
+pub fn annotations<'a>(
+    a: &'a crate::annotate::ResolvedArticle,
+    glossary: &'a Glossary,
+    base: &'a Base,
+) -> Annotations<'a> {
+    Annotations {
+        marks: &a.marks,
+        notes: &a.notes,
+        sources: &a.sources,
+        quotes: &a.quotes,
+        glossary,
+        base,
+    }
+}
+
+/// An article's body as its feed entry shows it (the page at `permalink`).
+///
+/// The body is parsed again: only feed entries (the newest few articles of
+/// each feed) need this form, and keeping every article's parse or a second
+/// HTML for all of them would cost every build memory. The marks name
+/// events of the parse, which the same body with the same source ids gives
+/// again.
+pub fn feed_entry(
+    config: &crate::config::Config,
+    content: &crate::content::Content,
+    site: &crate::annotate::Site,
+    a: &crate::annotate::ResolvedArticle,
+    permalink: &str,
+) -> String {
+    let article = &content.articles[a.index];
+    let mut owned = String::new();
+    let doc = Doc::parse_with(
+        content.body(&article.layout),
+        &mut owned,
+        |label| a.sources.iter().any(|s| s.id == label),
+        crate::raw_html::RawHtml::from_unsafe_html(config.markdown.unsafe_html),
+    );
+    let ann = annotations(a, &site.glossary, &site.base);
+    render(doc, Some(&ann), Target::Feed { permalink })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::annotate::marks::{Mark, NotePoint};
+
+    const PAGE: &str = "https://example.org/articles/a/";
+
+    fn note(number: usize, text: &str) -> Note {
+        Note {
+            number,
+            text_html: text.to_string(),
+            feed_text_html: None,
+            source: None,
+            selector: None,
+        }
+    }
+
+    /// Renders `body` with a note over each `(from, to)`: from the first
+    /// `from` to the end of the first `to` after it, numbered in order.
+    fn with_notes(body: &str, anchors: &[(&str, &str)], target: Target<'_>) -> String {
+        let mut owned = String::new();
+        let doc = Doc::parse(body, &mut owned, |_| false);
+        let mut marks = Marks::default();
+        let mut notes = Vec::new();
+        for (k, (from, to)) in anchors.iter().enumerate() {
+            let start = doc.text.find(from).unwrap();
+            let end = start + doc.text[start..].find(to).unwrap() + to.len();
+            marks.ranges.push(Mark {
+                range: start..end,
+                kind: MarkKind::Note { number: k + 1 },
+            });
+            notes.push(note(k + 1, &format!("N{}", k + 1)));
+        }
+        let (glossary, base) = (Glossary::default(), Base::new("https://example.org/"));
+        let ann = Annotations {
+            marks: &marks,
+            notes: &notes,
+            sources: &[],
+            quotes: &[],
+            glossary: &glossary,
+            base: &base,
+        };
+        render(doc, Some(&ann), target)
+    }
+
+    /// The HTML of note `n`'s number on the page.
+    fn page_ref(n: usize) -> String {
+        format!(
+            "<sup class=\"note-ref\" data-pagefind-ignore><a href=\"#sn-{n}\" id=\"ref-{n}\" role=\"doc-noteref\" aria-describedby=\"sn-{n}\">{n}</a></sup>"
+        )
+    }
+
+    /// The HTML of note `n`'s sidenote.
+    fn page_sidenote(n: usize) -> String {
+        format!(
+            "<span class=\"sidenote\" id=\"sn-{n}\" role=\"doc-footnote\" data-pagefind-ignore><span class=\"sidenote-number\">{n}</span> N{n} <a class=\"note-back\" data-pagefind-ignore href=\"#ref-{n}\" role=\"doc-backlink\" aria-label=\"Back to note {n}\">↩</a></span>"
+        )
+    }
+
+    /// Both: note `n` as it follows its anchor.
+    fn page_note(n: usize) -> String {
+        page_ref(n) + &page_sidenote(n)
+    }
+
+    /// Issue 16: a note opened in place on a phone is a block; written
+    /// before the full stop, it left the stop alone on the next line.
+    #[test]
+    fn a_sidenote_goes_after_the_punctuation_that_ends_its_anchor() {
+        let html = with_notes(
+            "They left at dawn. Then it rained.",
+            &[("left", "dawn")],
+            Target::Page,
+        );
+        assert_eq!(
+            html,
+            format!(
+                "<p>They <span class=\"note-anchor\" data-note=\"1\">left at dawn</span>{}.{} Then it rained.</p>\n",
+                page_ref(1),
+                page_sidenote(1)
+            )
+        );
+        let inside_a_word = with_notes(
+            "Ask Reuters’s desk.",
+            &[("Reuters", "Reuters")],
+            Target::Page,
+        );
+        assert!(
+            inside_a_word.contains(&format!("Reuters</span>{}’s", page_note(1))),
+            "{inside_a_word}"
+        );
+    }
+
+    #[test]
+    fn a_note_across_emphasis_becomes_one_element_per_text_node() {
+        let html = with_notes("He said *we will* go.", &[("said", "will")], Target::Page);
+        assert_eq!(
+            html,
+            format!(
+                "<p>He <span class=\"note-anchor\" data-note=\"1\">said </span><em><span class=\"note-anchor\" data-note=\"1\">we will</span>{}</em> go.</p>\n",
+                page_note(1)
+            )
+        );
+    }
+
+    #[test]
+    fn a_note_inside_a_link_shows_its_number_after_the_link() {
+        let html = with_notes(
+            "See [the report](https://x.org) today.",
+            &[("the", "report")],
+            Target::Page,
+        );
+        assert_eq!(
+            html,
+            format!(
+                "<p>See <a href=\"https://x.org\"><span class=\"note-anchor\" data-note=\"1\">the report</span></a>{} today.</p>\n",
+                page_note(1)
+            )
+        );
+    }
+
+    /// Issue 16: overlapping anchors were refused; each segment now
+    /// carries the marks over it, and each note one number where it ends.
+    #[test]
+    fn overlapping_notes_nest_by_segment_with_one_number_each() {
+        let html = with_notes(
+            "The talks stalled on Monday.",
+            &[("talks", "on"), ("on", "Monday")],
+            Target::Page,
+        );
+        assert_eq!(
+            html,
+            format!(
+                concat!(
+                    "<p>The <span class=\"note-anchor\" data-note=\"1\">talks stalled </span>",
+                    "<span class=\"note-anchor\" data-note=\"1\"><span class=\"note-anchor\" data-note=\"2\">on</span></span>{}",
+                    "<span class=\"note-anchor\" data-note=\"2\"> Monday</span>{}.{}</p>\n"
+                ),
+                page_note(1),
+                page_ref(2),
+                page_sidenote(2)
+            )
+        );
+    }
+
+    #[test]
+    fn headings_get_ids_and_anchor_links_on_the_page_only() {
+        let body = "## The queue\n\n## The queue\n";
+        let mut owned = String::new();
+        let html = plain(Doc::parse(body, &mut owned, |_| false));
+        assert!(
+            html.contains("<h2 id=\"the-queue\"><a class=\"heading-anchor\""),
+            "{html}"
+        );
+        assert!(html.contains("<h2 id=\"the-queue-2\">"), "{html}");
+        let feed = with_notes(body, &[], Target::Feed { permalink: PAGE });
+        assert_eq!(
+            feed,
+            "<h2 id=\"the-queue\">The queue</h2>\n<h2 id=\"the-queue-2\">The queue</h2>\n"
+        );
+    }
+
+    #[test]
+    fn in_a_feed_sidenotes_become_a_list_at_the_end_and_page_links_point_at_the_page() {
+        let feed = with_notes(
+            "Ships waited[^a] for [days](#later).\n\n[^a]: A footnote.\n",
+            &[("Ships", "waited")],
+            Target::Feed { permalink: PAGE },
+        );
+        assert_eq!(
+            feed,
+            concat!(
+                "<p><span class=\"note-anchor\" data-note=\"1\">Ships waited</span>",
+                "<sup class=\"note-ref\" data-pagefind-ignore><a href=\"https://example.org/articles/a/#sn-1\" id=\"ref-1\" role=\"doc-noteref\" aria-describedby=\"sn-1\">1</a></sup>",
+                "<sup class=\"footnote-reference\"><a href=\"https://example.org/articles/a/#a\">1</a></sup>",
+                " for <a href=\"https://example.org/articles/a/#later\">days</a>.</p>\n",
+                "<div class=\"footnote-definition\" id=\"a\"><sup class=\"footnote-definition-label\">1</sup>\n<p>A footnote.</p>\n</div>\n",
+                "<hr/>\n<ol class=\"notes\">\n<li>N1</li>\n</ol>\n"
+            )
+        );
+    }
+
+    #[test]
+    fn a_base_url_with_markup_in_it_stays_inside_the_attribute() {
+        let feed = with_notes(
+            "Ships waited.",
+            &[("Ships", "waited")],
+            Target::Feed {
+                permalink: "https://x.org/\"><script>alert(1)</script>/articles/a/",
+            },
+        );
+        assert!(!feed.contains("<script"), "{feed}");
+        assert!(
+            feed.contains("href=\"https://x.org/&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;/articles/a/#sn-1\""),
+            "{feed}"
+        );
+    }
+
+    #[test]
+    fn a_source_note_at_a_footnote_reference_is_numbered_with_the_others() {
+        let mut owned = String::new();
+        let doc = Doc::parse("Ships waited[^log].\n", &mut owned, |l| l == "log");
+        let event = doc
+            .events()
+            .iter()
+            .position(|(e, _)| matches!(e, Event::FootnoteReference(_)))
+            .unwrap();
+        let marks = Marks {
+            points: vec![NotePoint { event, number: 1 }],
+            ..Marks::default()
+        };
+        let notes = [note(1, "N1")];
+        let (glossary, base) = (Glossary::default(), Base::new("https://example.org/"));
+        let ann = Annotations {
+            marks: &marks,
+            notes: &notes,
+            sources: &[],
+            quotes: &[],
+            glossary: &glossary,
+            base: &base,
+        };
+        let html = render(doc, Some(&ann), Target::Page);
+        assert_eq!(html, format!("<p>Ships waited{}.</p>\n", page_note(1)));
+    }
+}
