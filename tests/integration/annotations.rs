@@ -384,3 +384,34 @@ fn the_build_summary_names_entries_that_no_article_mentions() {
     );
     assert!(two.contains("ada-moss, lena-hart"), "{two}");
 }
+
+#[test]
+fn anchors_typed_with_dashes_and_dots_match_smart_punctuation_and_export_the_readers_text() {
+    let site = SiteTest::new()
+        .file(
+            "content/articles/kabul.md",
+            "+++\ntitle = \"Kabul\"\ndate = 2024-01-01\n\
+             [[sources]]\nid = \"s\"\ntitle = \"Wire\"\n\
+             [[notes]]\nanchor = \"Kabul -- the capital\"\nsource = \"s\"\n\
+             [[notes]]\nanchor = \"--- the former head\"\nsource = \"s\"\n\
+             [[notes]]\nanchor = \"and so on...\"\nsource = \"s\"\n+++\n\
+             They reached Kabul -- the capital -- at dawn, and met him --- the former head --- and so on...\n",
+        )
+        .build();
+    let page = site.html("articles/kabul/index.html");
+    assert_eq!(
+        page.texts("span.note-anchor"),
+        ["Kabul – the capital", "— the former head", "and so on…"]
+    );
+    let coll = site.json("articles/kabul/annotations.jsonld");
+    let exacts: Vec<&str> = coll["first"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["target"]["selector"]["exact"].as_str())
+        .collect();
+    assert_eq!(
+        exacts,
+        ["Kabul – the capital", "— the former head", "and so on…"]
+    );
+}
