@@ -216,6 +216,8 @@ pub struct ArticleView<'a> {
     pub quotes: &'a [QuoteView],
     pub entities: Vec<EntryRef>,
     pub json_ld: String,
+    /// The full URL of the article's `image`, or empty.
+    pub image: String,
     pub annotations_url: String,
 }
 

@@ -4,7 +4,7 @@
 
 use crate::annotate::{ResolvedArticle, Site};
 use crate::config::Config;
-use crate::content::Kind;
+use crate::content::{ArticleImage, Kind};
 use crate::glossary::Entry;
 use crate::render::context::QuoteView;
 use rayon::prelude::*;
@@ -88,6 +88,19 @@ struct Quotation<'a> {
     creator: Thing<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     date_created: Option<String>,
+    /// Where the words come from: the cited source when the quote names
+    /// one, then the article that reports them.
+    is_based_on: Vec<Work<'a>>,
+}
+
+/// A creative work a quotation is based on, by name and address.
+#[derive(Serialize)]
+struct Work<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    url: &'a str,
 }
 
 #[derive(Serialize)]
@@ -102,6 +115,8 @@ struct NewsArticle<'a> {
     main_entity_of_page: &'a str,
     date_published: String,
     date_modified: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     author: Vec<Named<'a>>,
     publisher: Named<'a>,
@@ -114,9 +129,39 @@ struct NewsArticle<'a> {
     has_part: Vec<Quotation<'a>>,
 }
 
+/// The full URL of an article's checked `image` (`og:image` and the
+/// NewsArticle's `image`): a file of its folder is published beside its page,
+/// behind the base path.
+pub fn image_url(config: &Config, slug: &str, image: &ArticleImage) -> String {
+    match image {
+        ArticleImage::Url(u) => u.clone(),
+        ArticleImage::File(f) => {
+            let path: String = f
+                .bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                        (b as char).to_string()
+                    }
+                    _ => format!("%{b:02X}"),
+                })
+                .collect();
+            config.permalink(&format!("/{}{path}", crate::routes::article_folder(slug)))
+        }
+    }
+}
+
+/// The glossary entry an author's name stands for: an entry whose id or
+/// name is the name as written in `authors`.
+fn author_entry<'g>(g: &'g crate::glossary::Glossary, name: &str) -> Option<&'g Entry> {
+    g.get(name)
+        .map(|i| &g.entries[i])
+        .or_else(|| g.entries.iter().find(|e| e.name == name))
+}
+
 /// A `<script type="application/ld+json">` element describing the article as
 /// a schema.org NewsArticle with its citations, mentions and quotations.
-pub fn article(config: &Config, site: &Site, a: &ResolvedArticle) -> String {
+/// `image` is the full URL of its image ([`image_url`]), if it has one.
+pub fn article(config: &Config, site: &Site, a: &ResolvedArticle, image: Option<&str>) -> String {
     let g = &site.glossary;
     let url = config.permalink(&a.url());
     let doc = NewsArticle {
@@ -127,13 +172,21 @@ pub fn article(config: &Config, site: &Site, a: &ResolvedArticle) -> String {
         main_entity_of_page: &url,
         date_published: a.date.rfc3339(),
         date_modified: a.updated.as_ref().unwrap_or(&a.date).rfc3339(),
+        image,
         author: a
             .authors
             .iter()
-            .map(|n| Named {
-                kind: "Person",
-                name: n,
-                url: None,
+            .map(|n| match author_entry(g, n) {
+                Some(e) => Named {
+                    kind: schema_type(e),
+                    name: n,
+                    url: Some(config.permalink(&e.url())),
+                },
+                None => Named {
+                    kind: "Person",
+                    name: n,
+                    url: None,
+                },
             })
             .collect(),
         publisher: Named {
@@ -174,14 +227,50 @@ pub fn article(config: &Config, site: &Site, a: &ResolvedArticle) -> String {
                 url: format!("{url}#{}", q.id),
                 creator: thing(config, &g.entries[q.speaker]),
                 date_created: q.said.as_ref().map(|d| d.ymd()),
+                is_based_on: q
+                    .source
+                    .map(|s| &a.sources[s])
+                    .map(|s| Work {
+                        kind: "CreativeWork",
+                        name: &s.title,
+                        url: &s.url,
+                    })
+                    .into_iter()
+                    .chain(std::iter::once(Work {
+                        kind: "NewsArticle",
+                        name: &a.title,
+                        url: &url,
+                    }))
+                    .collect(),
             })
             .collect(),
     };
+    script(&doc)
+}
+
+/// `doc` as a `<script type="application/ld+json">` element.
+fn script(doc: &impl Serialize) -> String {
     // No `<` at all inside a script element: `</script>` and `<!--` cannot occur.
-    let text = serde_json::to_string(&doc)
+    let text = serde_json::to_string(doc)
         .expect("JSON-LD serializes")
         .replace('<', "\\u003c");
     format!("<script type=\"application/ld+json\">{text}</script>")
+}
+
+/// The JSON-LD of a glossary entry's page: the schema.org Person or
+/// Organization it describes, with `sameAs` from its Wikidata id and links.
+pub fn entry(config: &Config, e: &Entry) -> String {
+    #[derive(Serialize)]
+    struct WithContext<'a> {
+        #[serde(rename = "@context")]
+        context: &'static str,
+        #[serde(flatten)]
+        thing: Thing<'a>,
+    }
+    script(&WithContext {
+        context: "https://schema.org",
+        thing: thing(config, e),
+    })
 }
 
 #[derive(Serialize)]
