@@ -686,8 +686,11 @@ fn slug_problem(slug: &str, at: Span, what: &str) -> Option<Diagnostic> {
 fn check_image(value: &str, bundle: Option<&Path>, span: Span) -> Result<ArticleImage, Diagnostic> {
     let bad = |msg: String, label: &str| Diagnostic::error(msg).at(span).label(label.to_string());
     if let Err(problem) = crate::url_safety::check(value) {
-        return Err(bad(crate::url_safety::message("image", value, &problem), "refused URL")
-            .help("use an https:// URL, or the name of a file beside the article's index.md"));
+        return Err(bad(
+            crate::url_safety::message("image", value, &problem),
+            "refused URL",
+        )
+        .help("use an https:// URL, or the name of a file beside the article's index.md"));
     }
     let lower = value.trim().to_ascii_lowercase();
     if lower.starts_with("http://") || lower.starts_with("https://") {
@@ -698,7 +701,9 @@ fn check_image(value: &str, bundle: Option<&Path>, span: Span) -> Result<Article
         && !relative.contains(':')
         && !relative.starts_with('/')
         && !relative.contains('\\')
-        && relative.split('/').all(|c| !c.is_empty() && c != "." && c != "..");
+        && relative
+            .split('/')
+            .all(|c| !c.is_empty() && c != "." && c != "..");
     if !plain {
         return Err(bad(format!("image `{value}` is neither a file beside the article nor an http(s) URL"), "not a file name or URL")
             .help("name a file of the article's folder (`image = \"harbour.jpg\"`), or give a full https:// URL"));
@@ -719,12 +724,19 @@ fn check_image(value: &str, bundle: Option<&Path>, span: Span) -> Result<Article
         .filter(|f| !f.ends_with(".md"))
         .collect();
     files.sort();
-    let d = bad(format!("image `{value}` is not a file of the article's folder"), "no such file");
-    Err(match crate::diagnostics::closest(relative, files.iter().map(String::as_str)) {
-        Some(best) => d.help(format!("did you mean `{best}`?")),
-        None if files.is_empty() => d.help("put the image beside the article's index.md, or give a full https:// URL"),
-        None => d.help(format!("the folder holds {}", files.join(", "))),
-    })
+    let d = bad(
+        format!("image `{value}` is not a file of the article's folder"),
+        "no such file",
+    );
+    Err(
+        match crate::diagnostics::closest(relative, files.iter().map(String::as_str)) {
+            Some(best) => d.help(format!("did you mean `{best}`?")),
+            None if files.is_empty() => {
+                d.help("put the image beside the article's index.md, or give a full https:// URL")
+            }
+            None => d.help(format!("the folder holds {}", files.join(", "))),
+        },
+    )
 }
 
 fn check_aliases(

@@ -9,7 +9,6 @@ use crate::glossary::Entry;
 use crate::render::context::QuoteView;
 use rayon::prelude::*;
 use serde::Serialize;
-use serde_json::json;
 use std::borrow::Cow;
 
 fn schema_type(e: &Entry) -> &'static str {
@@ -432,17 +431,27 @@ pub fn annotations(config: &Config, site: &Site, a: &ResolvedArticle) -> String 
     serde_json::to_string(&doc).expect("annotations serialize") + "\n"
 }
 
+/// Omits a key whose value is unknown: the machine-readable files never hold
+/// an empty string (docs/format.md, "quotes.json and glossary.json").
+fn is_empty(s: &&str) -> bool {
+    s.is_empty()
+}
+
 /// `/quotes.json`: every quote, newest first, one per line. A newsroom's
 /// archive holds tens of thousands, so each line is serialized on its own,
-/// in parallel, straight from typed records.
+/// in parallel, straight from typed records. The fields are documented in
+/// docs/format.md; a field with no value is left out.
 pub fn quotes_json(config: &Config, quotes: &[&QuoteView]) -> String {
     #[derive(Serialize)]
     struct Quote<'a> {
         id: &'a str,
         text: &'a str,
         speaker: Link<'a>,
+        #[serde(skip_serializing_if = "is_empty")]
         said: &'a str,
+        #[serde(skip_serializing_if = "is_empty")]
         context: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
         source: Option<Source<'a>>,
         article: Article<'a>,
         url: String,
@@ -455,9 +464,16 @@ pub fn quotes_json(config: &Config, quotes: &[&QuoteView]) -> String {
     }
     #[derive(Serialize)]
     struct Source<'a> {
+        id: &'a str,
         title: &'a str,
+        #[serde(skip_serializing_if = "is_empty")]
         publisher: &'a str,
+        #[serde(skip_serializing_if = "is_empty")]
         url: &'a str,
+        #[serde(skip_serializing_if = "is_empty")]
+        archived: &'a str,
+        #[serde(skip_serializing_if = "is_empty")]
+        date: &'a str,
     }
     #[derive(Serialize)]
     struct Article<'a> {
@@ -481,9 +497,12 @@ pub fn quotes_json(config: &Config, quotes: &[&QuoteView]) -> String {
                 said: &q.said,
                 context: &q.context,
                 source: q.source.as_ref().map(|s| Source {
+                    id: &s.id,
                     title: &s.title,
                     publisher: &s.publisher,
                     url: &s.url,
+                    archived: &s.archived,
+                    date: &s.date,
                 }),
                 article: Article {
                     title: &q.article.title,
@@ -495,12 +514,13 @@ pub fn quotes_json(config: &Config, quotes: &[&QuoteView]) -> String {
             serde_json::to_string(&quote).expect("quotes serialize")
         })
         .collect();
-    json_lines("quotes", &lines)
+    one_record_a_line("quotes", &lines)
 }
 
-/// `{"key":[` and `lines`, one per line, then `]}`: valid JSON that reads
-/// (and diffs) one record per line.
-fn json_lines(key: &str, lines: &[String]) -> String {
+/// `{"key":[` and `lines`, one per line, then `]}`: one JSON document, to be
+/// parsed whole (a line alone is not JSON: all but the last end in a comma),
+/// laid out one record a line so that it reads and diffs record by record.
+fn one_record_a_line(key: &str, lines: &[String]) -> String {
     let mut out = String::with_capacity(lines.iter().map(|l| l.len() + 2).sum::<usize>() + 16);
     out.push_str("{\"");
     out.push_str(key);
@@ -513,25 +533,60 @@ fn json_lines(key: &str, lines: &[String]) -> String {
     out
 }
 
+/// `/glossary.json`: every entry, by id, one per line (see [`quotes_json`]).
 pub fn glossary_json(config: &Config, site: &Site) -> String {
+    #[derive(Serialize)]
+    struct Record<'a> {
+        id: &'a str,
+        name: &'a str,
+        kind: &'static str,
+        aliases: &'a [String],
+        #[serde(skip_serializing_if = "is_empty")]
+        role: &'a str,
+        #[serde(skip_serializing_if = "is_empty")]
+        summary: &'a str,
+        affiliations: Vec<&'a str>,
+        #[serde(skip_serializing_if = "is_empty")]
+        wikidata: &'a str,
+        links: Vec<Link<'a>>,
+        url: String,
+    }
+    #[derive(Serialize)]
+    struct Link<'a> {
+        title: &'a str,
+        url: &'a str,
+    }
     let g = &site.glossary;
     let lines: Vec<String> = g
         .entries
         .iter()
         .map(|e| {
-            json!({
-                "id": e.id,
-                "name": e.name,
-                "kind": e.kind.as_str(),
-                "aliases": e.aliases,
-                "role": e.role,
-                "summary": e.summary,
-                "affiliations": e.affiliations.iter().map(|&a| g.entries[a].id.clone()).collect::<Vec<_>>(),
-                "wikidata": e.wikidata,
-                "url": config.permalink(&e.url()),
-            })
-            .to_string()
+            let record = Record {
+                id: &e.id,
+                name: &e.name,
+                kind: e.kind.as_str(),
+                aliases: &e.aliases,
+                role: &e.role,
+                summary: &e.summary,
+                affiliations: e
+                    .affiliations
+                    .iter()
+                    .map(|&a| g.entries[a].id.as_str())
+                    .collect(),
+                wikidata: &e.wikidata,
+                links: e
+                    .links
+                    .iter()
+                    .filter(|l| crate::url_safety::is_safe(&l.url))
+                    .map(|l| Link {
+                        title: &l.title,
+                        url: &l.url,
+                    })
+                    .collect(),
+                url: config.permalink(&e.url()),
+            };
+            serde_json::to_string(&record).expect("glossary serializes")
         })
         .collect();
-    json_lines("entries", &lines)
+    one_record_a_line("entries", &lines)
 }

@@ -553,3 +553,128 @@ fn a_bad_article_image_is_an_error_at_its_line() {
         assert!(text.contains(needle), "expected {needle:?} in:\n{text}");
     }
 }
+
+/// quotes.json and glossary.json as docs/format.md documents them: every
+/// key named there, no other, the optional ones optional.
+mod documented {
+    use serde::Deserialize;
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Quotes {
+        pub quotes: Vec<Quote>,
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Quote {
+        pub id: String,
+        pub text: String,
+        pub speaker: Speaker,
+        pub said: Option<String>,
+        pub context: Option<String>,
+        pub source: Option<Source>,
+        pub article: Article,
+        pub url: String,
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Speaker {
+        pub id: String,
+        pub name: String,
+        pub url: String,
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Source {
+        pub id: String,
+        pub title: String,
+        pub publisher: Option<String>,
+        pub url: Option<String>,
+        pub archived: Option<String>,
+        pub date: Option<String>,
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Article {
+        pub title: String,
+        pub url: String,
+        pub date: String,
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Glossary {
+        pub entries: Vec<Entry>,
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Entry {
+        pub id: String,
+        pub name: String,
+        pub kind: String,
+        pub aliases: Vec<String>,
+        pub role: Option<String>,
+        pub summary: Option<String>,
+        pub affiliations: Vec<String>,
+        pub wikidata: Option<String>,
+        pub links: Vec<Link>,
+        pub url: String,
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Link {
+        pub title: String,
+        pub url: String,
+    }
+}
+
+/// Every string and null anywhere in `v`, with its path.
+fn empties(v: &serde_json::Value, path: &str, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Null => out.push(format!("{path}: null")),
+        serde_json::Value::String(s) if s.is_empty() => out.push(format!("{path}: \"\"")),
+        serde_json::Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                empties(x, &format!("{path}[{i}]"), out);
+            }
+        }
+        serde_json::Value::Object(o) => {
+            for (k, x) in o {
+                empties(x, &format!("{path}.{k}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn quotes_json_and_glossary_json_read_back_as_documented_without_empty_values() {
+    let site = harbour_site()
+        .file(
+            "content/glossary/board.md",
+            "+++\nname = \"Board\"\nkind = \"organisation\"\n+++\n",
+        )
+        .build();
+    let quotes: documented::Quotes = serde_json::from_str(&site.read("quotes.json")).unwrap();
+    assert_eq!(quotes.quotes.len(), 2);
+    let sourced = quotes.quotes.iter().find(|q| q.text == "We stay open").unwrap();
+    let source = sourced.source.as_ref().unwrap();
+    assert_eq!((source.id.as_str(), source.title.as_str()), ("min", "Minutes"));
+    assert_eq!(source.url.as_deref(), Some("https://council.example.org/min"));
+    assert_eq!(source.publisher, None);
+    assert_eq!(sourced.said, None);
+    assert_eq!(sourced.speaker.id, "mara-lind");
+    assert!(sourced.url.ends_with(&format!("/articles/harbour/#{}", sourced.id)));
+    assert_eq!(sourced.article.date, "2024-01-01");
+    let glossary: documented::Glossary =
+        serde_json::from_str(&site.read("glossary.json")).unwrap();
+    let board = glossary.entries.iter().find(|e| e.id == "board").unwrap();
+    assert_eq!((board.role.as_deref(), board.wikidata.as_deref()), (None, None));
+    let lind = glossary.entries.iter().find(|e| e.id == "mara-lind").unwrap();
+    assert_eq!(lind.wikidata.as_deref(), Some("Q42"));
+    assert_eq!(lind.links[0].url, "https://council.example.org/lind");
+    for file in ["quotes.json", "glossary.json"] {
+        let mut found = Vec::new();
+        empties(&site.json(file), "", &mut found);
+        assert!(found.is_empty(), "{file} holds empty values: {found:?}");
+    }
+}
