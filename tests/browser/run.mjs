@@ -7,7 +7,8 @@
 // (and an article with highlighted code) in Debian's Chromium, driven by
 // playwright-core, at 1280 px and 375 px, and checks what a reader gets:
 // axe-core finds no violation (and no contrast failure in the dark palette),
-// the console stays clean and every request succeeds, nothing scrolls
+// the console stays clean and every request succeeds (the icons each page
+// names included), nothing scrolls
 // sideways, note numbers and quote links follow the words they belong to,
 // sidenotes sit beside their references on wide screens and open in place on
 // phones, glossary cards open on focus and close on Escape, a quote link lands
@@ -292,6 +293,21 @@ async function checkAxe(page, where, options = {}) {
       .join('\n');
     const more = v.nodes.length > 6 ? `\n      ... and ${v.nodes.length - 6} more` : '';
     fail(where, 'axe', `${v.id} (${v.impact}): ${v.help} [${v.nodes.length} node(s)]\n${nodes}${more}`);
+  }
+}
+
+// Every page names an icon, and each icon it names is there: headless
+// Chromium never asks for a favicon by itself, so the check asks for it, as
+// a desktop browser would on every page load.
+async function checkFavicon(page, where) {
+  const hrefs = await page.evaluate(() =>
+    [...document.querySelectorAll('link[rel~="icon"]')].map((l) => l.href));
+  if (!hrefs.length) return fail(where, 'favicon', 'the page names no icon (`<link rel="icon">`)');
+  for (const href of hrefs) {
+    const r = await page.request.get(href);
+    const type = r.headers()['content-type'] || '';
+    if (r.status() !== 200) fail(where, 'favicon', `${href} answered ${r.status()}`);
+    else if (!type.startsWith('image/')) fail(where, 'favicon', `${href} is served as ${type}, not an image`);
   }
 }
 
@@ -792,6 +808,7 @@ async function main() {
             });
           }
           await timed('no-horizontal-scroll', where, () => checkNoHorizontalScroll(page, where));
+          await timed('favicon', where, () => checkFavicon(page, where));
           const checks = p.checks || [];
           // A screenshot of the viewport in a state a check has set up.
           const shot = (state) => page.screenshot({ path: path.join(SHOTS, `${p.name}-${width}-${state}.png`) });
@@ -804,6 +821,9 @@ async function main() {
               const w2 = `${p.name}@${width} ${url}`;
               const other = await context.newPage();
               other.on('pageerror', (e) => fail(w2, 'console', `uncaught: ${e.message}`));
+              other.on('console', (m) => {
+                if (m.type() === 'error') fail(w2, 'console', `${m.text()}${m.location().url ? ` (${m.location().url}:${m.location().lineNumber})` : ''}`);
+              });
               await timed('load', w2, async () => {
                 await other.goto(url, { waitUntil: 'load' });
                 await other.evaluate(() => document.fonts && document.fonts.ready);

@@ -10,6 +10,7 @@ mod import;
 mod incremental;
 mod output;
 mod pipeline;
+mod reader;
 mod robustness;
 mod routes;
 mod scaffold;
