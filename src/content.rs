@@ -179,8 +179,8 @@ pub struct ArticleFront {
     pub entities: Vec<EntryFront>,
 }
 pub const ARTICLE_KEYS: &[&str] = &[
-    "title", "date", "updated", "authors", "summary", "tags", "draft", "slug", "autolink",
-    "aliases", "sources", "notes", "quotes", "entities", "image",
+    "title", "date", "updated", "authors", "summary", "tags", "draft", "slug", "autolink", "image",
+    "aliases", "sources", "notes", "quotes", "entities",
 ];
 
 #[derive(Clone, Debug, Deserialize)]
@@ -277,6 +277,9 @@ pub struct Content {
     pub entries: Vec<Entry>,
     pub pages: Vec<Page>,
     pub assets: Vec<Asset>,
+    /// Drafts (articles, pages and entries) left out: the build says how
+    /// many, so that none vanishes without a word.
+    pub drafts_skipped: usize,
 }
 
 impl Content {
@@ -374,11 +377,11 @@ pub fn load(root: &Path, drafts: bool, sources: SourceMap, diags: &mut Diagnosti
     for (item, ds) in parsed {
         diags.extend(ds);
         match item {
-            Some(Parsed::Article(a)) if a.front.draft && !drafts => {}
+            Some(Parsed::Article(a)) if a.front.draft && !drafts => content.drafts_skipped += 1,
             Some(Parsed::Article(a)) => content.articles.push(a),
-            Some(Parsed::Entry(e)) if e.front.draft && !drafts => {}
+            Some(Parsed::Entry(e)) if e.front.draft && !drafts => content.drafts_skipped += 1,
             Some(Parsed::Entry(e)) => content.entries.push(e),
-            Some(Parsed::Page(p)) if p.front.draft && !drafts => {}
+            Some(Parsed::Page(p)) if p.front.draft && !drafts => content.drafts_skipped += 1,
             Some(Parsed::Page(p)) => content.pages.push(p),
             None => {}
         }

@@ -26,10 +26,10 @@ fn schema_type(e: &Entry) -> &'static str {
 struct Thing<'a> {
     #[serde(rename = "@type")]
     kind: &'static str,
-    name: &'a str,
+    name: Cow<'a, str>,
     url: String,
     #[serde(skip_serializing_if = "str::is_empty")]
-    description: &'a str,
+    description: Cow<'a, str>,
     #[serde(rename = "sameAs", skip_serializing_if = "Vec::is_empty")]
     same_as: Vec<String>,
 }
@@ -47,9 +47,9 @@ fn thing<'a>(config: &Config, e: &'a Entry) -> Thing<'a> {
     );
     Thing {
         kind: schema_type(e),
-        name: &e.name,
+        name: e.display_name(),
         url: config.permalink(&e.url()),
-        description: &e.role,
+        description: e.display_role(),
         same_as,
     }
 }
@@ -407,7 +407,7 @@ pub fn annotations(config: &Config, site: &Site, a: &ResolvedArticle) -> String 
                 ),
                 body(
                     "TextualBody",
-                    Some(Cow::from(format!("Quote by {}", e.name))),
+                    Some(Cow::from(format!("Quote by {}", e.display_name()))),
                     None,
                     "describing",
                 ),
@@ -538,11 +538,11 @@ pub fn glossary_json(config: &Config, site: &Site) -> String {
     #[derive(Serialize)]
     struct Record<'a> {
         id: &'a str,
-        name: &'a str,
+        name: Cow<'a, str>,
         kind: &'static str,
         aliases: &'a [String],
-        #[serde(skip_serializing_if = "is_empty")]
-        role: &'a str,
+        #[serde(skip_serializing_if = "str::is_empty")]
+        role: Cow<'a, str>,
         #[serde(skip_serializing_if = "is_empty")]
         summary: &'a str,
         affiliations: Vec<&'a str>,
@@ -563,10 +563,10 @@ pub fn glossary_json(config: &Config, site: &Site) -> String {
         .map(|e| {
             let record = Record {
                 id: &e.id,
-                name: &e.name,
+                name: e.display_name(),
                 kind: e.kind.as_str(),
                 aliases: &e.aliases,
-                role: &e.role,
+                role: e.display_role(),
                 summary: &e.summary,
                 affiliations: e
                     .affiliations
