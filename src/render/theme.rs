@@ -156,6 +156,7 @@ impl Theme {
         // Tera's default escaper also escapes `/`, which makes every URL unreadable.
         tera.set_escape_fn(escape_for_tera);
         tera.register_filter("headline", Headline);
+        tera.register_filter("smart", Smart);
         let mut theme = Theme {
             tera: tera::Tera::default(),
             origins,
@@ -497,6 +498,26 @@ impl tera::Filter for Headline {
 
     fn is_safe(&self) -> bool {
         true
+    }
+}
+
+/// The `smart` filter: plain text with the body's smart punctuation
+/// (curly quotes and apostrophes, dashes, `…`), for the glossary text
+/// templates print as written: aliases and link titles.
+struct Smart;
+
+impl tera::Filter for Smart {
+    fn filter(
+        &self,
+        value: &tera::Value,
+        _args: &std::collections::HashMap<String, tera::Value>,
+    ) -> tera::Result<tera::Value> {
+        Ok(match value {
+            tera::Value::String(s) => {
+                tera::Value::String(crate::glossary::smart_punctuation(s).into_owned())
+            }
+            other => other.clone(),
+        })
     }
 }
 

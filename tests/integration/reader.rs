@@ -60,7 +60,7 @@ fn glossary_names_and_roles_get_the_smart_punctuation_of_the_body() {
     let site = SiteTest::new()
         .file(
             "content/glossary/lloyds-list.md",
-            "+++\nname = \"Lloyd's List\"\nkind = \"organisation\"\nrole = \"The trade's \\\"daily\\\" -- since 1734\"\n+++\nA paper.\n",
+            "+++\nname = \"Lloyd's List\"\nkind = \"organisation\"\naliases = [\"Lloyd's\"]\nrole = \"The trade's \\\"daily\\\" -- since 1734\"\n[[links]]\ntitle = \"Lloyd's site\"\nurl = \"https://ll.example.org/\"\n+++\nA paper.\n",
         )
         .file(
             "content/articles/a.md",
