@@ -162,6 +162,10 @@ pub struct ArticleFront {
     pub slug: Option<String>,
     #[serde(default)]
     pub autolink: Option<bool>,
+    /// A picture for link previews and search results: a file beside the
+    /// article's `index.md`, or an http(s) URL (see [`ArticleImage`]).
+    #[serde(default)]
+    pub image: Option<String>,
     /// Old addresses of the article (`/old/path/`): each gets a redirect page.
     #[serde(default)]
     pub aliases: Vec<String>,
@@ -175,7 +179,7 @@ pub struct ArticleFront {
     pub entities: Vec<EntryFront>,
 }
 pub const ARTICLE_KEYS: &[&str] = &[
-    "title", "date", "updated", "authors", "summary", "tags", "draft", "slug", "autolink",
+    "title", "date", "updated", "authors", "summary", "tags", "draft", "slug", "autolink", "image",
     "aliases", "sources", "notes", "quotes", "entities",
 ];
 
@@ -219,6 +223,18 @@ pub struct Article {
     pub aliases: Vec<Alias>,
     /// Where each front-matter key and value is, from the parser.
     pub spans: Spans,
+    /// The checked `image`, when it is set and valid.
+    pub image: Option<ArticleImage>,
+}
+
+/// An article's `image`, checked: where it is, not yet a URL (the site's
+/// base URL makes it one, see `render::jsonld::image_url`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ArticleImage {
+    /// A file of the article's folder, `/`-separated, relative to it.
+    File(String),
+    /// An absolute http(s) URL, passed by [`crate::url_safety::check`].
+    Url(String),
 }
 
 /// An old address of an article, checked as every output path is
@@ -267,6 +283,9 @@ pub struct Content {
     pub entries: Vec<Entry>,
     pub pages: Vec<Page>,
     pub assets: Vec<Asset>,
+    /// Drafts (articles, pages and entries) left out: the build says how
+    /// many, so that none vanishes without a word.
+    pub drafts_skipped: usize,
 }
 
 impl Content {
@@ -364,11 +383,11 @@ pub fn load(root: &Path, drafts: bool, sources: SourceMap, diags: &mut Diagnosti
     for (item, ds) in parsed {
         diags.extend(ds);
         match item {
-            Some(Parsed::Article(a)) if a.front.draft && !drafts => {}
+            Some(Parsed::Article(a)) if a.front.draft && !drafts => content.drafts_skipped += 1,
             Some(Parsed::Article(a)) => content.articles.push(a),
-            Some(Parsed::Entry(e)) if e.front.draft && !drafts => {}
+            Some(Parsed::Entry(e)) if e.front.draft && !drafts => content.drafts_skipped += 1,
             Some(Parsed::Entry(e)) => content.entries.push(e),
-            Some(Parsed::Page(p)) if p.front.draft && !drafts => {}
+            Some(Parsed::Page(p)) if p.front.draft && !drafts => content.drafts_skipped += 1,
             Some(Parsed::Page(p)) => content.pages.push(p),
             None => {}
         }
@@ -512,6 +531,12 @@ fn parse_file(
             let bundle_dir = (rel.ends_with("/index.md") && rel.matches('/').count() >= 2)
                 .then(|| path.parent().map(Path::to_path_buf))
                 .flatten();
+            let image = front.image.as_deref().and_then(|value| {
+                let span = spans.value_or_parent("image");
+                check_image(value, bundle_dir.as_deref(), span)
+                    .map_err(|d| ds.push(d))
+                    .ok()
+            });
             let article = Article {
                 layout,
                 front,
@@ -519,6 +544,7 @@ fn parse_file(
                 bundle_dir,
                 aliases,
                 spans,
+                image,
             };
             (Some(Parsed::Article(article)), ds)
         }
@@ -632,6 +658,65 @@ fn slug_problem(slug: &str, at: Span, what: &str) -> Option<Diagnostic> {
 
 /// Checks each alias of an article as a slug (a leading and a trailing `/`
 /// are allowed: `/old/path/` is how a reader saw it).
+/// Checks an article's `image`: an http(s) URL that passes the one URL
+/// rule, or the name of a file in the article's folder (`bundle`), which
+/// must exist; the error for a missing one names the closest file there.
+fn check_image(value: &str, bundle: Option<&Path>, span: Span) -> Result<ArticleImage, Diagnostic> {
+    let bad = |msg: String, label: &str| Diagnostic::error(msg).at(span).label(label.to_string());
+    if let Err(problem) = crate::url_safety::check(value) {
+        return Err(bad(
+            crate::url_safety::message("image", value, &problem),
+            "refused URL",
+        )
+        .help("use an https:// URL, or the name of a file beside the article's index.md"));
+    }
+    let lower = value.trim().to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        return Ok(ArticleImage::Url(value.trim().to_string()));
+    }
+    let relative = value.trim_start_matches("./");
+    let plain = !relative.is_empty()
+        && !relative.contains(':')
+        && !relative.starts_with('/')
+        && !relative.contains('\\')
+        && relative
+            .split('/')
+            .all(|c| !c.is_empty() && c != "." && c != "..");
+    if !plain {
+        return Err(bad(format!("image `{value}` is neither a file beside the article nor an http(s) URL"), "not a file name or URL")
+            .help("name a file of the article's folder (`image = \"harbour.jpg\"`), or give a full https:// URL"));
+    }
+    let Some(dir) = bundle else {
+        return Err(bad(format!("image `{value}` would be a file beside the article, but the article is not a folder"), "no folder to find it in")
+            .help("move the article to `articles/<name>/index.md` with the image beside it, or give a full https:// URL"));
+    };
+    if dir.join(relative).is_file() {
+        return Ok(ArticleImage::File(relative.to_string()));
+    }
+    let mut files: Vec<String> = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| display_name(dir, e.path()))
+        .filter(|f| !f.ends_with(".md"))
+        .collect();
+    files.sort();
+    let d = bad(
+        format!("image `{value}` is not a file of the article's folder"),
+        "no such file",
+    );
+    Err(
+        match crate::diagnostics::closest(relative, files.iter().map(String::as_str)) {
+            Some(best) => d.help(format!("did you mean `{best}`?")),
+            None if files.is_empty() => {
+                d.help("put the image beside the article's index.md, or give a full https:// URL")
+            }
+            None => d.help(format!("the folder holds {}", files.join(", "))),
+        },
+    )
+}
+
 fn check_aliases(aliases: &[String], spans: &Spans, ds: &mut Vec<Diagnostic>) -> Vec<Alias> {
     let mut out = Vec::new();
     for (i, a) in aliases.iter().enumerate() {

@@ -38,6 +38,56 @@ impl Entry {
     pub fn url(&self) -> crate::routes::Route {
         crate::routes::entry(&self.id)
     }
+
+    /// The name as readers see it: with the smart punctuation of the body
+    /// (`Lloyd's List` reads `Lloyd’s List`, beside the body's `Lloyd’s`).
+    /// `name` stays as written, for matching, sorting and messages.
+    pub fn display_name(&self) -> std::borrow::Cow<'_, str> {
+        smart_punctuation(&self.name)
+    }
+
+    /// The role as readers see it, as [`Entry::display_name`].
+    pub fn display_role(&self) -> std::borrow::Cow<'_, str> {
+        smart_punctuation(&self.role)
+    }
+}
+
+/// `text` (plain text, one line) with the smart punctuation Markdown bodies
+/// get: curly quotes and apostrophes, `--` and `---` as en and em dashes,
+/// `...` as `…`. pulldown-cmark does it, as for the body, so the two agree;
+/// every other ASCII punctuation mark is escaped first so that nothing in
+/// the text is read as Markdown. Text with nothing to change is returned as
+/// it is, without parsing: most names.
+pub fn smart_punctuation(text: &str) -> std::borrow::Cow<'_, str> {
+    use pulldown_cmark::{Event, Options, Parser};
+    if !text.contains(['\'', '"']) && !text.contains("--") && !text.contains("...") {
+        return text.into();
+    }
+    // `\&` first: no line that starts with an escaped mark opens a list, a
+    // heading or a block quote; its `&` is dropped from the result.
+    let mut escaped = String::with_capacity(text.len() * 2 + 2);
+    escaped.push_str("\\&");
+    for c in text.chars() {
+        match c {
+            '\n' | '\r' | '\t' => escaped.push(' '),
+            '\'' | '"' | '-' | '.' => escaped.push(c),
+            c if c.is_ascii_punctuation() => {
+                escaped.push('\\');
+                escaped.push(c);
+            }
+            c => escaped.push(c),
+        }
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for event in Parser::new_ext(&escaped, Options::ENABLE_SMART_PUNCTUATION) {
+        if let Event::Text(t) = event {
+            out.push_str(&t);
+        }
+    }
+    match out.strip_prefix('&') {
+        Some(rest) => rest.to_string().into(),
+        None => text.into(),
+    }
 }
 
 /// All entries, sorted by id.
@@ -427,6 +477,22 @@ mod tests {
             .map(|(i, e)| (e.id.clone(), i))
             .collect();
         Glossary { entries, by_id }
+    }
+
+    #[test]
+    fn names_get_the_smart_punctuation_of_the_body_and_nothing_else() {
+        assert_eq!(smart_punctuation("Lloyd's List"), "Lloyd’s List");
+        assert_eq!(
+            smart_punctuation("Press secretary -- \"the voice\" of the *ministry*"),
+            "Press secretary – “the voice” of the *ministry*"
+        );
+        assert_eq!(smart_punctuation("'Ndrangheta..."), "’Ndrangheta…");
+        assert_eq!(smart_punctuation("1. FC Köln's <b>"), "1. FC Köln’s <b>");
+        assert_eq!(smart_punctuation("# Not a heading's"), "# Not a heading’s");
+        assert!(matches!(
+            smart_punctuation("UK P&I Club"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     #[test]

@@ -69,6 +69,8 @@ pub struct BuildStats {
     pub notes: usize,
     pub quotes: usize,
     pub entries: usize,
+    /// Drafts left out (built with `--drafts` only).
+    pub drafts_skipped: usize,
     /// Non-fatal problems (unmentioned entries and the like), rendered.
     pub warnings: String,
     /// Hidden files and folders of static/ that were not published
@@ -456,6 +458,7 @@ pub(crate) fn stats(
         notes: site.articles.iter().map(|a| a.notes.len()).sum(),
         quotes: site.articles.iter().map(|a| a.quotes.len()).sum(),
         entries: site.glossary.entries.len(),
+        drafts_skipped: content.drafts_skipped,
         warnings: report.rendered().to_string(),
         warning_count: report.items.len(),
         warning_items: report.items,

@@ -195,7 +195,13 @@
           });
           box.append(ol);
         })
-        .catch(function () { status.textContent = "Search is unavailable on this copy of the site."; });
+        .catch(function () {
+          /* `gloss serve` (whose reload script sets __glossReload) builds no
+             search index, to keep every save fast: say how to get one. */
+          status.textContent = W.__glossReload
+            ? "Search is off under gloss serve, which builds no search index so that rebuilds stay fast. To try it, run `gloss build` and serve its output folder (public/ by default), e.g. with `python3 -m http.server -d public`."
+            : "Search is unavailable on this copy of the site.";
+        });
     };
     on(form, "submit", function (e) {
       e.preventDefault();

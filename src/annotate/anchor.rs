@@ -2,6 +2,7 @@
 //! it: an exact text with optional prefix and suffix, matched against the
 //! reader's text. Matching folds what writers cannot see or type alike:
 //! straight and curly quotes, the dashes, and runs of white space.
+//! [`FOLDING`] says it in the words the error messages use.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -28,24 +29,36 @@ struct Piece {
     orig_end: u32,
 }
 
+/// What matching treats as equal, for help lines and the format docs.
+pub const FOLDING: &str = "straight and curly quotes match each other, `-`, `--` and `---` match \
+any hyphen or dash (smart punctuation makes `--` an en dash and `---` an em dash), `...` matches \
+`…`, and any run of white space matches one space";
+
+/// Hyphens and dashes: a run of them folds to one `-`, so that `--` and
+/// `---` as typed in the Markdown match the en and em dash that smart
+/// punctuation makes of them.
+fn is_dash(c: char) -> bool {
+    matches!(c, '-' | '‐' | '‑' | '‒' | '–' | '—' | '―' | '−')
+}
+
 fn fold_char(c: char) -> Option<&'static str> {
     Some(match c {
         '‘' | '’' | '‚' | '‛' | '′' | '`' | '´' => "'",
         '“' | '”' | '„' | '‟' | '″' | '«' | '»' => "\"",
-        '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' => "-",
         '…' => "...",
         '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}' | '\u{ad}' => "",
         _ => return None,
     })
 }
 
-/// The bytes that fold to themselves: ASCII but for white space and the
-/// backtick (a quote mark to writers who cannot type one).
+/// The bytes that fold to themselves: ASCII but for white space, the
+/// backtick (a quote mark to writers who cannot type one) and the hyphen
+/// (one of a run of dashes).
 const COPIED: [bool; 256] = {
     let mut t = [false; 256];
     let mut b = 0;
     while b < 128 {
-        t[b] = !matches!(b as u8, b'\t'..=b'\r' | b' ' | b'`');
+        t[b] = !matches!(b as u8, b'\t'..=b'\r' | b' ' | b'`' | b'-');
         b += 1;
     }
     t
@@ -104,6 +117,18 @@ impl Folded {
                 if &original[from..i] != " " {
                     piece(&mut text, &mut copied, from, i, " ");
                 }
+            }
+            if is_dash(c) {
+                let run = original[i..]
+                    .char_indices()
+                    .find(|&(_, d)| !is_dash(d))
+                    .map_or(original.len(), |(k, _)| i + k);
+                // One plain hyphen folds to itself.
+                if &original[i..run] != "-" {
+                    piece(&mut text, &mut copied, i, run, "-");
+                }
+                i = run;
+                continue;
             }
             if let Some(rep) = fold_char(c) {
                 piece(&mut text, &mut copied, i, i + len, rep);
@@ -579,6 +604,28 @@ mod tests {
     }
 
     #[test]
+    fn dashes_as_typed_match_what_smart_punctuation_makes_of_them() {
+        let text = "Kabul – the capital — fell; “COVID-19” … spread.";
+        let r = find(text, "Kabul -- the capital --- fell").unwrap();
+        assert_eq!(&text[r], "Kabul – the capital — fell");
+        let r = find(text, "\"COVID-19\" ... spread").unwrap();
+        assert_eq!(&text[r], "“COVID-19” … spread");
+        // And the other way round: dashes typed in a plain-text body.
+        let text = "the former head -- and then --- nothing";
+        let r = find(text, "head – and then — nothing").unwrap();
+        assert_eq!(&text[r], "head -- and then --- nothing");
+    }
+
+    #[test]
+    fn a_run_of_dashes_folds_to_one_hyphen_mapped_back_whole() {
+        let folded = Folded::new("a --- b–c-d");
+        assert_eq!(folded.text, "a - b-c-d");
+        assert_eq!(folded.original(2..3), 2..5);
+        assert_eq!(folded.original(5..6), 7..10);
+        assert_eq!(fold("x -- y"), "x - y");
+    }
+
+    #[test]
     fn several_matches_are_ambiguous_until_prefix_or_occurrence_picks_one() {
         let text = "the ship moved. Then the ship stopped.";
         assert!(
@@ -729,7 +776,7 @@ mod tests {
         /// original range as the plain one entry per folded byte would.
         #[test]
         fn the_folded_map_agrees_with_one_entry_per_byte(
-            parts in prop::collection::vec("[ab]{1,2}| |  |\n|\t \n|’|“|—|…|é|\u{200b}|`|\\.", 0..40),
+            parts in prop::collection::vec("[ab]{1,2}| |  |\n|\t \n|’|“|—|–|-|--|…|é|\u{200b}|`|\\.", 0..40),
         ) {
             let original = parts.concat();
             let folded = Folded::new(&original);
@@ -749,9 +796,20 @@ mod tests {
     /// character it came from.
     fn byte_by_byte(original: &str) -> (String, Vec<(u32, u32)>) {
         let (mut text, mut map) = (String::new(), Vec::new());
-        let mut in_space = false;
+        let (mut in_space, mut in_dash) = (false, false);
         for (i, c) in original.char_indices() {
             let range = (i as u32, (i + c.len_utf8()) as u32);
+            if is_dash(c) {
+                if !in_dash {
+                    text.push('-');
+                    map.push(range);
+                } else if let Some(last) = map.last_mut() {
+                    last.1 = range.1;
+                }
+                (in_space, in_dash) = (false, true);
+                continue;
+            }
+            in_dash = false;
             if c.is_whitespace() {
                 if !in_space {
                     text.push(' ');

@@ -249,7 +249,7 @@ fn anchor_error(
             if let Some(r) = closest {
                 d = d.note(format!("the closest passage is “{}”", excerpt(&r)));
             }
-            d.help("copy the words exactly from the article as a reader sees it (Markdown syntax removed); quotes, dashes and spaces may differ")
+            d.help(format!("copy the words exactly from the article as a reader sees it (Markdown syntax removed); {}", super::anchor::FOLDING))
         }
         AnchorError::Ambiguous { matches } => {
             let places: Vec<String> = matches

@@ -39,9 +39,9 @@ impl EntryRef {
     pub fn new(e: &Entry, base: &Base) -> EntryRef {
         EntryRef {
             id: e.id.clone(),
-            name: e.name.clone(),
+            name: e.display_name().into_owned(),
             kind: e.kind.as_str(),
-            role: e.role.clone(),
+            role: e.display_role().into_owned(),
             summary: e.summary.clone(),
             url: base.href(&e.url()).into(),
         }
@@ -216,6 +216,8 @@ pub struct ArticleView<'a> {
     pub quotes: &'a [QuoteView],
     pub entities: Vec<EntryRef>,
     pub json_ld: String,
+    /// The full URL of the article's `image`, or empty.
+    pub image: String,
     pub annotations_url: String,
 }
 

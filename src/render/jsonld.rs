@@ -4,12 +4,11 @@
 
 use crate::annotate::{ResolvedArticle, Site};
 use crate::config::Config;
-use crate::content::Kind;
+use crate::content::{ArticleImage, Kind};
 use crate::glossary::Entry;
 use crate::render::context::QuoteView;
 use rayon::prelude::*;
 use serde::Serialize;
-use serde_json::json;
 use std::borrow::Cow;
 
 fn schema_type(e: &Entry) -> &'static str {
@@ -27,10 +26,10 @@ fn schema_type(e: &Entry) -> &'static str {
 struct Thing<'a> {
     #[serde(rename = "@type")]
     kind: &'static str,
-    name: &'a str,
+    name: Cow<'a, str>,
     url: String,
     #[serde(skip_serializing_if = "str::is_empty")]
-    description: &'a str,
+    description: Cow<'a, str>,
     #[serde(rename = "sameAs", skip_serializing_if = "Vec::is_empty")]
     same_as: Vec<String>,
 }
@@ -48,9 +47,9 @@ fn thing<'a>(config: &Config, e: &'a Entry) -> Thing<'a> {
     );
     Thing {
         kind: schema_type(e),
-        name: &e.name,
+        name: e.display_name(),
         url: config.permalink(&e.url()),
-        description: &e.role,
+        description: e.display_role(),
         same_as,
     }
 }
@@ -88,6 +87,19 @@ struct Quotation<'a> {
     creator: Thing<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     date_created: Option<String>,
+    /// Where the words come from: the cited source when the quote names
+    /// one, then the article that reports them.
+    is_based_on: Vec<Work<'a>>,
+}
+
+/// A creative work a quotation is based on, by name and address.
+#[derive(Serialize)]
+struct Work<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    url: &'a str,
 }
 
 #[derive(Serialize)]
@@ -102,6 +114,8 @@ struct NewsArticle<'a> {
     main_entity_of_page: &'a str,
     date_published: String,
     date_modified: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     author: Vec<Named<'a>>,
     publisher: Named<'a>,
@@ -114,9 +128,39 @@ struct NewsArticle<'a> {
     has_part: Vec<Quotation<'a>>,
 }
 
+/// The full URL of an article's checked `image` (`og:image` and the
+/// NewsArticle's `image`): a file of its folder is published beside its page,
+/// behind the base path.
+pub fn image_url(config: &Config, slug: &str, image: &ArticleImage) -> String {
+    match image {
+        ArticleImage::Url(u) => u.clone(),
+        ArticleImage::File(f) => {
+            let path: String = f
+                .bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                        (b as char).to_string()
+                    }
+                    _ => format!("%{b:02X}"),
+                })
+                .collect();
+            config.permalink(&format!("/{}{path}", crate::routes::article_folder(slug)))
+        }
+    }
+}
+
+/// The glossary entry an author's name stands for: an entry whose id or
+/// name is the name as written in `authors`.
+fn author_entry<'g>(g: &'g crate::glossary::Glossary, name: &str) -> Option<&'g Entry> {
+    g.get(name)
+        .map(|i| &g.entries[i])
+        .or_else(|| g.entries.iter().find(|e| e.name == name))
+}
+
 /// A `<script type="application/ld+json">` element describing the article as
 /// a schema.org NewsArticle with its citations, mentions and quotations.
-pub fn article(config: &Config, site: &Site, a: &ResolvedArticle) -> String {
+/// `image` is the full URL of its image ([`image_url`]), if it has one.
+pub fn article(config: &Config, site: &Site, a: &ResolvedArticle, image: Option<&str>) -> String {
     let g = &site.glossary;
     let url = config.permalink(&a.url());
     let doc = NewsArticle {
@@ -127,13 +171,21 @@ pub fn article(config: &Config, site: &Site, a: &ResolvedArticle) -> String {
         main_entity_of_page: &url,
         date_published: a.date.rfc3339(),
         date_modified: a.updated.as_ref().unwrap_or(&a.date).rfc3339(),
+        image,
         author: a
             .authors
             .iter()
-            .map(|n| Named {
-                kind: "Person",
-                name: n,
-                url: None,
+            .map(|n| match author_entry(g, n) {
+                Some(e) => Named {
+                    kind: schema_type(e),
+                    name: n,
+                    url: Some(config.permalink(&e.url())),
+                },
+                None => Named {
+                    kind: "Person",
+                    name: n,
+                    url: None,
+                },
             })
             .collect(),
         publisher: Named {
@@ -174,14 +226,50 @@ pub fn article(config: &Config, site: &Site, a: &ResolvedArticle) -> String {
                 url: format!("{url}#{}", q.id),
                 creator: thing(config, &g.entries[q.speaker]),
                 date_created: q.said.as_ref().map(|d| d.ymd()),
+                is_based_on: q
+                    .source
+                    .map(|s| &a.sources[s])
+                    .map(|s| Work {
+                        kind: "CreativeWork",
+                        name: &s.title,
+                        url: &s.url,
+                    })
+                    .into_iter()
+                    .chain(std::iter::once(Work {
+                        kind: "NewsArticle",
+                        name: &a.title,
+                        url: &url,
+                    }))
+                    .collect(),
             })
             .collect(),
     };
+    script(&doc)
+}
+
+/// `doc` as a `<script type="application/ld+json">` element.
+fn script(doc: &impl Serialize) -> String {
     // No `<` at all inside a script element: `</script>` and `<!--` cannot occur.
-    let text = serde_json::to_string(&doc)
+    let text = serde_json::to_string(doc)
         .expect("JSON-LD serializes")
         .replace('<', "\\u003c");
     format!("<script type=\"application/ld+json\">{text}</script>")
+}
+
+/// The JSON-LD of a glossary entry's page: the schema.org Person or
+/// Organization it describes, with `sameAs` from its Wikidata id and links.
+pub fn entry(config: &Config, e: &Entry) -> String {
+    #[derive(Serialize)]
+    struct WithContext<'a> {
+        #[serde(rename = "@context")]
+        context: &'static str,
+        #[serde(flatten)]
+        thing: Thing<'a>,
+    }
+    script(&WithContext {
+        context: "https://schema.org",
+        thing: thing(config, e),
+    })
 }
 
 #[derive(Serialize)]
@@ -319,7 +407,7 @@ pub fn annotations(config: &Config, site: &Site, a: &ResolvedArticle) -> String 
                 ),
                 body(
                     "TextualBody",
-                    Some(Cow::from(format!("Quote by {}", e.name))),
+                    Some(Cow::from(format!("Quote by {}", e.display_name()))),
                     None,
                     "describing",
                 ),
@@ -343,17 +431,27 @@ pub fn annotations(config: &Config, site: &Site, a: &ResolvedArticle) -> String 
     serde_json::to_string(&doc).expect("annotations serialize") + "\n"
 }
 
+/// Omits a key whose value is unknown: the machine-readable files never hold
+/// an empty string (docs/format.md, "quotes.json and glossary.json").
+fn is_empty(s: &&str) -> bool {
+    s.is_empty()
+}
+
 /// `/quotes.json`: every quote, newest first, one per line. A newsroom's
 /// archive holds tens of thousands, so each line is serialized on its own,
-/// in parallel, straight from typed records.
+/// in parallel, straight from typed records. The fields are documented in
+/// docs/format.md; a field with no value is left out.
 pub fn quotes_json(config: &Config, quotes: &[&QuoteView]) -> String {
     #[derive(Serialize)]
     struct Quote<'a> {
         id: &'a str,
         text: &'a str,
         speaker: Link<'a>,
+        #[serde(skip_serializing_if = "is_empty")]
         said: &'a str,
+        #[serde(skip_serializing_if = "is_empty")]
         context: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
         source: Option<Source<'a>>,
         article: Article<'a>,
         url: String,
@@ -366,9 +464,16 @@ pub fn quotes_json(config: &Config, quotes: &[&QuoteView]) -> String {
     }
     #[derive(Serialize)]
     struct Source<'a> {
+        id: &'a str,
         title: &'a str,
+        #[serde(skip_serializing_if = "is_empty")]
         publisher: &'a str,
+        #[serde(skip_serializing_if = "is_empty")]
         url: &'a str,
+        #[serde(skip_serializing_if = "is_empty")]
+        archived: &'a str,
+        #[serde(skip_serializing_if = "is_empty")]
+        date: &'a str,
     }
     #[derive(Serialize)]
     struct Article<'a> {
@@ -392,9 +497,12 @@ pub fn quotes_json(config: &Config, quotes: &[&QuoteView]) -> String {
                 said: &q.said,
                 context: &q.context,
                 source: q.source.as_ref().map(|s| Source {
+                    id: &s.id,
                     title: &s.title,
                     publisher: &s.publisher,
                     url: &s.url,
+                    archived: &s.archived,
+                    date: &s.date,
                 }),
                 article: Article {
                     title: &q.article.title,
@@ -406,12 +514,13 @@ pub fn quotes_json(config: &Config, quotes: &[&QuoteView]) -> String {
             serde_json::to_string(&quote).expect("quotes serialize")
         })
         .collect();
-    json_lines("quotes", &lines)
+    one_record_a_line("quotes", &lines)
 }
 
-/// `{"key":[` and `lines`, one per line, then `]}`: valid JSON that reads
-/// (and diffs) one record per line.
-fn json_lines(key: &str, lines: &[String]) -> String {
+/// `{"key":[` and `lines`, one per line, then `]}`: one JSON document, to be
+/// parsed whole (a line alone is not JSON: all but the last end in a comma),
+/// laid out one record a line so that it reads and diffs record by record.
+fn one_record_a_line(key: &str, lines: &[String]) -> String {
     let mut out = String::with_capacity(lines.iter().map(|l| l.len() + 2).sum::<usize>() + 16);
     out.push_str("{\"");
     out.push_str(key);
@@ -424,25 +533,60 @@ fn json_lines(key: &str, lines: &[String]) -> String {
     out
 }
 
+/// `/glossary.json`: every entry, by id, one per line (see [`quotes_json`]).
 pub fn glossary_json(config: &Config, site: &Site) -> String {
+    #[derive(Serialize)]
+    struct Record<'a> {
+        id: &'a str,
+        name: Cow<'a, str>,
+        kind: &'static str,
+        aliases: &'a [String],
+        #[serde(skip_serializing_if = "str::is_empty")]
+        role: Cow<'a, str>,
+        #[serde(skip_serializing_if = "is_empty")]
+        summary: &'a str,
+        affiliations: Vec<&'a str>,
+        #[serde(skip_serializing_if = "is_empty")]
+        wikidata: &'a str,
+        links: Vec<Link<'a>>,
+        url: String,
+    }
+    #[derive(Serialize)]
+    struct Link<'a> {
+        title: &'a str,
+        url: &'a str,
+    }
     let g = &site.glossary;
     let lines: Vec<String> = g
         .entries
         .iter()
         .map(|e| {
-            json!({
-                "id": e.id,
-                "name": e.name,
-                "kind": e.kind.as_str(),
-                "aliases": e.aliases,
-                "role": e.role,
-                "summary": e.summary,
-                "affiliations": e.affiliations.iter().map(|&a| g.entries[a].id.clone()).collect::<Vec<_>>(),
-                "wikidata": e.wikidata,
-                "url": config.permalink(&e.url()),
-            })
-            .to_string()
+            let record = Record {
+                id: &e.id,
+                name: e.display_name(),
+                kind: e.kind.as_str(),
+                aliases: &e.aliases,
+                role: e.display_role(),
+                summary: &e.summary,
+                affiliations: e
+                    .affiliations
+                    .iter()
+                    .map(|&a| g.entries[a].id.as_str())
+                    .collect(),
+                wikidata: &e.wikidata,
+                links: e
+                    .links
+                    .iter()
+                    .filter(|l| crate::url_safety::is_safe(&l.url))
+                    .map(|l| Link {
+                        title: &l.title,
+                        url: &l.url,
+                    })
+                    .collect(),
+                url: config.permalink(&e.url()),
+            };
+            serde_json::to_string(&record).expect("glossary serializes")
         })
         .collect();
-    json_lines("entries", &lines)
+    one_record_a_line("entries", &lines)
 }

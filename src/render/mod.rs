@@ -267,7 +267,11 @@ pub fn render(
                         &own
                     }
                 };
-                let view = article_view(config, site, a, &summaries[i], quotes);
+                let image = inputs.content.articles[a.index]
+                    .image
+                    .as_ref()
+                    .map(|im| jsonld::image_url(config, &a.slug, im));
+                let view = article_view(config, site, a, &summaries[i], quotes, image);
                 let url = a.url();
                 let path = url.output().into_string();
                 Job::new(path, "article.html", &url, "article", &view).render(
@@ -557,7 +561,10 @@ pub fn render(
             url.output().into_string(),
             "entry.html",
             &url,
-            move |c| c.insert("entry", &indexes.entry(site, i)),
+            move |c| {
+                c.insert("entry", &indexes.entry(site, i));
+                c.insert("entry_json_ld", &jsonld::entry(config, e));
+            },
         ));
     }
     // The machine-readable files render beside the pages, and so does the
@@ -702,6 +709,7 @@ fn article_view<'a>(
     a: &'a ResolvedArticle,
     summary: &'a ArticleSummary,
     quotes: &'a [QuoteView],
+    image: Option<String>,
 ) -> ArticleView<'a> {
     let g = &site.glossary;
     let notes: Vec<NoteView> = a
@@ -762,7 +770,8 @@ fn article_view<'a>(
         sources,
         quotes,
         entities,
-        json_ld: jsonld::article(config, site, a),
+        json_ld: jsonld::article(config, site, a, image.as_deref()),
+        image: image.unwrap_or_default(),
         annotations_url: if has_annotations(a) {
             site.base.href(&routes::annotations(&a.slug)).into()
         } else {

@@ -155,6 +155,8 @@ impl Theme {
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default escaper also escapes `/`, which makes every URL unreadable.
         tera.set_escape_fn(escape_for_tera);
+        tera.register_filter("headline", Headline);
+        tera.register_filter("smart", Smart);
         let mut theme = Theme {
             tera: tera::Tera::default(),
             origins,
@@ -468,6 +470,86 @@ fn variables(v: &serde_json::Value, prefix: &str, depth: usize, out: &mut Vec<St
     }
 }
 
+/// The `headline` filter: the text escaped, with each short hyphenated word
+/// ("COVID-19", "Jean-Luc") kept on one line. Headlines are balanced
+/// (`text-wrap: balance`), and a browser may break a line after any hyphen,
+/// so a balanced title would otherwise end a line with "COVID-". The word
+/// is wrapped in `<span class="nobr">` rather than given a non-breaking
+/// hyphen, so that the text copied, searched and read aloud is the title as
+/// written. Words longer than [`NOBR_MAX`] characters may still break: on a
+/// phone, a long compound kept whole would overflow the line.
+struct Headline;
+
+/// The longest hyphenated word the `headline` filter keeps on one line.
+const NOBR_MAX: usize = 20;
+
+impl tera::Filter for Headline {
+    fn filter(
+        &self,
+        value: &tera::Value,
+        _args: &std::collections::HashMap<String, tera::Value>,
+    ) -> tera::Result<tera::Value> {
+        let text = match value {
+            tera::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        Ok(tera::Value::String(headline(&text)))
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+/// The `smart` filter: plain text with the body's smart punctuation
+/// (curly quotes and apostrophes, dashes, `…`), for the glossary text
+/// templates print as written: aliases and link titles.
+struct Smart;
+
+impl tera::Filter for Smart {
+    fn filter(
+        &self,
+        value: &tera::Value,
+        _args: &std::collections::HashMap<String, tera::Value>,
+    ) -> tera::Result<tera::Value> {
+        Ok(match value {
+            tera::Value::String(s) => {
+                tera::Value::String(crate::glossary::smart_punctuation(s).into_owned())
+            }
+            other => other.clone(),
+        })
+    }
+}
+
+/// See [`Headline`].
+fn headline(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while !rest.is_empty() {
+        let word_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let (word, after) = rest.split_at(word_end);
+        let inner = word.trim_matches(|c: char| !c.is_alphanumeric());
+        let hyphenated = inner.contains('-')
+            && inner.chars().count() <= NOBR_MAX
+            && inner
+                .split('-')
+                .all(|part| !part.is_empty() && part.chars().all(char::is_alphanumeric));
+        if hyphenated {
+            out.push_str("<span class=\"nobr\">");
+            out.push_str(&escape_for_tera(word));
+            out.push_str("</span>");
+        } else {
+            out.push_str(&escape_for_tera(word));
+        }
+        let space_end = after
+            .find(|c: char| !c.is_whitespace())
+            .unwrap_or(after.len());
+        out.push_str(&escape_for_tera(&after[..space_end]));
+        rest = &after[space_end..];
+    }
+    out
+}
+
 fn escape_for_tera(s: &str) -> String {
     crate::markdown::escape(s)
 }
@@ -495,4 +577,26 @@ fn offset_of(text: &str, line: usize, col: usize) -> usize {
         off += l.len();
     }
     off.min(text.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headlines_keep_short_hyphenated_words_whole_and_escape_the_rest() {
+        assert_eq!(
+            headline("Hospitals brace for COVID-19, again"),
+            "Hospitals brace for <span class=\"nobr\">COVID-19,</span> again"
+        );
+        assert_eq!(
+            headline("<b>Jean-Luc</b> & a well-known-but-very-long-compound"),
+            "&lt;b&gt;Jean-Luc&lt;/b&gt; &amp; a well-known-but-very-long-compound"
+        );
+        assert_eq!(headline("A - B -- C"), "A - B -- C");
+        assert_eq!(
+            headline("Jean-Luc  Picard"),
+            "<span class=\"nobr\">Jean-Luc</span>  Picard"
+        );
+    }
 }

@@ -7,7 +7,8 @@
 // (and an article with highlighted code) in Debian's Chromium, driven by
 // playwright-core, at 1280 px and 375 px, and checks what a reader gets:
 // axe-core finds no violation (and no contrast failure in the dark palette),
-// the console stays clean and every request succeeds, nothing scrolls
+// the console stays clean and every request succeeds (the icons each page
+// names included), no headline breaks inside a hyphenated word, nothing scrolls
 // sideways, note numbers and quote links follow the words they belong to,
 // sidenotes sit beside their references on wide screens and open in place on
 // phones, glossary cards open on focus and close on Escape, a quote link lands
@@ -296,6 +297,56 @@ async function checkAxe(page, where, options = {}) {
       .join('\n');
     const more = v.nodes.length > 6 ? `\n      ... and ${v.nodes.length - 6} more` : '';
     fail(where, 'axe', `${v.id} (${v.impact}): ${v.help} [${v.nodes.length} node(s)]\n${nodes}${more}`);
+  }
+}
+
+// No headline breaks a line inside a short hyphenated word ("COVID-19",
+// "el-Sisi", "400-metre"): titles are balanced, and a browser may break after
+// any hyphen. The break points move with the width, so each headline is laid
+// out again at widths from its own down to a third of it, a step at a time.
+async function checkHeadlineHyphens(page, where) {
+  const split = await page.evaluate(() => {
+    const found = [];
+    for (const h of document.querySelectorAll('h1, .teaser-title')) {
+      const words = [];
+      const walk = document.createTreeWalker(h, NodeFilter.SHOW_TEXT);
+      for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+        for (const m of n.data.matchAll(/[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)+/gu)) {
+          if (m[0].length <= 20) words.push({ node: n, start: m.index, end: m.index + m[0].length, text: m[0] });
+        }
+      }
+      if (!words.length) continue;
+      const full = h.getBoundingClientRect().width;
+      const old = h.style.maxWidth;
+      for (let w = full; w >= full / 3; w -= 7) {
+        h.style.maxWidth = `${w}px`;
+        for (const x of words) {
+          const r = document.createRange();
+          r.setStart(x.node, x.start);
+          r.setEnd(x.node, x.end);
+          const tops = new Set([...r.getClientRects()].filter((c) => c.width > 0).map((c) => Math.round(c.top)));
+          if (tops.size > 1) found.push(`“${x.text}” in “${h.textContent.trim()}” at ${Math.round(w)}px`);
+        }
+      }
+      h.style.maxWidth = old;
+    }
+    return [...new Set(found)];
+  });
+  if (split.length) fail(where, 'headline-hyphens', `a headline breaks inside a hyphenated word:\n${split.slice(0, 5).join('\n')}${split.length > 5 ? `\n… and ${split.length - 5} more` : ''}`);
+}
+
+// Every page names an icon, and each icon it names is there: headless
+// Chromium never asks for a favicon by itself, so the check asks for it, as
+// a desktop browser would on every page load.
+async function checkFavicon(page, where) {
+  const hrefs = await page.evaluate(() =>
+    [...document.querySelectorAll('link[rel~="icon"]')].map((l) => l.href));
+  if (!hrefs.length) return fail(where, 'favicon', 'the page names no icon (`<link rel="icon">`)');
+  for (const href of hrefs) {
+    const r = await page.request.get(href);
+    const type = r.headers()['content-type'] || '';
+    if (r.status() !== 200) fail(where, 'favicon', `${href} answered ${r.status()}`);
+    else if (!type.startsWith('image/')) fail(where, 'favicon', `${href} is served as ${type}, not an image`);
   }
 }
 
@@ -759,7 +810,7 @@ async function checkQuoteLink(page, where, base, shot) {
 async function checkSearch(page, where, base) {
   const article = richest(OUT, 'articles');
   const html = fs.readFileSync(fileOf(article), 'utf8');
-  const title = (html.match(/<h1[^>]*>([^<]+)<\/h1>/) || [])[1] || '';
+  const title = ((html.match(/<h1[^>]*>([\s\S]*?)<\/h1>/) || [])[1] || '').replace(/<[^>]+>/g, '');
   const word = title.split(/[^A-Za-z]+/).filter((w) => w.length >= 5).sort((a, b) => b.length - a.length)[0];
   if (!word) return fail(where, 'search', `no word to search for in the title of ${article}`);
   await page.fill('.search-form input[type=search]', word);
@@ -772,6 +823,21 @@ async function checkSearch(page, where, base) {
   }
   const hrefs = await page.$$eval('.search-results a', (as) => as.map((a) => new URL(a.href).pathname));
   if (!hrefs.includes(article)) fail(where, 'search', `searching for “${word}” did not list ${article}: ${hrefs.join(', ')}`);
+  // Under `gloss serve` there is no index (its reload script sets
+  // __glossReload): the page must say how to get one, not just "unavailable".
+  const served = await page.context().newPage();
+  try {
+    await served.addInitScript(() => { window.__glossReload = true; });
+    await served.route((u) => u.pathname.includes('/pagefind/'), (route) => route.fulfill({ status: 404, body: '' }));
+    await served.goto(new URL(`/search/?q=${encodeURIComponent(word)}`, base).href, { waitUntil: 'load' });
+    await served.waitForFunction(() => /search/i.test(document.querySelector('.search-status')?.textContent || '') && !/^Searching/.test(document.querySelector('.search-status').textContent), null, { timeout: 15000 });
+    const status = await served.$eval('.search-status', (e) => e.textContent);
+    if (!/gloss build/.test(status)) fail(where, 'search', `without an index under gloss serve, the page says only: ${status}`);
+  } catch (e) {
+    fail(where, 'search', `without an index under gloss serve: ${e.message}`);
+  } finally {
+    await served.close();
+  }
 }
 
 /** On the article itself: a `#q-...` fragment highlights the quote it names. */
@@ -885,6 +951,8 @@ async function main() {
             });
           }
           await timed('no-horizontal-scroll', where, () => checkNoHorizontalScroll(page, where));
+          await timed('favicon', where, () => checkFavicon(page, where));
+          if (width === WIDTHS[0].width) await timed('headline-hyphens', where, () => checkHeadlineHyphens(page, where));
           const checks = p.checks || [];
           // A screenshot of the viewport in a state a check has set up.
           const shot = (state) => page.screenshot({ path: path.join(SHOTS, `${p.name}-${width}-${state}.png`) });
@@ -897,6 +965,9 @@ async function main() {
               const w2 = `${p.name}@${width} ${url}`;
               const other = await context.newPage();
               other.on('pageerror', (e) => fail(w2, 'console', `uncaught: ${e.message}`));
+              other.on('console', (m) => {
+                if (m.type() === 'error') fail(w2, 'console', `${m.text()}${m.location().url ? ` (${m.location().url}:${m.location().lineNumber})` : ''}`);
+              });
               await timed('load', w2, async () => {
                 await other.goto(url, { waitUntil: 'load' });
                 await other.evaluate(() => document.fonts && document.fonts.ready);

@@ -384,3 +384,297 @@ fn the_build_summary_names_entries_that_no_article_mentions() {
     );
     assert!(two.contains("ada-moss, lena-hart"), "{two}");
 }
+
+#[test]
+fn anchors_typed_with_dashes_and_dots_match_smart_punctuation_and_export_the_readers_text() {
+    let site = SiteTest::new()
+        .file(
+            "content/articles/kabul.md",
+            "+++\ntitle = \"Kabul\"\ndate = 2024-01-01\n\
+             [[sources]]\nid = \"s\"\ntitle = \"Wire\"\n\
+             [[notes]]\nanchor = \"Kabul -- the capital\"\nsource = \"s\"\n\
+             [[notes]]\nanchor = \"--- the former head\"\nsource = \"s\"\n\
+             [[notes]]\nanchor = \"and so on...\"\nsource = \"s\"\n+++\n\
+             They reached Kabul -- the capital -- at dawn, and met him --- the former head --- and so on...\n",
+        )
+        .build();
+    let page = site.html("articles/kabul/index.html");
+    assert_eq!(
+        page.texts("span.note-anchor"),
+        ["Kabul – the capital", "— the former head", "and so on…"]
+    );
+    let coll = site.json("articles/kabul/annotations.jsonld");
+    let exacts: Vec<&str> = coll["first"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["target"]["selector"]["exact"].as_str())
+        .collect();
+    assert_eq!(
+        exacts,
+        ["Kabul – the capital", "— the former head", "and so on…"]
+    );
+}
+
+/// Every JSON-LD object of a built page, parsed.
+fn json_ld(page: &Page) -> Vec<serde_json::Value> {
+    page.0
+        .select(&scraper::Selector::parse("script[type='application/ld+json']").unwrap())
+        .map(|s| serde_json::from_str(&s.inner_html()).unwrap())
+        .collect()
+}
+
+const MARA: &str = "+++\nname = \"Mara Lind\"\nkind = \"person\"\nwikidata = \"Q42\"\n\
+    [[links]]\ntitle = \"Council page\"\nurl = \"https://council.example.org/lind\"\n+++\nMayor.\n";
+
+fn harbour_site() -> SiteTest {
+    SiteTest::new()
+        .file(
+            "gloss.toml",
+            "title = \"Gazette\"\nbase_url = \"https://t.example.org/news/\"\n",
+        )
+        .file("content/glossary/mara-lind.md", MARA)
+        .file("content/articles/harbour/pic.jpg", "not really a jpeg")
+        .file(
+            "content/articles/harbour/index.md",
+            "+++\ntitle = \"Harbour\"\ndate = 2024-01-01\nimage = \"pic.jpg\"\n\
+             authors = [\"Mara Lind\", \"Desk\"]\n\
+             [[sources]]\nid = \"min\"\ntitle = \"Minutes\"\nurl = \"https://council.example.org/min\"\n\
+             [[quotes]]\nanchor = \"We stay open\"\nspeaker = \"mara-lind\"\nsource = \"min\"\n\
+             [[quotes]]\nanchor = \"No comment\"\nspeaker = \"mara-lind\"\n+++\n\
+             Mara Lind said: \"We stay open.\" Later: \"No comment.\"\n",
+        )
+        .file(
+            "content/articles/ferry.md",
+            "+++\ntitle = \"Ferry\"\ndate = 2024-01-02\nimage = \"https://cdn.example.org/ferry.jpg\"\n+++\nBoats.\n",
+        )
+}
+
+#[test]
+fn an_article_image_is_published_and_named_in_og_image_and_json_ld() {
+    let site = harbour_site().build();
+    let page = site.html("articles/harbour/index.html");
+    let want = "https://t.example.org/news/articles/harbour/pic.jpg";
+    assert_eq!(page.attr("meta[property='og:image']", "content"), want);
+    assert_eq!(json_ld(&page)[0]["image"], want);
+    assert!(site.exists("articles/harbour/pic.jpg"));
+    let ferry = site.html("articles/ferry/index.html");
+    let url = "https://cdn.example.org/ferry.jpg";
+    assert_eq!(ferry.attr("meta[property='og:image']", "content"), url);
+    assert_eq!(json_ld(&ferry)[0]["image"], url);
+}
+
+#[test]
+fn an_author_who_is_a_glossary_entry_links_to_its_page() {
+    let site = harbour_site().build();
+    let ld = &json_ld(&site.html("articles/harbour/index.html"))[0];
+    let authors = ld["author"].as_array().unwrap();
+    assert_eq!(authors[0]["name"], "Mara Lind");
+    assert_eq!(authors[0]["@type"], "Person");
+    assert_eq!(
+        authors[0]["url"],
+        "https://t.example.org/news/glossary/mara-lind/"
+    );
+    assert_eq!(authors[1]["name"], "Desk");
+    assert!(authors[1].get("url").is_none(), "{}", authors[1]);
+}
+
+#[test]
+fn each_quotation_is_based_on_its_source_and_the_article() {
+    let site = harbour_site().build();
+    let ld = &json_ld(&site.html("articles/harbour/index.html"))[0];
+    let article = "https://t.example.org/news/articles/harbour/";
+    let quotes = ld["hasPart"].as_array().unwrap();
+    let sourced = quotes.iter().find(|q| q["text"] == "We stay open").unwrap();
+    let based: Vec<(&str, &str)> = sourced["isBasedOn"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| (w["name"].as_str().unwrap(), w["url"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        based,
+        [
+            ("Minutes", "https://council.example.org/min"),
+            ("Harbour", article)
+        ]
+    );
+    let bare = quotes.iter().find(|q| q["text"] == "No comment").unwrap();
+    assert_eq!(bare["isBasedOn"].as_array().unwrap().len(), 1);
+    assert_eq!(bare["isBasedOn"][0]["url"], article);
+}
+
+#[test]
+fn a_glossary_entry_page_carries_its_person_or_organization_json_ld() {
+    let site = harbour_site().build();
+    let ld = json_ld(&site.html("glossary/mara-lind/index.html"));
+    assert_eq!(ld.len(), 1);
+    assert_eq!(ld[0]["@context"], "https://schema.org");
+    assert_eq!(ld[0]["@type"], "Person");
+    assert_eq!(ld[0]["name"], "Mara Lind");
+    assert_eq!(ld[0]["url"], "https://t.example.org/news/glossary/mara-lind/");
+    assert_eq!(
+        ld[0]["sameAs"],
+        serde_json::json!([
+            "https://www.wikidata.org/wiki/Q42",
+            "https://council.example.org/lind"
+        ])
+    );
+    let board = SiteTest::fixture("basic").build();
+    let ld = json_ld(&board.html("glossary/harbour-board/index.html"));
+    assert_eq!(ld[0]["@type"], "Organization");
+}
+
+#[test]
+fn a_bad_article_image_is_an_error_at_its_line() {
+    let t = harbour_site()
+        .file(
+            "content/articles/harbour/index.md",
+            "+++\ntitle = \"Harbour\"\ndate = 2024-01-01\nimage = \"pik.jpg\"\n+++\nText.\n",
+        )
+        .file(
+            "content/articles/ferry.md",
+            "+++\ntitle = \"Ferry\"\ndate = 2024-01-02\nimage = \"ferry.jpg\"\n+++\nBoats.\n",
+        )
+        .file(
+            "content/articles/bad.md",
+            "+++\ntitle = \"Bad\"\ndate = 2024-01-02\nimage = \"javascript:alert(1)\"\n+++\nX.\n",
+        );
+    let text = t.report_text(&t.build_err());
+    for needle in [
+        "content/articles/harbour/index.md:4:10",
+        "image `pik.jpg` is not a file of the article's folder",
+        "did you mean `pic.jpg`?",
+        "content/articles/ferry.md:4:10",
+        "the article is not a folder",
+        "content/articles/bad.md:4:10",
+        "image `javascript:alert(1)` is refused",
+    ] {
+        assert!(text.contains(needle), "expected {needle:?} in:\n{text}");
+    }
+}
+
+/// quotes.json and glossary.json as docs/format.md documents them: every
+/// key named there, no other, the optional ones optional.
+mod documented {
+    use serde::Deserialize;
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Quotes {
+        pub quotes: Vec<Quote>,
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Quote {
+        pub id: String,
+        pub text: String,
+        pub speaker: Speaker,
+        pub said: Option<String>,
+        pub context: Option<String>,
+        pub source: Option<Source>,
+        pub article: Article,
+        pub url: String,
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Speaker {
+        pub id: String,
+        pub name: String,
+        pub url: String,
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Source {
+        pub id: String,
+        pub title: String,
+        pub publisher: Option<String>,
+        pub url: Option<String>,
+        pub archived: Option<String>,
+        pub date: Option<String>,
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Article {
+        pub title: String,
+        pub url: String,
+        pub date: String,
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Glossary {
+        pub entries: Vec<Entry>,
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Entry {
+        pub id: String,
+        pub name: String,
+        pub kind: String,
+        pub aliases: Vec<String>,
+        pub role: Option<String>,
+        pub summary: Option<String>,
+        pub affiliations: Vec<String>,
+        pub wikidata: Option<String>,
+        pub links: Vec<Link>,
+        pub url: String,
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Link {
+        pub title: String,
+        pub url: String,
+    }
+}
+
+/// Every string and null anywhere in `v`, with its path.
+fn empties(v: &serde_json::Value, path: &str, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Null => out.push(format!("{path}: null")),
+        serde_json::Value::String(s) if s.is_empty() => out.push(format!("{path}: \"\"")),
+        serde_json::Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                empties(x, &format!("{path}[{i}]"), out);
+            }
+        }
+        serde_json::Value::Object(o) => {
+            for (k, x) in o {
+                empties(x, &format!("{path}.{k}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn quotes_json_and_glossary_json_read_back_as_documented_without_empty_values() {
+    let site = harbour_site()
+        .file(
+            "content/glossary/board.md",
+            "+++\nname = \"Board\"\nkind = \"organisation\"\n+++\n",
+        )
+        .build();
+    let quotes: documented::Quotes = serde_json::from_str(&site.read("quotes.json")).unwrap();
+    assert_eq!(quotes.quotes.len(), 2);
+    let sourced = quotes.quotes.iter().find(|q| q.text == "We stay open").unwrap();
+    let source = sourced.source.as_ref().unwrap();
+    assert_eq!((source.id.as_str(), source.title.as_str()), ("min", "Minutes"));
+    assert_eq!(source.url.as_deref(), Some("https://council.example.org/min"));
+    assert_eq!(source.publisher, None);
+    assert_eq!(sourced.said, None);
+    assert_eq!(sourced.speaker.id, "mara-lind");
+    assert!(sourced.url.ends_with(&format!("/articles/harbour/#{}", sourced.id)));
+    assert_eq!(sourced.article.date, "2024-01-01");
+    let glossary: documented::Glossary =
+        serde_json::from_str(&site.read("glossary.json")).unwrap();
+    let board = glossary.entries.iter().find(|e| e.id == "board").unwrap();
+    assert_eq!((board.role.as_deref(), board.wikidata.as_deref()), (None, None));
+    let lind = glossary.entries.iter().find(|e| e.id == "mara-lind").unwrap();
+    assert_eq!(lind.wikidata.as_deref(), Some("Q42"));
+    assert_eq!(lind.links[0].url, "https://council.example.org/lind");
+    for file in ["quotes.json", "glossary.json"] {
+        let mut found = Vec::new();
+        empties(&site.json(file), "", &mut found);
+        assert!(found.is_empty(), "{file} holds empty values: {found:?}");
+    }
+}

@@ -11,6 +11,7 @@ mod incremental;
 mod nesting;
 mod output;
 mod pipeline;
+mod reader;
 mod robustness;
 mod routes;
 mod scaffold;

@@ -77,9 +77,11 @@ fn status(port: u16, path: &str) -> u16 {
         "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
-    let mut text = String::new();
-    let _ = s.read_to_string(&mut text);
-    text.split_whitespace()
+    // Bytes, not a string: a binary body (the favicon) is not UTF-8.
+    let mut bytes = Vec::new();
+    let _ = s.read_to_end(&mut bytes);
+    String::from_utf8_lossy(&bytes)
+        .split_whitespace()
         .nth(1)
         .and_then(|c| c.parse().ok())
         .unwrap_or(0)

@@ -1,0 +1,106 @@
+//! The reader's rough edges: what every page carries (icon, footer), the
+//! typography of glossary text, and what the build says about drafts.
+
+use crate::support::*;
+
+#[test]
+fn the_theme_ships_a_favicon_that_every_page_links_and_a_site_can_replace() {
+    let site = SiteTest::fixture("basic").build();
+    assert!(site.read("favicon.svg").starts_with("<svg"));
+    assert!(site.exists("favicon.ico"));
+    for page in [
+        "index.html",
+        "articles/budget-vote/index.html",
+        "glossary/mara-lind/index.html",
+        "quotes/index.html",
+        "404.html",
+    ] {
+        assert_eq!(
+            site.html(page).attrs("link[rel=icon]", "href"),
+            ["/favicon.ico", "/favicon.svg"],
+            "{page}"
+        );
+    }
+    let own = "<svg xmlns=\"http://www.w3.org/2000/svg\"/>";
+    let site = SiteTest::fixture("basic")
+        .file("static/favicon.svg", own)
+        .build();
+    assert_eq!(site.read("favicon.svg"), own);
+    assert!(
+        site.exists("favicon.ico"),
+        "the other icon stays the theme's"
+    );
+}
+
+#[test]
+fn the_icons_sit_behind_the_base_path() {
+    let site = SiteTest::fixture("basic")
+        .file(
+            "gloss.toml",
+            "title = \"T\"\nbase_url = \"https://t.example.org/news/\"\n",
+        )
+        .build();
+    assert_eq!(
+        site.html("index.html").attrs("link[rel=icon]", "href"),
+        ["/news/favicon.ico", "/news/favicon.svg"]
+    );
+}
+
+#[test]
+fn the_footer_links_every_index_quotes_included() {
+    let site = SiteTest::fixture("basic").build();
+    assert_eq!(
+        site.html("index.html").texts(".footer-links a"),
+        ["Articles", "Quotes", "Glossary", "Sources", "Atom feed"]
+    );
+}
+
+#[test]
+fn glossary_names_and_roles_get_the_smart_punctuation_of_the_body() {
+    let site = SiteTest::new()
+        .file(
+            "content/glossary/lloyds-list.md",
+            "+++\nname = \"Lloyd's List\"\nkind = \"organisation\"\naliases = [\"Lloyd's\"]\nrole = \"The trade's \\\"daily\\\" -- since 1734\"\n[[links]]\ntitle = \"Lloyd's site\"\nurl = \"https://ll.example.org/\"\n+++\nA paper.\n",
+        )
+        .file(
+            "content/articles/a.md",
+            "+++\ntitle = \"A\"\ndate = 2024-01-01\n+++\nLloyd's List said so.\n",
+        )
+        .build();
+    let entry = site.html("glossary/lloyds-list/index.html");
+    assert_eq!(entry.text("h1"), "Lloyd’s List");
+    assert!(entry
+        .body_text()
+        .contains("The trade’s “daily” – since 1734"));
+    let glossary = site.html("glossary/index.html");
+    assert!(glossary.body_text().contains("Lloyd’s List"));
+    assert!(!glossary.body_text().contains("Lloyd's"));
+    // The body's "Lloyd’s List" is still found and linked.
+    let article = site.html("articles/a/index.html");
+    assert_eq!(article.texts("a.mention"), ["Lloyd’s List"]);
+    let json = site.json("glossary.json");
+    assert_eq!(json["entries"][0]["name"], "Lloyd’s List");
+}
+
+#[test]
+fn the_summary_says_how_many_drafts_were_skipped_and_how_to_include_them() {
+    let t = SiteTest::fixture("basic");
+    let err = String::from_utf8_lossy(&t.run(&["build"]).stderr).into_owned();
+    assert!(
+        err.contains("\n1 draft skipped; use --drafts to include it\n"),
+        "{err}"
+    );
+    let t = t.file(
+        "content/articles/second-draft.md",
+        "+++\ntitle = \"Later\"\ndate = 2024-05-02\ndraft = true\n+++\nNot yet.\n",
+    );
+    let err = String::from_utf8_lossy(&t.run(&["build"]).stderr).into_owned();
+    assert!(
+        err.contains("\n2 drafts skipped; use --drafts to include them\n"),
+        "{err}"
+    );
+    let err = String::from_utf8_lossy(&t.run(&["build", "--drafts"]).stderr).into_owned();
+    assert!(!err.contains("skipped"), "{err}");
+    let err = String::from_utf8_lossy(&SiteTest::new().run(&["build"]).stderr).into_owned();
+    assert!(!err.contains("draft"), "{err}");
+}
