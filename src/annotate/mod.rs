@@ -927,18 +927,9 @@ fn anchor_error(
 /// position, so other quotes coming and going never change it.
 pub fn quote_id(speaker: &str, text: &str) -> String {
     let key = format!("{speaker}\u{0}{}", anchor::fold(text));
-    format!("q-{speaker}-{:08x}", (fnv1a(key.as_bytes()) >> 32) as u32)
+    format!("q-{speaker}-{:08x}", (crate::hash::fnv1a(key.as_bytes()) >> 32) as u32)
 }
 
-/// FNV-1a, 64 bits: stable across platforms and releases, unlike `Hash`.
-pub fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for b in bytes {
-        h ^= *b as u64;
-        h = h.wrapping_mul(0x100000001b3);
-    }
-    h
-}
 
 fn mention_tag(e: &glossary::Entry, base: &Base) -> String {
     format!(
@@ -1000,9 +991,13 @@ fn count_words(text: &str) -> usize {
     words
 }
 
+/// How many mentions of an entry in one article keep their context (the
+/// entry pages quote them).
+pub const MENTIONS_PER_ARTICLE: usize = 3;
+
 /// Gives the first mentions of each entry in an article their sentence
 /// (keyword in context); the entry pages show no more than
-/// [`crate::index::MENTIONS_PER_ARTICLE`] of them, so the others are counted
+/// [`MENTIONS_PER_ARTICLE`] of them, so the others are counted
 /// but carry no text.
 #[derive(Default)]
 struct Contexts(HashMap<EntryIdx, usize>);
@@ -1011,7 +1006,7 @@ impl Contexts {
     fn mention(&mut self, text: &str, range: Range<usize>, entry: EntryIdx) -> Mention {
         let seen = self.0.entry(entry).or_default();
         *seen += 1;
-        if *seen > crate::index::MENTIONS_PER_ARTICLE {
+        if *seen > MENTIONS_PER_ARTICLE {
             return Mention {
                 entry,
                 before: String::new(),

@@ -371,7 +371,7 @@ impl Theme {
                 bytes = under_base_path(&bytes, &base).into();
             }
             let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
-            let out = format!("{stem}.{}.{ext}", super::content_hash(&bytes));
+            let out = format!("{stem}.{}.{ext}", crate::hash::content_hash(&bytes));
             files.insert(out.clone(), OutputFile::Bytes(bytes));
             base.href(&routes::asset(&out)).into()
         };
@@ -390,7 +390,10 @@ impl Theme {
                 String::new()
             }
         };
-        let name = format!("highlight.{}.css", super::content_hash(css.as_bytes()));
+        let name = format!(
+            "highlight.{}.css",
+            crate::hash::content_hash(css.as_bytes())
+        );
         files.insert(name.clone(), OutputFile::Bytes(css.into_bytes().into()));
         Assets {
             stylesheet,
