@@ -16,6 +16,7 @@ use crate::config::Config;
 use crate::content::Content;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::glossary::EntryIdx;
+use crate::hash::Fingerprint;
 use crate::index::{sorted_entries, Index};
 use crate::output::Sink;
 use crate::routes;
@@ -218,16 +219,50 @@ pub fn render(
     let rendered: Vec<String> = todo.iter().map(|p| p.path.clone()).collect();
     let wanted = |k: &PageKey| todo.iter().any(|p| &p.key == k);
 
-    // Templates in parallel; beside them the machine-readable files, and
-    // the search index, which takes longest, on one thread.
+    // Pages in parallel; beside them the JSON files, and the search index,
+    // which takes longest, on one thread.
     let with_search = config.search && inputs.search_index && wanted(&PageKey::SearchIndex);
+    let assets: BTreeMap<&str, &crate::content::Asset> = inputs
+        .content
+        .assets
+        .iter()
+        .map(|a| (a.output.as_str(), a))
+        .collect();
+    let put_one = |p: &&PlannedFile| -> Result<(), Diagnostic> {
+        if p.template.is_some() {
+            return derived.render_page(p, theme, site_view, sink, inputs.times);
+        }
+        let file = match &p.key {
+            PageKey::Static(path) => match (statics.get(path), assets.get(path.as_str())) {
+                (Some(file), _) => file.clone(),
+                (None, Some(asset)) => OutputFile::Copy(asset.path.clone()),
+                (None, None) => return Ok(()),
+            },
+            PageKey::Robots => OutputFile::Bytes(
+                format!(
+                    "User-agent: *\nAllow: {}\n\nSitemap: {}\n",
+                    base.href(&routes::home(1)),
+                    config.permalink(&routes::sitemap())
+                )
+                .into_bytes()
+                .into(),
+            ),
+            PageKey::Annotations(_) => {
+                let a = &site.articles[p.item];
+                let json = jsonld::annotations(config, site, a);
+                return put(sink, p.path.clone(), json.into_bytes());
+            }
+            PageKey::Alias(_) => {
+                let a = &site.articles[p.item];
+                return put(sink, p.path.clone(), redirect_page(config, site, a).into_bytes());
+            }
+            // Made beside the pages, below.
+            _ => return Ok(()),
+        };
+        sink.put(&p.path, file).map_err(|e| write_error(&p.path, e))
+    };
     let (pages, (quotes_json, (glossary_json, search))) = rayon::join(
-        || -> Vec<Result<(), Diagnostic>> {
-            todo.par_iter()
-                .filter(|p| p.template.is_some())
-                .map(|p| derived.render_page(p, theme, site_view, sink, inputs.times))
-                .collect()
-        },
+        || -> Vec<Result<(), Diagnostic>> { todo.par_iter().map(put_one).collect() },
         || {
             rayon::join(
                 || wanted(&PageKey::QuotesJson).then(|| jsonld::quotes_json(config, &by_date)),
@@ -255,59 +290,16 @@ pub fn render(
             }
         }
     }
-    let mut files: BTreeMap<String, OutputFile> = BTreeMap::new();
     match search {
-        Some(Ok(index)) => files.extend(
-            index
-                .into_iter()
-                .map(|(p, b)| (p, OutputFile::Bytes(b.into()))),
-        ),
-        Some(Err(d)) => diags.push(d),
-        None => {}
-    }
-    for p in todo.iter().filter(|p| p.template.is_none()) {
-        match &p.key {
-            PageKey::Static(path) => {
-                if let Some(file) = statics.remove(path) {
-                    files.insert(path.clone(), file);
-                } else if let Some(asset) = inputs.content.assets.iter().find(|a| &a.output == path)
-                {
-                    files.insert(path.clone(), OutputFile::Copy(asset.path.clone()));
-                }
-            }
-            PageKey::Robots => {
-                files.insert(
-                    p.path.clone(),
-                    OutputFile::Bytes(
-                        format!(
-                            "User-agent: *\nAllow: {}\n\nSitemap: {}\n",
-                            base.href(&routes::home(1)),
-                            config.permalink(&routes::sitemap())
-                        )
-                        .into_bytes()
-                        .into(),
-                    ),
-                );
-            }
-            PageKey::Annotations(_) => {
-                let a = &site.articles[derived.item(p)];
-                let json = jsonld::annotations(config, site, a);
-                if let Err(d) = put(sink, p.path.clone(), json.into_bytes()) {
+        Some(Ok(index)) => {
+            for (path, bytes) in index {
+                if let Err(d) = put(sink, path, bytes) {
                     diags.push(d);
                 }
             }
-            PageKey::Alias(_) => {
-                let a = &site.articles[derived.item(p)];
-                let page = redirect_page(config, site, a);
-                files.insert(p.path.clone(), OutputFile::Bytes(page.into_bytes().into()));
-            }
-            _ => {}
         }
-    }
-    for (path, file) in files {
-        if let Err(d) = sink.put(&path, file).map_err(|e| write_error(&path, e)) {
-            diags.push(d);
-        }
+        Some(Err(d)) => diags.push(d),
+        None => {}
     }
     // 50,000 quote views take a while to free, and nobody waits for it.
     drop(by_date);
@@ -317,6 +309,11 @@ pub fn render(
         files: planned.into_iter().map(|p| (p.key.clone(), p)).collect(),
         rendered,
     }
+}
+
+/// The fingerprint of what a planned file shows besides its articles.
+fn shape<T: Serialize + ?Sized>(value: &T) -> Fingerprint {
+    crate::hash::FingerprintBuilder::default().add(value).finish()
 }
 
 /// Where a page's context goes: a Tera context to render it, or a
@@ -380,9 +377,17 @@ impl<'a> Derived<'a> {
                 item,
             })
         };
+        let none = Fingerprint(0);
         let own = |a: &ResolvedArticle| Reads::Articles {
             ids: vec![a.index],
-            of: 0,
+            shape: none,
+        };
+        let last_change = |list: &[usize]| {
+            let d = list
+                .iter()
+                .map(|&i| site.articles[i].updated.as_ref().unwrap_or(&site.articles[i].date))
+                .max();
+            shape(&d.map(|d| d.rfc3339()))
         };
         for (i, a) in site.articles.iter().enumerate() {
             let slug = a.slug.to_string();
@@ -414,7 +419,7 @@ impl<'a> Derived<'a> {
                 Some("home.html"),
                 Reads::Articles {
                     ids: self.ids(on_page),
-                    of: home_pages,
+                    shape: shape(&home_pages),
                 },
             );
         }
@@ -434,37 +439,48 @@ impl<'a> Derived<'a> {
             PageKey::Tags,
             routes::tags().output().into_string(),
             Some("tags.html"),
-            Reads::Site,
+            // Each tag's name is its first article's spelling.
+            Reads::Articles {
+                ids: self.ids(self.tags.iter().map(|t| t.2[0])),
+                shape: shape(&self.tags.iter().map(|t| (t.0, t.2.len())).collect::<Vec<_>>()),
+            },
         );
         for (t, (slug, _, list)) in self.tags.iter().enumerate() {
-            let reads = Reads::Articles {
-                ids: self.ids(list.iter().copied()),
-                of: 0,
-            };
             add(
                 t,
                 PageKey::Tag(slug.to_string()),
                 routes::tag(slug).output().into_string(),
                 Some("tag.html"),
-                reads.clone(),
+                Reads::Articles {
+                    ids: self.ids(list.iter().copied()),
+                    shape: none,
+                },
             );
             if config.feed {
+                // A feed shows its latest articles and the last change of all.
                 add(
                     t,
                     PageKey::TagFeed(slug.to_string()),
                     routes::tag_feed(slug).output().into_string(),
                     Some("atom.xml"),
-                    reads,
+                    Reads::Articles {
+                        ids: self.ids(list.iter().copied().take(FEED_ENTRIES)),
+                        shape: last_change(list),
+                    },
                 );
             }
         }
         if config.feed {
+            let all: Vec<usize> = (0..site.articles.len()).collect();
             add(
                 0,
                 PageKey::Feed,
                 routes::feed().output().into_string(),
                 Some("atom.xml"),
-                Reads::Site,
+                Reads::Articles {
+                    ids: self.ids(all.iter().copied().take(FEED_ENTRIES)),
+                    shape: last_change(&all),
+                },
             );
         }
         add(
@@ -472,23 +488,48 @@ impl<'a> Derived<'a> {
             PageKey::Quotes,
             routes::quotes().output().into_string(),
             Some("quotes.html"),
-            Reads::Site,
+            self.quote_index_reads(),
         );
+        // The glossary index shows entries and counts, no article.
+        let counts: Vec<(usize, usize, usize)> = index
+            .glossary_letters
+            .iter()
+            .flat_map(|l| &l.entries)
+            .map(|e| (e.entry, e.quote_count, e.mention_count))
+            .collect();
         add(
             0,
             PageKey::Glossary,
             routes::glossary().output().into_string(),
             Some("glossary.html"),
-            Reads::Site,
+            Reads::Articles {
+                ids: Vec::new(),
+                shape: shape(&counts),
+            },
         );
         let source_pages = index.sources.len().div_ceil(SOURCES_PER_PAGE).max(1);
         for p in 0..source_pages {
+            // The sources of the page, each with every citation.
+            let cited: Vec<(usize, usize)> = index
+                .sources
+                .iter()
+                .skip(p * SOURCES_PER_PAGE)
+                .take(SOURCES_PER_PAGE)
+                .flat_map(|s| &s.citations)
+                .map(|&(a, s)| (site.articles[a].index, s))
+                .collect();
+            let mut ids: Vec<usize> = cited.iter().map(|c| c.0).collect();
+            ids.sort_unstable();
+            ids.dedup();
             add(
                 p,
                 PageKey::Sources(p + 1),
                 routes::sources(p + 1).output().into_string(),
                 Some("sources.html"),
-                Reads::Site,
+                Reads::Articles {
+                    ids,
+                    shape: shape(&(index.sources.len(), &cited)),
+                },
             );
         }
         if config.search {
@@ -522,7 +563,7 @@ impl<'a> Derived<'a> {
                 Some("entry.html"),
                 Reads::Articles {
                     ids: self.ids(index.articles_of_entry(i)),
-                    of: 0,
+                    shape: none,
                 },
             );
         }
@@ -531,14 +572,17 @@ impl<'a> Derived<'a> {
             PageKey::QuotesJson,
             routes::quotes_json().output().into_string(),
             None,
-            Reads::Site,
+            Reads::Articles {
+                ids: self.ids(index.by_date.iter().map(|q| q.article)),
+                shape: shape(&index.by_date.iter().map(|q| q.quote).collect::<Vec<_>>()),
+            },
         );
         add(
             0,
             PageKey::GlossaryJson,
             routes::glossary_json().output().into_string(),
             None,
-            Reads::Site,
+            Reads::Nothing,
         );
         if config.search && inputs.search_index {
             add(
@@ -586,6 +630,29 @@ impl<'a> Derived<'a> {
             }
         }
         plan
+    }
+
+    /// What the quote index shows: each speaker's latest quotes and count,
+    /// and the latest quotes of all.
+    fn quote_index_reads(&self) -> Reads {
+        let index = self.index;
+        let shown: Vec<crate::index::QuoteAt> = index
+            .speakers
+            .iter()
+            .flat_map(|s| s.quotes.iter().take(INDEX_QUOTES_PER_SPEAKER))
+            .chain(index.by_date.iter().take(INDEX_QUOTES_BY_DATE))
+            .copied()
+            .collect();
+        let totals: Vec<(usize, usize)> = index
+            .speakers
+            .iter()
+            .map(|s| (s.entry, s.quotes.len()))
+            .collect();
+        let quotes: Vec<usize> = shown.iter().map(|q| q.quote).collect();
+        Reads::Articles {
+            ids: self.ids(shown.iter().map(|q| q.article)),
+            shape: shape(&(totals, quotes, index.by_date.len())),
+        }
     }
 
     /// Sitemap: every HTML page but the 404 (the planned `index.html`

@@ -67,9 +67,12 @@ impl PageKey {
 pub enum Reads {
     /// Nothing else (the 404 page, static files, plain pages).
     Nothing,
-    /// These articles, in this order, and `of` (a page count, for the
-    /// pagination a listing shows; 0 where there is none).
-    Articles { ids: Vec<usize>, of: usize },
+    /// These articles, in this order, and whatever else the file shows
+    /// that no one article holds (a page count, a count of tags, the
+    /// positions of the quotes it lists), summed up in `shape`: two builds
+    /// with the same `ids` and `shape`, none of whose articles changed,
+    /// give the file the same context.
+    Articles { ids: Vec<usize>, shape: Fingerprint },
     /// Every article.
     Site,
 }
