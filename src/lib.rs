@@ -8,6 +8,8 @@
 //! mistakes into one [`diagnostics::Diagnostics`], so a build reports all of
 //! them at once and writes nothing when any is an error.
 
+#![warn(unreachable_pub)]
+
 pub mod annotate;
 pub mod cli;
 pub mod config;

@@ -7,7 +7,7 @@
 
 /// The feed form of an article's HTML (`html`, as rendered for its page at
 /// `permalink`).
-pub fn content(html: &str, permalink: &str) -> String {
+pub(super) fn content(html: &str, permalink: &str) -> String {
     let mut out = String::with_capacity(html.len() + 256);
     let mut notes: Vec<String> = Vec::new();
     let mut rest = html;
