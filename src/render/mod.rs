@@ -160,8 +160,13 @@ pub fn render(
     // The plan: every file, before any is rendered.
     let mut planned = derived.plan(inputs, &statics);
     derived.sitemap = derived.sitemap_urls(&planned);
+    // What every page may read: the site view, the configuration, the
+    // templates, and the binary that renders them.
     let site_print = crate::hash::FingerprintBuilder::default()
         .add(&site_view)
+        .add(&format!("{config:?}"))
+        .bytes(&theme.fingerprint().0.to_le_bytes())
+        .add(env!("CARGO_PKG_VERSION"))
         .finish();
 
     // What to render: all of it, or what changed.
@@ -256,7 +261,11 @@ pub fn render(
             }
             PageKey::Alias(_) => {
                 let a = &site.articles[p.item];
-                return put(sink, p.path.clone(), redirect_page(config, site, a).into_bytes());
+                return put(
+                    sink,
+                    p.path.clone(),
+                    redirect_page(config, site, a).into_bytes(),
+                );
             }
             // Made beside the pages, below.
             _ => return Ok(()),
@@ -315,7 +324,9 @@ pub fn render(
 
 /// The fingerprint of what a planned file shows besides its articles.
 fn shape<T: Serialize + ?Sized>(value: &T) -> Fingerprint {
-    crate::hash::FingerprintBuilder::default().add(value).finish()
+    crate::hash::FingerprintBuilder::default()
+        .add(value)
+        .finish()
 }
 
 /// Where a page's context goes: a Tera context to render it, or a
@@ -387,7 +398,12 @@ impl<'a> Derived<'a> {
         let last_change = |list: &[usize]| {
             let d = list
                 .iter()
-                .map(|&i| site.articles[i].updated.as_ref().unwrap_or(&site.articles[i].date))
+                .map(|&i| {
+                    site.articles[i]
+                        .updated
+                        .as_ref()
+                        .unwrap_or(&site.articles[i].date)
+                })
                 .max();
             shape(&d.map(|d| d.rfc3339()))
         };
@@ -444,7 +460,13 @@ impl<'a> Derived<'a> {
             // Each tag's name is its first article's spelling.
             Reads::Articles {
                 ids: self.ids(self.tags.iter().map(|t| t.2[0])),
-                shape: shape(&self.tags.iter().map(|t| (t.0, t.2.len())).collect::<Vec<_>>()),
+                shape: shape(
+                    &self
+                        .tags
+                        .iter()
+                        .map(|t| (t.0, t.2.len()))
+                        .collect::<Vec<_>>(),
+                ),
             },
         );
         for (t, (slug, _, list)) in self.tags.iter().enumerate() {

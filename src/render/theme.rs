@@ -203,6 +203,19 @@ impl Theme {
         ok.then_some(theme)
     }
 
+    /// The fingerprint of the site's own templates (the built-in ones are
+    /// part of the binary, which a cache keys on by its version).
+    pub fn fingerprint(&self) -> crate::hash::Fingerprint {
+        let mut f = crate::hash::FingerprintBuilder::default();
+        for (name, origin) in &self.origins {
+            f.add(name).add(&matches!(origin, Origin::Site(_)));
+        }
+        for text in self.texts.values() {
+            f.bytes(text.as_bytes());
+        }
+        f.finish()
+    }
+
     /// Hidden files and folders of static/ that were not published.
     pub fn skipped_hidden(&self) -> &[String] {
         &self.skipped_hidden
