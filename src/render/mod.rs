@@ -28,6 +28,7 @@ pub use plan::{PageKey, Plan, PlannedFile, Reads};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
 use theme::Theme;
 
 /// Time spent on each template's pages (filling contexts, rendering and
@@ -119,24 +120,21 @@ pub fn render(
     };
     let base = &site.base;
 
-    // Per-article views, built once and shared by every page that lists them.
-    let (summaries, quote_views): (Vec<ArticleSummary>, Vec<Vec<QuoteView>>) = site
+    // Per-article views, built once and shared by every page that lists
+    // them. A full build needs every quote view; an update only those of
+    // the pages it looks at, so there they are made when first asked for.
+    let full = matches!(want, Want::Everything { .. });
+    let (summaries, quote_views): (Vec<ArticleSummary>, Vec<OnceLock<Vec<QuoteView>>>) = site
         .articles
         .par_iter()
         .map(|a| {
-            let quotes = a
-                .quotes
-                .iter()
-                .map(|q| QuoteView::new(q, a, &site.glossary, base))
-                .collect();
+            let quotes = OnceLock::new();
+            if full {
+                let _ = quotes.set(quote_views_of(site, a));
+            }
             (ArticleSummary::new(a, base), quotes)
         })
         .unzip();
-    let by_date: Vec<&QuoteView> = index
-        .by_date
-        .iter()
-        .map(|q| &quote_views[q.article][q.quote])
-        .collect();
     let mut tags: BTreeMap<&str, (&TagRef, Vec<usize>)> = BTreeMap::new();
     for (i, s) in summaries.iter().enumerate() {
         for t in &s.tags {
@@ -146,20 +144,20 @@ pub fn render(
                 .push(i);
         }
     }
-    let mut derived = Derived {
+    let mut shared = Derived {
         config,
         site,
         index,
         summaries: &summaries,
         quote_views: &quote_views,
-        by_date: &by_date,
+        by_date: OnceLock::new(),
         tags: tags.into_iter().map(|(s, (t, v))| (s, t, v)).collect(),
         sitemap: Vec::new(),
     };
 
     // The plan: every file, before any is rendered.
-    let mut planned = derived.plan(inputs, &statics);
-    derived.sitemap = derived.sitemap_urls(&planned);
+    let mut planned = shared.plan(inputs, &statics);
+    shared.sitemap = shared.sitemap_urls(&planned);
     // What every page may read: the site view, the configuration, the
     // templates, and the binary that renders them.
     let site_print = crate::hash::FingerprintBuilder::default()
@@ -179,7 +177,7 @@ pub fn render(
         ),
     };
     let site_view = &site_view;
-    let derived = &derived;
+    let derived = &shared;
     let chosen: Vec<bool> = planned
         .par_iter_mut()
         .map(|p| {
@@ -276,7 +274,10 @@ pub fn render(
         || -> Vec<Result<(), Diagnostic>> { todo.par_iter().map(put_one).collect() },
         || {
             rayon::join(
-                || wanted(&PageKey::QuotesJson).then(|| jsonld::quotes_json(config, &by_date)),
+                || {
+                    wanted(&PageKey::QuotesJson)
+                        .then(|| jsonld::quotes_json(config, derived.by_date()))
+                },
                 || {
                     rayon::join(
                         || {
@@ -313,13 +314,21 @@ pub fn render(
         None => {}
     }
     // 50,000 quote views take a while to free, and nobody waits for it.
-    drop(by_date);
+    drop(shared);
     std::thread::spawn(move || drop(quote_views));
     Plan {
         site: Some(site_print),
         files: planned.into_iter().map(|p| (p.key.clone(), p)).collect(),
         rendered,
     }
+}
+
+/// The views of an article's quotes, in its order.
+fn quote_views_of(site: &Site, a: &ResolvedArticle) -> Vec<QuoteView> {
+    a.quotes
+        .iter()
+        .map(|q| QuoteView::new(q, a, &site.glossary, &site.base))
+        .collect()
 }
 
 /// The fingerprint of what a planned file shows besides its articles.
@@ -356,14 +365,34 @@ struct Derived<'a> {
     index: &'a Index,
     /// `summaries[i]` is the summary of `site.articles[i]`.
     summaries: &'a [ArticleSummary],
-    quote_views: &'a [Vec<QuoteView>],
-    by_date: &'a [&'a QuoteView],
+    /// `quote_views[i]`: the quote views of `site.articles[i]`, made when
+    /// first asked for (see [`Derived::quotes`]).
+    quote_views: &'a [OnceLock<Vec<QuoteView>>],
+    /// Every quote view, newest first (`index.by_date`), made when first
+    /// asked for.
+    by_date: OnceLock<Vec<&'a QuoteView>>,
     /// By slug: the tag and its articles (positions in `site.articles`).
     tags: Vec<(&'a str, &'a TagRef, Vec<usize>)>,
     sitemap: Vec<SitemapUrl>,
 }
 
 impl<'a> Derived<'a> {
+    /// The quote views of `site.articles[i]`.
+    fn quotes(&self, i: usize) -> &'a [QuoteView] {
+        let cell: &'a OnceLock<Vec<QuoteView>> = &self.quote_views[i];
+        cell.get_or_init(|| quote_views_of(self.site, &self.site.articles[i]))
+    }
+
+    fn quote(&self, q: crate::index::QuoteAt) -> &'a QuoteView {
+        &self.quotes(q.article)[q.quote]
+    }
+
+    /// Every quote view, newest first.
+    fn by_date(&self) -> &[&'a QuoteView] {
+        self.by_date
+            .get_or_init(|| self.index.by_date.iter().map(|&q| self.quote(q)).collect())
+    }
+
     /// Content indexes of the articles at these positions, in order.
     fn ids(&self, positions: impl IntoIterator<Item = usize>) -> Vec<usize> {
         positions
@@ -738,7 +767,7 @@ impl<'a> Derived<'a> {
             PageKey::Article(_) => {
                 let i = self.item(p);
                 let a = &site.articles[i];
-                let view = article_view(config, site, a, &self.summaries[i], &self.quote_views[i]);
+                let view = article_view(config, site, a, &self.summaries[i], self.quotes(i));
                 out.put("article", &view);
             }
             PageKey::Home(n) => {
@@ -831,21 +860,21 @@ impl<'a> Derived<'a> {
                             .quotes
                             .iter()
                             .take(INDEX_QUOTES_PER_SPEAKER)
-                            .map(|q| self.quote_views[q.article][q.quote].clone())
+                            .map(|&q| self.quote(q).clone())
                             .collect(),
                         total: s.quotes.len(),
                     })
                     .collect();
-                let latest: Vec<&QuoteView> = self
+                let latest: Vec<&QuoteView> = index
                     .by_date
                     .iter()
                     .take(INDEX_QUOTES_BY_DATE)
-                    .copied()
+                    .map(|&q| self.quote(q))
                     .collect();
                 out.put("speakers", &speakers);
                 out.put("by_date", &latest);
                 out.put("letters", &index.quote_letters);
-                out.put("count", &self.by_date.len());
+                out.put("count", &index.by_date.len());
             }
             PageKey::Glossary => {
                 let letters: Vec<Letter<GlossaryItem>> = index
@@ -980,11 +1009,7 @@ impl<'a> Derived<'a> {
                 .collect(),
             affiliations: refs(&e.affiliations),
             members: refs(&index.members[i]),
-            quotes: index
-                .quotes_of(i)
-                .iter()
-                .map(|q| &self.quote_views[q.article][q.quote])
-                .collect(),
+            quotes: index.quotes_of(i).iter().map(|&q| self.quote(q)).collect(),
             mentions: index.mentions[i]
                 .iter()
                 .map(|(ai, quoted)| {
