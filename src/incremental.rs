@@ -268,7 +268,7 @@ impl Session {
             .map(|e| {
                 let mut ds = Vec::new();
                 let a = &content.articles[e.index];
-                let r = annotate::resolve_article(
+                let r = crate::resolve_article(
                     config,
                     content,
                     &site.glossary,

@@ -194,6 +194,21 @@ pub(crate) fn resolve(
     annotate::resolve_keeping_linker(config, content, diags)
 }
 
+/// Resolves one edited article again against the site's glossary: what
+/// [`resolve`] does for each article, for an incremental update. Kept next
+/// to it so that both change together.
+pub(crate) fn resolve_article(
+    config: &config::Config,
+    content: &content::Content,
+    glossary: &glossary::Glossary,
+    linker: &glossary::Linker,
+    index: usize,
+    article: &content::Article,
+    diags: &mut Vec<diagnostics::Diagnostic>,
+) -> Option<annotate::ResolvedArticle> {
+    annotate::resolve_article(config, content, glossary, linker, index, article, diags)
+}
+
 /// The one full build every caller shares (`build`, `render_site`, the serve
 /// session): load, resolve, index, then plan and render into `sink`.
 pub(crate) fn pipeline(
