@@ -372,7 +372,12 @@ const QUAY_TEXT: &str = "+++\ntitle = \"Quay repairs start\"\ndate = 2024-02-01\
 
 /// Rendered by the last update, as sorted paths.
 fn rendered(e: &Edits) -> Vec<&str> {
-    let mut v: Vec<&str> = e.session.last_rendered().iter().map(String::as_str).collect();
+    let mut v: Vec<&str> = e
+        .session
+        .last_rendered()
+        .iter()
+        .map(String::as_str)
+        .collect();
     v.sort();
     v
 }
@@ -421,7 +426,11 @@ fn incremental_listing_edits_render_only_the_pages_whose_inputs_changed() {
     ] {
         assert!(!got.contains(&path), "{path} rendered again: {got:?}");
     }
-    assert!(got.len() < all / 2, "{} of {all} rendered: {got:?}", got.len());
+    assert!(
+        got.len() < all / 2,
+        "{} of {all} rendered: {got:?}",
+        got.len()
+    );
 
     // A date that makes the oldest article the newest: every home page
     // shifts, the sitemap's lastmod changes; the budget's page does not.
@@ -444,10 +453,17 @@ fn incremental_listing_edits_render_only_the_pages_whose_inputs_changed() {
     // A new tag: its page and feed appear, the tag list counts it; the other
     // tags' pages stay as they were.
     e.check(QUAY, |t| {
-        t.replace("tags = [\"transport\"]", "tags = [\"transport\", \"works\"]")
+        t.replace(
+            "tags = [\"transport\"]",
+            "tags = [\"transport\", \"works\"]",
+        )
     });
     let got = rendered(&e);
-    for path in ["tags/works/index.html", "tags/works/atom.xml", "tags/index.html"] {
+    for path in [
+        "tags/works/index.html",
+        "tags/works/atom.xml",
+        "tags/index.html",
+    ] {
         assert!(got.contains(&path), "{path} not rendered: {got:?}");
     }
     for path in ["tags/council/index.html", article, "page/3/index.html"] {
@@ -464,13 +480,74 @@ fn incremental_listing_edits_render_only_the_pages_whose_inputs_changed() {
     });
     let got = rendered(&e);
     assert!(got.contains(&"quotes/index.html"), "{got:?}");
-    for path in ["index.html", "page/2/index.html", "page/3/index.html", "sitemap.xml"] {
+    for path in [
+        "index.html",
+        "page/2/index.html",
+        "page/3/index.html",
+        "sitemap.xml",
+    ] {
         assert!(!got.contains(&path), "{path} rendered again: {got:?}");
     }
 
     // Removing the tag again removes its pages, as a full build has none.
     e.check(QUAY, |t| {
-        t.replace("tags = [\"transport\", \"works\"]", "tags = [\"transport\"]")
+        t.replace(
+            "tags = [\"transport\", \"works\"]",
+            "tags = [\"transport\"]",
+        )
     });
-    assert!(!e.session.last_rendered().iter().any(|p| p.starts_with("tags/works/")));
+    assert!(!e
+        .session
+        .last_rendered()
+        .iter()
+        .any(|p| p.starts_with("tags/works/")));
+}
+
+#[test]
+fn incremental_alias_edits_take_the_fast_path_and_add_or_remove_the_redirect() {
+    let mut e = Edits::new(false);
+    let add = |t: String| {
+        t.replace(
+            "tags = [\"transport\"]",
+            "tags = [\"transport\"]\naliases = [\"/2024/ferry/\"]",
+        )
+    };
+    let mode = e.check(FERRY, add);
+    assert_eq!(mode, Mode::Incremental { articles: 1 });
+    assert!(
+        e.session
+            .last_rendered()
+            .iter()
+            .any(|p| p == "2024/ferry/index.html"),
+        "{:?}",
+        e.session.last_rendered()
+    );
+    // The redirect shows the article's title: a title edit renders it again.
+    e.check(FERRY, |t| {
+        t.replace("Ferry timetable changes in May", "Ferry timetable changes")
+    });
+    assert!(e
+        .session
+        .last_rendered()
+        .iter()
+        .any(|p| p == "2024/ferry/index.html"));
+    // Removed, the redirect is gone, as in a full build.
+    let mode = e.check(FERRY, |t| t.replace("\naliases = [\"/2024/ferry/\"]", ""));
+    assert_eq!(mode, Mode::Incremental { articles: 1 });
+}
+
+#[test]
+fn incremental_plan_lists_every_file_a_full_build_writes() {
+    let e = Edits::new(false);
+    let full = gloss::render_site(&e.opts).unwrap_or_else(|r| panic!("{}", r.rendered()));
+    let mut planned: Vec<&str> = e
+        .session
+        .last_rendered()
+        .iter()
+        .map(String::as_str)
+        .collect();
+    planned.sort();
+    let written: Vec<&str> = full.files.keys().map(String::as_str).collect();
+    assert_eq!(planned, written);
+    assert_eq!(full.stats.rendered, written.len());
 }
