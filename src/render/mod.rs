@@ -176,6 +176,43 @@ pub fn render(
             true,
         ),
     };
+    // Each article's listing entry: all of them for a session's first
+    // build, the edited ones in an update.
+    let listing_print = |i: usize| {
+        let a = &site.articles[i];
+        crate::hash::FingerprintBuilder::default()
+            .add(&summaries[i])
+            .add(&a.updated.as_ref().unwrap_or(&a.date).ymd())
+            .finish()
+    };
+    let listing: BTreeMap<usize, Fingerprint> = match (want, edited) {
+        (Want::Everything { fingerprints: true }, _) | (Want::Changed { .. }, None) => {
+            (0..site.articles.len())
+                .into_par_iter()
+                .map(|i| (site.articles[i].index, listing_print(i)))
+                .collect()
+        }
+        (Want::Changed { previous, .. }, Some(edited)) => {
+            let mut map = previous.listing.clone();
+            for (i, a) in site.articles.iter().enumerate() {
+                if edited.contains(&a.index) {
+                    map.insert(a.index, listing_print(i));
+                }
+            }
+            map
+        }
+        (
+            Want::Everything {
+                fingerprints: false,
+            },
+            _,
+        ) => BTreeMap::new(),
+    };
+    let listing_same = |ids: &[usize], edited: &BTreeSet<usize>, previous: &Plan| {
+        ids.iter()
+            .filter(|i| edited.contains(i))
+            .all(|i| listing.get(i).is_some() && listing.get(i) == previous.listing.get(i))
+    };
     let site_view = &site_view;
     let derived = &shared;
     let chosen: Vec<bool> = planned
@@ -207,6 +244,12 @@ pub fn render(
             if old.reads == p.reads && !p.reads.touches(edited) {
                 p.fingerprint = old.fingerprint;
                 return false;
+            }
+            if let Reads::Listing { ids, .. } = &p.reads {
+                if old.reads == p.reads && listing_same(ids, edited, previous) {
+                    p.fingerprint = old.fingerprint;
+                    return false;
+                }
             }
             if p.key.is_own_article() {
                 return true;
@@ -318,6 +361,7 @@ pub fn render(
     std::thread::spawn(move || drop(quote_views));
     Plan {
         site: Some(site_print),
+        listing,
         files: planned.into_iter().map(|p| (p.key.clone(), p)).collect(),
         rendered,
     }
@@ -464,7 +508,7 @@ impl<'a> Derived<'a> {
                 PageKey::Home(p + 1),
                 routes::home(p + 1).output().into_string(),
                 Some("home.html"),
-                Reads::Articles {
+                Reads::Listing {
                     ids: self.ids(on_page),
                     shape: shape(&home_pages),
                 },
@@ -487,7 +531,7 @@ impl<'a> Derived<'a> {
             routes::tags().output().into_string(),
             Some("tags.html"),
             // Each tag's name is its first article's spelling.
-            Reads::Articles {
+            Reads::Listing {
                 ids: self.ids(self.tags.iter().map(|t| t.2[0])),
                 shape: shape(
                     &self
@@ -504,7 +548,7 @@ impl<'a> Derived<'a> {
                 PageKey::Tag(slug.to_string()),
                 routes::tag(slug).output().into_string(),
                 Some("tag.html"),
-                Reads::Articles {
+                Reads::Listing {
                     ids: self.ids(list.iter().copied()),
                     shape: none,
                 },
@@ -606,7 +650,16 @@ impl<'a> Derived<'a> {
             PageKey::Sitemap,
             routes::sitemap().output().into_string(),
             Some("sitemap.xml"),
-            Reads::Site,
+            // Every article's address and last change, and every other
+            // page's address (filled in below, once all are planned).
+            Reads::Listing {
+                ids: {
+                    let mut all = self.ids(0..site.articles.len());
+                    all.sort_unstable();
+                    all
+                },
+                shape: none,
+            },
         );
         for (i, e) in site.glossary.entries.iter().enumerate() {
             add(
@@ -681,6 +734,19 @@ impl<'a> Derived<'a> {
                     own(a),
                 );
             }
+        }
+        let pages: Vec<&str> = plan
+            .iter()
+            .filter(|p| p.template.is_some() && !matches!(p.key, PageKey::Article(_)))
+            .map(|p| p.path.as_str())
+            .collect();
+        let pages = shape(&pages);
+        if let Some(Reads::Listing { shape, .. }) = plan
+            .iter_mut()
+            .find(|p| p.key == PageKey::Sitemap)
+            .map(|p| &mut p.reads)
+        {
+            *shape = pages;
         }
         plan
     }

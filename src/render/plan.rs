@@ -73,6 +73,12 @@ pub enum Reads {
     /// with the same `ids` and `shape`, none of whose articles changed,
     /// give the file the same context.
     Articles { ids: Vec<usize>, shape: Fingerprint },
+    /// These articles' listing entries alone (their summaries and last
+    /// change: what home pages, tag pages, the tag list and the sitemap
+    /// show of an article), and `shape` as for `Articles`. An edit that
+    /// leaves an article's listing entry as it was ([`Plan::listing`])
+    /// leaves such a file as it was.
+    Listing { ids: Vec<usize>, shape: Fingerprint },
     /// Every article.
     Site,
 }
@@ -82,7 +88,9 @@ impl Reads {
     pub fn touches(&self, edited: &std::collections::BTreeSet<usize>) -> bool {
         match self {
             Reads::Nothing => false,
-            Reads::Articles { ids, .. } => ids.iter().any(|i| edited.contains(i)),
+            Reads::Articles { ids, .. } | Reads::Listing { ids, .. } => {
+                ids.iter().any(|i| edited.contains(i))
+            }
             Reads::Site => !edited.is_empty(),
         }
     }
@@ -113,6 +121,9 @@ pub struct Plan {
     /// base URL, asset names): when it changes, every page is looked at.
     pub site: Option<Fingerprint>,
     pub files: BTreeMap<PageKey, PlannedFile>,
+    /// The fingerprint of each article's listing entry (summary and last
+    /// change), by index in `Content::articles`, where it was computed.
+    pub listing: BTreeMap<usize, Fingerprint>,
     /// The paths this render wrote.
     pub rendered: Vec<String>,
 }
