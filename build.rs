@@ -24,7 +24,7 @@ fn main() {
         files.sort();
         let ty = if text { "&str" } else { "&[u8]" };
         let mac = if text { "include_str" } else { "include_bytes" };
-        writeln!(out, "pub static {name}: &[(&str, {ty})] = &[").unwrap();
+        writeln!(out, "pub(crate) static {name}: &[(&str, {ty})] = &[").unwrap();
         for f in files {
             println!("cargo:rerun-if-changed={}", f.display());
             let rel = f

@@ -17,12 +17,12 @@
 //! On the fast path the edited files are read and parsed again in place
 //! (same source ids), resolved again against the stored glossary, put back
 //! into the site, which is sorted and checked as a full build does (slugs
-//! and quote ids are compared with the edited articles' only), and then
-//! rendered, in one of two scopes ([`render::Scope`]):
-//! - when the edits change nothing another page shows (see `ListingKey`),
-//!   the edited articles' own files and the feeds that carry them;
-//! - else also every listing, index and machine-readable file, and the
-//!   pages of the glossary entries the edited articles mention or quote.
+//! and quote ids are compared with the edited articles' only). Then the
+//! index is built again and render plans the new site and compares it with
+//! the last build's plan ([`render::Want::Changed`], see `render::plan`): a
+//! planned file is rendered when it is new or moved, or when it reads an
+//! edited article and its template context's fingerprint changed. Files no
+//! longer planned are removed.
 //!
 //! The proof that this is enough is `tests/integration/incremental.rs`:
 //! after every kind of edit, the whole map equals a full build's byte for
@@ -39,7 +39,6 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Report};
 use crate::glossary::Linker;
 use crate::output::MemorySink;
 use crate::render::{self, theme::Theme};
-use crate::routes;
 use crate::source::{SourceFile, SourceId};
 use crate::{BuildOptions, OutputFile, RenderedSite, Timings};
 use rayon::prelude::*;
@@ -70,12 +69,10 @@ pub struct Session {
     /// last full build read (sources and assets), by canonical path.
     root: PathBuf,
     known: HashSet<PathBuf>,
-    /// The files of the per-article loop, for every article.
-    article_files: BTreeMap<String, OutputFile>,
-    /// Every other file of the last good build.
-    other_files: BTreeMap<String, OutputFile>,
-    /// How many HTML pages the site has.
-    pages: usize,
+    /// Every file of the last good build.
+    files: BTreeMap<String, OutputFile>,
+    /// The page plan of the last good build, with its fingerprints.
+    plan: render::Plan,
     /// Paths of failed updates, handled again by the next one.
     pending: BTreeSet<PathBuf>,
     /// A full rebuild failed: the next update must be a full one too.
@@ -92,21 +89,18 @@ struct Edit {
 impl Session {
     /// A full build, kept for later updates.
     pub fn build(opts: &BuildOptions) -> Result<(Session, RenderedSite), Report> {
-        let others = MemorySink::default();
-        let articles = MemorySink::default();
+        let sink = MemorySink::default();
         let crate::Pipeline {
             config,
             theme,
             content,
             site,
             linker,
-            pages,
+            plan,
             timings,
-        } = crate::pipeline(opts, &others, &articles)?;
-        let article_files = articles.into_files();
-        let other_files = others.into_files();
-        let files = merge(&article_files, other_files.clone());
-        let mut stats = crate::stats(&site, &content, pages, timings);
+        } = crate::pipeline(opts, &sink, crate::Fingerprints::Keep)?;
+        let files = sink.into_files();
+        let mut stats = crate::stats(&site, &content, &plan, timings);
         stats.files = files.len();
         let by_path = article_paths(&opts.root, &content);
         let root = std::fs::canonicalize(&opts.root).unwrap_or_else(|_| opts.root.clone());
@@ -131,9 +125,8 @@ impl Session {
             by_path,
             root,
             known,
-            article_files,
-            other_files,
-            pages,
+            files: files.clone(),
+            plan,
             pending: BTreeSet::new(),
             stale: false,
             last: Mode::Full,
@@ -238,10 +231,6 @@ impl Session {
                     && new.front.entities.is_empty()
                     && (self.opts.drafts || !new.front.draft)
                     && (old.bundle_dir.is_none() || old.slug == new.slug)
-                    // Redirect pages are written with the listings: an
-                    // article with aliases takes the full build.
-                    && old.front.aliases.is_empty()
-                    && new.front.aliases.is_empty()
             })
         });
         if !eligible {
@@ -339,77 +328,31 @@ impl Session {
         self.site.unmentioned = annotate::unmentioned(&self.site.glossary, &self.site.articles);
         let resolved_at = Instant::now();
 
-        // Render the edited articles and every page that is not an article's;
-        // when no edit changed anything another page shows (see
-        // `ListingKey`), only the feeds, which carry whole articles.
-        // The search index holds whole articles: with it, everything renders.
-        let listings_same = !self.opts.search_index
-            && old_resolved.iter().all(|old| {
-                self.site
-                    .articles
-                    .iter()
-                    .find(|a| a.index == old.index)
-                    .is_some_and(|new| ListingKey::of(old) == ListingKey::of(new))
-            });
-        // The glossary entries the edited articles mention or quote
-        // (`entities`), before or after the edit: the only entry pages that
-        // can change.
-        let entries: BTreeSet<usize> = old_resolved
-            .iter()
-            .chain(
-                self.site
-                    .articles
-                    .iter()
-                    .filter(|a| only.contains(&a.index)),
-            )
-            .flat_map(|a| a.entities.iter().copied())
-            .collect();
-        let others = MemorySink::default();
-        let articles = MemorySink::default();
+        // Plan the new site and render what changed since the last plan.
+        let index = crate::index::build(&self.site);
+        let sink = MemorySink::default();
         let times = render::TemplateTimes::default();
         let inputs = render::Inputs {
             config: &self.config,
             content: &self.content,
             theme: &self.theme,
             search_index: self.opts.search_index,
-            scope: if listings_same {
-                render::Scope::ArticlesAndFeeds(&only)
-            } else {
-                render::Scope::Articles {
-                    articles: &only,
-                    entries: &entries,
-                }
-            },
             times: &times,
         };
-        let pages = render::render(&inputs, &self.site, &mut diags, &others, &articles)
-            .unwrap_or(self.pages);
+        let want = render::Want::Changed {
+            previous: &self.plan,
+            edited: &only,
+        };
+        let plan = render::render(&inputs, &self.site, &index, want, &mut diags, &sink);
         if diags.has_errors() {
             let report = diags.into_report(&self.content.sources);
             self.put_back(old_resolved);
             self.restore(old_sources, old_articles);
             return Err(report);
         }
-        for old in &old_resolved {
-            for path in article_outputs(&old.slug) {
-                self.article_files.remove(&path);
-            }
-        }
-        self.article_files.extend(articles.into_files());
-        if listings_same {
-            self.other_files.extend(others.into_files());
-        } else {
-            // Every other file was rendered again, but for the pages of the
-            // entries the edits do not touch, which stay as they were.
-            let mut fresh = others.into_files();
-            for (path, file) in &self.other_files {
-                if is_entry_page(path) && !fresh.contains_key(path) {
-                    fresh.insert(path.clone(), file.clone());
-                }
-            }
-            self.other_files = fresh;
-        }
-        let files = merge(&self.article_files, self.other_files.clone());
+        self.apply(&plan, sink.into_files());
+        self.plan = plan;
+        let files = self.files.clone();
         let timings = Timings {
             load: loaded - started,
             resolve: resolved_at - loaded,
@@ -417,13 +360,44 @@ impl Session {
             templates: times.slowest_first(),
             ..Timings::default()
         };
-        let mut stats = crate::stats(&self.site, &self.content, pages, timings);
+        let mut stats = crate::stats(&self.site, &self.content, &self.plan, timings);
         stats.files = files.len();
-        self.pages = pages;
         self.last = Mode::Incremental {
             articles: edits.len(),
         };
         Ok(Some(RenderedSite { files, stats }))
+    }
+
+    /// Takes the files an update rendered: files the new plan no longer has
+    /// are removed, and a regenerated search index replaces the old one.
+    fn apply(&mut self, plan: &render::Plan, fresh: BTreeMap<String, OutputFile>) {
+        let planned: HashSet<&str> = plan.paths().collect();
+        let search = render::PageKey::SearchIndex;
+        let search_dir = plan.get(&search).map(|p| p.path.clone());
+        let reindexed = search_dir
+            .as_ref()
+            .is_some_and(|dir| plan.rendered.iter().any(|r| r == dir));
+        let gone: Vec<String> = self
+            .plan
+            .files
+            .values()
+            .filter(|p| !planned.contains(p.path.as_str()))
+            .map(|p| p.path.clone())
+            .collect();
+        for path in gone {
+            self.files.remove(&path);
+        }
+        let old_search = self.plan.get(&search).map(|p| p.path.clone());
+        if let Some(dir) = old_search.filter(|_| reindexed || search_dir.is_none()) {
+            self.files.retain(|path, _| !path.starts_with(&dir));
+        }
+        self.files.extend(fresh);
+    }
+
+    /// The paths the last build or update rendered (every file after a
+    /// full build).
+    pub fn last_rendered(&self) -> &[String] {
+        &self.plan.rendered
     }
 
     /// The edits `changed` asks for, each file read; `None` unless every path
@@ -485,111 +459,7 @@ impl Session {
     }
 }
 
-/// Everything of an article that pages other than its own and the feeds
-/// show: listings (title, date, summary, tags, counts, reading time), the
-/// sitemap, the quote and source indexes, entry pages and the JSON files.
-/// Two edits with equal keys render those pages to the same bytes; the
-/// equality tests in tests/integration/incremental.rs hold this to account.
-type QuoteKey<'a> = (
-    &'a str,
-    &'a str,
-    usize,
-    Option<&'a crate::frontmatter::Date>,
-    &'a str,
-    Option<usize>,
-);
-
-#[derive(PartialEq)]
-struct ListingKey<'a> {
-    slug: &'a str,
-    title: &'a str,
-    date: &'a crate::frontmatter::Date,
-    updated: Option<&'a crate::frontmatter::Date>,
-    authors: &'a [String],
-    summary: &'a str,
-    tags: &'a [String],
-    reading_minutes: usize,
-    notes: Vec<(usize, &'a str, Option<usize>)>,
-    /// Id, text, speaker, date said, context and source of each quote.
-    quotes: Vec<QuoteKey<'a>>,
-    sources: &'a [crate::annotate::Source],
-    mentions: Vec<(usize, &'a str, &'a str, &'a str)>,
-    entities: &'a [usize],
-}
-
-impl<'a> ListingKey<'a> {
-    fn of(a: &'a ResolvedArticle) -> ListingKey<'a> {
-        ListingKey {
-            slug: &a.slug,
-            title: &a.title,
-            date: &a.date,
-            updated: a.updated.as_ref(),
-            authors: &a.authors,
-            summary: &a.summary,
-            tags: &a.tags,
-            reading_minutes: render::context::reading_minutes(a.word_count),
-            notes: a
-                .notes
-                .iter()
-                .map(|n| (n.number, n.text_html.as_str(), n.source))
-                .collect(),
-            quotes: a
-                .quotes
-                .iter()
-                .map(|q| {
-                    (
-                        q.id.as_str(),
-                        q.text.as_str(),
-                        q.speaker,
-                        q.said.as_ref(),
-                        q.context.as_str(),
-                        q.source,
-                    )
-                })
-                .collect(),
-            sources: &a.sources,
-            mentions: a
-                .mentions
-                .iter()
-                .map(|m| {
-                    (
-                        m.entry,
-                        m.before.as_str(),
-                        m.text.as_str(),
-                        m.after.as_str(),
-                    )
-                })
-                .collect(),
-            entities: &a.entities,
-        }
-    }
-}
-
-/// The files the per-article loop of [`render::render`] writes for a slug.
-fn article_outputs(slug: &str) -> [String; 2] {
-    [
-        routes::article(slug).output().into_string(),
-        routes::annotations(slug).output().into_string(),
-    ]
-}
-
-/// The site as a full build leaves it in one sink: the article files first,
-/// then every other file, which wins when both have the same path.
-fn merge(
-    articles: &BTreeMap<String, OutputFile>,
-    others: BTreeMap<String, OutputFile>,
-) -> BTreeMap<String, OutputFile> {
-    let mut files = articles.clone();
-    files.extend(others);
-    files
-}
-
 /// Canonical path -> index in `content.articles`.
-/// `glossary/<id>/index.html`: a glossary entry's page.
-fn is_entry_page(path: &str) -> bool {
-    routes::is_entry_output(path)
-}
-
 fn article_paths(root: &Path, content: &Content) -> HashMap<PathBuf, usize> {
     let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     content

@@ -1,62 +1,105 @@
-//! The site-wide indexes: quotes by speaker and by date, the glossary A-Z with
-//! each entry's quotes, members and mentions, and every cited source with the
-//! notes that cite it. Built from resolved data only; each list has a total
-//! order documented where it is sorted.
+//! Index: the site-wide indexes as plain data, built from the resolved
+//! [`Site`] alone. Takes the site; returns an [`Index`] of positions into
+//! `site.articles`, their quotes, mentions and sources, and
+//! `site.glossary.entries`. It knows nothing of templates or views: render
+//! turns it into pages, search and the JSON files read it too.
+//!
+//! Every list has a total order, documented where it is sorted.
 
 use crate::annotate::Site;
 use crate::content::Kind;
-use crate::render::context::*;
-use crate::render::sorted_entries;
+use crate::glossary::{Entry, EntryIdx};
+use crate::routes;
 use std::collections::BTreeMap;
 
-/// How many mentions of an entry in one article its page quotes in context.
-pub const MENTIONS_PER_ARTICLE: usize = 3;
+/// One quote: `site.articles[article].quotes[quote]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QuoteAt {
+    pub article: usize,
+    pub quote: usize,
+}
 
-pub struct Indexes<'a> {
-    pub speakers: Vec<Speaker<'a>>,
-    /// Newest first (by the date said, else the article's), then by id.
-    pub by_date: Vec<&'a QuoteView>,
+/// The site-wide indexes; see the module docs.
+#[derive(Debug)]
+pub struct Index {
+    /// Speakers A-Z (by [`sort_name`], then entry), each with every quote.
+    pub speakers: Vec<Speaker>,
+    /// Every quote, newest first (by the date said, else the article's),
+    /// then by id.
+    pub by_date: Vec<QuoteAt>,
+    /// The letters of `speakers`, in order, each once.
     pub quote_letters: Vec<String>,
-    pub glossary_letters: Vec<Letter<GlossaryItem>>,
+    /// Every glossary entry A-Z, grouped by letter.
+    pub glossary_letters: Vec<Letter>,
     pub people: usize,
     pub organisations: usize,
     /// Per glossary entry: the articles that mention it, newest first, each
     /// with the mentions its page quotes (indexes into `mentions`).
-    mentions: Vec<Vec<(usize, Vec<usize>)>>,
+    pub mentions: Vec<Vec<(usize, Vec<usize>)>>,
     /// Per glossary entry: its index in `speakers`, if it said anything.
-    speaker_of: Vec<Option<usize>>,
+    pub speaker_of: Vec<Option<usize>>,
     /// Per glossary entry: the entries affiliated with it.
-    members: Vec<Vec<usize>>,
+    pub members: Vec<Vec<EntryIdx>>,
+    /// Every cited source, merged across articles; see [`CitedSource`].
     pub sources: Vec<CitedSource>,
 }
 
 /// A speaker and every quote of theirs, newest first.
-pub struct Speaker<'a> {
-    pub entry: usize,
+#[derive(Debug)]
+pub struct Speaker {
+    pub entry: EntryIdx,
     pub letter: String,
-    pub quotes: Vec<&'a QuoteView>,
+    pub quotes: Vec<QuoteAt>,
 }
 
-/// Builds every index. `quote_views[i]` are the quotes of `site.articles[i]`.
-/// Entry pages are not built here but by [`Indexes::entry`], one at a time,
-/// because together they are the biggest thing a site renders.
-pub fn build<'a>(site: &'a Site, quote_views: &'a [Vec<QuoteView>]) -> Indexes<'a> {
+/// One letter of the glossary A-Z.
+#[derive(Debug)]
+pub struct Letter {
+    pub letter: String,
+    pub entries: Vec<GlossaryItem>,
+}
+
+/// One entry of the glossary A-Z with its counts.
+#[derive(Debug)]
+pub struct GlossaryItem {
+    pub entry: EntryIdx,
+    pub quote_count: usize,
+    pub mention_count: usize,
+}
+
+/// A source cited by one or more articles, merged by URL (else by title and
+/// publisher); sorted by title, then URL. `citations` are
+/// `(article, source)` positions (`site.articles[article].sources[source]`)
+/// in article order; the first is the one shown.
+#[derive(Debug)]
+pub struct CitedSource {
+    pub citations: Vec<(usize, usize)>,
+}
+
+/// Builds every index.
+pub fn build(site: &Site) -> Index {
     let g = &site.glossary;
+    let when = |q: &QuoteAt| {
+        let a = &site.articles[q.article];
+        a.quotes[q.quote].said.as_ref().unwrap_or(&a.date)
+    };
+    let id = |q: &QuoteAt| site.articles[q.article].quotes[q.quote].id.as_str();
     let newest_first =
-        |a: &&QuoteView, b: &&QuoteView| b.when.cmp(&a.when).then_with(|| a.id.cmp(&b.id));
+        |a: &QuoteAt, b: &QuoteAt| when(b).cmp(when(a)).then_with(|| id(a).cmp(id(b)));
 
-    let mut by_date: Vec<&QuoteView> = quote_views.iter().flatten().collect();
-    by_date.sort_by(newest_first);
-
-    let mut by_speaker: BTreeMap<usize, Vec<&QuoteView>> = BTreeMap::new();
+    let mut by_date: Vec<QuoteAt> = Vec::new();
+    let mut by_speaker: BTreeMap<EntryIdx, Vec<QuoteAt>> = BTreeMap::new();
     for (ai, a) in site.articles.iter().enumerate() {
         for (qi, q) in a.quotes.iter().enumerate() {
-            by_speaker
-                .entry(q.speaker)
-                .or_default()
-                .push(&quote_views[ai][qi]);
+            let at = QuoteAt {
+                article: ai,
+                quote: qi,
+            };
+            by_date.push(at);
+            by_speaker.entry(q.speaker).or_default().push(at);
         }
     }
+    by_date.sort_by(newest_first);
     for v in by_speaker.values_mut() {
         v.sort_by(newest_first);
     }
@@ -83,7 +126,7 @@ pub fn build<'a>(site: &'a Site, quote_views: &'a [Vec<QuoteView>]) -> Indexes<'
         for (mi, m) in a.mentions.iter().enumerate() {
             mention_counts[m.entry] += 1;
             let list = per.entry(m.entry).or_default();
-            if list.len() < MENTIONS_PER_ARTICLE {
+            if list.len() < crate::annotate::MENTIONS_PER_ARTICLE {
                 list.push(mi);
             }
         }
@@ -98,13 +141,12 @@ pub fn build<'a>(site: &'a Site, quote_views: &'a [Vec<QuoteView>]) -> Indexes<'
         }
     }
 
-    let mut letters: Vec<Letter<GlossaryItem>> = Vec::new();
+    let mut letters: Vec<Letter> = Vec::new();
     for i in sorted_entries(site, 0..g.entries.len()) {
-        let e = &g.entries[i];
-        let letter = letter_of(&sort_name(e));
+        let letter = letter_of(&sort_name(&g.entries[i]));
         let item = GlossaryItem {
-            entry: EntryRef::new(e, &site.base),
-            quote_count: speaker_of[i].map_or(0, |s| speakers[s].quotes.len()),
+            entry: i,
+            quote_count: speaker_of[i].map_or(0, |s: usize| speakers[s].quotes.len()),
             mention_count: mention_counts[i],
         };
         match letters.last_mut() {
@@ -120,7 +162,7 @@ pub fn build<'a>(site: &'a Site, quote_views: &'a [Vec<QuoteView>]) -> Indexes<'
     // Sources, merged across articles by URL (else by title and publisher),
     // sorted by title, then URL.
     let mut cited: BTreeMap<(String, String), CitedSource> = BTreeMap::new();
-    for a in &site.articles {
+    for (ai, a) in site.articles.iter().enumerate() {
         for (si, s) in a.sources.iter().enumerate() {
             let key = if s.url.is_empty() {
                 (
@@ -130,26 +172,16 @@ pub fn build<'a>(site: &'a Site, quote_views: &'a [Vec<QuoteView>]) -> Indexes<'
             } else {
                 (s.title.to_lowercase(), s.url.clone())
             };
-            let entry = cited.entry(key).or_insert_with(|| CitedSource {
-                source: SourceView::new(s),
-                citations: Vec::new(),
-            });
-            let notes: Vec<NoteLink> = a
-                .notes
-                .iter()
-                .filter(|n| n.source == Some(si))
-                .map(|n| NoteLink {
-                    number: n.number,
-                    url: format!("{}#sn-{}", site.base.href(&a.url()), n.number),
+            cited
+                .entry(key)
+                .or_insert_with(|| CitedSource {
+                    citations: Vec::new(),
                 })
-                .collect();
-            entry.citations.push(Citation {
-                article: ArticleRef::new(a, &site.base),
-                notes,
-            });
+                .citations
+                .push((ai, si));
         }
     }
-    Indexes {
+    Index {
         speakers,
         by_date,
         quote_letters,
@@ -163,63 +195,62 @@ pub fn build<'a>(site: &'a Site, quote_views: &'a [Vec<QuoteView>]) -> Indexes<'
     }
 }
 
-impl<'a> Indexes<'a> {
-    /// The page of glossary entry `i`.
-    pub fn entry(&self, site: &'a Site, i: usize) -> EntryView<'a> {
-        let g = &site.glossary;
-        let e = &g.entries[i];
-        EntryView {
-            entry: EntryRef::new(e, &site.base),
-            description: &e.description_html,
-            aliases: &e.aliases,
-            wikidata_url: if e.wikidata.is_empty() {
-                String::new()
-            } else {
-                format!("https://www.wikidata.org/wiki/{}", e.wikidata)
-            },
-            links: e
-                .links
-                .iter()
-                .filter(|l| crate::url_safety::is_safe(&l.url))
-                .map(|l| LinkView {
-                    title: l.title.clone(),
-                    url: l.url.clone(),
-                })
-                .collect(),
-            affiliations: sorted_entries(site, e.affiliations.iter().copied())
-                .into_iter()
-                .map(|a| EntryRef::new(&g.entries[a], &site.base))
-                .collect(),
-            members: sorted_entries(site, self.members[i].iter().copied())
-                .into_iter()
-                .map(|m| EntryRef::new(&g.entries[m], &site.base))
-                .collect(),
-            quotes: self.speaker_of[i].map_or_else(Vec::new, |s| self.speakers[s].quotes.clone()),
-            mentions: self.mentions[i]
-                .iter()
-                .map(|(ai, quoted)| {
-                    let a = &site.articles[*ai];
-                    MentionGroup {
-                        article: ArticleRef::new(a, &site.base),
-                        contexts: quoted
-                            .iter()
-                            .map(|&mi| {
-                                let m = &a.mentions[mi];
-                                Context3 {
-                                    before: &m.before,
-                                    text: &m.text,
-                                    after: &m.after,
-                                }
-                            })
-                            .collect(),
-                    }
-                })
-                .collect(),
-        }
+impl Index {
+    /// The quotes of glossary entry `i`, newest first.
+    pub fn quotes_of(&self, i: EntryIdx) -> &[QuoteAt] {
+        self.speaker_of[i].map_or(&[], |s| &self.speakers[s].quotes[..])
     }
 
-    /// How many glossary entries there are (one page each).
-    pub fn entry_count(&self) -> usize {
-        self.mentions.len()
+    /// The articles whose content glossary entry `i`'s page shows (those
+    /// that mention or quote it), as positions in `site.articles`, sorted.
+    pub fn articles_of_entry(&self, i: EntryIdx) -> Vec<usize> {
+        let mut v: Vec<usize> = self.mentions[i].iter().map(|(a, _)| *a).collect();
+        v.extend(self.quotes_of(i).iter().map(|q| q.article));
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+}
+
+/// Entry ids sorted by the A-Z key ([`sort_name`], then id), each once.
+pub fn sorted_entries(site: &Site, ids: impl IntoIterator<Item = EntryIdx>) -> Vec<EntryIdx> {
+    let g = &site.glossary;
+    let mut v: Vec<EntryIdx> = ids.into_iter().collect();
+    v.sort_by(|&a, &b| {
+        sort_name(&g.entries[a])
+            .cmp(&sort_name(&g.entries[b]))
+            .then(a.cmp(&b))
+    });
+    v.dedup();
+    v
+}
+
+/// The first letter for A-Z grouping: an ASCII capital, or `#`.
+pub fn letter_of(name: &str) -> String {
+    let c = name
+        .chars()
+        .find(|c| c.is_alphanumeric())
+        .map(|c| routes::slugify(&c.to_string()).to_ascii_uppercase())
+        .unwrap_or_default();
+    match c.chars().next() {
+        Some(c) if c.is_ascii_alphabetic() => c.to_string(),
+        _ => "#".into(),
+    }
+}
+
+/// The key people are sorted by: surname first for people with two or more
+/// words in their name.
+pub fn sort_name(e: &Entry) -> String {
+    match e.kind {
+        Kind::Person => {
+            let mut parts: Vec<&str> = e.name.split_whitespace().collect();
+            if parts.len() > 1 {
+                let last = parts.pop().unwrap_or_default();
+                format!("{} {}", last, parts.join(" ")).to_lowercase()
+            } else {
+                e.name.to_lowercase()
+            }
+        }
+        Kind::Organisation => e.name.trim_start_matches("The ").to_lowercase(),
     }
 }

@@ -2,11 +2,14 @@
 //!
 //! The pipeline runs one way: [`content::load`] reads and parses every file,
 //! [`annotate`] anchors annotations and finds mentions as typed marks, and
-//! [`render::body`] writes each body from them (both in `resolve_site`), [`index`]
-//! builds the site-wide indexes, [`render`] fills the templates, and
-//! [`output`] swaps the finished site into place. Every stage pushes user
+//! [`render::body`] writes each body from them (both in `resolve_site`),
+//! [`index`] builds the site-wide indexes as plain data, [`render`] plans
+//! every file and fills the templates, and [`output`] swaps the finished
+//! site into place. docs/architecture.md describes the stages. Every stage pushes user
 //! mistakes into one [`diagnostics::Diagnostics`], so a build reports all of
 //! them at once and writes nothing when any is an error.
+
+#![warn(unreachable_pub)]
 
 pub mod annotate;
 pub mod cli;
@@ -16,6 +19,7 @@ pub mod deploy;
 pub mod diagnostics;
 pub mod frontmatter;
 pub mod glossary;
+pub mod hash;
 pub mod import;
 pub mod incremental;
 pub mod index;
@@ -63,7 +67,11 @@ pub enum OutputFile {
 /// Counts for the summary line at the end of a build.
 #[derive(Clone, Debug, Default)]
 pub struct BuildStats {
+    /// HTML pages of the site (from the page plan).
     pub pages: usize,
+    /// Files this build rendered or copied: all of them in a full build,
+    /// those whose inputs changed in an incremental one.
+    pub rendered: usize,
     pub files: usize,
     pub articles: usize,
     pub notes: usize,
@@ -108,14 +116,14 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Report> {
 /// checked against what it built ([`links`]). Writes nothing.
 pub fn check(opts: &BuildOptions) -> Result<BuildStats, Report> {
     let sink = output::MemorySink::default();
-    let built = pipeline(opts, &sink, &sink)?;
+    let built = pipeline(opts, &sink, Fingerprints::Skip)?;
     let files = sink.into_files();
     let mut diags = diagnostics::Diagnostics::default();
     links::check(&built.content, &built.site, &files, &mut diags);
     if diags.has_errors() {
         return Err(diags.into_report(&built.content.sources));
     }
-    let mut stats = stats(&built.site, &built.content, built.pages, built.timings);
+    let mut stats = stats(&built.site, &built.content, &built.plan, built.timings);
     stats.files = files.len();
     Ok(stats)
 }
@@ -145,13 +153,8 @@ pub struct TemplateTime {
 /// Stops after resolution if anything is wrong, so a bad input never reaches
 /// rendering; every problem found up to that point is in the report.
 fn run(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<BuildStats, Report> {
-    let built = pipeline(opts, sink, sink)?;
-    let stats = stats(
-        &built.site,
-        &built.content,
-        built.pages,
-        built.timings.clone(),
-    );
+    let built = pipeline(opts, sink, Fingerprints::Skip)?;
+    let stats = stats(&built.site, &built.content, &built.plan, built.timings.clone());
     let stats = BuildStats {
         skipped_hidden: built.theme.skipped_hidden().to_vec(),
         ..stats
@@ -171,16 +174,24 @@ pub(crate) struct Pipeline {
     pub content: content::Content,
     pub site: annotate::Site,
     pub linker: glossary::Linker,
-    pub pages: usize,
+    pub plan: render::Plan,
     pub timings: Timings,
 }
 
+/// Whether a full build keeps the fingerprints of its listings in its plan
+/// (for a session that will update it; see [`render::Want::Everything`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Fingerprints {
+    Keep,
+    Skip,
+}
+
 /// The one full build every caller shares (`build`, `render_site`, the serve
-/// session): per-article files go to `articles`, all others to `others`.
+/// session): load, resolve, index, then plan and render into `sink`.
 pub(crate) fn pipeline(
     opts: &BuildOptions,
-    others: &dyn output::Sink,
-    articles: &dyn output::Sink,
+    sink: &dyn output::Sink,
+    fingerprints: Fingerprints,
 ) -> Result<Pipeline, Report> {
     use diagnostics::Diagnostics;
     use std::time::Instant;
@@ -198,6 +209,7 @@ pub(crate) fn pipeline(
     if diags.has_errors() {
         return Err(diags.into_report(&content.sources));
     }
+    let index = index::build(&site);
     let resolved = Instant::now();
     let times = render::TemplateTimes::default();
     let inputs = render::Inputs {
@@ -205,14 +217,16 @@ pub(crate) fn pipeline(
         content: &content,
         theme: &theme,
         search_index: opts.search_index,
-        scope: render::Scope::Everything,
         times: &times,
     };
-    let pages = render::render(&inputs, &site, &mut diags, others, articles)
-        .expect("a full render counts its pages");
+    let want = render::Want::Everything {
+        fingerprints: fingerprints == Fingerprints::Keep,
+    };
+    let plan = render::render(&inputs, &site, &index, want, &mut diags, sink);
     if diags.has_errors() {
         return Err(diags.into_report(&content.sources));
     }
+    std::thread::spawn(move || drop(index));
     let timings = Timings {
         load: loaded - started,
         resolve: resolved - loaded,
@@ -226,7 +240,7 @@ pub(crate) fn pipeline(
         content,
         site,
         linker,
-        pages,
+        plan,
         timings,
     })
 }
@@ -392,7 +406,7 @@ fn site_error(root: &std::path::Path, e: std::io::Error) -> diagnostics::Diagnos
 pub(crate) fn stats(
     site: &annotate::Site,
     content: &content::Content,
-    pages: usize,
+    plan: &render::Plan,
     timings: Timings,
 ) -> BuildStats {
     use diagnostics::{Diagnostic, Diagnostics};
@@ -452,7 +466,8 @@ pub(crate) fn stats(
     }
     let report = warnings.into_report(&content.sources);
     BuildStats {
-        pages,
+        pages: plan.pages(),
+        rendered: plan.rendered.len(),
         files: 0,
         articles: site.articles.len(),
         notes: site.articles.iter().map(|a| a.notes.len()).sum(),
@@ -511,7 +526,7 @@ pub fn build_checked(
     // Dropped without a commit (on any error), the staging folder removes itself.
     let staging = output::Staging::new(&out).map_err(Report::single)?;
     let recorder = links::Recorder::new(&staging);
-    let built = pipeline(opts, &recorder, &recorder)?;
+    let built = pipeline(opts, &recorder, Fingerprints::Skip)?;
     let index = recorder.into_index();
     let links_started = std::time::Instant::now();
     let mut diags = diagnostics::Diagnostics::default();
@@ -520,12 +535,7 @@ pub fn build_checked(
     if diags.has_errors() {
         return Err(diags.into_report(&built.content.sources));
     }
-    let mut stats = stats(
-        &built.site,
-        &built.content,
-        built.pages,
-        built.timings.clone(),
-    );
+    let mut stats = stats(&built.site, &built.content, &built.plan, built.timings.clone());
     stats.timings.links = links_took;
     stats.skipped_hidden = built.theme.skipped_hidden().to_vec();
     if deny_warnings && stats.warning_count > 0 {

@@ -472,13 +472,6 @@ pub fn entry(id: &str) -> Route {
     Route::new(format!("/glossary/{id}/"))
 }
 
-/// Whether `path` is the page of a glossary entry (`glossary/<id>/index.html`).
-pub fn is_entry_output(path: &str) -> bool {
-    path.strip_prefix("glossary/")
-        .and_then(|rest| rest.strip_suffix("/index.html"))
-        .is_some_and(|id| !id.is_empty() && !id.contains('/'))
-}
-
 /// A plain page (`content/about.md`); `slug` was checked by
 /// [`Slug::parse`] when the page was loaded.
 pub fn page(slug: &str) -> Route {

@@ -8,8 +8,8 @@
 use crate::annotate::Site;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
+use crate::index::Index;
 use crate::markdown::escape;
-use crate::render::context::QuoteView;
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
 use std::collections::BTreeMap;
@@ -18,12 +18,12 @@ use std::collections::BTreeMap;
 pub fn build(
     config: &Config,
     site: &Site,
-    quotes: &[&QuoteView],
+    index: &Index,
 ) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(|e| Diagnostic::error(format!("cannot start the search indexer: {e}")))?;
-    runtime.block_on(index(config, site, quotes))
+    runtime.block_on(records(config, site, index))
 }
 
 fn page(lang: &str, title: &str, body: &str, kind: &str) -> String {
@@ -35,10 +35,10 @@ fn page(lang: &str, title: &str, body: &str, kind: &str) -> String {
     )
 }
 
-async fn index(
+async fn records(
     config: &Config,
     site: &Site,
-    quotes: &[&QuoteView],
+    quotes: &Index,
 ) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
     let fail =
         |e: &dyn std::fmt::Display| Diagnostic::error(format!("search indexing failed: {e}"));
@@ -62,19 +62,16 @@ async fn index(
             .await
             .map_err(|e| fail(&e))?;
     }
-    for q in quotes {
-        let meta = BTreeMap::from([(
-            "title".to_string(),
-            format!("{}: “{}”", q.speaker.name, q.text),
-        )]);
+    for at in &quotes.by_date {
+        let a = &site.articles[at.article];
+        let q = &a.quotes[at.quote];
+        let speaker = &site.glossary.entries[q.speaker].name;
+        let meta = BTreeMap::from([("title".to_string(), format!("{}: “{}”", speaker, q.text))]);
         let filters = BTreeMap::from([("type".to_string(), vec!["Quote".to_string()])]);
-        let content = format!(
-            "{} {} {} {}",
-            q.text, q.speaker.name, q.context, q.article.title
-        );
+        let content = format!("{} {} {} {}", q.text, speaker, q.context, a.title);
         index
             .add_custom_record(
-                q.url.clone(),
+                format!("{}#{}", site.base.href(&a.url()), q.id),
                 content,
                 config.language.clone(),
                 Some(meta),

@@ -174,9 +174,13 @@ impl<'g> Suggestions<'g> {
     }
 }
 
+/// How many mentions of an entry in one article keep their context (the
+/// entry pages quote them).
+pub const MENTIONS_PER_ARTICLE: usize = 3;
+
 /// Gives the first mentions of each entry in an article their sentence
 /// (keyword in context); the entry pages show no more than
-/// [`crate::index::MENTIONS_PER_ARTICLE`] of them, so the others are counted
+/// [`MENTIONS_PER_ARTICLE`] of them, so the others are counted
 /// but carry no text.
 #[derive(Default)]
 struct Contexts(HashMap<EntryIdx, usize>);
@@ -185,7 +189,7 @@ impl Contexts {
     fn mention(&mut self, text: &str, range: Range<usize>, entry: EntryIdx) -> Mention {
         let seen = self.0.entry(entry).or_default();
         *seen += 1;
-        if *seen > crate::index::MENTIONS_PER_ARTICLE {
+        if *seen > MENTIONS_PER_ARTICLE {
             return Mention {
                 entry,
                 before: String::new(),

@@ -20,7 +20,7 @@ pub(crate) mod urls;
 pub use anchors::Anchor;
 pub(crate) use article::resolve_article;
 pub(crate) use checks::{check_site, edits_clash, unmentioned};
-pub use mentions::Mention;
+pub use mentions::{Mention, MENTIONS_PER_ARTICLE};
 pub use sources::Source;
 
 use crate::config::Config;
@@ -246,18 +246,9 @@ pub(super) fn check_body_urls(
 /// position, so other quotes coming and going never change it.
 pub fn quote_id(speaker: &str, text: &str) -> String {
     let key = format!("{speaker}\u{0}{}", anchor::fold(text));
-    format!("q-{speaker}-{:08x}", (fnv1a(key.as_bytes()) >> 32) as u32)
+    format!("q-{speaker}-{:08x}", (crate::hash::fnv1a(key.as_bytes()) >> 32) as u32)
 }
 
-/// FNV-1a, 64 bits: stable across platforms and releases, unlike `Hash`.
-pub fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for b in bytes {
-        h ^= *b as u64;
-        h = h.wrapping_mul(0x100000001b3);
-    }
-    h
-}
 
 #[cfg(test)]
 mod tests {

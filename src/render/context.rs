@@ -369,34 +369,3 @@ pub struct SitemapUrl {
     pub loc: String,
     pub lastmod: String,
 }
-
-/// The first letter for A-Z grouping: an ASCII capital, or `#`.
-pub fn letter_of(name: &str) -> String {
-    let c = name
-        .chars()
-        .find(|c| c.is_alphanumeric())
-        .map(|c| routes::slugify(&c.to_string()).to_ascii_uppercase())
-        .unwrap_or_default();
-    match c.chars().next() {
-        Some(c) if c.is_ascii_alphabetic() => c.to_string(),
-        _ => "#".into(),
-    }
-}
-
-/// The key people are sorted by: surname first for people with two or more
-/// words in their name.
-pub fn sort_name(e: &Entry) -> String {
-    use crate::content::Kind;
-    match e.kind {
-        Kind::Person => {
-            let mut parts: Vec<&str> = e.name.split_whitespace().collect();
-            if parts.len() > 1 {
-                let last = parts.pop().unwrap_or_default();
-                format!("{} {}", last, parts.join(" ")).to_lowercase()
-            } else {
-                e.name.to_lowercase()
-            }
-        }
-        Kind::Organisation => e.name.trim_start_matches("The ").to_lowercase(),
-    }
-}

@@ -12,7 +12,7 @@ use tera::ast::{Expr, ExprVal, Node};
 
 /// One cycle, reported in the template where it closes.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Cycle {
+pub(super) struct Cycle {
     /// The template holding the include or macro call that closes the cycle.
     pub template: String,
     /// What to look for in that template's text to place the report.
@@ -23,7 +23,7 @@ pub struct Cycle {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum CycleKind {
+pub(super) enum CycleKind {
     /// Templates that include (or extend and include) each other.
     Include,
     /// Macros that call each other outside any `if` or `for`.
@@ -31,7 +31,7 @@ pub enum CycleKind {
 }
 
 /// Every include cycle and unconditional macro cycle among `tera`'s templates.
-pub fn find(tera: &tera::Tera) -> Vec<Cycle> {
+pub(super) fn find(tera: &tera::Tera) -> Vec<Cycle> {
     let mut names: Vec<&str> = tera.get_template_names().collect();
     names.sort_unstable();
     // Include graph: a template renders what it includes and what it extends.

@@ -1,12 +1,16 @@
-//! Render: fills the templates with typed contexts and produces every file of
-//! the site in memory. Takes the resolved [`Site`]; returns a sorted map of
-//! output path -> file. Pages render in parallel; nothing is written here.
+//! Render: plans every file of the site ([`plan`]), then fills the templates
+//! of the planned pages with typed contexts and hands each file to a sink.
+//! Takes the resolved [`Site`] and its [`Index`]; returns the [`Plan`].
+//! Pages render in parallel.
 
 pub mod body;
 pub mod context;
 mod cycles;
+// Its `pub` items are left for branch `reader`, which edits the file.
+#[allow(unreachable_pub)]
 mod jsonld;
 pub mod paths;
+pub mod plan;
 pub mod theme;
 
 use crate::annotate::{ResolvedArticle, Site};
@@ -14,83 +18,18 @@ use crate::config::Config;
 use crate::content::Content;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::glossary::EntryIdx;
+use crate::hash::Fingerprint;
+use crate::index::{sorted_entries, Index};
 use crate::output::Sink;
 use crate::routes;
 use crate::OutputFile;
 use context::*;
+pub use plan::{PageKey, Plan, PlannedFile, Reads};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
 use theme::Theme;
-
-/// One page to render: where it goes, its template, and how to fill its
-/// context. The context is filled on the thread that renders the page:
-/// turning a big listing into Tera's JSON values costs as much as rendering
-/// it, and must not run on one thread while the others wait.
-struct Job<'a> {
-    path: String,
-    template: &'static str,
-    page_url: String,
-    fill: Box<dyn FnOnce(&mut tera::Context) + Send + 'a>,
-}
-
-impl<'a> Job<'a> {
-    /// A page whose context has `value` under `key` (nothing when `key` is
-    /// empty) besides `site` and `page_url`.
-    fn new<T: Serialize + Sync + ?Sized>(
-        path: String,
-        template: &'static str,
-        page_url: &str,
-        key: &'static str,
-        value: &'a T,
-    ) -> Job<'a> {
-        Job::with(path, template, page_url, move |c| {
-            if !key.is_empty() {
-                c.insert(key, value);
-            }
-        })
-    }
-
-    /// A page whose context `fill` fills, besides `site` and `page_url`.
-    fn with(
-        path: String,
-        template: &'static str,
-        page_url: &str,
-        fill: impl FnOnce(&mut tera::Context) + Send + 'a,
-    ) -> Job<'a> {
-        Job {
-            path,
-            template,
-            page_url: page_url.to_string(),
-            fill: Box::new(fill),
-        }
-    }
-
-    /// Fills the context and renders the page into `sink`, adding the time
-    /// it took to its template's in `times`.
-    fn render(
-        self,
-        theme: &Theme,
-        site: &SiteView,
-        sink: &dyn Sink,
-        times: &TemplateTimes,
-    ) -> Result<(), Diagnostic> {
-        let started = std::time::Instant::now();
-        let template = self.template;
-        let mut context = tera::Context::new();
-        context.insert("site", site);
-        context.insert("page_url", &self.page_url);
-        (self.fill)(&mut context);
-        let html = theme
-            .tera()
-            .render(self.template, &context)
-            .map_err(|e| theme.render_error(self.template, &e, &context))?;
-        drop(context);
-        let written = put(sink, self.path, html.into_bytes());
-        times.add(template, started.elapsed());
-        written
-    }
-}
 
 /// Time spent on each template's pages (filling contexts, rendering and
 /// writing), summed over the rendering threads: what `--verbose` shows, so
@@ -122,101 +61,50 @@ impl TemplateTimes {
     }
 }
 
-/// Which files a render produces.
-#[derive(Clone, Copy)]
-pub enum Scope<'a> {
-    /// Every file of the site: a full build.
-    Everything,
-    /// The pages of `articles` (indexes into `Content::articles`), the
-    /// pages of the glossary `entries` (indexes into `Glossary::entries`)
-    /// and every file that is neither an article's nor an entry's: an
-    /// incremental update. An entry's page shows an article only where the
-    /// article mentions or quotes the entry, so the entries of the edited
-    /// articles, before and after the edit, are all that can change.
-    Articles {
-        articles: &'a BTreeSet<usize>,
-        entries: &'a BTreeSet<usize>,
-    },
-    /// The pages of these articles and the feeds that carry them, nothing
-    /// else: an incremental update whose edits change nothing that another
-    /// page shows (see `incremental::ListingKey`).
-    ArticlesAndFeeds(&'a BTreeSet<usize>),
-}
-
-impl Scope<'_> {
-    fn renders_article(&self, index: usize) -> bool {
-        match self {
-            Scope::Everything => true,
-            Scope::Articles { articles: only, .. } | Scope::ArticlesAndFeeds(only) => {
-                only.contains(&index)
-            }
-        }
-    }
-
-    /// Whether the page of glossary entry `i` is rendered.
-    fn renders_entry(&self, i: usize) -> bool {
-        match self {
-            Scope::Everything => true,
-            Scope::Articles { entries, .. } => entries.contains(&i),
-            Scope::ArticlesAndFeeds(_) => false,
-        }
-    }
-
-    /// Whether the pages that list articles (everything but article pages
-    /// and feeds) are rendered.
-    fn renders_listings(&self) -> bool {
-        !matches!(self, Scope::ArticlesAndFeeds(_))
-    }
-
-    /// Whether a feed whose entries are `entries` (indexes into
-    /// `Site::articles`) is rendered.
-    fn renders_feed(&self, site: &Site, entries: &[usize]) -> bool {
-        match self {
-            Scope::ArticlesAndFeeds(only) => entries
-                .iter()
-                .take(FEED_ENTRIES)
-                .any(|&i| only.contains(&site.articles[i].index)),
-            _ => true,
-        }
-    }
-}
-
 /// How many of the latest articles a feed carries.
 pub const FEED_ENTRIES: usize = 20;
 
-/// Everything `render` needs besides the site.
+/// Everything `render` needs besides the site and its index.
 pub struct Inputs<'a> {
     pub config: &'a Config,
     pub content: &'a Content,
     pub theme: &'a Theme,
     /// Write the search index (see [`crate::BuildOptions::search_index`]).
     pub search_index: bool,
-    /// Which files to produce.
-    pub scope: Scope<'a>,
     /// Where each page adds the time its template took.
     pub times: &'a TemplateTimes,
 }
 
-/// Renders every file of the site into `sink`. Article pages are rendered
-/// and handed over one by one, so a build that writes to disk never holds
-/// them all in memory. The files of the per-article loop (each article's page
-/// and `annotations.jsonld`) go to `article_sink`, all written before any
-/// other file; a full build passes the same sink twice, an incremental one
-/// keeps them apart. Returns the number of HTML pages of the site, or
-/// `None` in a scope that renders no listings (the count is unchanged then).
+/// Which planned files a render writes.
+#[derive(Clone, Copy)]
+pub enum Want<'a> {
+    /// All of them: a full build. With `fingerprints`, the fingerprint of
+    /// every listing's context is kept in the plan too, for a session that
+    /// will update later (a plain `gloss build` does not pay for them).
+    Everything { fingerprints: bool },
+    /// Those whose inputs changed since `previous`, when the articles
+    /// `edited` (indexes into `Content::articles`) were edited: an
+    /// incremental update (see [`plan`]).
+    Changed {
+        previous: &'a Plan,
+        edited: &'a BTreeSet<usize>,
+    },
+}
+
+/// Plans the site, then renders the planned files `want` asks for into
+/// `sink`, in parallel. Returns the plan, with what was rendered.
 pub fn render(
     inputs: &Inputs,
     site: &Site,
+    index: &Index,
+    want: Want,
     diags: &mut Diagnostics,
     sink: &dyn Sink,
-    article_sink: &dyn Sink,
-) -> Option<usize> {
+) -> Plan {
     let config = inputs.config;
     let theme = inputs.theme;
-    let scope = inputs.scope;
-    let listings = scope.renders_listings();
-    let mut files: BTreeMap<String, OutputFile> = BTreeMap::new();
-    let assets = theme.assets(config, &mut files, diags);
+    let mut statics: BTreeMap<String, OutputFile> = BTreeMap::new();
+    let assets = theme.assets(config, &mut statics, diags);
     let site_view = SiteView {
         title: config.title.clone(),
         description: config.description.clone(),
@@ -230,74 +118,23 @@ pub fn render(
         script: assets.script,
         highlight_css: assets.highlight_css,
     };
-    let g = &site.glossary;
     let base = &site.base;
 
-    // Per-article views, built once and shared by every page that lists them.
-    let summaries: Vec<ArticleSummary> = site
+    // Per-article views, built once and shared by every page that lists
+    // them. A full build needs every quote view; an update only those of
+    // the pages it looks at, so there they are made when first asked for.
+    let full = matches!(want, Want::Everything { .. });
+    let (summaries, quote_views): (Vec<ArticleSummary>, Vec<OnceLock<Vec<QuoteView>>>) = site
         .articles
         .par_iter()
-        .map(|a| ArticleSummary::new(a, base))
-        .collect();
-    let quotes_of = |a: &ResolvedArticle| -> Vec<QuoteView> {
-        a.quotes
-            .iter()
-            .map(|q| QuoteView::new(q, a, g, base))
-            .collect()
-    };
-    let quote_views: Vec<Vec<QuoteView>> = if listings {
-        site.articles.par_iter().map(quotes_of).collect()
-    } else {
-        Vec::new()
-    };
-
-    // Articles: view, context, page and annotations, one article at a time;
-    // beside them, on whichever thread is free, the site's indexes.
-    let render_articles = || -> Vec<Result<(), Diagnostic>> {
-        site.articles
-            .par_iter()
-            .enumerate()
-            .filter(|(_, a)| scope.renders_article(a.index))
-            .map(|(i, a)| {
-                let own;
-                let quotes = match quote_views.get(i) {
-                    Some(q) => q,
-                    None => {
-                        own = quotes_of(a);
-                        &own
-                    }
-                };
-                let image = inputs.content.articles[a.index]
-                    .image
-                    .as_ref()
-                    .map(|im| jsonld::image_url(config, &a.slug, im));
-                let view = article_view(config, site, a, &summaries[i], quotes, image);
-                let url = a.url();
-                let path = url.output().into_string();
-                Job::new(path, "article.html", &url, "article", &view).render(
-                    theme,
-                    &site_view,
-                    article_sink,
-                    inputs.times,
-                )?;
-                if !has_annotations(a) {
-                    return Ok(());
-                }
-                put(
-                    article_sink,
-                    routes::annotations(&a.slug).output().into_string(),
-                    jsonld::annotations(config, site, a).into_bytes(),
-                )
-            })
-            .collect()
-    };
-    let (article_results, idx) = rayon::join(render_articles, || {
-        listings.then(|| crate::index::build(site, &quote_views))
-    });
-    let mut seen_errors = BTreeSet::new();
-    report_once(article_results, &mut seen_errors, diags);
-
-    // Tags.
+        .map(|a| {
+            let quotes = OnceLock::new();
+            if full {
+                let _ = quotes.set(quote_views_of(site, a));
+            }
+            (ArticleSummary::new(a, base), quotes)
+        })
+        .unzip();
     let mut tags: BTreeMap<&str, (&TagRef, Vec<usize>)> = BTreeMap::new();
     for (i, s) in summaries.iter().enumerate() {
         for t in &s.tags {
@@ -307,332 +144,974 @@ pub fn render(
                 .push(i);
         }
     }
+    let mut shared = Derived {
+        config,
+        content: inputs.content,
+        site,
+        index,
+        summaries: &summaries,
+        quote_views: &quote_views,
+        by_date: OnceLock::new(),
+        tags: tags.into_iter().map(|(s, (t, v))| (s, t, v)).collect(),
+        sitemap: Vec::new(),
+    };
 
-    // Pages that list articles, and feeds.
-    let all: Vec<usize> = (0..site.articles.len()).collect();
-    let mut jobs: Vec<Job> = Vec::new();
-    let per = config.paginate.max(1);
-    let home_pages = summaries.len().div_ceil(per).max(1);
-    if listings {
-        for p in 0..home_pages {
-            let url = routes::home(p + 1);
-            let items: Vec<&ArticleSummary> = summaries.iter().skip(p * per).take(per).collect();
-            let pagination =
-                Pagination::new(p + 1, home_pages, |n| base.href(&routes::home(n)).into());
-            let path = url.output().into_string();
-            jobs.push(Job::with(path, "home.html", &url, move |c| {
-                c.insert("articles", &items);
-                c.insert("pagination", &pagination);
-            }));
+    // The plan: every file, before any is rendered.
+    let mut planned = shared.plan(inputs, &statics);
+    shared.sitemap = shared.sitemap_urls(&planned);
+    // What every page may read: the site view, the configuration, the
+    // templates, and the binary that renders them.
+    let site_print = crate::hash::FingerprintBuilder::default()
+        .add(&site_view)
+        .add(&format!("{config:?}"))
+        .bytes(&theme.fingerprint().0.to_le_bytes())
+        .add(env!("CARGO_PKG_VERSION"))
+        .finish();
+
+    // What to render: all of it, or what changed.
+    let (edited, previous, keep_prints) = match want {
+        Want::Everything { fingerprints } => (None, None, fingerprints),
+        Want::Changed { previous, edited } => (
+            (previous.site == Some(site_print)).then_some(edited),
+            Some(previous),
+            true,
+        ),
+    };
+    // Each article's listing entry: all of them for a session's first
+    // build, the edited ones in an update.
+    let listing_print = |i: usize| {
+        let a = &site.articles[i];
+        crate::hash::FingerprintBuilder::default()
+            .add(&summaries[i])
+            .add(&a.updated.as_ref().unwrap_or(&a.date).ymd())
+            .finish()
+    };
+    let listing: BTreeMap<usize, Fingerprint> = match (want, edited) {
+        (Want::Everything { fingerprints: true }, _) | (Want::Changed { .. }, None) => {
+            (0..site.articles.len())
+                .into_par_iter()
+                .map(|i| (site.articles[i].index, listing_print(i)))
+                .collect()
         }
-        for p in &site.pages {
-            let url = routes::page(&p.slug);
-            let view = PageView {
-                title: p.title.clone(),
-                content: p.html.clone(),
-                url: base.href(&url).into(),
+        (Want::Changed { previous, .. }, Some(edited)) => {
+            let mut map = previous.listing.clone();
+            for (i, a) in site.articles.iter().enumerate() {
+                if edited.contains(&a.index) {
+                    map.insert(a.index, listing_print(i));
+                }
+            }
+            map
+        }
+        (
+            Want::Everything {
+                fingerprints: false,
+            },
+            _,
+        ) => BTreeMap::new(),
+    };
+    let listing_same = |ids: &[usize], edited: &BTreeSet<usize>, previous: &Plan| {
+        ids.iter()
+            .filter(|i| edited.contains(i))
+            .all(|i| listing.get(i).is_some() && listing.get(i) == previous.listing.get(i))
+    };
+    let site_view = &site_view;
+    let derived = &shared;
+    let chosen: Vec<bool> = planned
+        .par_iter_mut()
+        .map(|p| {
+            let print = |p: &PlannedFile| {
+                let template = p.template?;
+                let mut f = crate::hash::FingerprintBuilder::default();
+                f.add(template).add(&p.key);
+                derived.fill(p, &mut f);
+                Some(f.finish())
             };
-            jobs.push(Job::with(
-                url.output().into_string(),
-                "page.html",
-                &url,
-                move |c| c.insert("page", &view),
-            ));
-        }
-        // Always written: every page's navigation links to it, and the
-        // template says "No tags yet." (the build's link check found the 404).
-        {
-            let counts: Vec<TagCount> = tags
-                .values()
-                .map(|(t, v)| TagCount {
-                    tag: (*t).clone(),
-                    count: v.len(),
-                })
-                .collect();
-            jobs.push(Job::with(
-                routes::tags().output().into_string(),
-                "tags.html",
-                &routes::tags(),
-                move |c| c.insert("tags", &counts),
-            ));
-        }
-    }
-    for (slug, (tag, idx)) in &tags {
-        let url = routes::tag(slug);
-        if listings {
-            let view = TagView {
-                tag: (*tag).clone(),
-                feed_url: if config.feed {
-                    base.href(&routes::tag_feed(slug)).into()
-                } else {
-                    String::new()
-                },
+            let (Some(edited), Some(previous)) = (edited, previous) else {
+                // Everything, or the site view changed: render it all.
+                if keep_prints && !p.key.is_own_article() {
+                    p.fingerprint = print(p);
+                }
+                return true;
             };
-            let list: Vec<&ArticleSummary> = idx.iter().map(|&i| &summaries[i]).collect();
-            jobs.push(Job::with(
-                url.output().into_string(),
-                "tag.html",
-                &url,
-                move |c| {
-                    c.insert("tag", &view);
-                    c.insert("articles", &list);
-                },
-            ));
+            let old = match previous.get(&p.key) {
+                Some(old) if old.path == p.path => old,
+                _ => {
+                    if !p.key.is_own_article() {
+                        p.fingerprint = print(p);
+                    }
+                    return true;
+                }
+            };
+            if old.reads == p.reads && !p.reads.touches(edited) {
+                p.fingerprint = old.fingerprint;
+                return false;
+            }
+            if let Reads::Listing { ids, .. } = &p.reads {
+                if old.reads == p.reads && listing_same(ids, edited, previous) {
+                    p.fingerprint = old.fingerprint;
+                    return false;
+                }
+            }
+            if p.key.is_own_article() {
+                return true;
+            }
+            p.fingerprint = print(p);
+            p.fingerprint.is_none() || p.fingerprint != old.fingerprint
+        })
+        .collect();
+    let todo: Vec<&PlannedFile> = planned
+        .iter()
+        .zip(&chosen)
+        .filter(|(_, &c)| c)
+        .map(|(p, _)| p)
+        .collect();
+    let rendered: Vec<String> = todo.iter().map(|p| p.path.clone()).collect();
+    let wanted = |k: &PageKey| todo.iter().any(|p| &p.key == k);
+
+    // Pages in parallel; beside them the JSON files, and the search index,
+    // which takes longest, on one thread.
+    let with_search = config.search && inputs.search_index && wanted(&PageKey::SearchIndex);
+    let assets: BTreeMap<&str, &crate::content::Asset> = inputs
+        .content
+        .assets
+        .iter()
+        .map(|a| (a.output.as_str(), a))
+        .collect();
+    let put_one = |p: &&PlannedFile| -> Result<(), Diagnostic> {
+        if p.template.is_some() {
+            return derived.render_page(p, theme, site_view, sink, inputs.times);
         }
-        if config.feed && scope.renders_feed(site, idx) {
-            let title = format!("{} — {}", config.title, tag.name);
-            let self_url = routes::tag_feed(slug);
-            let summaries = &summaries;
-            let feed_page = url.clone();
-            jobs.push(Job::with(
-                self_url.output().into_string(),
-                "atom.xml",
-                &url,
-                move |c| {
-                    let feed =
-                        feed_view(inputs, site, summaries, idx, &title, &feed_page, &self_url);
-                    c.insert("feed", &feed);
-                },
-            ));
-        }
-    }
-    if config.feed && scope.renders_feed(site, &all) {
-        let summaries = &summaries;
-        let all = &all;
-        let feed_route = routes::feed();
-        jobs.push(Job::with(
-            feed_route.output().into_string(),
-            "atom.xml",
-            &routes::home(1),
-            move |c| {
-                let feed = feed_view(
-                    inputs,
-                    site,
-                    summaries,
-                    all,
-                    &config.title,
-                    &routes::home(1),
-                    &feed_route,
+        let file = match &p.key {
+            PageKey::Static(path) => match (statics.get(path), assets.get(path.as_str())) {
+                (Some(file), _) => file.clone(),
+                (None, Some(asset)) => OutputFile::Copy(asset.path.clone()),
+                (None, None) => return Ok(()),
+            },
+            PageKey::Robots => OutputFile::Bytes(
+                format!(
+                    "User-agent: *\nAllow: {}\n\nSitemap: {}\n",
+                    base.href(&routes::home(1)),
+                    config.permalink(&routes::sitemap())
+                )
+                .into_bytes()
+                .into(),
+            ),
+            PageKey::Annotations(_) => {
+                let a = &site.articles[p.item];
+                let json = jsonld::annotations(config, site, a);
+                return put(sink, p.path.clone(), json.into_bytes());
+            }
+            PageKey::Alias(_) => {
+                let a = &site.articles[p.item];
+                return put(
+                    sink,
+                    p.path.clone(),
+                    redirect_page(config, site, a).into_bytes(),
                 );
-                c.insert("feed", &feed);
-            },
-        ));
-    }
-
-    // Every HTML page but the sources index's, counted whether or not this
-    // render makes it.
-    let pages = site.articles.len()
-        + home_pages
-        + site.pages.len()
-        + if tags.is_empty() { 0 } else { 1 + tags.len() }
-        + 2 // quotes, glossary
-        + usize::from(config.search)
-        + 1 // 404
-        + g.entries.len();
-
-    if !listings {
-        render_jobs(jobs, inputs, &site_view, sink, &mut seen_errors, diags);
-        return None;
-    }
-
-    let idx = idx.expect("a render with listings builds the indexes");
-    let mut jobs = jobs;
-    // The quote index lists every speaker, but at most five quotes each and
-    // the latest few hundred by date: a newsroom's archive of 50,000 quotes
-    // would otherwise make one page of 50 MB. Every quote stays one click
-    // away, on its speaker's page, and all are in /quotes.json.
-    let page_speakers: Vec<SpeakerQuotes> = idx
-        .speakers
-        .iter()
-        .map(|s| SpeakerQuotes {
-            entry: EntryRef::new(&g.entries[s.entry], base),
-            letter: s.letter.clone(),
-            quotes: s
-                .quotes
-                .iter()
-                .take(INDEX_QUOTES_PER_SPEAKER)
-                .map(|&q| q.clone())
-                .collect(),
-            total: s.quotes.len(),
-        })
-        .collect();
-    let latest: Vec<&QuoteView> = idx
-        .by_date
-        .iter()
-        .take(INDEX_QUOTES_BY_DATE)
-        .copied()
-        .collect();
-    let quote_count = idx.by_date.len();
-    let quote_letters = &idx.quote_letters;
-    jobs.push(Job::with(
-        routes::quotes().output().into_string(),
-        "quotes.html",
-        &routes::quotes(),
-        move |c| {
-            c.insert("speakers", &page_speakers);
-            c.insert("by_date", &latest);
-            c.insert("letters", quote_letters);
-            c.insert("count", &quote_count);
-        },
-    ));
-    let (letters, people, organisations) = (&idx.glossary_letters, idx.people, idx.organisations);
-    jobs.push(Job::with(
-        routes::glossary().output().into_string(),
-        "glossary.html",
-        &routes::glossary(),
-        move |c| {
-            c.insert("letters", letters);
-            c.insert("people", &people);
-            c.insert("organisations", &organisations);
-        },
-    ));
-    // The sources index, in pages: a newsroom cites tens of thousands of
-    // documents, and one page of them all would be tens of megabytes.
-    let source_pages = idx.sources.len().div_ceil(SOURCES_PER_PAGE).max(1);
-    let source_count = idx.sources.len();
-    for (p, chunk) in idx
-        .sources
-        .chunks(SOURCES_PER_PAGE)
-        .chain(std::iter::once(&[][..]))
-        .take(source_pages)
-        .enumerate()
-    {
-        let url = routes::sources(p + 1);
-        let pagination = Pagination::new(p + 1, source_pages, |n| {
-            base.href(&routes::sources(n)).into()
-        });
-        let path = url.output().into_string();
-        jobs.push(Job::with(path, "sources.html", &url, move |c| {
-            c.insert("sources", chunk);
-            c.insert("count", &source_count);
-            c.insert("first", &(p * SOURCES_PER_PAGE + 1));
-            c.insert("pagination", &pagination);
-        }));
-    }
-    if config.search {
-        jobs.push(Job::new(
-            routes::search().output().into_string(),
-            "search.html",
-            &routes::search(),
-            "",
-            &(),
-        ));
-    }
-    jobs.push(Job::new(
-        routes::not_found().output().into_string(),
-        "404.html",
-        &routes::not_found(),
-        "",
-        &(),
-    ));
-
-    // Sitemap: every HTML page but the 404, sorted by URL.
-    let mut urls: Vec<SitemapUrl> = jobs
-        .iter()
-        .filter(|j| j.path.ends_with("index.html"))
-        .map(|j| SitemapUrl {
-            loc: config.permalink(&j.page_url),
-            lastmod: String::new(),
-        })
-        .collect();
-    urls.extend(site.articles.iter().map(|a| SitemapUrl {
-        loc: config.permalink(&a.url()),
-        lastmod: a.updated.as_ref().unwrap_or(&a.date).ymd(),
-    }));
-    urls.extend(g.entries.iter().map(|e| SitemapUrl {
-        loc: config.permalink(&e.url()),
-        lastmod: String::new(),
-    }));
-    urls.sort_by(|a, b| a.loc.cmp(&b.loc));
-    jobs.push(Job::with(
-        routes::sitemap().output().into_string(),
-        "sitemap.xml",
-        &routes::sitemap(),
-        move |c| c.insert("urls", &urls),
-    ));
-
-    // Entry pages: each view is built, rendered and dropped on its own
-    // thread, so a 2,000-entry glossary never holds all its pages at once.
-    let indexes = &idx;
-    for i in (0..indexes.entry_count()).filter(|&i| scope.renders_entry(i)) {
-        let e = &g.entries[i];
-        let url = e.url();
-        jobs.push(Job::with(
-            url.output().into_string(),
-            "entry.html",
-            &url,
-            move |c| {
-                c.insert("entry", &indexes.entry(site, i));
-                c.insert("entry_json_ld", &jsonld::entry(config, e));
-            },
-        ));
-    }
-    // The machine-readable files render beside the pages, and so does the
-    // search index: it takes longest, on one thread, and needs no page.
-    let with_search = config.search && inputs.search_index;
-    let (((), quotes_json), (glossary_json, search)) = rayon::join(
+            }
+            // Made beside the pages, below.
+            _ => return Ok(()),
+        };
+        sink.put(&p.path, file).map_err(|e| write_error(&p.path, e))
+    };
+    let (pages, (quotes_json, (glossary_json, search))) = rayon::join(
+        || -> Vec<Result<(), Diagnostic>> { todo.par_iter().map(put_one).collect() },
         || {
             rayon::join(
-                || render_jobs(jobs, inputs, &site_view, sink, &mut seen_errors, diags),
-                || jsonld::quotes_json(config, &idx.by_date),
-            )
-        },
-        || {
-            rayon::join(
-                || jsonld::glossary_json(config, site),
-                || with_search.then(|| crate::search::build(config, site, &idx.by_date)),
+                || {
+                    wanted(&PageKey::QuotesJson)
+                        .then(|| jsonld::quotes_json(config, derived.by_date()))
+                },
+                || {
+                    rayon::join(
+                        || {
+                            wanted(&PageKey::GlossaryJson)
+                                .then(|| jsonld::glossary_json(config, site))
+                        },
+                        || with_search.then(|| crate::search::build(config, site, index)),
+                    )
+                },
             )
         },
     );
+    let mut seen_errors = BTreeSet::new();
+    report_once(pages, &mut seen_errors, diags);
     for (route, json) in [
         (routes::quotes_json(), quotes_json),
         (routes::glossary_json(), glossary_json),
     ] {
-        if let Err(d) = put(sink, route.output().into_string(), json.into_bytes()) {
-            diags.push(d);
+        if let Some(json) = json {
+            if let Err(d) = put(sink, route.output().into_string(), json.into_bytes()) {
+                diags.push(d);
+            }
         }
     }
-    files.insert(
-        routes::robots().output().into_string(),
-        OutputFile::Bytes(
-            format!(
-                "User-agent: *\nAllow: {}\n\nSitemap: {}\n",
-                base.href(&routes::home(1)),
-                config.permalink(&routes::sitemap())
-            )
-            .into_bytes()
-            .into(),
-        ),
-    );
     match search {
-        Some(Ok(index)) => files.extend(
-            index
-                .into_iter()
-                .map(|(p, b)| (p, OutputFile::Bytes(b.into()))),
-        ),
+        Some(Ok(index)) => {
+            for (path, bytes) in index {
+                if let Err(d) = put(sink, path, bytes) {
+                    diags.push(d);
+                }
+            }
+        }
         Some(Err(d)) => diags.push(d),
         None => {}
     }
-    for asset in &inputs.content.assets {
-        files.insert(asset.output.clone(), OutputFile::Copy(asset.path.clone()));
+    // 50,000 quote views take a while to free, and nobody waits for it.
+    drop(shared);
+    std::thread::spawn(move || drop(quote_views));
+    Plan {
+        site: Some(site_print),
+        listing,
+        files: planned.into_iter().map(|p| (p.key.clone(), p)).collect(),
+        rendered,
     }
-    for a in &site.articles {
-        for alias in &inputs.content.articles[a.index].aliases {
-            files.insert(
-                routes::alias(&alias.slug).output().into_string(),
-                OutputFile::Bytes(redirect_page(config, site, a).into_bytes().into()),
+}
+
+/// The views of an article's quotes, in its order.
+fn quote_views_of(site: &Site, a: &ResolvedArticle) -> Vec<QuoteView> {
+    a.quotes
+        .iter()
+        .map(|q| QuoteView::new(q, a, &site.glossary, &site.base))
+        .collect()
+}
+
+/// The fingerprint of what a planned file shows besides its articles.
+fn shape<T: Serialize + ?Sized>(value: &T) -> Fingerprint {
+    crate::hash::FingerprintBuilder::default()
+        .add(value)
+        .finish()
+}
+
+/// Where a page's context goes: a Tera context to render it, or a
+/// fingerprint to compare it with the last build's. The same code fills
+/// both, so a fingerprint covers exactly what the template receives.
+trait Fill {
+    fn put<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T);
+}
+
+impl Fill for tera::Context {
+    fn put<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        self.insert(key, value);
+    }
+}
+
+impl Fill for crate::hash::FingerprintBuilder {
+    fn put<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        self.add(key).add(value);
+    }
+}
+
+/// What the pages of one render share: the site, its index, and the views
+/// built once for every page that shows them.
+struct Derived<'a> {
+    config: &'a Config,
+    /// The loaded content: a feed entry's body is written again from it.
+    content: &'a Content,
+    site: &'a Site,
+    index: &'a Index,
+    /// `summaries[i]` is the summary of `site.articles[i]`.
+    summaries: &'a [ArticleSummary],
+    /// `quote_views[i]`: the quote views of `site.articles[i]`, made when
+    /// first asked for (see [`Derived::quotes`]).
+    quote_views: &'a [OnceLock<Vec<QuoteView>>],
+    /// Every quote view, newest first (`index.by_date`), made when first
+    /// asked for.
+    by_date: OnceLock<Vec<&'a QuoteView>>,
+    /// By slug: the tag and its articles (positions in `site.articles`).
+    tags: Vec<(&'a str, &'a TagRef, Vec<usize>)>,
+    sitemap: Vec<SitemapUrl>,
+}
+
+impl<'a> Derived<'a> {
+    /// The quote views of `site.articles[i]`.
+    fn quotes(&self, i: usize) -> &'a [QuoteView] {
+        let cell: &'a OnceLock<Vec<QuoteView>> = &self.quote_views[i];
+        cell.get_or_init(|| quote_views_of(self.site, &self.site.articles[i]))
+    }
+
+    fn quote(&self, q: crate::index::QuoteAt) -> &'a QuoteView {
+        &self.quotes(q.article)[q.quote]
+    }
+
+    /// Every quote view, newest first.
+    fn by_date(&self) -> &[&'a QuoteView] {
+        self.by_date
+            .get_or_init(|| self.index.by_date.iter().map(|&q| self.quote(q)).collect())
+    }
+
+    /// Content indexes of the articles at these positions, in order.
+    fn ids(&self, positions: impl IntoIterator<Item = usize>) -> Vec<usize> {
+        positions
+            .into_iter()
+            .map(|i| self.site.articles[i].index)
+            .collect()
+    }
+
+    /// Every file of the site, in the order they are rendered.
+    fn plan(&self, inputs: &Inputs, statics: &BTreeMap<String, OutputFile>) -> Vec<PlannedFile> {
+        let (config, site, index) = (self.config, self.site, self.index);
+        let mut plan = Vec::new();
+        let mut add = |item: usize,
+                       key: PageKey,
+                       path: String,
+                       template: Option<&'static str>,
+                       reads: Reads| {
+            plan.push(PlannedFile {
+                key,
+                path,
+                template,
+                reads,
+                fingerprint: None,
+                item,
+            })
+        };
+        let none = Fingerprint(0);
+        let own = |a: &ResolvedArticle| Reads::Articles {
+            ids: vec![a.index],
+            shape: none,
+        };
+        let last_change = |list: &[usize]| {
+            let d = list
+                .iter()
+                .map(|&i| {
+                    site.articles[i]
+                        .updated
+                        .as_ref()
+                        .unwrap_or(&site.articles[i].date)
+                })
+                .max();
+            shape(&d.map(|d| d.rfc3339()))
+        };
+        for (i, a) in site.articles.iter().enumerate() {
+            let slug = a.slug.to_string();
+            add(
+                i,
+                PageKey::Article(slug.clone()),
+                a.url().output().into_string(),
+                Some("article.html"),
+                own(a),
+            );
+            if has_annotations(a) {
+                add(
+                    i,
+                    PageKey::Annotations(slug),
+                    routes::annotations(&a.slug).output().into_string(),
+                    None,
+                    own(a),
+                );
+            }
+        }
+        let per = config.paginate.max(1);
+        let home_pages = site.articles.len().div_ceil(per).max(1);
+        for p in 0..home_pages {
+            let on_page = (p * per..site.articles.len()).take(per);
+            add(
+                p,
+                PageKey::Home(p + 1),
+                routes::home(p + 1).output().into_string(),
+                Some("home.html"),
+                Reads::Listing {
+                    ids: self.ids(on_page),
+                    shape: shape(&home_pages),
+                },
             );
         }
+        for (i, p) in site.pages.iter().enumerate() {
+            add(
+                i,
+                PageKey::Page(p.slug.to_string()),
+                routes::page(&p.slug).output().into_string(),
+                Some("page.html"),
+                Reads::Nothing,
+            );
+        }
+        // Always written: every page's navigation links to it, and the
+        // template says "No tags yet." (the build's link check found the 404).
+        add(
+            0,
+            PageKey::Tags,
+            routes::tags().output().into_string(),
+            Some("tags.html"),
+            // Each tag's name is its first article's spelling.
+            Reads::Listing {
+                ids: self.ids(self.tags.iter().map(|t| t.2[0])),
+                shape: shape(
+                    &self
+                        .tags
+                        .iter()
+                        .map(|t| (t.0, t.2.len()))
+                        .collect::<Vec<_>>(),
+                ),
+            },
+        );
+        for (t, (slug, _, list)) in self.tags.iter().enumerate() {
+            add(
+                t,
+                PageKey::Tag(slug.to_string()),
+                routes::tag(slug).output().into_string(),
+                Some("tag.html"),
+                Reads::Listing {
+                    ids: self.ids(list.iter().copied()),
+                    shape: none,
+                },
+            );
+            if config.feed {
+                // A feed shows its latest articles and the last change of all.
+                add(
+                    t,
+                    PageKey::TagFeed(slug.to_string()),
+                    routes::tag_feed(slug).output().into_string(),
+                    Some("atom.xml"),
+                    Reads::Articles {
+                        ids: self.ids(list.iter().copied().take(FEED_ENTRIES)),
+                        shape: last_change(list),
+                    },
+                );
+            }
+        }
+        if config.feed {
+            let all: Vec<usize> = (0..site.articles.len()).collect();
+            add(
+                0,
+                PageKey::Feed,
+                routes::feed().output().into_string(),
+                Some("atom.xml"),
+                Reads::Articles {
+                    ids: self.ids(all.iter().copied().take(FEED_ENTRIES)),
+                    shape: last_change(&all),
+                },
+            );
+        }
+        add(
+            0,
+            PageKey::Quotes,
+            routes::quotes().output().into_string(),
+            Some("quotes.html"),
+            self.quote_index_reads(),
+        );
+        // The glossary index shows entries and counts, no article.
+        let counts: Vec<(usize, usize, usize)> = index
+            .glossary_letters
+            .iter()
+            .flat_map(|l| &l.entries)
+            .map(|e| (e.entry, e.quote_count, e.mention_count))
+            .collect();
+        add(
+            0,
+            PageKey::Glossary,
+            routes::glossary().output().into_string(),
+            Some("glossary.html"),
+            Reads::Articles {
+                ids: Vec::new(),
+                shape: shape(&counts),
+            },
+        );
+        let source_pages = index.sources.len().div_ceil(SOURCES_PER_PAGE).max(1);
+        for p in 0..source_pages {
+            // The sources of the page, each with every citation.
+            let cited: Vec<(usize, usize)> = index
+                .sources
+                .iter()
+                .skip(p * SOURCES_PER_PAGE)
+                .take(SOURCES_PER_PAGE)
+                .flat_map(|s| &s.citations)
+                .map(|&(a, s)| (site.articles[a].index, s))
+                .collect();
+            let mut ids: Vec<usize> = cited.iter().map(|c| c.0).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            add(
+                p,
+                PageKey::Sources(p + 1),
+                routes::sources(p + 1).output().into_string(),
+                Some("sources.html"),
+                Reads::Articles {
+                    ids,
+                    shape: shape(&(index.sources.len(), &cited)),
+                },
+            );
+        }
+        if config.search {
+            add(
+                0,
+                PageKey::Search,
+                routes::search().output().into_string(),
+                Some("search.html"),
+                Reads::Nothing,
+            );
+        }
+        add(
+            0,
+            PageKey::NotFound,
+            routes::not_found().output().into_string(),
+            Some("404.html"),
+            Reads::Nothing,
+        );
+        add(
+            0,
+            PageKey::Sitemap,
+            routes::sitemap().output().into_string(),
+            Some("sitemap.xml"),
+            // Every article's address and last change, and every other
+            // page's address (filled in below, once all are planned).
+            Reads::Listing {
+                ids: {
+                    let mut all = self.ids(0..site.articles.len());
+                    all.sort_unstable();
+                    all
+                },
+                shape: none,
+            },
+        );
+        for (i, e) in site.glossary.entries.iter().enumerate() {
+            add(
+                i,
+                PageKey::Entry(e.id.to_string()),
+                e.url().output().into_string(),
+                Some("entry.html"),
+                Reads::Articles {
+                    ids: self.ids(index.articles_of_entry(i)),
+                    shape: none,
+                },
+            );
+        }
+        add(
+            0,
+            PageKey::QuotesJson,
+            routes::quotes_json().output().into_string(),
+            None,
+            Reads::Articles {
+                ids: self.ids(index.by_date.iter().map(|q| q.article)),
+                shape: shape(&index.by_date.iter().map(|q| q.quote).collect::<Vec<_>>()),
+            },
+        );
+        add(
+            0,
+            PageKey::GlossaryJson,
+            routes::glossary_json().output().into_string(),
+            None,
+            Reads::Nothing,
+        );
+        if config.search && inputs.search_index {
+            add(
+                0,
+                PageKey::SearchIndex,
+                "pagefind/".to_string(),
+                None,
+                Reads::Site,
+            );
+        }
+        add(
+            0,
+            PageKey::Robots,
+            routes::robots().output().into_string(),
+            None,
+            Reads::Nothing,
+        );
+        for path in statics.keys() {
+            add(
+                0,
+                PageKey::Static(path.clone()),
+                path.clone(),
+                None,
+                Reads::Nothing,
+            );
+        }
+        for asset in &inputs.content.assets {
+            add(
+                0,
+                PageKey::Static(asset.output.clone()),
+                asset.output.clone(),
+                None,
+                Reads::Nothing,
+            );
+        }
+        for (i, a) in site.articles.iter().enumerate() {
+            for alias in &inputs.content.articles[a.index].aliases {
+                add(
+                    i,
+                    PageKey::Alias(alias.slug.to_string()),
+                    routes::alias(&alias.slug).output().into_string(),
+                    None,
+                    own(a),
+                );
+            }
+        }
+        let pages: Vec<&str> = plan
+            .iter()
+            .filter(|p| p.template.is_some() && !matches!(p.key, PageKey::Article(_)))
+            .map(|p| p.path.as_str())
+            .collect();
+        let pages = shape(&pages);
+        if let Some(Reads::Listing { shape, .. }) = plan
+            .iter_mut()
+            .find(|p| p.key == PageKey::Sitemap)
+            .map(|p| &mut p.reads)
+        {
+            *shape = pages;
+        }
+        plan
     }
-    for (path, file) in files {
-        if let Err(d) = sink.put(&path, file).map_err(|e| write_error(&path, e)) {
-            diags.push(d);
+
+    /// What the quote index shows: each speaker's latest quotes and count,
+    /// and the latest quotes of all.
+    fn quote_index_reads(&self) -> Reads {
+        let index = self.index;
+        let shown: Vec<crate::index::QuoteAt> = index
+            .speakers
+            .iter()
+            .flat_map(|s| s.quotes.iter().take(INDEX_QUOTES_PER_SPEAKER))
+            .chain(index.by_date.iter().take(INDEX_QUOTES_BY_DATE))
+            .copied()
+            .collect();
+        let totals: Vec<(usize, usize)> = index
+            .speakers
+            .iter()
+            .map(|s| (s.entry, s.quotes.len()))
+            .collect();
+        let quotes: Vec<usize> = shown.iter().map(|q| q.quote).collect();
+        Reads::Articles {
+            ids: self.ids(shown.iter().map(|q| q.article)),
+            shape: shape(&(totals, quotes, index.by_date.len())),
         }
     }
-    // 50,000 quote views take a while to free, and nobody waits for it.
-    drop(idx);
-    std::thread::spawn(move || drop(quote_views));
-    Some(pages + source_pages)
+
+    /// Sitemap: every HTML page but the 404 (the planned `index.html`
+    /// files), sorted by URL; articles with their last change.
+    fn sitemap_urls(&self, plan: &[PlannedFile]) -> Vec<SitemapUrl> {
+        let mut urls: Vec<SitemapUrl> = plan
+            .iter()
+            .filter(|p| p.template.is_some() && p.path.ends_with("index.html"))
+            .map(|p| {
+                let lastmod = match &p.key {
+                    PageKey::Article(_) => {
+                        let a = &self.site.articles[self.item(p)];
+                        a.updated.as_ref().unwrap_or(&a.date).ymd()
+                    }
+                    _ => String::new(),
+                };
+                SitemapUrl {
+                    loc: self.config.permalink(&self.page_url(p)),
+                    lastmod,
+                }
+            })
+            .collect();
+        urls.sort_by(|a, b| a.loc.cmp(&b.loc));
+        urls
+    }
+
+    /// The position a planned file stands for (see [`PlannedFile::item`]).
+    fn item(&self, p: &PlannedFile) -> usize {
+        p.item
+    }
+
+    /// The route of the page, as its template's `page_url`.
+    fn page_url(&self, p: &PlannedFile) -> String {
+        let site = self.site;
+        match &p.key {
+            PageKey::Article(_) => site.articles[self.item(p)].url().to_string(),
+            PageKey::Home(n) => routes::home(*n).to_string(),
+            PageKey::Page(slug) => routes::page(slug).to_string(),
+            PageKey::Tags => routes::tags().to_string(),
+            PageKey::Tag(slug) | PageKey::TagFeed(slug) => routes::tag(slug).to_string(),
+            PageKey::Feed => routes::home(1).to_string(),
+            PageKey::Quotes => routes::quotes().to_string(),
+            PageKey::Glossary => routes::glossary().to_string(),
+            PageKey::Entry(_) => site.glossary.entries[self.item(p)].url().to_string(),
+            PageKey::Sources(n) => routes::sources(*n).to_string(),
+            PageKey::Search => routes::search().to_string(),
+            PageKey::NotFound => routes::not_found().to_string(),
+            PageKey::Sitemap => routes::sitemap().to_string(),
+            _ => String::new(),
+        }
+    }
+
+    /// Fills the context of a planned page (besides `site` and `page_url`).
+    fn fill(&self, p: &PlannedFile, out: &mut impl Fill) {
+        let (config, site, index) = (self.config, self.site, self.index);
+        let base = &site.base;
+        let g = &site.glossary;
+        match &p.key {
+            PageKey::Article(_) => {
+                let i = self.item(p);
+                let a = &site.articles[i];
+                let image = self.content.articles[a.index]
+                    .image
+                    .as_ref()
+                    .map(|im| jsonld::image_url(config, &a.slug, im));
+                let view =
+                    article_view(config, site, a, &self.summaries[i], self.quotes(i), image);
+                out.put("article", &view);
+            }
+            PageKey::Home(n) => {
+                let per = config.paginate.max(1);
+                let total = self.summaries.len().div_ceil(per).max(1);
+                let items: Vec<&ArticleSummary> = self
+                    .summaries
+                    .iter()
+                    .skip((n - 1) * per)
+                    .take(per)
+                    .collect();
+                let pagination = Pagination::new(*n, total, |n| base.href(&routes::home(n)).into());
+                out.put("articles", &items);
+                out.put("pagination", &pagination);
+            }
+            PageKey::Page(_) => {
+                let page = &site.pages[self.item(p)];
+                let view = PageView {
+                    title: page.title.clone(),
+                    content: page.html.clone(),
+                    url: base.href(&routes::page(&page.slug)).into(),
+                };
+                out.put("page", &view);
+            }
+            PageKey::Tags => {
+                let counts: Vec<TagCount> = self
+                    .tags
+                    .iter()
+                    .map(|(_, t, v)| TagCount {
+                        tag: (*t).clone(),
+                        count: v.len(),
+                    })
+                    .collect();
+                out.put("tags", &counts);
+            }
+            PageKey::Tag(slug) => {
+                let (_, tag, list) = &self.tags[self.item(p)];
+                let view = TagView {
+                    tag: (*tag).clone(),
+                    feed_url: if config.feed {
+                        base.href(&routes::tag_feed(slug)).into()
+                    } else {
+                        String::new()
+                    },
+                };
+                let list: Vec<&ArticleSummary> = list.iter().map(|&i| &self.summaries[i]).collect();
+                out.put("tag", &view);
+                out.put("articles", &list);
+            }
+            PageKey::TagFeed(slug) => {
+                let (_, tag, list) = &self.tags[self.item(p)];
+                let title = format!("{} — {}", config.title, tag.name);
+                let feed = feed_view(
+                    config,
+                    self.content,
+                    site,
+                    self.summaries,
+                    list,
+                    &title,
+                    &routes::tag(slug),
+                    &routes::tag_feed(slug),
+                );
+                out.put("feed", &feed);
+            }
+            PageKey::Feed => {
+                let all: Vec<usize> = (0..site.articles.len()).collect();
+                let feed = feed_view(
+                    config,
+                    self.content,
+                    site,
+                    self.summaries,
+                    &all,
+                    &config.title,
+                    &routes::home(1),
+                    &routes::feed(),
+                );
+                out.put("feed", &feed);
+            }
+            PageKey::Quotes => {
+                // The quote index lists every speaker, but at most five
+                // quotes each and the latest few hundred by date: a
+                // newsroom's archive of 50,000 quotes would otherwise make
+                // one page of 50 MB. Every quote stays one click away, on
+                // its speaker's page, and all are in /quotes.json.
+                let speakers: Vec<SpeakerQuotes> = index
+                    .speakers
+                    .iter()
+                    .map(|s| SpeakerQuotes {
+                        entry: EntryRef::new(&g.entries[s.entry], base),
+                        letter: s.letter.clone(),
+                        quotes: s
+                            .quotes
+                            .iter()
+                            .take(INDEX_QUOTES_PER_SPEAKER)
+                            .map(|&q| self.quote(q).clone())
+                            .collect(),
+                        total: s.quotes.len(),
+                    })
+                    .collect();
+                let latest: Vec<&QuoteView> = index
+                    .by_date
+                    .iter()
+                    .take(INDEX_QUOTES_BY_DATE)
+                    .map(|&q| self.quote(q))
+                    .collect();
+                out.put("speakers", &speakers);
+                out.put("by_date", &latest);
+                out.put("letters", &index.quote_letters);
+                out.put("count", &index.by_date.len());
+            }
+            PageKey::Glossary => {
+                let letters: Vec<Letter<GlossaryItem>> = index
+                    .glossary_letters
+                    .iter()
+                    .map(|l| Letter {
+                        letter: l.letter.clone(),
+                        entries: l
+                            .entries
+                            .iter()
+                            .map(|item| GlossaryItem {
+                                entry: EntryRef::new(&g.entries[item.entry], base),
+                                quote_count: item.quote_count,
+                                mention_count: item.mention_count,
+                            })
+                            .collect(),
+                    })
+                    .collect();
+                out.put("letters", &letters);
+                out.put("people", &index.people);
+                out.put("organisations", &index.organisations);
+            }
+            PageKey::Sources(n) => {
+                // The sources index, in pages: a newsroom cites tens of
+                // thousands of documents, and one page of them all would be
+                // tens of megabytes.
+                let total = index.sources.len().div_ceil(SOURCES_PER_PAGE).max(1);
+                let chunk: Vec<CitedSource> = index
+                    .sources
+                    .iter()
+                    .skip((n - 1) * SOURCES_PER_PAGE)
+                    .take(SOURCES_PER_PAGE)
+                    .map(|s| self.cited_source(s))
+                    .collect();
+                let pagination =
+                    Pagination::new(*n, total, |n| base.href(&routes::sources(n)).into());
+                out.put("sources", &chunk);
+                out.put("count", &index.sources.len());
+                out.put("first", &((n - 1) * SOURCES_PER_PAGE + 1));
+                out.put("pagination", &pagination);
+            }
+            PageKey::Sitemap => out.put("urls", &self.sitemap),
+            PageKey::Entry(_) => {
+                let i = self.item(p);
+                out.put("entry", &self.entry_view(i));
+                out.put("entry_json_ld", &jsonld::entry(config, &site.glossary.entries[i]));
+            }
+            _ => {}
+        }
+    }
+
+    /// Fills the context and renders the page into `sink`, adding the time
+    /// it took to its template's in `times`. The context is filled on the
+    /// thread that renders the page: turning a big listing into Tera's JSON
+    /// values costs as much as rendering it.
+    fn render_page(
+        &self,
+        p: &PlannedFile,
+        theme: &Theme,
+        site: &SiteView,
+        sink: &dyn Sink,
+        times: &TemplateTimes,
+    ) -> Result<(), Diagnostic> {
+        let started = std::time::Instant::now();
+        let template = p.template.expect("only templates are rendered here");
+        let mut context = tera::Context::new();
+        context.insert("site", site);
+        context.insert("page_url", &self.page_url(p));
+        self.fill(p, &mut context);
+        let html = theme
+            .tera()
+            .render(template, &context)
+            .map_err(|e| theme.render_error(template, &e, &context))?;
+        drop(context);
+        let written = put(sink, p.path.clone(), html.into_bytes());
+        times.add(template, started.elapsed());
+        written
+    }
+
+    /// A source of the sources index with every article that cites it.
+    fn cited_source(&self, s: &crate::index::CitedSource) -> CitedSource {
+        let site = self.site;
+        let (fa, fs) = s.citations[0];
+        CitedSource {
+            source: SourceView::new(&site.articles[fa].sources[fs]),
+            citations: s
+                .citations
+                .iter()
+                .map(|&(ai, si)| {
+                    let a = &site.articles[ai];
+                    Citation {
+                        article: ArticleRef::new(a, &site.base),
+                        notes: a
+                            .notes
+                            .iter()
+                            .filter(|n| n.source == Some(si))
+                            .map(|n| NoteLink {
+                                number: n.number,
+                                url: format!("{}#sn-{}", site.base.href(&a.url()), n.number),
+                            })
+                            .collect(),
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    /// The page of glossary entry `i`.
+    fn entry_view(&self, i: EntryIdx) -> EntryView<'a> {
+        let (site, index) = (self.site, self.index);
+        let g = &site.glossary;
+        let e = &g.entries[i];
+        let refs = |ids: &[EntryIdx]| -> Vec<EntryRef> {
+            sorted_entries(site, ids.iter().copied())
+                .into_iter()
+                .map(|a| EntryRef::new(&g.entries[a], &site.base))
+                .collect()
+        };
+        EntryView {
+            entry: EntryRef::new(e, &site.base),
+            description: &e.description_html,
+            aliases: &e.aliases,
+            wikidata_url: if e.wikidata.is_empty() {
+                String::new()
+            } else {
+                format!("https://www.wikidata.org/wiki/{}", e.wikidata)
+            },
+            links: e
+                .links
+                .iter()
+                .filter(|l| crate::url_safety::is_safe(&l.url))
+                .map(|l| LinkView {
+                    title: l.title.clone(),
+                    url: l.url.clone(),
+                })
+                .collect(),
+            affiliations: refs(&e.affiliations),
+            members: refs(&index.members[i]),
+            quotes: index.quotes_of(i).iter().map(|&q| self.quote(q)).collect(),
+            mentions: index.mentions[i]
+                .iter()
+                .map(|(ai, quoted)| {
+                    let a = &site.articles[*ai];
+                    MentionGroup {
+                        article: ArticleRef::new(a, &site.base),
+                        contexts: quoted
+                            .iter()
+                            .map(|&mi| {
+                                let m = &a.mentions[mi];
+                                Context3 {
+                                    before: &m.before,
+                                    text: &m.text,
+                                    after: &m.after,
+                                }
+                            })
+                            .collect(),
+                    }
+                })
+                .collect(),
+        }
+    }
 }
 
 /// The page an article's alias leaves at its old address: a refresh to the
@@ -648,22 +1127,6 @@ fn redirect_page(config: &Config, site: &Site, a: &ResolvedArticle) -> String {
         lang = escape(&config.language),
         canonical = escape(&config.permalink(&route)),
     )
-}
-
-/// Renders `jobs` in parallel into `sink`.
-fn render_jobs(
-    jobs: Vec<Job>,
-    inputs: &Inputs,
-    site_view: &SiteView,
-    sink: &dyn Sink,
-    seen_errors: &mut BTreeSet<String>,
-    diags: &mut Diagnostics,
-) {
-    let results: Vec<Result<(), Diagnostic>> = jobs
-        .into_par_iter()
-        .map(|j| j.render(inputs.theme, site_view, sink, inputs.times))
-        .collect();
-    report_once(results, seen_errors, diags);
 }
 
 /// Adds the errors of `results` to `diags`, each message once: one broken
@@ -781,7 +1244,8 @@ fn article_view<'a>(
 }
 
 fn feed_view(
-    inputs: &Inputs,
+    config: &Config,
+    content: &Content,
     site: &Site,
     summaries: &[ArticleSummary],
     idx: &[usize],
@@ -789,7 +1253,6 @@ fn feed_view(
     url: &str,
     self_url: &str,
 ) -> FeedView {
-    let config = inputs.config;
     let entries: Vec<FeedEntry> = idx
         .iter()
         .take(FEED_ENTRIES)
@@ -799,7 +1262,7 @@ fn feed_view(
             FeedEntry {
                 summary: summaries[i].clone(),
                 updated: a.updated.as_ref().unwrap_or(&a.date).rfc3339(),
-                content: body::feed_entry(config, inputs.content, site, a, &permalink),
+                content: body::feed_entry(config, content, site, a, &permalink),
                 permalink,
             }
         })
@@ -822,22 +1285,4 @@ fn feed_view(
         updated,
         entries,
     }
-}
-
-/// A short hash of `bytes` for cache-busting file names.
-pub fn content_hash(bytes: &[u8]) -> String {
-    format!("{:08x}", (crate::annotate::fnv1a(bytes) >> 32) as u32)
-}
-
-/// Entry ids sorted by the A-Z key, for the glossary and the quote index.
-pub fn sorted_entries(site: &Site, ids: impl IntoIterator<Item = EntryIdx>) -> Vec<EntryIdx> {
-    let g = &site.glossary;
-    let mut v: Vec<EntryIdx> = ids.into_iter().collect();
-    v.sort_by(|&a, &b| {
-        sort_name(&g.entries[a])
-            .cmp(&sort_name(&g.entries[b]))
-            .then(a.cmp(&b))
-    });
-    v.dedup();
-    v
 }

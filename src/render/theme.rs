@@ -205,6 +205,19 @@ impl Theme {
         ok.then_some(theme)
     }
 
+    /// The fingerprint of the site's own templates (the built-in ones are
+    /// part of the binary, which a cache keys on by its version).
+    pub fn fingerprint(&self) -> crate::hash::Fingerprint {
+        let mut f = crate::hash::FingerprintBuilder::default();
+        for (name, origin) in &self.origins {
+            f.add(name).add(&matches!(origin, Origin::Site(_)));
+        }
+        for text in self.texts.values() {
+            f.bytes(text.as_bytes());
+        }
+        f.finish()
+    }
+
     /// Hidden files and folders of static/ that were not published.
     pub fn skipped_hidden(&self) -> &[String] {
         &self.skipped_hidden
@@ -373,7 +386,7 @@ impl Theme {
                 bytes = under_base_path(&bytes, &base).into();
             }
             let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
-            let out = format!("{stem}.{}.{ext}", super::content_hash(&bytes));
+            let out = format!("{stem}.{}.{ext}", crate::hash::content_hash(&bytes));
             files.insert(out.clone(), OutputFile::Bytes(bytes));
             base.href(&routes::asset(&out)).into()
         };
@@ -392,7 +405,10 @@ impl Theme {
                 String::new()
             }
         };
-        let name = format!("highlight.{}.css", super::content_hash(css.as_bytes()));
+        let name = format!(
+            "highlight.{}.css",
+            crate::hash::content_hash(css.as_bytes())
+        );
         files.insert(name.clone(), OutputFile::Bytes(css.into_bytes().into()));
         Assets {
             stylesheet,

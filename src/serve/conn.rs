@@ -34,19 +34,19 @@ use std::time::{Duration, Instant};
 /// The largest request head read, request line and fields included. Well
 /// above what browsers send (cookies of every app on `localhost` share it,
 /// whatever its port); Node.js allows 16 KiB, nginx 32 KiB by default.
-pub const MAX_HEAD: usize = 64 * 1024;
+pub(super) const MAX_HEAD: usize = 64 * 1024;
 /// The most header fields in one request.
-pub const MAX_HEADERS: usize = 100;
+pub(super) const MAX_HEADERS: usize = 100;
 /// How long a request head may take to arrive, from its first byte.
-pub const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+pub(super) const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a kept-alive connection may wait for its next request.
-pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+pub(super) const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long a write may block (a client that stopped reading).
-pub const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+pub(super) const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// How many connections the server serves at once.
 #[derive(Clone, Copy, Debug)]
-pub struct Limits {
+pub(super) struct Limits {
     /// Open connections, live-reload streams included; each has a thread.
     pub connections: usize,
 }
@@ -54,22 +54,22 @@ pub struct Limits {
 impl Limits {
     /// Live-reload streams allowed at once: half the connections, so that
     /// pages can always be loaded.
-    pub fn streams(&self) -> usize {
+    pub(super) fn streams(&self) -> usize {
         (self.connections / 2).max(1)
     }
 }
 
 /// Counts open live-reload streams against their limit.
-pub struct StreamSlots {
+pub(super) struct StreamSlots {
     open: Arc<std::sync::atomic::AtomicUsize>,
     max: usize,
 }
 
 /// One open stream; dropping it frees its place.
-pub struct StreamSlot(Arc<std::sync::atomic::AtomicUsize>);
+pub(super) struct StreamSlot(Arc<std::sync::atomic::AtomicUsize>);
 
 impl StreamSlots {
-    pub fn new(max: usize) -> StreamSlots {
+    pub(super) fn new(max: usize) -> StreamSlots {
         StreamSlots {
             open: Arc::default(),
             max,
@@ -77,7 +77,7 @@ impl StreamSlots {
     }
 
     /// A place for one more stream, `None` when all are taken.
-    pub fn take(&self) -> Option<StreamSlot> {
+    pub(super) fn take(&self) -> Option<StreamSlot> {
         let taken = self
             .open
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
@@ -94,7 +94,7 @@ impl Drop for StreamSlot {
 }
 
 /// A parsed request head.
-pub struct Request {
+pub(super) struct Request {
     pub method: String,
     /// The request target as sent (`/a/b?x=1`).
     pub target: String,
@@ -106,7 +106,7 @@ pub struct Request {
 impl Request {
     /// The value of the field `name` (any case); `None` when absent. A
     /// request with the field twice gets the first.
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(super) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
@@ -145,21 +145,21 @@ impl Request {
 }
 
 /// A response body.
-pub enum Body {
+pub(super) enum Body {
     Bytes(Box<dyn AsRef<[u8]> + Send>),
     File(std::fs::File, u64),
 }
 
 /// A response: status, fields, body. `Content-Length` and `Connection` are
 /// added when it is written.
-pub struct Response {
+pub(super) struct Response {
     pub status: u16,
     headers: Vec<(&'static str, String)>,
     body: Body,
 }
 
 impl Response {
-    pub fn new(status: u16, body: Body) -> Response {
+    pub(super) fn new(status: u16, body: Body) -> Response {
         Response {
             status,
             headers: Vec::new(),
@@ -169,7 +169,7 @@ impl Response {
 
     /// Adds a field. Line breaks in `value` are dropped: a value can never
     /// start a field of its own.
-    pub fn with_header(mut self, name: &'static str, value: impl Into<String>) -> Response {
+    pub(super) fn with_header(mut self, name: &'static str, value: impl Into<String>) -> Response {
         let mut value = value.into();
         value.retain(|c| c != '\r' && c != '\n');
         self.headers.push((name, value));
@@ -214,7 +214,7 @@ impl Response {
 }
 
 /// What the handler does with a request.
-pub enum Answer {
+pub(super) enum Answer {
     Respond(Response),
     /// Takes the connection over (a live-reload stream): the closure gets
     /// the socket, with no read timeout, and the connection ends with it.
@@ -222,7 +222,7 @@ pub enum Answer {
 }
 
 /// Answers one request; called on the connection's thread.
-pub type Handler = dyn Fn(&Request) -> Answer + Send + Sync;
+pub(super) type Handler = dyn Fn(&Request) -> Answer + Send + Sync;
 
 /// What a connection is doing, for choosing one to close when all are taken.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -251,7 +251,7 @@ struct Table {
 /// The open connections, shared by the accepting thread and the
 /// connections' threads.
 #[derive(Default)]
-pub struct Connections {
+pub(super) struct Connections {
     table: Mutex<Table>,
     /// Signalled whenever a connection ends.
     freed: Condvar,
@@ -317,7 +317,7 @@ impl Connections {
 
     /// Closes every connection, and waits (at most `wait`) for their threads
     /// to notice.
-    pub fn close_all(&self, wait: Duration) {
+    pub(super) fn close_all(&self, wait: Duration) {
         let deadline = Instant::now() + wait;
         let mut table = self.table();
         for slot in &table.slots {
@@ -345,7 +345,7 @@ impl Connections {
 
 /// Accepts connections until `closing` is set (then one more connection,
 /// made by the stopper, wakes it up) and serves each on its own thread.
-pub fn accept_loop(
+pub(super) fn accept_loop(
     listener: TcpListener,
     handler: Arc<Handler>,
     connections: Arc<Connections>,

@@ -33,7 +33,6 @@ mod watch;
 
 pub(crate) use http::content_type;
 
-use crate::cli::ServeArgs;
 use crate::diagnostics::{Diagnostic, Report};
 use crate::incremental::Session;
 use crate::{BuildOptions, OutputFile, RenderedSite};
@@ -273,6 +272,21 @@ impl Drop for Handle {
     }
 }
 
+/// What `gloss serve` is asked to do (the command line's `serve` flags).
+#[derive(Clone, Debug)]
+pub struct ServeOptions {
+    /// The port to listen on; if it is taken, the next free one is used.
+    pub port: u16,
+    /// The address to bind (an IP address).
+    pub bind: String,
+    /// Open the site in a browser once it is built.
+    pub open: bool,
+    /// Include drafts.
+    pub drafts: bool,
+    /// Inject the live-reload script and open the reload endpoint.
+    pub reload: bool,
+}
+
 /// Runs `gloss serve` for the site at `root` until the process is stopped.
 ///
 /// Builds with [`crate::render_site`] (drafts as `args.drafts` says, the base
@@ -280,12 +294,12 @@ impl Drop for Handle {
 /// next free port, rebuilds on every change, and opens a browser when
 /// `args.open`. `quiet` keeps only errors and the URL. Returns an error when
 /// the bind address is not an IP address or no port could be bound.
-pub fn run(root: PathBuf, args: &ServeArgs, quiet: bool) -> io::Result<()> {
+pub fn run(root: PathBuf, args: &ServeOptions, quiet: bool) -> io::Result<()> {
     let bind = parse_bind(&args.bind)?;
     let options = Options {
         bind,
         port: args.port,
-        reload: !args.no_reload,
+        reload: args.reload,
         watch: Some(root.clone()),
         quiet,
         mount: configured_base_path(&root),

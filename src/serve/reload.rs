@@ -28,23 +28,23 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// The path of the event stream.
-pub const EVENTS_PATH: &str = "/__gloss/events";
+pub(super) const EVENTS_PATH: &str = "/__gloss/events";
 /// The path of the reload script.
-pub const SCRIPT_PATH: &str = "/__gloss/reload.js";
+pub(super) const SCRIPT_PATH: &str = "/__gloss/reload.js";
 /// What the server inserts before `</body>` of every HTML response: the
 /// script, told which build the page comes from.
-pub fn script_tag(build_token: &str) -> String {
+pub(super) fn script_tag(build_token: &str) -> String {
     // The token is hex digits and a dash: nothing to escape.
     format!("<script src=\"{SCRIPT_PATH}\" data-build=\"{build_token}\"></script>")
 }
 /// The reload script.
-pub const SCRIPT: &str = include_str!("reload.js");
+pub(super) const SCRIPT: &str = include_str!("reload.js");
 
 const HEARTBEAT: Duration = Duration::from_secs(15);
 
 /// Something to tell the browsers.
 #[derive(Clone, Debug)]
-pub enum Event {
+pub(super) enum Event {
     Hello(String),
     Reload(String),
     Css(String),
@@ -71,7 +71,7 @@ fn build_json(token: &str) -> String {
 
 /// A failed build, prepared once for the overlay and the error page.
 #[derive(Debug)]
-pub struct Failure {
+pub(super) struct Failure {
     pub errors: Vec<ErrorLine>,
     /// The whole report as plain text.
     pub report: String,
@@ -81,7 +81,7 @@ pub struct Failure {
 
 /// One error of a failed build, as the overlay lists it.
 #[derive(Debug, Serialize)]
-pub struct ErrorLine {
+pub(super) struct ErrorLine {
     /// Relative to the site folder; empty when the error has no file.
     pub file: String,
     pub line: usize,
@@ -90,7 +90,7 @@ pub struct ErrorLine {
 }
 
 impl Failure {
-    pub fn new(report: &Report) -> Failure {
+    pub(super) fn new(report: &Report) -> Failure {
         let mut errors: Vec<ErrorLine> = report
             .items
             .iter()
@@ -123,7 +123,7 @@ impl Failure {
 
 /// The open event streams.
 #[derive(Default)]
-pub struct Hub {
+pub(super) struct Hub {
     clients: Mutex<Clients>,
 }
 
@@ -135,7 +135,7 @@ struct Clients {
 
 impl Hub {
     /// A new stream's receiving end; `None` once shut down.
-    pub fn subscribe(&self) -> Option<Receiver<Event>> {
+    pub(super) fn subscribe(&self) -> Option<Receiver<Event>> {
         let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
         if clients.closed {
             return None;
@@ -146,13 +146,13 @@ impl Hub {
     }
 
     /// Sends `event` to every stream, forgetting the ones that ended.
-    pub fn broadcast(&self, event: &Event) {
+    pub(super) fn broadcast(&self, event: &Event) {
         let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
         clients.senders.retain(|tx| tx.send(event.clone()).is_ok());
     }
 
     /// Ends every stream and refuses new ones.
-    pub fn close(&self) {
+    pub(super) fn close(&self) {
         let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
         clients.closed = true;
         clients.senders.clear();
@@ -161,7 +161,7 @@ impl Hub {
 
 /// Streams events to one browser until it goes away or the server stops.
 /// `first` are sent before anything from `events`.
-pub fn stream(
+pub(super) fn stream(
     mut out: Box<dyn Write + Send>,
     first: Vec<Event>,
     events: Receiver<Event>,
@@ -194,7 +194,7 @@ pub fn stream(
 /// interfaces any IP address is accepted. Names other than `localhost` are
 /// refused, which is what defeats DNS rebinding: a hostile page's requests
 /// carry its own host name.
-pub fn host_allowed(host: &str, port: u16, bind: IpAddr) -> bool {
+pub(super) fn host_allowed(host: &str, port: u16, bind: IpAddr) -> bool {
     let (name, host_port) = match host.rsplit_once(':') {
         Some((name, p)) if !p.contains(']') => match p.parse::<u16>() {
             Ok(p) => (name, p),
@@ -223,7 +223,7 @@ pub fn host_allowed(host: &str, port: u16, bind: IpAddr) -> bool {
 }
 
 /// Whether an `Origin` header is `http://` and an allowed host.
-pub fn origin_allowed(origin: &str, port: u16, bind: IpAddr) -> bool {
+pub(super) fn origin_allowed(origin: &str, port: u16, bind: IpAddr) -> bool {
     origin
         .strip_prefix("http://")
         .is_some_and(|host| host_allowed(host, port, bind))

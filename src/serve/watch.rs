@@ -35,7 +35,7 @@ const CONFIG: &str = "gloss.toml";
 
 /// One burst of relevant changes.
 #[derive(Debug)]
-pub struct Changes {
+pub(super) struct Changes {
     /// Changed paths (absolute), sorted, no duplicates.
     pub paths: Vec<PathBuf>,
     /// Every change is a stylesheet in static/: the page can swap its
@@ -49,7 +49,7 @@ enum Message {
 }
 
 /// A running watcher; [`Watcher::stop`] or dropping it stops it.
-pub struct Watcher {
+pub(super) struct Watcher {
     control: Sender<Message>,
     thread: Option<JoinHandle<()>>,
 }
@@ -57,7 +57,7 @@ pub struct Watcher {
 impl Watcher {
     /// Starts watching `root` (canonical); `on_change` runs on the watcher's
     /// thread, one call at a time. Watching has begun when this returns.
-    pub fn start(root: &Path, on_change: impl Fn(Changes) + Send + 'static) -> io::Result<Watcher> {
+    pub(super) fn start(root: &Path, on_change: impl Fn(Changes) + Send + 'static) -> io::Result<Watcher> {
         let (control, messages) = channel();
         let events = control.clone();
         let mut debouncer = new_debouncer_opt::<_, ChangesOnly>(
@@ -90,7 +90,7 @@ impl Watcher {
         })
     }
 
-    pub fn stop(mut self) {
+    pub(super) fn stop(mut self) {
         self.shutdown();
     }
 

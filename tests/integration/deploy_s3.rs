@@ -93,18 +93,37 @@ fn garage(buckets: &[&str]) -> Option<Garage> {
             return None;
         }
     };
-    let dir = tempfile::tempdir().unwrap();
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join(script);
-    let out = Command::new("bash")
-        .arg(script)
-        .arg(dir.path())
-        .arg(free_port().to_string())
-        .arg(free_port().to_string())
-        .args(buckets)
-        .env("GARAGE", bin)
-        .stderr(Stdio::piped())
-        .output()
-        .unwrap();
+    // A free port is free only until someone else binds it: tests run in
+    // parallel, each with its own server, so a start that finds its port
+    // taken is tried again with new ones.
+    let (dir, out) = {
+        let mut tries = 0;
+        loop {
+            let dir = tempfile::tempdir().unwrap();
+            let (s3_port, rpc_port) = loop {
+                let (a, b) = (free_port(), free_port());
+                if a != b {
+                    break (a, b);
+                }
+            };
+            let out = Command::new("bash")
+                .arg(&script)
+                .arg(dir.path())
+                .arg(s3_port.to_string())
+                .arg(rpc_port.to_string())
+                .args(buckets)
+                .env("GARAGE", &bin)
+                .stderr(Stdio::piped())
+                .output()
+                .unwrap();
+            tries += 1;
+            let in_use = String::from_utf8_lossy(&out.stderr).contains("Address already in use");
+            if out.status.success() || !in_use || tries == 5 {
+                break (dir, out);
+            }
+        }
+    };
     let stdout = String::from_utf8_lossy(&out.stdout);
     let env: BTreeMap<String, String> = stdout
         .lines()

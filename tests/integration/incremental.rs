@@ -27,7 +27,10 @@ fn contents(files: &BTreeMap<String, OutputFile>) -> BTreeMap<String, Vec<u8>> {
 
 impl Edits {
     fn new(search_index: bool) -> Edits {
-        let site = SiteTest::fixture("basic");
+        Edits::of(SiteTest::fixture("basic"), search_index)
+    }
+
+    fn of(site: SiteTest, search_index: bool) -> Edits {
         let opts = BuildOptions {
             search_index,
             ..site.options()
@@ -360,4 +363,191 @@ fn incremental_temporary_files_that_came_and_went_are_ignored() {
     e.assert_equals_full_build(&site);
     assert_eq!(e.session.last_mode(), Mode::Full);
     assert!(!site.files.contains_key("articles/budget-vote/index.html"));
+}
+
+/// An older third article for the basic fixture: with `paginate = 1` the
+/// site then has three home pages, and `transport` two articles.
+const QUAY: &str = "content/articles/quay-repairs.md";
+const QUAY_TEXT: &str = "+++\ntitle = \"Quay repairs start\"\ndate = 2024-02-01\ntags = [\"transport\"]\n+++\nWork on the north quay starts on Monday.\n";
+
+/// Rendered by the last update, as sorted paths.
+fn rendered(e: &Edits) -> Vec<&str> {
+    let mut v: Vec<&str> = e
+        .session
+        .last_rendered()
+        .iter()
+        .map(String::as_str)
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn incremental_listing_edits_render_only_the_pages_whose_inputs_changed() {
+    let site = SiteTest::fixture("basic").file(QUAY, QUAY_TEXT);
+    let mut e = Edits::of(site, false);
+    let all = e.session.last_rendered().len();
+    let article = "articles/budget-vote/index.html";
+
+    // A title: the article, the one home page and the tag pages and feeds
+    // that list it, and the pages that name it (its entries, the quote and
+    // source indexes); not the other home pages, tags or articles.
+    let mode = e.check(BUDGET, |t| {
+        t.replace(
+            "title = \"Council passes the harbour budget\"",
+            "title = \"Council passes the harbour budget, 7-4\"",
+        )
+    });
+    assert_eq!(mode, Mode::Incremental { articles: 1 });
+    let got = rendered(&e);
+    for path in [
+        article,
+        "page/2/index.html",
+        "tags/council/index.html",
+        "tags/budget/index.html",
+        "tags/budget/atom.xml",
+        "atom.xml",
+        "quotes/index.html",
+        "sources/index.html",
+        "glossary/tom-okafor/index.html",
+    ] {
+        assert!(got.contains(&path), "{path} not rendered: {got:?}");
+    }
+    for path in [
+        "index.html",
+        "page/3/index.html",
+        "tags/transport/index.html",
+        "tags/index.html",
+        "articles/ferry-timetable/index.html",
+        "articles/quay-repairs/index.html",
+        "glossary/index.html",
+        "sitemap.xml",
+        "404.html",
+    ] {
+        assert!(!got.contains(&path), "{path} rendered again: {got:?}");
+    }
+    assert!(
+        got.len() < all / 2,
+        "{} of {all} rendered: {got:?}",
+        got.len()
+    );
+
+    // A date that makes the oldest article the newest: every home page
+    // shifts, the sitemap's lastmod changes; the budget's page does not.
+    e.check(QUAY, |t| t.replace("2024-02-01", "2024-05-01"));
+    let got = rendered(&e);
+    for path in [
+        "index.html",
+        "page/2/index.html",
+        "page/3/index.html",
+        "sitemap.xml",
+        "tags/transport/index.html",
+        "articles/quay-repairs/index.html",
+    ] {
+        assert!(got.contains(&path), "{path} not rendered: {got:?}");
+    }
+    for path in [article, "tags/council/index.html", "quotes/index.html"] {
+        assert!(!got.contains(&path), "{path} rendered again: {got:?}");
+    }
+
+    // A new tag: its page and feed appear, the tag list counts it; the other
+    // tags' pages stay as they were.
+    e.check(QUAY, |t| {
+        t.replace(
+            "tags = [\"transport\"]",
+            "tags = [\"transport\", \"works\"]",
+        )
+    });
+    let got = rendered(&e);
+    for path in [
+        "tags/works/index.html",
+        "tags/works/atom.xml",
+        "tags/index.html",
+    ] {
+        assert!(got.contains(&path), "{path} not rendered: {got:?}");
+    }
+    for path in ["tags/council/index.html", article, "page/3/index.html"] {
+        assert!(!got.contains(&path), "{path} rendered again: {got:?}");
+    }
+
+    // A quote's context: the quote index and the speaker's page, not the
+    // home pages (a summary shows no quote text).
+    e.check(BUDGET, |t| {
+        t.replace(
+            "context = \"Council debate\"",
+            "context = \"Late-night council debate\"",
+        )
+    });
+    let got = rendered(&e);
+    assert!(got.contains(&"quotes/index.html"), "{got:?}");
+    for path in [
+        "index.html",
+        "page/2/index.html",
+        "page/3/index.html",
+        "sitemap.xml",
+    ] {
+        assert!(!got.contains(&path), "{path} rendered again: {got:?}");
+    }
+
+    // Removing the tag again removes its pages, as a full build has none.
+    e.check(QUAY, |t| {
+        t.replace(
+            "tags = [\"transport\", \"works\"]",
+            "tags = [\"transport\"]",
+        )
+    });
+    assert!(!e
+        .session
+        .last_rendered()
+        .iter()
+        .any(|p| p.starts_with("tags/works/")));
+}
+
+#[test]
+fn incremental_alias_edits_take_the_fast_path_and_add_or_remove_the_redirect() {
+    let mut e = Edits::new(false);
+    let add = |t: String| {
+        t.replace(
+            "tags = [\"transport\"]",
+            "tags = [\"transport\"]\naliases = [\"/2024/ferry/\"]",
+        )
+    };
+    let mode = e.check(FERRY, add);
+    assert_eq!(mode, Mode::Incremental { articles: 1 });
+    assert!(
+        e.session
+            .last_rendered()
+            .iter()
+            .any(|p| p == "2024/ferry/index.html"),
+        "{:?}",
+        e.session.last_rendered()
+    );
+    // The redirect shows the article's title: a title edit renders it again.
+    e.check(FERRY, |t| {
+        t.replace("Ferry timetable changes in May", "Ferry timetable changes")
+    });
+    assert!(e
+        .session
+        .last_rendered()
+        .iter()
+        .any(|p| p == "2024/ferry/index.html"));
+    // Removed, the redirect is gone, as in a full build.
+    let mode = e.check(FERRY, |t| t.replace("\naliases = [\"/2024/ferry/\"]", ""));
+    assert_eq!(mode, Mode::Incremental { articles: 1 });
+}
+
+#[test]
+fn incremental_plan_lists_every_file_a_full_build_writes() {
+    let e = Edits::new(false);
+    let full = gloss::render_site(&e.opts).unwrap_or_else(|r| panic!("{}", r.rendered()));
+    let mut planned: Vec<&str> = e
+        .session
+        .last_rendered()
+        .iter()
+        .map(String::as_str)
+        .collect();
+    planned.sort();
+    let written: Vec<&str> = full.files.keys().map(String::as_str).collect();
+    assert_eq!(planned, written);
+    assert_eq!(full.stats.rendered, written.len());
 }

@@ -1,0 +1,115 @@
+//! `gloss build` and `gloss check`: the library's build (or check), its
+//! summary line, its report.
+
+use super::{count, find_root, print_report};
+use gloss::cli::{BuildArgs, Cli};
+use gloss::BuildOptions;
+use std::time::Instant;
+
+pub(crate) fn run(cli: &Cli, args: &BuildArgs, write: bool) -> Result<(), u8> {
+    let root = find_root(cli)?;
+    let opts = BuildOptions {
+        root: root.clone(),
+        output: args.output.clone(),
+        drafts: args.drafts,
+        base_url: args.base_url.clone(),
+        // `check` needs every page, not the search index.
+        search_index: write,
+    };
+    let started = Instant::now();
+    let quiet = cli.quiet;
+    let result = if write {
+        gloss::build_checked(&opts, args.deny_warnings, &mut |waiting| {
+            if !quiet {
+                eprintln!("{waiting}");
+            }
+        })
+    } else {
+        gloss::check_checked(&opts, args.deny_warnings)
+    };
+    if args.format == "json" {
+        let items = match &result {
+            Ok(stats) => stats.warning_items.as_slice(),
+            Err(report) => report.items.as_slice(),
+        };
+        let json = gloss::diagnostics::to_json(items);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json).expect("a JSON value prints")
+        );
+        return if result.is_ok() { Ok(()) } else { Err(1) };
+    }
+    match result {
+        Ok(stats) => {
+            if !cli.quiet {
+                eprint!("{}", stats.warnings);
+                if cli.verbose {
+                    if !stats.skipped_hidden.is_empty() {
+                        eprintln!(
+                            "skipped hidden files in static/ (list them in `include_hidden` in gloss.toml to publish them): {}",
+                            stats.skipped_hidden.join(", ")
+                        );
+                    }
+                    let t = &stats.timings;
+                    eprintln!(
+                        "time: load {:.2?}, resolve {:.2?}, render and write {:.2?}, check links {:.2?}",
+                        t.load, t.resolve, t.render, t.links
+                    );
+                    for tt in &t.templates {
+                        eprintln!(
+                            "  {:<16} {:>6} page{} {:>9.2?} (summed over threads)",
+                            tt.template,
+                            tt.pages,
+                            if tt.pages == 1 { " " } else { "s" },
+                            tt.total
+                        );
+                    }
+                }
+                let what = if write {
+                    format!(
+                        "wrote {} ({}) to {}",
+                        count(stats.pages, "page", "pages"),
+                        count(stats.files, "file", "files"),
+                        gloss::output_dir(&opts).display()
+                    )
+                } else {
+                    "checked".to_string()
+                };
+                eprintln!(
+                    "{what}: {}, {}, {}, {} in {:.2?}",
+                    count(stats.articles, "article", "articles"),
+                    count(stats.notes, "note", "notes"),
+                    count(stats.quotes, "quote", "quotes"),
+                    count(stats.entries, "glossary entry", "glossary entries"),
+                    started.elapsed()
+                );
+                if let Some(line) = drafts_line(stats.drafts_skipped) {
+                    eprintln!("{line}");
+                }
+            }
+            Ok(())
+        }
+        Err(report) => {
+            print_report(&report);
+            let n = report.error_count();
+            eprintln!(
+                "error: {} failed with {n} error{}; nothing was written",
+                if write { "build" } else { "check" },
+                if n == 1 { "" } else { "s" }
+            );
+            Err(1)
+        }
+    }
+}
+
+/// What the summary says of drafts left out, so that none vanishes without
+/// a word: `1 draft skipped; use --drafts to include it`.
+fn drafts_line(n: usize) -> Option<String> {
+    (n > 0).then(|| {
+        format!(
+            "{} skipped; use --drafts to include {}",
+            count(n, "draft", "drafts"),
+            if n == 1 { "it" } else { "them" }
+        )
+    })
+}

@@ -1,0 +1,148 @@
+//! The page plan: every file a render writes, listed before any is
+//! rendered, each with a [`PageKey`], its output path and the inputs it
+//! reads ([`Reads`]).
+//!
+//! A full build renders the whole plan. An incremental rebuild plans the new
+//! site, compares each planned file with the last build's ([`Plan::get`])
+//! and renders only those whose inputs changed: a file is looked at again
+//! when it is new, moved, or reads an edited article (or the whole site);
+//! a listing looked at again is rendered only when the [`Fingerprint`] of
+//! the very context its template receives differs from last time. Files no
+//! longer planned are removed. A build cache can key on the same
+//! fingerprints (issue 15).
+
+use crate::hash::Fingerprint;
+use std::collections::BTreeMap;
+
+/// What a planned file is, independent of where it is written. Slugs and
+/// ids, never positions, so a key means the same page in the next build.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub enum PageKey {
+    Article(String),
+    /// An article's W3C annotation collection (`annotations.jsonld`).
+    Annotations(String),
+    /// The redirect page an article's alias leaves at its old address.
+    Alias(String),
+    /// Home page `n`, from 1.
+    Home(usize),
+    /// A plain page (`content/pages/`).
+    Page(String),
+    Tags,
+    Tag(String),
+    TagFeed(String),
+    Feed,
+    Quotes,
+    Glossary,
+    Entry(String),
+    /// Sources index page `n`, from 1.
+    Sources(usize),
+    Search,
+    NotFound,
+    Sitemap,
+    QuotesJson,
+    GlossaryJson,
+    /// The Pagefind index: every file under `pagefind/`.
+    SearchIndex,
+    Robots,
+    /// A theme or content file, published as it is or with a hashed name.
+    Static(String),
+}
+
+impl PageKey {
+    /// Whether the file is one article's alone (its page, its annotations,
+    /// its redirects): when that article is edited it is rendered without
+    /// comparing fingerprints, since it has almost surely changed.
+    pub fn is_own_article(&self) -> bool {
+        matches!(
+            self,
+            PageKey::Article(_) | PageKey::Annotations(_) | PageKey::Alias(_)
+        )
+    }
+}
+
+/// The inputs a planned file reads besides the configuration, the theme
+/// and the glossary (which every page may read; see [`Plan::site`]).
+/// Articles are named by their index in `Content::articles`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reads {
+    /// Nothing else (the 404 page, static files, plain pages).
+    Nothing,
+    /// These articles, in this order, and whatever else the file shows
+    /// that no one article holds (a page count, a count of tags, the
+    /// positions of the quotes it lists), summed up in `shape`: two builds
+    /// with the same `ids` and `shape`, none of whose articles changed,
+    /// give the file the same context.
+    Articles { ids: Vec<usize>, shape: Fingerprint },
+    /// These articles' listing entries alone (their summaries and last
+    /// change: what home pages, tag pages, the tag list and the sitemap
+    /// show of an article), and `shape` as for `Articles`. An edit that
+    /// leaves an article's listing entry as it was ([`Plan::listing`])
+    /// leaves such a file as it was.
+    Listing { ids: Vec<usize>, shape: Fingerprint },
+    /// Every article.
+    Site,
+}
+
+impl Reads {
+    /// Whether the file reads one of `edited`.
+    pub fn touches(&self, edited: &std::collections::BTreeSet<usize>) -> bool {
+        match self {
+            Reads::Nothing => false,
+            Reads::Articles { ids, .. } | Reads::Listing { ids, .. } => {
+                ids.iter().any(|i| edited.contains(i))
+            }
+            Reads::Site => !edited.is_empty(),
+        }
+    }
+}
+
+/// One file of the plan.
+#[derive(Clone, Debug)]
+pub struct PlannedFile {
+    pub key: PageKey,
+    /// Relative to the output root, `/`-separated (from `routes`); for
+    /// [`PageKey::SearchIndex`], the folder `pagefind/`.
+    pub path: String,
+    /// The template that renders it; `None` for files made in Rust.
+    pub template: Option<&'static str>,
+    pub reads: Reads,
+    /// The fingerprint of its template context, where it was computed.
+    pub fingerprint: Option<Fingerprint>,
+    /// What it stands for in this build (a position in `Site::articles`,
+    /// `Site::pages`, the glossary, the tags, or a page number less one):
+    /// meaningless in another build, so never compared.
+    pub(crate) item: usize,
+}
+
+/// The plan of one build, and what rendering it did.
+#[derive(Clone, Debug, Default)]
+pub struct Plan {
+    /// The fingerprint of what every page reads (the site's view: title,
+    /// base URL, asset names): when it changes, every page is looked at.
+    pub site: Option<Fingerprint>,
+    pub files: BTreeMap<PageKey, PlannedFile>,
+    /// The fingerprint of each article's listing entry (summary and last
+    /// change), by index in `Content::articles`, where it was computed.
+    pub listing: BTreeMap<usize, Fingerprint>,
+    /// The paths this render wrote.
+    pub rendered: Vec<String>,
+}
+
+impl Plan {
+    pub fn get(&self, key: &PageKey) -> Option<&PlannedFile> {
+        self.files.get(key)
+    }
+
+    /// How many HTML pages the site has.
+    pub fn pages(&self) -> usize {
+        self.files
+            .values()
+            .filter(|f| f.template.is_some_and(|t| t.ends_with(".html")))
+            .count()
+    }
+
+    /// The output paths of the plan (the search index as its folder).
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.values().map(|f| f.path.as_str())
+    }
+}
