@@ -177,13 +177,19 @@ pub fn render(
             true,
         ),
     };
-    // Each article's listing entry: all of them for a session's first
-    // build, the edited ones in an update.
+    // Each article without its body: all of them for a session's first
+    // build, the edited ones in an update. Every field but `html` counts
+    // (its `Debug` text, so a new field counts without anyone listing it),
+    // and of the word count only the reading time other pages show (only
+    // the article's own page shows the count, in its JSON-LD).
     let listing_print = |i: usize| {
-        let a = &site.articles[i];
+        let a = crate::annotate::ResolvedArticle {
+            html: String::new(),
+            word_count: reading_minutes(site.articles[i].word_count),
+            ..site.articles[i].clone()
+        };
         crate::hash::FingerprintBuilder::default()
-            .add(&summaries[i])
-            .add(&a.updated.as_ref().unwrap_or(&a.date).ymd())
+            .bytes(format!("{a:?}").as_bytes())
             .finish()
     };
     let listing: BTreeMap<usize, Fingerprint> = match (want, edited) {
@@ -194,7 +200,7 @@ pub fn render(
                 .collect()
         }
         (Want::Changed { previous, .. }, Some(edited)) => {
-            let mut map = previous.listing.clone();
+            let mut map = previous.metadata.clone();
             for (i, a) in site.articles.iter().enumerate() {
                 if edited.contains(&a.index) {
                     map.insert(a.index, listing_print(i));
@@ -212,7 +218,7 @@ pub fn render(
     let listing_same = |ids: &[usize], edited: &BTreeSet<usize>, previous: &Plan| {
         ids.iter()
             .filter(|i| edited.contains(i))
-            .all(|i| listing.get(i).is_some() && listing.get(i) == previous.listing.get(i))
+            .all(|i| listing.get(i).is_some() && listing.get(i) == previous.metadata.get(i))
     };
     let site_view = &site_view;
     let derived = &shared;
@@ -228,7 +234,7 @@ pub fn render(
             };
             let (Some(edited), Some(previous)) = (edited, previous) else {
                 // Everything, or the site view changed: render it all.
-                if keep_prints && !p.key.is_own_article() {
+                if keep_prints && p.reads.compares() {
                     p.fingerprint = print(p);
                 }
                 return true;
@@ -236,7 +242,7 @@ pub fn render(
             let old = match previous.get(&p.key) {
                 Some(old) if old.path == p.path => old,
                 _ => {
-                    if !p.key.is_own_article() {
+                    if p.reads.compares() {
                         p.fingerprint = print(p);
                     }
                     return true;
@@ -246,13 +252,13 @@ pub fn render(
                 p.fingerprint = old.fingerprint;
                 return false;
             }
-            if let Reads::Listing { ids, .. } = &p.reads {
+            if let Reads::Metadata { ids, .. } = &p.reads {
                 if old.reads == p.reads && listing_same(ids, edited, previous) {
                     p.fingerprint = old.fingerprint;
                     return false;
                 }
             }
-            if p.key.is_own_article() {
+            if !p.reads.compares() {
                 return true;
             }
             p.fingerprint = print(p);
@@ -362,7 +368,7 @@ pub fn render(
     std::thread::spawn(move || drop(quote_views));
     Plan {
         site: Some(site_print),
-        listing,
+        metadata: listing,
         files: planned.into_iter().map(|p| (p.key.clone(), p)).collect(),
         rendered,
     }
@@ -511,7 +517,7 @@ impl<'a> Derived<'a> {
                 PageKey::Home(p + 1),
                 routes::home(p + 1).output().into_string(),
                 Some("home.html"),
-                Reads::Listing {
+                Reads::Metadata {
                     ids: self.ids(on_page),
                     shape: shape(&home_pages),
                 },
@@ -534,7 +540,7 @@ impl<'a> Derived<'a> {
             routes::tags().output().into_string(),
             Some("tags.html"),
             // Each tag's name is its first article's spelling.
-            Reads::Listing {
+            Reads::Metadata {
                 ids: self.ids(self.tags.iter().map(|t| t.2[0])),
                 shape: shape(
                     &self
@@ -551,7 +557,7 @@ impl<'a> Derived<'a> {
                 PageKey::Tag(slug.to_string()),
                 routes::tag(slug).output().into_string(),
                 Some("tag.html"),
-                Reads::Listing {
+                Reads::Metadata {
                     ids: self.ids(list.iter().copied()),
                     shape: none,
                 },
@@ -602,7 +608,7 @@ impl<'a> Derived<'a> {
             PageKey::Glossary,
             routes::glossary().output().into_string(),
             Some("glossary.html"),
-            Reads::Articles {
+            Reads::Metadata {
                 ids: Vec::new(),
                 shape: shape(&counts),
             },
@@ -626,7 +632,7 @@ impl<'a> Derived<'a> {
                 PageKey::Sources(p + 1),
                 routes::sources(p + 1).output().into_string(),
                 Some("sources.html"),
-                Reads::Articles {
+                Reads::Metadata {
                     ids,
                     shape: shape(&(index.sources.len(), &cited)),
                 },
@@ -655,7 +661,7 @@ impl<'a> Derived<'a> {
             Some("sitemap.xml"),
             // Every article's address and last change, and every other
             // page's address (filled in below, once all are planned).
-            Reads::Listing {
+            Reads::Metadata {
                 ids: {
                     let mut all = self.ids(0..site.articles.len());
                     all.sort_unstable();
@@ -670,7 +676,7 @@ impl<'a> Derived<'a> {
                 PageKey::Entry(e.id.to_string()),
                 e.url().output().into_string(),
                 Some("entry.html"),
-                Reads::Articles {
+                Reads::Metadata {
                     ids: self.ids(index.articles_of_entry(i)),
                     shape: none,
                 },
@@ -681,7 +687,7 @@ impl<'a> Derived<'a> {
             PageKey::QuotesJson,
             routes::quotes_json().output().into_string(),
             None,
-            Reads::Articles {
+            Reads::Metadata {
                 ids: self.ids(index.by_date.iter().map(|q| q.article)),
                 shape: shape(&index.by_date.iter().map(|q| q.quote).collect::<Vec<_>>()),
             },
@@ -744,7 +750,7 @@ impl<'a> Derived<'a> {
             .map(|p| p.path.as_str())
             .collect();
         let pages = shape(&pages);
-        if let Some(Reads::Listing { shape, .. }) = plan
+        if let Some(Reads::Metadata { shape, .. }) = plan
             .iter_mut()
             .find(|p| p.key == PageKey::Sitemap)
             .map(|p| &mut p.reads)
@@ -771,7 +777,7 @@ impl<'a> Derived<'a> {
             .map(|s| (s.entry, s.quotes.len()))
             .collect();
         let quotes: Vec<usize> = shown.iter().map(|q| q.quote).collect();
-        Reads::Articles {
+        Reads::Metadata {
             ids: self.ids(shown.iter().map(|q| q.article)),
             shape: shape(&(totals, quotes, index.by_date.len())),
         }

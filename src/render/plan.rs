@@ -50,8 +50,7 @@ pub enum PageKey {
 
 impl PageKey {
     /// Whether the file is one article's alone (its page, its annotations,
-    /// its redirects): when that article is edited it is rendered without
-    /// comparing fingerprints, since it has almost surely changed.
+    /// its redirects).
     pub fn is_own_article(&self) -> bool {
         matches!(
             self,
@@ -73,22 +72,31 @@ pub enum Reads {
     /// with the same `ids` and `shape`, none of whose articles changed,
     /// give the file the same context.
     Articles { ids: Vec<usize>, shape: Fingerprint },
-    /// These articles' listing entries alone (their summaries and last
-    /// change: what home pages, tag pages, the tag list and the sitemap
-    /// show of an article), and `shape` as for `Articles`. An edit that
-    /// leaves an article's listing entry as it was ([`Plan::listing`])
-    /// leaves such a file as it was.
-    Listing { ids: Vec<usize>, shape: Fingerprint },
+    /// These articles, but not their bodies (what listings, indexes and
+    /// entry pages show of an article: title, dates, summary, tags, notes,
+    /// quotes, mentions, sources), and `shape` as for `Articles`. An edit
+    /// that leaves all of an article but its body as it was
+    /// ([`Plan::metadata`]) leaves such a file as it was.
+    Metadata { ids: Vec<usize>, shape: Fingerprint },
     /// Every article.
     Site,
 }
 
 impl Reads {
+    /// Whether a file that reads an edited article is compared by the
+    /// fingerprint of its context before it is rendered again. Not when it
+    /// shows the articles' bodies (`Articles`: an article's own page, a
+    /// feed): an edit almost surely changed them, and building the context
+    /// twice would cost more than it saves.
+    pub fn compares(&self) -> bool {
+        !matches!(self, Reads::Articles { .. })
+    }
+
     /// Whether the file reads one of `edited`.
     pub fn touches(&self, edited: &std::collections::BTreeSet<usize>) -> bool {
         match self {
             Reads::Nothing => false,
-            Reads::Articles { ids, .. } | Reads::Listing { ids, .. } => {
+            Reads::Articles { ids, .. } | Reads::Metadata { ids, .. } => {
                 ids.iter().any(|i| edited.contains(i))
             }
             Reads::Site => !edited.is_empty(),
@@ -121,9 +129,9 @@ pub struct Plan {
     /// base URL, asset names): when it changes, every page is looked at.
     pub site: Option<Fingerprint>,
     pub files: BTreeMap<PageKey, PlannedFile>,
-    /// The fingerprint of each article's listing entry (summary and last
-    /// change), by index in `Content::articles`, where it was computed.
-    pub listing: BTreeMap<usize, Fingerprint>,
+    /// The fingerprint of each resolved article without its body, by index
+    /// in `Content::articles`, where it was computed.
+    pub metadata: BTreeMap<usize, Fingerprint>,
     /// The paths this render wrote.
     pub rendered: Vec<String>,
 }
