@@ -9,7 +9,7 @@ use crate::markdown::{self, UrlRef};
 use crate::raw_html::RawHtml;
 use crate::source::Span;
 use crate::url_safety;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 use std::collections::{BTreeMap, HashMap};
 
 /// Index of an entry in [`Glossary::entries`] (sorted by id).
@@ -392,6 +392,12 @@ impl Linker {
                     // Anchored too: for the shorter name at a match's start.
                     .start_kind(StartKind::Both)
                     .ascii_case_insensitive(!case_sensitive)
+                    // Not a DFA: for a 2,000-entry glossary, building one
+                    // (twice, for both start kinds) took a tenth of a
+                    // 10,000-article build, on one thread before any article
+                    // resolves; the contiguous NFA builds in milliseconds
+                    // and searches the articles about as fast.
+                    .kind(Some(AhoCorasickKind::ContiguousNFA))
                     .build(&patterns)
                     .expect("glossary names always build an automaton"),
             )
