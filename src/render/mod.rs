@@ -327,7 +327,12 @@ pub fn render(
                             wanted(&PageKey::GlossaryJson)
                                 .then(|| jsonld::glossary_json(config, site))
                         },
-                        || with_search.then(|| crate::search::build(config, site, index)),
+                        || {
+                            with_search.then(|| {
+                                let write = |path: String, bytes: Vec<u8>| put(sink, path, bytes);
+                                crate::search::build(config, site, index, &write, &|_, _| {})
+                            })
+                        },
                     )
                 },
             )
@@ -345,16 +350,8 @@ pub fn render(
             }
         }
     }
-    match search {
-        Some(Ok(index)) => {
-            for (path, bytes) in index {
-                if let Err(d) = put(sink, path, bytes) {
-                    diags.push(d);
-                }
-            }
-        }
-        Some(Err(d)) => diags.push(d),
-        None => {}
+    if let Some(Err(d)) = search {
+        diags.push(d);
     }
     // 50,000 quote views take a while to free, and nobody waits for it.
     drop(shared);
