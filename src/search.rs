@@ -18,6 +18,7 @@ use crate::annotate::Site;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::index::Index;
+use crate::progress::{Progress, Stage};
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
 use std::collections::BTreeMap;
@@ -32,7 +33,7 @@ pub fn build(
     site: &Site,
     index: &Index,
     write: &Writer<'_>,
-    progress: &dyn Fn(usize, usize),
+    progress: &dyn Progress,
 ) -> Result<usize, Diagnostic> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
@@ -41,8 +42,8 @@ pub fn build(
     let per_shard = config.search_records_per_shard.max(1);
     let shards = records.len().div_ceil(per_shard).max(1);
     let mut others = Vec::new();
+    progress.start(Stage::Search, shards);
     for n in 0..shards {
-        progress(n, shards);
         let dir = shard_dir(n);
         if n > 0 {
             others.push(format!("{}/", dir.trim_start_matches("pagefind/")));
@@ -57,8 +58,9 @@ pub fn build(
             }
             write(format!("{dir}/{name}"), bytes)?;
         }
+        progress.step(Stage::Search);
     }
-    progress(shards, shards);
+    progress.finish(Stage::Search);
     let list = serde_json::to_vec(&others).expect("a list of strings serialises");
     write("pagefind/shards.json".to_string(), list)?;
     Ok(shards)

@@ -21,6 +21,7 @@ use crate::glossary::EntryIdx;
 use crate::hash::Fingerprint;
 use crate::index::{sorted_entries, Index};
 use crate::output::Sink;
+use crate::progress::Stage;
 use crate::routes;
 use crate::OutputFile;
 use context::*;
@@ -73,6 +74,8 @@ pub struct Inputs<'a> {
     pub search_index: bool,
     /// Where each page adds the time its template took.
     pub times: &'a TemplateTimes,
+    /// Told of each planned file written and each search shard indexed.
+    pub progress: &'a dyn crate::progress::Progress,
 }
 
 /// Which planned files a render writes.
@@ -314,7 +317,20 @@ pub fn render(
         sink.put(&p.path, file).map_err(|e| write_error(&p.path, e))
     };
     let (pages, (quotes_json, (glossary_json, search))) = rayon::join(
-        || -> Vec<Result<(), Diagnostic>> { todo.par_iter().map(put_one).collect() },
+        || -> Vec<Result<(), Diagnostic>> {
+            let progress = inputs.progress;
+            progress.start(Stage::Render, todo.len());
+            let done = todo
+                .par_iter()
+                .map(|p| {
+                    let r = put_one(p);
+                    progress.step(Stage::Render);
+                    r
+                })
+                .collect();
+            progress.finish(Stage::Render);
+            done
+        },
         || {
             rayon::join(
                 || {
@@ -330,7 +346,7 @@ pub fn render(
                         || {
                             with_search.then(|| {
                                 let write = |path: String, bytes: Vec<u8>| put(sink, path, bytes);
-                                crate::search::build(config, site, index, &write, &|_, _| {})
+                                crate::search::build(config, site, index, &write, inputs.progress)
                             })
                         },
                     )

@@ -9,6 +9,7 @@ mod errors;
 mod import;
 mod incremental;
 mod output;
+mod progress;
 mod pipeline;
 mod robustness;
 mod routes;
