@@ -112,7 +112,7 @@ fn default_paginate() -> usize {
     10
 }
 fn default_records_per_shard() -> usize {
-    10_000
+    2_500
 }
 fn default_theme() -> String {
     "InspiredGitHub".into()
