@@ -66,6 +66,10 @@ pub struct Config {
     pub highlight_theme: String,
     #[serde(default = "yes")]
     pub search: bool,
+    /// How many records (articles, entries, quotes) one search shard holds:
+    /// the indexer's memory is bounded by a shard (src/search.rs).
+    #[serde(default = "default_records_per_shard")]
+    pub search_records_per_shard: usize,
     #[serde(default)]
     pub glossary: GlossaryConfig,
     /// Hidden files and folders of static/ to publish, by their path under
@@ -91,6 +95,7 @@ pub const CONFIG_KEYS: &[&str] = &[
     "paginate",
     "highlight_theme",
     "search",
+    "search_records_per_shard",
     "glossary",
     "include_hidden",
     "markdown",
@@ -105,6 +110,9 @@ fn yes() -> bool {
 }
 fn default_paginate() -> usize {
     10
+}
+fn default_records_per_shard() -> usize {
+    2_500
 }
 fn default_theme() -> String {
     "InspiredGitHub".into()

@@ -98,7 +98,7 @@ impl Session {
             linker,
             plan,
             timings,
-        } = crate::pipeline(opts, &sink, crate::Fingerprints::Keep)?;
+        } = crate::pipeline(opts, &sink, crate::Fingerprints::Keep, &crate::progress::Silent)?;
         let files = sink.into_files();
         let mut stats = crate::stats(&site, &content, &plan, timings);
         stats.files = files.len();
@@ -338,6 +338,7 @@ impl Session {
             theme: &self.theme,
             search_index: self.opts.search_index,
             times: &times,
+            progress: &crate::progress::Silent,
         };
         let want = render::Want::Changed {
             previous: &self.plan,

@@ -29,6 +29,7 @@ pub mod output;
 pub mod raw_html;
 pub mod render;
 pub mod routes;
+pub mod progress;
 pub mod search;
 pub mod serve;
 pub mod source;
@@ -116,7 +117,7 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Report> {
 /// checked against what it built ([`links`]). Writes nothing.
 pub fn check(opts: &BuildOptions) -> Result<BuildStats, Report> {
     let sink = output::MemorySink::default();
-    let built = pipeline(opts, &sink, Fingerprints::Skip)?;
+    let built = pipeline(opts, &sink, Fingerprints::Skip, &progress::Silent)?;
     let files = sink.into_files();
     let mut diags = diagnostics::Diagnostics::default();
     links::check(&built.content, &built.site, &files, &mut diags);
@@ -153,7 +154,7 @@ pub struct TemplateTime {
 /// Stops after resolution if anything is wrong, so a bad input never reaches
 /// rendering; every problem found up to that point is in the report.
 fn run(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<BuildStats, Report> {
-    let built = pipeline(opts, sink, Fingerprints::Skip)?;
+    let built = pipeline(opts, sink, Fingerprints::Skip, &progress::Silent)?;
     let stats = stats(&built.site, &built.content, &built.plan, built.timings.clone());
     let stats = BuildStats {
         skipped_hidden: built.theme.skipped_hidden().to_vec(),
@@ -192,11 +193,13 @@ pub(crate) fn pipeline(
     opts: &BuildOptions,
     sink: &dyn output::Sink,
     fingerprints: Fingerprints,
+    progress: &dyn progress::Progress,
 ) -> Result<Pipeline, Report> {
     use diagnostics::Diagnostics;
     use std::time::Instant;
 
     let started = Instant::now();
+    progress.start(progress::Stage::Load, 0);
     let mut diags = Diagnostics::default();
     let Prepared {
         config,
@@ -211,6 +214,7 @@ pub(crate) fn pipeline(
     }
     let index = index::build(&site);
     let resolved = Instant::now();
+    progress.finish(progress::Stage::Load);
     let times = render::TemplateTimes::default();
     let inputs = render::Inputs {
         config: &config,
@@ -218,6 +222,7 @@ pub(crate) fn pipeline(
         theme: &theme,
         search_index: opts.search_index,
         times: &times,
+        progress,
     };
     let want = render::Want::Everything {
         fingerprints: fingerprints == Fingerprints::Keep,
@@ -517,6 +522,17 @@ pub fn build_checked(
     deny_warnings: bool,
     on_wait: &mut dyn FnMut(&str),
 ) -> Result<BuildStats, Report> {
+    build_reporting(opts, deny_warnings, on_wait, &progress::Silent)
+}
+
+/// [`build_checked`], telling `progress` what it is doing (`gloss build`
+/// shows it on a terminal).
+pub fn build_reporting(
+    opts: &BuildOptions,
+    deny_warnings: bool,
+    on_wait: &mut dyn FnMut(&str),
+    progress: &dyn progress::Progress,
+) -> Result<BuildStats, Report> {
     // Before the lock, which would make `.gloss/` in a folder that is no site.
     check_root(&opts.root)?;
     let _lock = output::BuildLock::acquire(&opts.root, on_wait).map_err(Report::single)?;
@@ -526,11 +542,13 @@ pub fn build_checked(
     // Dropped without a commit (on any error), the staging folder removes itself.
     let staging = output::Staging::new(&out).map_err(Report::single)?;
     let recorder = links::Recorder::new(&staging);
-    let built = pipeline(opts, &recorder, Fingerprints::Skip)?;
+    let built = pipeline(opts, &recorder, Fingerprints::Skip, progress)?;
     let index = recorder.into_index();
     let links_started = std::time::Instant::now();
+    progress.start(progress::Stage::Links, 0);
     let mut diags = diagnostics::Diagnostics::default();
     links::check_index(&built.content, &built.site, &index, &mut diags);
+    progress.finish(progress::Stage::Links);
     let links_took = links_started.elapsed();
     if diags.has_errors() {
         return Err(diags.into_report(&built.content.sources));

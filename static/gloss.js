@@ -172,12 +172,23 @@
     status.className = "search-status";
     status.setAttribute("role", "status");
     box.before(status);
+    /* The index comes in shards, each its own Pagefind bundle: the first here,
+       the others listed in shards.json and merged into it before the first query. */
+    var load = function () {
+      return import("/pagefind/pagefind.js").then(function (m) {
+        return fetch("/pagefind/shards.json")
+          .then(function (r) { return r.ok ? r.json() : []; }, function () { return []; })
+          .then(function (more) { return Promise.all(more.map(function (dir) { return m.mergeIndex("/pagefind/" + dir); })); })
+          .then(function () { return m.init(); })
+          .then(function () { return m; });
+      });
+    };
     var run = function (q) {
       q = q.trim();
       box.textContent = "";
       if (!q) { status.textContent = ""; return; }
       status.textContent = "Searching…";
-      (pf = pf || import("/pagefind/pagefind.js").then(function (m) { return m.init().then(function () { return m; }); }))
+      (pf = pf || load())
         .then(function (m) { return m.search(q); })
         .then(function (r) { return Promise.all(r.results.slice(0, 20).map(function (x) { return x.data(); })).then(function (items) { return [r.results.length, items]; }); })
         .then(function (res) {

@@ -19,11 +19,17 @@ pub(crate) fn run(cli: &Cli, args: &BuildArgs, write: bool) -> Result<(), u8> {
     let started = Instant::now();
     let quiet = cli.quiet;
     let result = if write {
-        gloss::build_checked(&opts, args.deny_warnings, &mut |waiting| {
-            if !quiet {
-                eprintln!("{waiting}");
-            }
-        })
+        let shown = super::progress::for_build(quiet);
+        gloss::build_reporting(
+            &opts,
+            args.deny_warnings,
+            &mut |waiting| {
+                if !quiet {
+                    eprintln!("{waiting}");
+                }
+            },
+            shown.progress(),
+        )
     } else {
         gloss::check_checked(&opts, args.deny_warnings)
     };

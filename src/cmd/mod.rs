@@ -8,6 +8,7 @@ pub(crate) mod deploy;
 pub(crate) mod import;
 pub(crate) mod init;
 pub(crate) mod new;
+pub(crate) mod progress;
 pub(crate) mod serve;
 pub(crate) mod theme;
 

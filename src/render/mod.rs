@@ -21,6 +21,7 @@ use crate::glossary::EntryIdx;
 use crate::hash::Fingerprint;
 use crate::index::{sorted_entries, Index};
 use crate::output::Sink;
+use crate::progress::Stage;
 use crate::routes;
 use crate::OutputFile;
 use context::*;
@@ -73,6 +74,8 @@ pub struct Inputs<'a> {
     pub search_index: bool,
     /// Where each page adds the time its template took.
     pub times: &'a TemplateTimes,
+    /// Told of each planned file written and each search shard indexed.
+    pub progress: &'a dyn crate::progress::Progress,
 }
 
 /// Which planned files a render writes.
@@ -321,7 +324,20 @@ pub fn render(
         sink.put(&p.path, file).map_err(|e| write_error(&p.path, e))
     };
     let (pages, (quotes_json, (glossary_json, search))) = rayon::join(
-        || -> Vec<Result<(), Diagnostic>> { todo.par_iter().map(put_one).collect() },
+        || -> Vec<Result<(), Diagnostic>> {
+            let progress = inputs.progress;
+            progress.start(Stage::Render, todo.len());
+            let done = todo
+                .par_iter()
+                .map(|p| {
+                    let r = put_one(p);
+                    progress.step(Stage::Render);
+                    r
+                })
+                .collect();
+            progress.finish(Stage::Render);
+            done
+        },
         || {
             rayon::join(
                 || {
@@ -334,7 +350,12 @@ pub fn render(
                             wanted(&PageKey::GlossaryJson)
                                 .then(|| jsonld::glossary_json(config, site))
                         },
-                        || with_search.then(|| crate::search::build(config, site, index)),
+                        || {
+                            with_search.then(|| {
+                                let write = |path: String, bytes: Vec<u8>| put(sink, path, bytes);
+                                crate::search::build(config, site, index, &write, inputs.progress)
+                            })
+                        },
                     )
                 },
             )
@@ -352,16 +373,8 @@ pub fn render(
             }
         }
     }
-    match search {
-        Some(Ok(index)) => {
-            for (path, bytes) in index {
-                if let Err(d) = put(sink, path, bytes) {
-                    diags.push(d);
-                }
-            }
-        }
-        Some(Err(d)) => diags.push(d),
-        None => {}
+    if let Some(Err(d)) = search {
+        diags.push(d);
     }
     // 50,000 quote views take a while to free, and nobody waits for it.
     drop(shared);

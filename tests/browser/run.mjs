@@ -2,6 +2,12 @@
 // Real-browser tests of a built gloss site.
 //
 //   node tests/browser/run.mjs <output-folder> [--screenshots DIR]
+//   node tests/browser/run.mjs <output-folder> --search-shards
+//
+// With --search-shards, only the search index split in shards is checked:
+// the site has three or more, and an article of the first and one of the
+// last shard are each found by a word of their title on /search/. It prints
+// the files and bytes the first query fetched.
 //
 // Serves the folder on 127.0.0.1 (an ephemeral port), opens every page type
 // (and an article with highlighted code) in Debian's Chromium, driven by
@@ -80,8 +86,10 @@ function usage(msg) {
 const argv = process.argv.slice(2);
 let OUT = null;
 let SHOTS = path.join(REPO, 'target', 'browser-screenshots');
+let SHARDS = false;
 for (let i = 0; i < argv.length; i++) {
-  if (argv[i] === '--screenshots') SHOTS = path.resolve(argv[++i] ?? usage('--screenshots needs a folder'));
+  if (argv[i] === '--search-shards') SHARDS = true;
+  else if (argv[i] === '--screenshots') SHOTS = path.resolve(argv[++i] ?? usage('--screenshots needs a folder'));
   else if (argv[i].startsWith('-')) usage(`unknown option ${argv[i]}`);
   else if (OUT === null) OUT = path.resolve(argv[i]);
   else usage('one output folder only');
@@ -855,9 +863,95 @@ async function checkQuoteTarget(page, where, base, url) {
 }
 
 // ---------------------------------------------------------------------------
+// Search shards
+// ---------------------------------------------------------------------------
+/** The article records of one Pagefind bundle, read from its fragments. */
+function articlesInBundle(dir) {
+  const zlib = require('node:zlib');
+  const frag = path.join(OUT, 'pagefind', dir, 'fragment');
+  if (!fs.existsSync(frag)) return [];
+  return fs.readdirSync(frag).sort().map((f) => {
+    const text = zlib.gunzipSync(fs.readFileSync(path.join(frag, f))).toString('utf8');
+    return JSON.parse(text.replace(/^pagefind_dcd/, ''));
+  }).filter((r) => r.filters && (r.filters.type || []).includes('Article'));
+}
+
+/** The longest word of a title, to search for. */
+const titleWord = (title) => title.split(/[^A-Za-z]+/).sort((a, b) => b.length - a.length)[0] || '';
+
+async function mainShards() {
+  const server = await serve(OUT);
+  const base = `http://127.0.0.1:${server.address().port}`;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gloss-browser-'));
+  const oldTmp = process.env.TMPDIR;
+  process.env.TMPDIR = tmp;
+  let extra = [];
+  try {
+    extra = JSON.parse(fs.readFileSync(path.join(OUT, 'pagefind', 'shards.json'), 'utf8'));
+  } catch (e) {
+    fail('pagefind/shards.json', 'search-shards', `cannot read the list of shards: ${e.message}`);
+  }
+  const bundles = ['', ...extra];
+  if (bundles.length < 3) fail('pagefind/', 'search-shards', `${bundles.length} shard(s), the fixture needs 3 or more`);
+  const { chromium } = require('playwright-core');
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  try {
+    for (const [which, dir] of [['first', bundles[0]], ['last', bundles[bundles.length - 1]]]) {
+      const where = `${which} shard (pagefind/${dir})`;
+      const article = articlesInBundle(dir)[0];
+      if (!article) { fail(where, 'search-shards', 'holds no article'); continue; }
+      const word = titleWord(article.meta.title);
+      const context = await browser.newContext({ baseURL: base });
+      const page = await context.newPage();
+      page.on('pageerror', (e) => fail(where, 'console', `uncaught: ${e.message}`));
+      // The fixture has no favicon (static/), which Chromium asks for itself.
+      page.on('console', (m) => {
+        if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) fail(where, 'console', `${m.text()} (${m.location().url})`);
+      });
+      await page.goto('/search/', { waitUntil: 'load' });
+      const fetched = [];
+      page.on('response', async (r) => {
+        if (!r.url().startsWith(base)) return;
+        if (r.status() >= 400) fail(where, 'request', `${r.url()} answered ${r.status()}`);
+        const body = await r.body().catch(() => Buffer.alloc(0));
+        fetched.push(body.length);
+      });
+      await timed('search-shards', where, async () => {
+        await page.fill('.search-form input[type=search]', word);
+        await page.press('.search-form input[type=search]', 'Enter');
+        try {
+          await page.waitForSelector('.search-results a', { timeout: 15000 });
+        } catch {
+          const status = await page.$eval('.search-status', (e) => e.textContent).catch(() => '(no status)');
+          return fail(where, 'search-shards', `searching for “${word}” showed no results: ${status}`);
+        }
+        const hrefs = await page.$$eval('.search-results a', (as) => as.map((a) => new URL(a.href).pathname));
+        if (!hrefs.includes(article.url)) fail(where, 'search-shards', `searching for “${word}” did not list ${article.url}: ${hrefs.join(', ')}`);
+        await page.waitForLoadState('networkidle');
+      });
+      console.log(`${where}: “${word}” found ${article.url}; the query fetched ${fetched.length} files, ${fetched.reduce((a, b) => a + b, 0)} bytes (${bundles.length} shards)`);
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+    server.close();
+    process.env.TMPDIR = oldTmp ?? '';
+    if (oldTmp === undefined) delete process.env.TMPDIR;
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  if (failures.length) {
+    failures.forEach((f, i) => console.log(`\n${i + 1}. [${f.check}] ${f.where}\n    ${f.message}`));
+    console.log(`\nbrowser: ${timings.filter((t) => t.ok).length} passed, ${failures.length} failed`);
+    process.exit(1);
+  }
+  console.log(`\nbrowser: ${timings.length} passed, 0 failed`);
+}
+
+// ---------------------------------------------------------------------------
 // Main
 // ---------------------------------------------------------------------------
 async function main() {
+  if (SHARDS) return mainShards();
   const t0 = performance.now();
   const htmlFiles = listHtml(OUT);
   const vnuStarted = performance.now();

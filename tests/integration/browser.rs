@@ -129,3 +129,81 @@ fn demo_site_in_a_real_browser() {
         run.status
     );
 }
+
+/// A site of seven articles in shards of two records: four Pagefind bundles.
+/// The search page merges them, so an article of the first shard and one of
+/// the last are both found (run.mjs `--search-shards`).
+#[test]
+fn search_finds_articles_in_the_first_and_the_last_shard() {
+    let missing = missing_tools();
+    if !missing.is_empty() {
+        let msg = format!("browser tests need: {}", missing.join(", "));
+        if std::env::var_os("CI").is_some() {
+            panic!("{msg} (CI is set: run .ci/run, which installs them)");
+        }
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED search_finds_articles_in_the_first_and_the_last_shard: {msg}"
+        );
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("src");
+    std::fs::create_dir_all(site.join("content/articles")).unwrap();
+    std::fs::write(
+        site.join("gloss.toml"),
+        "title = \"Shards\"\nbase_url = \"https://shards.example.org/\"\nsearch_records_per_shard = 2\n",
+    )
+    .unwrap();
+    let words = [
+        "Albatross",
+        "Breakwater",
+        "Cormorant",
+        "Driftwood",
+        "Estuary",
+        "Foghorn",
+        "Gangway",
+    ];
+    for (i, word) in words.iter().enumerate() {
+        std::fs::write(
+            site.join(format!("content/articles/{}.md", word.to_lowercase())),
+            format!(
+                "+++\ntitle = \"The {word} report\"\ndate = 2024-01-{:02}\n+++\nA story about the {word}.\n",
+                i + 1
+            ),
+        )
+        .unwrap();
+    }
+    let out = tmp.path().join("site");
+    let opts = BuildOptions {
+        root: site,
+        output: Some(out.clone()),
+        drafts: false,
+        base_url: None,
+        search_index: true,
+    };
+    if let Err(report) = gloss::build(&opts) {
+        panic!("the shard fixture does not build:\n{}", report.rendered());
+    }
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let browser_dir = root.join("tests/browser");
+    ensure_node_modules(&browser_dir);
+    let run = Command::new("node")
+        .arg(browser_dir.join("run.mjs"))
+        .arg(&out)
+        .arg("--search-shards")
+        .current_dir(&root)
+        .output()
+        .expect("run node tests/browser/run.mjs --search-shards");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    println!("{stdout}");
+    eprintln!("{}", String::from_utf8_lossy(&run.stderr));
+    for line in stdout.lines().filter(|l| l.contains("the query fetched")) {
+        let _ = writeln!(std::io::stderr(), "search shards: {line}");
+    }
+    assert!(
+        run.status.success(),
+        "the search shard check failed ({}); output above",
+        run.status
+    );
+}

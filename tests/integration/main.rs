@@ -10,6 +10,7 @@ mod import;
 mod incremental;
 mod nesting;
 mod output;
+mod progress;
 mod pipeline;
 mod reader;
 mod robustness;
