@@ -183,18 +183,47 @@ async fn shard(
 
 /// The text of HTML that gloss made itself (well-formed, attributes quoted):
 /// tags dropped, block ends as line breaks, the entities `escape` writes
-/// decoded. Footnote and note markers go with their tags' text.
+/// decoded. An element marked `data-pagefind-ignore` (a note's number, its
+/// sidenote, a `#` link) is left out whole, as Pagefind leaves it out of a
+/// page it reads: a result's excerpt is the article's own words.
 fn text_of(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
+    // Inside an ignored element: its name, and how many elements of that
+    // name are open inside it.
+    let mut ignored: Option<(&str, usize)> = None;
     while let Some(open) = rest.find('<') {
-        out.push_str(&rest[..open]);
+        if ignored.is_none() {
+            out.push_str(&rest[..open]);
+        }
         let Some(close) = rest[open..].find('>') else {
             rest = "";
             break;
         };
         let tag = &rest[open + 1..open + close];
-        if tag.starts_with('/')
+        let name = tag
+            .trim_start_matches('/')
+            .split(|c: char| c.is_ascii_whitespace() || c == '/')
+            .next()
+            .unwrap_or("");
+        if let Some((inside, depth)) = ignored.as_mut() {
+            if name == *inside {
+                if tag.starts_with('/') {
+                    if *depth == 0 {
+                        ignored = None;
+                    } else {
+                        *depth -= 1;
+                    }
+                } else if !tag.ends_with('/') {
+                    *depth += 1;
+                }
+            }
+            rest = &rest[open + close + 1..];
+            continue;
+        }
+        if !tag.starts_with('/') && !tag.ends_with('/') && tag.contains("data-pagefind-ignore") {
+            ignored = Some((name, 0));
+        } else if tag.starts_with('/')
             && matches!(
                 tag[1..].split_ascii_whitespace().next(),
                 Some(
@@ -219,7 +248,9 @@ fn text_of(html: &str) -> String {
         }
         rest = &rest[open + close + 1..];
     }
-    out.push_str(rest);
+    if ignored.is_none() {
+        out.push_str(rest);
+    }
     decode(&out)
 }
 
@@ -275,6 +306,12 @@ mod tests {
     fn text_of_html_drops_tags_and_decodes_entities() {
         let html = "<p>Fish &amp; chips<sup><a href=\"#fn-1\">1</a></sup></p><ul><li>&lt;a&gt; &#39;b&#x27;</li></ul>";
         assert_eq!(text_of(html), "Fish & chips1\n<a> 'b'\n");
+    }
+
+    #[test]
+    fn text_of_html_leaves_out_what_pagefind_would_ignore() {
+        let html = "<p>Four<sup class=\"note-ref\" data-pagefind-ignore><a href=\"#sn-1\">1</a></sup><span class=\"sidenote\" data-pagefind-ignore><span>1</span> The roll <span>call</span>.</span>, after a debate.</p>";
+        assert_eq!(text_of(html), "Four, after a debate.\n");
     }
 
     #[test]
