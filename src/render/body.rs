@@ -546,7 +546,11 @@ impl Writer<'_, '_> {
                             }
                             kind => {
                                 let t = self.trailer_text(kind, defer);
-                                let dom_after = if defer { &mut deferred_text } else { &mut self.dom };
+                                let dom_after = if defer {
+                                    &mut deferred_text
+                                } else {
+                                    &mut self.dom
+                                };
                                 dom_after.push_str(&t);
                                 let out = if defer { &mut deferred } else { &mut html };
                                 self.trailer(m, out);
