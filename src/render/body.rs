@@ -858,6 +858,7 @@ mod tests {
         Note {
             number,
             text_html: text.to_string(),
+            dom_text: text.to_string(),
             feed_text_html: None,
             source: None,
             selector: None,
