@@ -313,8 +313,19 @@ pub(crate) fn resolve_article_with_body(
     let (mut article, doc) =
         annotate::resolve_article(config, content, glossary, linker, index, a, ds, &mut owned)?;
     let ann = render::body::annotations(&article, glossary, base);
-    let html = render::body::render(doc, Some(&ann), render::body::Target::Page);
-    article.html = html;
+    let body = render::body::render_with_selectors(doc, Some(&ann), render::body::Target::Page);
+    article.html = body.html;
+    // The exported selectors are those of the page's DOM text (issue 16).
+    for (note, sel) in article.notes.iter_mut().zip(body.notes) {
+        if note.selector.is_some() {
+            note.selector = sel.or(note.selector.take());
+        }
+    }
+    for (quote, sel) in article.quotes.iter_mut().zip(body.quotes) {
+        if let Some(sel) = sel {
+            quote.selector = sel;
+        }
+    }
     Some(article)
 }
 

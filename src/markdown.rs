@@ -440,9 +440,18 @@ pub struct Snippet {
     pub html: String,
     /// Its words, without markup.
     pub plain: String,
+    /// The text its HTML puts in a page's DOM (what a strict text-quote
+    /// matcher reads): breaks as `\n`, image alt text left out, and
+    /// [`DOM_UNKNOWN`] where raw HTML holds text gloss does not model.
+    pub dom_text: String,
     /// Every link and image destination in it, for the URL check.
     pub urls: Vec<UrlRef>,
 }
+
+/// Stands, in a DOM text model, for text gloss does not know (raw HTML) or a
+/// boundary no selector reaches across. NUL never reaches a page's text:
+/// pulldown-cmark turns it into U+FFFD.
+pub const DOM_UNKNOWN: char = '\0';
 
 /// The events of a snippet, its raw HTML handled as `raw` says, and the
 /// URLs and plain text in it.
@@ -454,6 +463,19 @@ fn snippet_events(md: &str, raw: RawHtml) -> (Vec<Event<'_>>, Snippet) {
     }
     filter.finish(md.len(), &mut events);
     let mut snippet = Snippet::default();
+    let mut images = 0usize;
+    for (e, _) in &events {
+        match e {
+            Event::Start(Tag::Image { .. }) => images += 1,
+            Event::End(TagEnd::Image) => images = images.saturating_sub(1),
+            _ if images > 0 => {}
+            Event::Text(t) | Event::Code(t) => snippet.dom_text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => snippet.dom_text.push('\n'),
+            Event::Html(_) | Event::InlineHtml(_) => snippet.dom_text.push(DOM_UNKNOWN),
+            _ => {}
+        }
+    }
+    snippet.dom_text = snippet.dom_text.trim().to_string();
     for (e, range) in &events {
         match e {
             Event::Text(t) | Event::Code(t) => snippet.plain.push_str(t),

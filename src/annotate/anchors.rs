@@ -41,6 +41,7 @@ pub(super) enum Annotation {
 /// A note before numbering: anchored, or at a footnote reference (`point`).
 pub(super) struct PendingNote {
     pub(super) text_html: String,
+    pub(super) dom_text: String,
     pub(super) feed_text_html: Option<String>,
     pub(super) source: Option<usize>,
     pub(super) selector: Option<TextQuoteSelector>,
@@ -150,6 +151,7 @@ pub(super) fn anchor_all(
                 .push((anchor.range.clone(), Annotation::Note(out.notes.len())));
             out.notes.push(PendingNote {
                 text_html: text.html,
+                dom_text: text.dom_text,
                 feed_text_html,
                 source,
                 at: anchor.range.end,

@@ -64,6 +64,7 @@ pub(crate) fn resolve_article<'a>(
         if doc.is_synthetic(&f.label) {
             pending.push(anchors::PendingNote {
                 text_html: String::new(),
+                dom_text: String::new(),
                 feed_text_html: None,
                 source: sources.index_of(&f.label),
                 selector: None,
@@ -124,6 +125,7 @@ pub(crate) fn resolve_article<'a>(
         notes.push(Note {
             number,
             text_html: p.text_html,
+            dom_text: p.dom_text,
             feed_text_html: p.feed_text_html,
             source: p.source,
             selector: p.selector,

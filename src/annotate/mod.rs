@@ -40,6 +40,9 @@ pub struct Note {
     /// 1-based, in reading order.
     pub number: usize,
     pub text_html: String,
+    /// The text `text_html` puts in the page's DOM
+    /// ([`crate::markdown::Snippet::dom_text`]), for the exported selectors.
+    pub dom_text: String,
     /// The text as a feed entry shows it, where it differs: links to a
     /// place on the page point at the page (`None`: the same as `text_html`).
     pub feed_text_html: Option<String>,

@@ -21,10 +21,11 @@
 //! numbered list of notes at the end, the `#` links beside headings and
 //! quotes are left out, and links to a place on the page point at the page.
 
+use crate::annotate::anchor::TextQuoteSelector;
 use crate::annotate::marks::{MarkKind, Marks};
 use crate::annotate::{Note, Quote, Source};
 use crate::glossary::Glossary;
-use crate::markdown::{self, escape, escape_into, Chunk, Doc};
+use crate::markdown::{self, escape, escape_into, Chunk, Doc, DOM_UNKNOWN};
 use crate::routes::Base;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Tag, TagEnd};
 use std::collections::HashMap;
@@ -57,14 +58,42 @@ pub fn plain(doc: Doc<'_>) -> String {
 }
 
 /// The HTML of a body with its annotations, for `target`.
-pub fn render(mut doc: Doc<'_>, ann: Option<&Annotations<'_>>, target: Target<'_>) -> String {
+pub fn render(doc: Doc<'_>, ann: Option<&Annotations<'_>>, target: Target<'_>) -> String {
+    render_with_selectors(doc, ann, target).html
+}
+
+/// A body's HTML and the selectors of its annotations in it.
+pub struct Rendered {
+    pub html: String,
+    /// Note `n`'s selector at `notes[n - 1]` (`None`: a note at a footnote
+    /// reference, which anchors no text).
+    pub notes: Vec<Option<TextQuoteSelector>>,
+    /// Quote `i`'s selector at `quotes[i]`.
+    pub quotes: Vec<Option<TextQuoteSelector>>,
+}
+
+/// [`render`], with a `TextQuoteSelector` for every note and quote made on
+/// the text the HTML puts in the DOM of its element (the page's
+/// `.article-body`): the reader's text with the note numbers, sidenotes and
+/// `#` links the renderer inserts, as a strict matcher (Apache Annotator's)
+/// reads it (issue 16). The renderer knows every text it writes, so it keeps
+/// that text beside the HTML as it goes.
+pub fn render_with_selectors(
+    mut doc: Doc<'_>,
+    ann: Option<&Annotations<'_>>,
+    target: Target<'_>,
+) -> Rendered {
     let events = doc.take_events();
+    let marks = ann.map_or(0, |a| a.marks.ranges.len());
     let mut w = Writer {
         doc: &doc,
         ann,
         target,
         order: Vec::new(),
         notes: Vec::new(),
+        dom: String::new(),
+        dom_deferred: String::new(),
+        dom_marks: vec![(None, None); marks],
     };
     if let Some(a) = ann {
         let ranges = &a.marks.ranges;
@@ -117,6 +146,9 @@ pub fn render(mut doc: Doc<'_>, ann: Option<&Annotations<'_>>, target: Target<'_
             match ev {
                 Event::Text(t) => buf.push_str(&t),
                 Event::End(TagEnd::CodeBlock) => {
+                    w.dom.push(DOM_UNKNOWN);
+                    w.dom.push_str(buf);
+                    w.dom.push(DOM_UNKNOWN);
                     out.push(Event::Html(markdown::highlight(lang, buf).into()));
                     code = None;
                 }
@@ -130,6 +162,9 @@ pub fn render(mut doc: Doc<'_>, ann: Option<&Annotations<'_>>, target: Target<'_
             }
             Event::Start(Tag::FootnoteDefinition(label)) if permalink.is_some() => {
                 let n = footnote_number(&label);
+                w.dom.push(DOM_UNKNOWN);
+                w.dom.push_str(&n.to_string());
+                w.dom.push(DOM_UNKNOWN);
                 out.push(Event::Html(
                     format!(
                         "<div class=\"footnote-definition\" id=\"{}\"><sup class=\"footnote-definition-label\">{n}</sup>",
@@ -153,6 +188,7 @@ pub fn render(mut doc: Doc<'_>, ann: Option<&Annotations<'_>>, target: Target<'_
                 classes,
                 attrs,
             }) => {
+                w.dom.push(DOM_UNKNOWN);
                 let own = doc.heading_id(i);
                 let id = id.or_else(|| own.map(|s| CowStr::from(s.to_string())));
                 out.push(Event::Start(Tag::Heading {
@@ -164,6 +200,7 @@ pub fn render(mut doc: Doc<'_>, ann: Option<&Annotations<'_>>, target: Target<'_
                 if let (Some(id), Target::Page) = (own, target) {
                     if level != HeadingLevel::H1 {
                         out.push(Event::InlineHtml(heading_anchor(id).into()));
+                        w.dom.push('#');
                     }
                 }
             }
@@ -205,14 +242,21 @@ pub fn render(mut doc: Doc<'_>, ann: Option<&Annotations<'_>>, target: Target<'_
                 if link_depth == 0 && !deferred.is_empty() {
                     out.push(Event::InlineHtml(std::mem::take(&mut deferred).into()));
                 }
+                if link_depth == 0 {
+                    let later = std::mem::take(&mut w.dom_deferred);
+                    w.dom.push_str(&later);
+                }
             }
             Event::FootnoteReference(_) if points.contains_key(&i) => {
                 let mut html = String::new();
                 w.note(points[&i], &mut html);
+                let text = w.note_ref_text(points[&i]) + &w.sidenote_text(points[&i]);
                 if link_depth > 0 {
                     deferred.push_str(&html);
+                    w.dom_deferred.push_str(&text);
                 } else {
                     out.push(Event::InlineHtml(html.into()));
+                    w.dom.push_str(&text);
                 }
             }
             Event::FootnoteReference(label) if permalink.is_some() => {
@@ -223,11 +267,17 @@ pub fn render(mut doc: Doc<'_>, ann: Option<&Annotations<'_>>, target: Target<'_
                 escape_into(&mut html, &label);
                 html.push_str(&format!("\">{n}</a></sup>"));
                 out.push(Event::InlineHtml(html.into()));
+                w.dom.push_str(&n.to_string());
             }
             ev @ (Event::Text(_) | Event::Code(_)) => match chunk_at.get(&i) {
                 Some(chunk) => {
-                    let (html, trailers) = w.chunk(chunk);
+                    let (html, trailers, trailer_text) = w.chunk(chunk);
                     out.push(Event::InlineHtml(html.into()));
+                    if link_depth > 0 {
+                        w.dom_deferred.push_str(&trailer_text);
+                    } else {
+                        w.dom.push_str(&trailer_text);
+                    }
                     if !trailers.is_empty() {
                         if link_depth > 0 {
                             deferred.push_str(&trailers);
@@ -236,11 +286,79 @@ pub fn render(mut doc: Doc<'_>, ann: Option<&Annotations<'_>>, target: Target<'_
                         }
                     }
                 }
-                None => out.push(ev),
+                None => {
+                    if let Event::Text(t) | Event::Code(t) = &ev {
+                        w.dom.push_str(t);
+                    }
+                    out.push(ev)
+                }
             },
-            ev => out.push(ev),
+            ev => {
+                // What pulldown-cmark writes of the rest, as DOM text:
+                // breaks are newlines, its footnote references and labels
+                // are numbered as `footnote_number` counts, and block edges
+                // and raw HTML are boundaries no selector crosses.
+                match &ev {
+                    Event::SoftBreak | Event::HardBreak => w.dom.push('\n'),
+                    Event::FootnoteReference(label) => {
+                        let n = footnote_number(label);
+                        w.dom.push_str(&n.to_string());
+                    }
+                    Event::Start(Tag::FootnoteDefinition(label)) => {
+                        let n = footnote_number(label);
+                        w.dom.push(DOM_UNKNOWN);
+                        w.dom.push_str(&n.to_string());
+                        w.dom.push(DOM_UNKNOWN);
+                    }
+                    Event::Start(
+                        Tag::Emphasis
+                        | Tag::Strong
+                        | Tag::Strikethrough
+                        | Tag::Superscript
+                        | Tag::Subscript
+                        | Tag::Link { .. },
+                    )
+                    | Event::End(
+                        TagEnd::Emphasis
+                        | TagEnd::Strong
+                        | TagEnd::Strikethrough
+                        | TagEnd::Superscript
+                        | TagEnd::Subscript
+                        | TagEnd::Link,
+                    ) => {}
+                    _ => w.dom.push(DOM_UNKNOWN),
+                }
+                out.push(ev)
+            }
         }
     }
+    let selectors = |kind: fn(MarkKind) -> Option<usize>, len: usize| {
+        let mut found: Vec<Option<TextQuoteSelector>> = vec![None; len];
+        if let Some(a) = ann {
+            for (m, mark) in a.marks.ranges.iter().enumerate() {
+                if let (Some(k), (Some(s), Some(e))) = (kind(mark.kind), w.dom_marks[m]) {
+                    if k < len && s <= e {
+                        found[k] = Some(dom_selector(&w.dom, s..e));
+                    }
+                }
+            }
+        }
+        found
+    };
+    let note_sels = selectors(
+        |k| match k {
+            MarkKind::Note { number } => number.checked_sub(1),
+            _ => None,
+        },
+        ann.map_or(0, |a| a.notes.len()),
+    );
+    let quote_sels = selectors(
+        |k| match k {
+            MarkKind::Quote { index } => Some(index),
+            _ => None,
+        },
+        ann.map_or(0, |a| a.quotes.len()),
+    );
     let mut html = String::with_capacity(doc.text.len() * 2);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
     if let (Some(page), false) = (permalink, w.notes.is_empty()) {
@@ -252,7 +370,67 @@ pub fn render(mut doc: Doc<'_>, ann: Option<&Annotations<'_>>, target: Target<'_
         }
         html.push_str("</ol>\n");
     }
-    html
+    Rendered {
+        html,
+        notes: note_sels,
+        quotes: quote_sels,
+    }
+}
+
+/// The selector of `range` of `dom` (a body's DOM text, [`DOM_UNKNOWN`] at
+/// its boundaries): the exact text and up to 32 characters on each side,
+/// stopping at a boundary, widened (up to the boundaries) while that text
+/// occurs more than once, for a strict matcher has no occurrence to go by.
+fn dom_selector(dom: &str, range: std::ops::Range<usize>) -> TextQuoteSelector {
+    let before = &dom[..range.start];
+    let before = &before[before.rfind(DOM_UNKNOWN).map_or(0, |i| i + 1)..];
+    let after = &dom[range.end..];
+    let after = &after[..after.find(DOM_UNKNOWN).unwrap_or(after.len())];
+    let exact = &dom[range.clone()];
+    let mut width = 32;
+    loop {
+        let p = before
+            .char_indices()
+            .rev()
+            .nth(width - 1)
+            .map_or(0, |(i, _)| i);
+        let prefix = &before[p..];
+        let s: usize = after.chars().take(width).map(char::len_utf8).sum();
+        let suffix = &after[..s];
+        let whole = (prefix.len() == before.len()) && (suffix.len() == after.len());
+        let window = &dom[range.start - prefix.len()..range.end + suffix.len()];
+        if whole || occurrences(dom, window) <= 1 {
+            // Boundaries inside the exact text are block edges, where the
+            // page has a line break.
+            let exact = exact
+                .split(DOM_UNKNOWN)
+                .filter(|p| !p.is_empty())
+                .collect::<Vec<_>>()
+                .join("\n");
+            return TextQuoteSelector {
+                exact,
+                prefix: prefix.to_string(),
+                suffix: suffix.to_string(),
+                occurrence: None,
+            };
+        }
+        width *= 2;
+    }
+}
+
+/// How many times `needle` occurs in `hay`, overlaps counted (as a matcher
+/// that yields every match does).
+fn occurrences(hay: &str, needle: &str) -> usize {
+    if needle.is_empty() {
+        return usize::MAX;
+    }
+    let mut n = 0;
+    let mut from = 0;
+    while let Some(i) = hay[from..].find(needle) {
+        n += 1;
+        from += i + needle[..].chars().next().map_or(1, char::len_utf8);
+    }
+    n
 }
 
 /// Writes chunks and notes; remembers, for a feed, the notes in the order
@@ -265,17 +443,26 @@ struct Writer<'w, 'a> {
     order: Vec<usize>,
     /// Feed only: note numbers as written.
     notes: Vec<usize>,
+    /// The text the HTML written so far puts in the DOM ([`DOM_UNKNOWN`] at
+    /// block edges and raw HTML), and the text of trailers held back until
+    /// an enclosing link closes.
+    dom: String,
+    dom_deferred: String,
+    /// Where each mark's text starts and ends in `dom`.
+    dom_marks: Vec<(Option<usize>, Option<usize>)>,
 }
 
 impl Writer<'_, '_> {
     /// The HTML of one chunk with its part of every mark, and the trailers
     /// (note numbers, quote links) to write after an enclosing link or the
     /// code closes, if the chunk is in one.
-    fn chunk(&mut self, chunk: &Chunk) -> (String, String) {
+    fn chunk(&mut self, chunk: &Chunk) -> (String, String, String) {
         let text = &self.doc.text;
         let (cs, ce) = (chunk.start, chunk.end);
         let mut html = String::new();
         let mut deferred = String::new();
+        // The text of the trailers in `deferred`.
+        let mut deferred_text = String::new();
         let defer = chunk.in_link || chunk.is_code;
         if chunk.is_code {
             html.push_str("<code>");
@@ -294,6 +481,7 @@ impl Writer<'_, '_> {
         };
         if relevant.is_empty() {
             escape_into(&mut html, &text[cs..ce]);
+            self.dom.push_str(&text[cs..ce]);
         } else {
             let ranges = &self.ann.expect("marks come with annotations").marks.ranges;
             let mut cuts = vec![cs, ce];
@@ -330,31 +518,57 @@ impl Writer<'_, '_> {
                     .collect();
                 for &m in &active {
                     self.open(m, a == ranges[m].range.start, &mut html);
+                    if a == ranges[m].range.start {
+                        self.dom_marks[m].0 = Some(self.dom.len());
+                    }
                 }
                 escape_into(&mut html, &text[a..b]);
+                self.dom.push_str(&text[a..b]);
+                for &m in &active {
+                    if ranges[m].range.end == b {
+                        self.dom_marks[m].1 = Some(self.dom.len());
+                    }
+                }
                 for &m in active.iter().rev() {
                     html.push_str(close(ranges[m].kind));
                 }
                 for &m in active.iter().rev() {
                     if ranges[m].range.end == b {
-                        let out = if defer { &mut deferred } else { &mut html };
+                        let (out, dom) = if defer {
+                            (&mut deferred, &mut deferred_text)
+                        } else {
+                            (&mut html, &mut self.dom)
+                        };
                         match ranges[m].kind {
                             MarkKind::Note { number } if held.iter().any(|h| h.1 == number) => {
-                                self.note_ref(number, out);
+                                Self::note_ref_into(self.target, number, out);
+                                dom.push_str(&Self::ref_text(number));
                             }
-                            _ => self.trailer(m, out),
+                            kind => {
+                                let t = self.trailer_text(kind, defer);
+                                let dom_after = if defer {
+                                    &mut deferred_text
+                                } else {
+                                    &mut self.dom
+                                };
+                                dom_after.push_str(&t);
+                                let out = if defer { &mut deferred } else { &mut html };
+                                self.trailer(m, out);
+                            }
                         }
                     }
                 }
                 for &(_, number) in held.iter().filter(|h| h.0 == b) {
+                    let t = self.sidenote_text(number);
                     self.sidenote(number, &mut html);
+                    self.dom.push_str(&t);
                 }
             }
         }
         if chunk.is_code {
             html.push_str("</code>");
         }
-        (html, deferred)
+        (html, deferred, deferred_text)
     }
 
     fn ann(&self) -> &Annotations<'_> {
@@ -421,7 +635,63 @@ impl Writer<'_, '_> {
 
     /// Note `n`'s reference number.
     fn note_ref(&self, n: usize, out: &mut String) {
-        let href = match self.target {
+        Self::note_ref_into(self.target, n, out);
+    }
+
+    /// The text of note `n`'s reference number in the DOM.
+    fn ref_text(n: usize) -> String {
+        n.to_string()
+    }
+
+    /// [`Self::ref_text`], as a method beside [`Self::sidenote_text`].
+    fn note_ref_text(&self, n: usize) -> String {
+        Self::ref_text(n)
+    }
+
+    /// The text [`Self::sidenote`] puts in the DOM (none in a feed).
+    fn sidenote_text(&self, n: usize) -> String {
+        match self.target {
+            Target::Page => {
+                let a = self.ann();
+                let mut t = format!("{n} ");
+                if let Some(note) = a.notes.get(n - 1) {
+                    let mut cite = String::new();
+                    if let Some(s) = note.source.map(|s| &a.sources[s]) {
+                        cite.push_str(&s.title);
+                        if !s.publisher.is_empty() {
+                            cite.push_str(&format!(", {}", s.publisher));
+                        }
+                        if let Some(d) = &s.date {
+                            cite.push_str(&format!(", {}", d.display()));
+                        }
+                    }
+                    t.push_str(&note.dom_text);
+                    if !note.text_html.is_empty() && note.source.is_some() {
+                        t.push(' ');
+                    }
+                    t.push_str(&cite);
+                }
+                t.push_str(" ↩");
+                t
+            }
+            Target::Feed { .. } => String::new(),
+        }
+    }
+
+    /// The text the trailer of a mark of `kind` puts in the DOM.
+    fn trailer_text(&self, kind: MarkKind, _deferred: bool) -> String {
+        match (kind, self.target) {
+            (MarkKind::Note { number }, Target::Page) => {
+                Self::ref_text(number) + &self.sidenote_text(number)
+            }
+            (MarkKind::Note { number }, Target::Feed { .. }) => Self::ref_text(number),
+            (MarkKind::Quote { .. }, Target::Page) => "#".to_string(),
+            _ => String::new(),
+        }
+    }
+
+    fn note_ref_into(target: Target<'_>, n: usize, out: &mut String) {
+        let href = match target {
             Target::Page => String::new(),
             Target::Feed { permalink } => escape(permalink),
         };
@@ -588,6 +858,7 @@ mod tests {
         Note {
             number,
             text_html: text.to_string(),
+            dom_text: text.to_string(),
             feed_text_html: None,
             source: None,
             selector: None,

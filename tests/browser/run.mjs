@@ -80,15 +80,17 @@ const PAGES = [
 // Arguments
 // ---------------------------------------------------------------------------
 function usage(msg) {
-  console.error(`run.mjs: ${msg}\nusage: node tests/browser/run.mjs <output-folder> [--screenshots DIR]`);
+  console.error(`run.mjs: ${msg}\nusage: node tests/browser/run.mjs <output-folder> [--screenshots DIR] [--selectors-only] [--search-shards]`);
   process.exit(2);
 }
 const argv = process.argv.slice(2);
 let OUT = null;
 let SHOTS = path.join(REPO, 'target', 'browser-screenshots');
 let SHARDS = false;
+let SELECTORS_ONLY = false;
 for (let i = 0; i < argv.length; i++) {
   if (argv[i] === '--search-shards') SHARDS = true;
+  else if (argv[i] === '--selectors-only') SELECTORS_ONLY = true;
   else if (argv[i] === '--screenshots') SHOTS = path.resolve(argv[++i] ?? usage('--screenshots needs a folder'));
   else if (argv[i].startsWith('-')) usage(`unknown option ${argv[i]}`);
   else if (OUT === null) OUT = path.resolve(argv[i]);
@@ -862,6 +864,91 @@ async function checkQuoteTarget(page, where, base, url) {
   if (on.top < -1 || on.top > on.vh - 20) fail(w, 'quote-target', `the quote's first line is not wholly in view: top ${px(on.top)}, viewport height ${on.vh}px`);
 }
 
+
+/** Every `annotations.jsonld` in the output folder, as URL paths. */
+function annotationFiles(dir, rel = '') {
+  const found = [];
+  for (const name of fs.readdirSync(path.join(dir, rel)).sort()) {
+    const r = rel ? `${rel}/${name}` : name;
+    if (fs.statSync(path.join(dir, r)).isDirectory()) found.push(...annotationFiles(dir, r));
+    else if (name === 'annotations.jsonld') found.push(`/${r}`);
+  }
+  return found;
+}
+
+/** Apache Annotator's DOM matcher, bundled once for the page (its packages are ES modules with bare imports). */
+let annotatorBundle = null;
+async function annotatorScript() {
+  if (annotatorBundle) return annotatorBundle;
+  const esbuild = require('esbuild');
+  const r = await esbuild.build({
+    stdin: { contents: "export { createTextQuoteSelectorMatcher } from '@apache-annotator/dom';", resolveDir: HERE },
+    bundle: true, format: 'iife', globalName: 'ApacheAnnotator', write: false, logLevel: 'warning',
+  });
+  annotatorBundle = r.outputFiles[0].text;
+  return annotatorBundle;
+}
+
+/**
+ * Issue 16: every exported TextQuoteSelector re-anchors under a strict
+ * matcher. For every selector of every annotations.jsonld, Apache Annotator's
+ * `createTextQuoteSelectorMatcher` (prefix, exact and suffix matched exactly,
+ * no fuzziness) finds exactly one match in the text of the page's
+ * `.article-body` (the scope docs/format.md names), and the match's text is
+ * the exact.
+ */
+async function checkSelectors(context, base) {
+  const files = annotationFiles(OUT);
+  if (!files.length) fail('annotations.jsonld', 'selectors', `no annotations.jsonld in ${OUT}`);
+  const script = await annotatorScript();
+  let checked = 0;
+  for (const file of files) {
+    const coll = JSON.parse(fs.readFileSync(fileOf(file), 'utf8'));
+    const items = (coll.first && coll.first.items) || [];
+    const bySource = new Map();
+    for (const item of items) {
+      const t = item.target;
+      if (!t || !t.selector) continue;
+      const sel = t.selector;
+      if (sel.type !== 'TextQuoteSelector') { fail(file, 'selectors', `${item.id}: a ${sel.type}, not a TextQuoteSelector`); continue; }
+      const url = new URL(t.source).pathname;
+      if (!bySource.has(url)) bySource.set(url, []);
+      bySource.get(url).push({ id: item.id, selector: { type: sel.type, exact: sel.exact, prefix: sel.prefix, suffix: sel.suffix } });
+    }
+    for (const [url, list] of bySource) {
+      const page = await context.newPage();
+      try {
+        await page.goto(new URL(url, base).href, { waitUntil: 'load' });
+        await page.addScriptTag({ content: script });
+        const results = await page.evaluate(async (list) => {
+          const scope = document.querySelector('.article-body');
+          if (!scope) return null;
+          const out = [];
+          for (const { selector } of list) {
+            const range = document.createRange();
+            range.selectNodeContents(scope);
+            const found = [];
+            for await (const m of window.ApacheAnnotator.createTextQuoteSelectorMatcher(selector)(range)) found.push(m.toString());
+            out.push(found);
+          }
+          return out;
+        }, list);
+        if (!results) { fail(`${file} ${url}`, 'selectors', 'the page has no .article-body'); continue; }
+        list.forEach(({ id, selector }, i) => {
+          checked++;
+          const found = results[i];
+          const show = JSON.stringify({ prefix: selector.prefix, exact: selector.exact, suffix: selector.suffix });
+          if (found.length !== 1) fail(`${file} ${id}`, 'selectors', `${found.length} matches (want exactly 1) for ${show}`);
+          else if (found[0] !== selector.exact) fail(`${file} ${id}`, 'selectors', `the match's text ${JSON.stringify(found[0])} is not the exact of ${show}`);
+        });
+      } finally {
+        await page.close();
+      }
+    }
+  }
+  console.log(`- selectors: ${checked} selectors in ${files.length} annotations.jsonld checked with Apache Annotator`);
+}
+
 // ---------------------------------------------------------------------------
 // Search shards
 // ---------------------------------------------------------------------------
@@ -950,8 +1037,37 @@ async function mainShards() {
 // ---------------------------------------------------------------------------
 // Main
 // ---------------------------------------------------------------------------
+/** `--selectors-only`: the selector check alone, for the fixtures' sites. */
+async function mainSelectors() {
+  const server = await serve(OUT);
+  const base = `http://127.0.0.1:${server.address().port}`;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gloss-browser-'));
+  const oldTmp = process.env.TMPDIR;
+  process.env.TMPDIR = tmp;
+  const { chromium } = require('playwright-core');
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  try {
+    const context = await browser.newContext({ ...WIDTHS[0].context, baseURL: base });
+    await timed('selectors', OUT, () => checkSelectors(context, base));
+    await context.close();
+  } finally {
+    await browser.close();
+    server.close();
+    if (oldTmp === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = oldTmp;
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  if (failures.length) {
+    console.log(`\n${failures.length} FAILURE${failures.length === 1 ? '' : 'S'}:`);
+    failures.forEach((f, i) => console.log(`\n${i + 1}. [${f.check}] ${f.where}\n    ${f.message.replace(/\n/g, '\n    ')}`));
+    process.exit(1);
+  }
+  console.log('\nbrowser: selectors passed');
+}
+
 async function main() {
   if (SHARDS) return mainShards();
+  if (SELECTORS_ONLY) return mainSelectors();
   const t0 = performance.now();
   const htmlFiles = listHtml(OUT);
   const vnuStarted = performance.now();
@@ -1078,6 +1194,7 @@ async function main() {
           if (checks.includes('search')) await timed('search', where, () => checkSearch(page, where, base));
           await page.close();
         }
+        if (width === WIDTHS[0].width) await timed('selectors', 'annotations.jsonld', () => checkSelectors(context, base));
         await context.close();
       }
     } finally {

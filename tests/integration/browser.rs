@@ -43,7 +43,15 @@ fn missing_tools() -> Vec<&'static str> {
 
 /// Installs the Node packages from the lock file if they are not there yet.
 fn ensure_node_modules(dir: &Path) {
-    let ready = ["playwright-core", "axe-core", "vnu-jar"].iter().all(|p| {
+    let ready = [
+        "playwright-core",
+        "axe-core",
+        "vnu-jar",
+        "@apache-annotator/dom",
+        "esbuild",
+    ]
+    .iter()
+    .all(|p| {
         dir.join("node_modules")
             .join(p)
             .join("package.json")
