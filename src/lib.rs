@@ -92,6 +92,22 @@ pub struct BuildStats {
     pub timings: Timings,
 }
 
+impl BuildStats {
+    /// What a summary says of drafts left out, so that none vanishes without
+    /// a word: `1 draft skipped; use --drafts to include it`. `None` when no
+    /// draft was skipped.
+    pub fn drafts_line(&self) -> Option<String> {
+        let n = self.drafts_skipped;
+        (n > 0).then(|| {
+            format!(
+                "{n} {} skipped; use --drafts to include {}",
+                if n == 1 { "draft" } else { "drafts" },
+                if n == 1 { "it" } else { "them" }
+            )
+        })
+    }
+}
+
 /// The whole site in memory, keyed by output path (`articles/x/index.html`,
 /// `/`-separated, no leading slash). Sorted, so iteration order is stable.
 #[derive(Clone, Debug, Default)]

@@ -89,7 +89,7 @@ pub(crate) fn run(cli: &Cli, args: &BuildArgs, write: bool) -> Result<(), u8> {
                     count(stats.entries, "glossary entry", "glossary entries"),
                     started.elapsed()
                 );
-                if let Some(line) = drafts_line(stats.drafts_skipped) {
+                if let Some(line) = stats.drafts_line() {
                     eprintln!("{line}");
                 }
             }
@@ -106,16 +106,4 @@ pub(crate) fn run(cli: &Cli, args: &BuildArgs, write: bool) -> Result<(), u8> {
             Err(1)
         }
     }
-}
-
-/// What the summary says of drafts left out, so that none vanishes without
-/// a word: `1 draft skipped; use --drafts to include it`.
-fn drafts_line(n: usize) -> Option<String> {
-    (n > 0).then(|| {
-        format!(
-            "{} skipped; use --drafts to include {}",
-            count(n, "draft", "drafts"),
-            if n == 1 { "it" } else { "them" }
-        )
-    })
 }

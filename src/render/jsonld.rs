@@ -131,7 +131,7 @@ struct NewsArticle<'a> {
 /// The full URL of an article's checked `image` (`og:image` and the
 /// NewsArticle's `image`): a file of its folder is published beside its page,
 /// behind the base path.
-pub fn image_url(config: &Config, slug: &str, image: &ArticleImage) -> String {
+pub(crate) fn image_url(config: &Config, slug: &str, image: &ArticleImage) -> String {
     match image {
         ArticleImage::Url(u) => u.clone(),
         ArticleImage::File(f) => {
@@ -160,7 +160,7 @@ fn author_entry<'g>(g: &'g crate::glossary::Glossary, name: &str) -> Option<&'g 
 /// A `<script type="application/ld+json">` element describing the article as
 /// a schema.org NewsArticle with its citations, mentions and quotations.
 /// `image` is the full URL of its image ([`image_url`]), if it has one.
-pub fn article(config: &Config, site: &Site, a: &ResolvedArticle, image: Option<&str>) -> String {
+pub(crate) fn article(config: &Config, site: &Site, a: &ResolvedArticle, image: Option<&str>) -> String {
     let g = &site.glossary;
     let url = config.permalink(&a.url());
     let doc = NewsArticle {
@@ -258,7 +258,7 @@ fn script(doc: &impl Serialize) -> String {
 
 /// The JSON-LD of a glossary entry's page: the schema.org Person or
 /// Organization it describes, with `sameAs` from its Wikidata id and links.
-pub fn entry(config: &Config, e: &Entry) -> String {
+pub(crate) fn entry(config: &Config, e: &Entry) -> String {
     #[derive(Serialize)]
     struct WithContext<'a> {
         #[serde(rename = "@context")]
@@ -360,7 +360,7 @@ fn body<'a>(
 
 /// The article's annotations as a W3C Web Annotation collection: notes as
 /// `commenting` and quotes as `identifying` annotations on TextQuoteSelectors.
-pub fn annotations(config: &Config, site: &Site, a: &ResolvedArticle) -> String {
+pub(crate) fn annotations(config: &Config, site: &Site, a: &ResolvedArticle) -> String {
     let g = &site.glossary;
     let page = config.permalink(&a.url());
     let mut items: Vec<Annotation> = Vec::with_capacity(a.notes.len() + a.quotes.len());
@@ -441,7 +441,7 @@ fn is_empty(s: &&str) -> bool {
 /// archive holds tens of thousands, so each line is serialized on its own,
 /// in parallel, straight from typed records. The fields are documented in
 /// docs/format.md; a field with no value is left out.
-pub fn quotes_json(config: &Config, quotes: &[&QuoteView]) -> String {
+pub(crate) fn quotes_json(config: &Config, quotes: &[&QuoteView]) -> String {
     #[derive(Serialize)]
     struct Quote<'a> {
         id: &'a str,
@@ -534,7 +534,7 @@ fn one_record_a_line(key: &str, lines: &[String]) -> String {
 }
 
 /// `/glossary.json`: every entry, by id, one per line (see [`quotes_json`]).
-pub fn glossary_json(config: &Config, site: &Site) -> String {
+pub(crate) fn glossary_json(config: &Config, site: &Site) -> String {
     #[derive(Serialize)]
     struct Record<'a> {
         id: &'a str,

@@ -6,8 +6,6 @@
 pub mod body;
 pub mod context;
 mod cycles;
-// Its `pub` items are left for branch `reader`, which edits the file.
-#[allow(unreachable_pub)]
 mod jsonld;
 pub mod paths;
 pub mod plan;

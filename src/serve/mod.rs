@@ -595,6 +595,9 @@ impl Shared {
                         started.elapsed().as_millis(),
                         describe(&context.changed, self.root.as_deref())
                     );
+                    if let Some(line) = site.stats.drafts_line().filter(|_| build == 1) {
+                        eprintln!("{line}");
+                    }
                 }
                 let token = self.build_token(build);
                 let event = if css_only && previous.failure.is_none() && previous.files.is_some() {

@@ -104,3 +104,40 @@ fn the_summary_says_how_many_drafts_were_skipped_and_how_to_include_them() {
     let err = String::from_utf8_lossy(&SiteTest::new().run(&["build"]).stderr).into_owned();
     assert!(!err.contains("draft"), "{err}");
 }
+
+#[test]
+fn serve_says_after_its_first_build_how_many_drafts_were_skipped() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let t = SiteTest::fixture("basic");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gloss"))
+        .args(["serve", "--port", "0", "--no-reload"])
+        .current_dir(&t.root)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let mut seen = Vec::new();
+    let found = loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(line) if line == "1 draft skipped; use --drafts to include it" => break true,
+            Ok(line) => seen.push(line),
+            Err(_) => break false,
+        }
+    };
+    child.kill().ok();
+    child.wait().ok();
+    assert!(found, "no drafts line from serve; it said:\n{}", seen.join("\n"));
+}
