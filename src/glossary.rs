@@ -9,7 +9,9 @@ use crate::markdown::{self, UrlRef};
 use crate::raw_html::RawHtml;
 use crate::source::Span;
 use crate::url_safety;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
+use aho_corasick::{
+    AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, Input, MatchKind, StartKind,
+};
 use std::collections::{BTreeMap, HashMap};
 
 /// Index of an entry in [`Glossary::entries`] (sorted by id).

@@ -98,7 +98,12 @@ impl Session {
             linker,
             plan,
             timings,
-        } = crate::pipeline(opts, &sink, crate::Fingerprints::Keep, &crate::progress::Silent)?;
+        } = crate::pipeline(
+            opts,
+            &sink,
+            crate::Fingerprints::Keep,
+            &crate::progress::Silent,
+        )?;
         let files = sink.into_files();
         let mut stats = crate::stats(&site, &content, &plan, timings);
         stats.files = files.len();

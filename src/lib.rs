@@ -26,10 +26,10 @@ pub mod index;
 pub mod links;
 pub mod markdown;
 pub mod output;
+pub mod progress;
 pub mod raw_html;
 pub mod render;
 pub mod routes;
-pub mod progress;
 pub mod search;
 pub mod serve;
 pub mod source;
@@ -171,7 +171,12 @@ pub struct TemplateTime {
 /// rendering; every problem found up to that point is in the report.
 fn run(opts: &BuildOptions, sink: &dyn output::Sink) -> Result<BuildStats, Report> {
     let built = pipeline(opts, sink, Fingerprints::Skip, &progress::Silent)?;
-    let stats = stats(&built.site, &built.content, &built.plan, built.timings.clone());
+    let stats = stats(
+        &built.site,
+        &built.content,
+        &built.plan,
+        built.timings.clone(),
+    );
     let stats = BuildStats {
         skipped_hidden: built.theme.skipped_hidden().to_vec(),
         ..stats
@@ -282,13 +287,18 @@ pub(crate) fn resolve_site(
     use rayon::prelude::*;
     let (glossary, linker) = annotate::glossary_and_linker(config, content, diags);
     let base = config.base();
-    let results: Vec<(Option<annotate::ResolvedArticle>, Vec<diagnostics::Diagnostic>)> = content
+    let results: Vec<(
+        Option<annotate::ResolvedArticle>,
+        Vec<diagnostics::Diagnostic>,
+    )> = content
         .articles
         .par_iter()
         .enumerate()
         .map(|(i, a)| {
             let mut ds = Vec::new();
-            let r = resolve_article_with_body(config, content, &glossary, &base, &linker, i, a, &mut ds);
+            let r = resolve_article_with_body(
+                config, content, &glossary, &base, &linker, i, a, &mut ds,
+            );
             (r, ds)
         })
         .collect();
@@ -314,7 +324,10 @@ pub(crate) fn resolve_site(
 
 /// Resolves article `index` of `content` and writes its body's HTML
 /// (`base`: where the site is served, `config.base()`).
-#[expect(clippy::too_many_arguments, reason = "the pieces one article is resolved against")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the pieces one article is resolved against"
+)]
 pub(crate) fn resolve_article_with_body(
     config: &config::Config,
     content: &content::Content,
@@ -457,12 +470,14 @@ pub(crate) fn stats(
         .iter()
         .flat_map(|a| a.named_in_quotes.iter().copied())
         .collect();
-    let (in_quotes, unmentioned): (Vec<glossary::EntryIdx>, Vec<glossary::EntryIdx>) = site
-        .unmentioned
-        .iter()
-        .partition(|i| quoted.contains(i));
-    if !in_quotes.is_empty() {
-        let names: Vec<&str> = in_quotes
+    let (in_quotes, unmentioned): (Vec<glossary::EntryIdx>, Vec<glossary::EntryIdx>) =
+        site.unmentioned.iter().partition(|i| quoted.contains(i));
+    // "1 glossary entry is ..." / "3 glossary entries are ...", naming them.
+    let about = |ids: &[glossary::EntryIdx], what: &str| -> Option<Diagnostic> {
+        if ids.is_empty() {
+            return None;
+        }
+        let names: Vec<&str> = ids
             .iter()
             .map(|&i| site.glossary.entries[i].id.as_str())
             .collect();
@@ -470,27 +485,17 @@ pub(crate) fn stats(
             1 => ("1 glossary entry".to_string(), "is"),
             n => (format!("{n} glossary entries"), "are"),
         };
-        warnings.push(
-            Diagnostic::warning(format!(
-                "{count} {verb} named only inside quotations, where names are not linked"
-            ))
-            .note(names.join(", "))
-            .help("to link one, name it in the article's own words too, or write an explicit mention `[name](@id)` there"),
-        );
+        Some(Diagnostic::warning(format!("{count} {verb} {what}")).note(names.join(", ")))
+    };
+    if let Some(d) = about(
+        &in_quotes,
+        "named only inside quotations, where names are not linked",
+    ) {
+        warnings.push(d.help("to link one, name it in the article's own words too, or write an explicit mention `[name](@id)` there"));
     }
-    if !unmentioned.is_empty() {
-        let names: Vec<&str> = unmentioned
-            .iter()
-            .map(|&i| site.glossary.entries[i].id.as_str())
-            .collect();
-        let (count, verb) = match names.len() {
-            1 => ("1 glossary entry".to_string(), "is"),
-            n => (format!("{n} glossary entries"), "are"),
-        };
+    if let Some(d) = about(&unmentioned, "not mentioned in any article") {
         warnings.push(
-            Diagnostic::warning(format!("{count} {verb} not mentioned in any article"))
-                .note(names.join(", "))
-                .help("where articles name an entry another way, add that form to its `aliases`"),
+            d.help("where articles name an entry another way, add that form to its `aliases`"),
         );
     }
     for a in content.articles.iter().filter(|a| a.front.draft) {
@@ -580,7 +585,12 @@ pub fn build_reporting(
     if diags.has_errors() {
         return Err(diags.into_report(&built.content.sources));
     }
-    let mut stats = stats(&built.site, &built.content, &built.plan, built.timings.clone());
+    let mut stats = stats(
+        &built.site,
+        &built.content,
+        &built.plan,
+        built.timings.clone(),
+    );
     stats.timings.links = links_took;
     stats.skipped_hidden = built.theme.skipped_hidden().to_vec();
     if deny_warnings && stats.warning_count > 0 {

@@ -249,9 +249,11 @@ pub(super) fn check_body_urls(
 /// position, so other quotes coming and going never change it.
 pub fn quote_id(speaker: &str, text: &str) -> String {
     let key = format!("{speaker}\u{0}{}", anchor::fold(text));
-    format!("q-{speaker}-{:08x}", (crate::hash::fnv1a(key.as_bytes()) >> 32) as u32)
+    format!(
+        "q-{speaker}-{:08x}",
+        (crate::hash::fnv1a(key.as_bytes()) >> 32) as u32
+    )
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -160,7 +160,12 @@ fn author_entry<'g>(g: &'g crate::glossary::Glossary, name: &str) -> Option<&'g 
 /// A `<script type="application/ld+json">` element describing the article as
 /// a schema.org NewsArticle with its citations, mentions and quotations.
 /// `image` is the full URL of its image ([`image_url`]), if it has one.
-pub(crate) fn article(config: &Config, site: &Site, a: &ResolvedArticle, image: Option<&str>) -> String {
+pub(crate) fn article(
+    config: &Config,
+    site: &Site,
+    a: &ResolvedArticle,
+    image: Option<&str>,
+) -> String {
     let g = &site.glossary;
     let url = config.permalink(&a.url());
     let doc = NewsArticle {
@@ -331,7 +336,10 @@ struct TextQuoteSelector<'a> {
     suffix: &'a str,
 }
 
-fn target<'a>(page: &'a str, sel: Option<&'a crate::annotate::anchor::TextQuoteSelector>) -> Target<'a> {
+fn target<'a>(
+    page: &'a str,
+    sel: Option<&'a crate::annotate::anchor::TextQuoteSelector>,
+) -> Target<'a> {
     Target {
         source: page,
         selector: sel.map(|sel| TextQuoteSelector {

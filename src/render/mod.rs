@@ -488,18 +488,7 @@ impl<'a> Derived<'a> {
             ids: vec![a.index],
             shape: none,
         };
-        let last_change = |list: &[usize]| {
-            let d = list
-                .iter()
-                .map(|&i| {
-                    site.articles[i]
-                        .updated
-                        .as_ref()
-                        .unwrap_or(&site.articles[i].date)
-                })
-                .max();
-            shape(&d.map(|d| d.rfc3339()))
-        };
+        let changed_at = |list: &[usize]| shape(&last_change(site, list).map(|d| d.rfc3339()));
         for (i, a) in site.articles.iter().enumerate() {
             let slug = a.slug.to_string();
             add(
@@ -582,7 +571,7 @@ impl<'a> Derived<'a> {
                     Some("atom.xml"),
                     Reads::Articles {
                         ids: self.ids(list.iter().copied().take(FEED_ENTRIES)),
-                        shape: last_change(list),
+                        shape: changed_at(list),
                     },
                 );
             }
@@ -596,7 +585,7 @@ impl<'a> Derived<'a> {
                 Some("atom.xml"),
                 Reads::Articles {
                     ids: self.ids(all.iter().copied().take(FEED_ENTRIES)),
-                    shape: last_change(&all),
+                    shape: changed_at(&all),
                 },
             );
         }
@@ -857,8 +846,7 @@ impl<'a> Derived<'a> {
                     .image
                     .as_ref()
                     .map(|im| jsonld::image_url(config, &a.slug, im));
-                let view =
-                    article_view(config, site, a, &self.summaries[i], self.quotes(i), image);
+                let view = article_view(config, site, a, &self.summaries[i], self.quotes(i), image);
                 out.put("article", &view);
             }
             PageKey::Home(n) => {
@@ -1013,7 +1001,10 @@ impl<'a> Derived<'a> {
             PageKey::Entry(_) => {
                 let i = self.item(p);
                 out.put("entry", &self.entry_view(i));
-                out.put("entry_json_ld", &jsonld::entry(config, &site.glossary.entries[i]));
+                out.put(
+                    "entry_json_ld",
+                    &jsonld::entry(config, &site.glossary.entries[i]),
+                );
             }
             _ => {}
         }
@@ -1260,6 +1251,18 @@ fn article_view<'a>(
     }
 }
 
+/// The latest change (`updated`, else `date`) of the articles at `list`
+/// (positions in `site.articles`): a feed's `updated`, and what its plan
+/// entry hashes.
+fn last_change<'s>(site: &'s Site, list: &[usize]) -> Option<&'s crate::frontmatter::Date> {
+    list.iter()
+        .map(|&i| {
+            let a = &site.articles[i];
+            a.updated.as_ref().unwrap_or(&a.date)
+        })
+        .max()
+}
+
 fn feed_view(
     config: &Config,
     content: &Content,
@@ -1284,15 +1287,7 @@ fn feed_view(
             }
         })
         .collect();
-    let updated = idx
-        .iter()
-        .map(|&i| {
-            site.articles[i]
-                .updated
-                .as_ref()
-                .unwrap_or(&site.articles[i].date)
-        })
-        .max()
+    let updated = last_change(site, idx)
         .map(|d| d.rfc3339())
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
     FeedView {

@@ -57,7 +57,10 @@ pub(super) struct Watcher {
 impl Watcher {
     /// Starts watching `root` (canonical); `on_change` runs on the watcher's
     /// thread, one call at a time. Watching has begun when this returns.
-    pub(super) fn start(root: &Path, on_change: impl Fn(Changes) + Send + 'static) -> io::Result<Watcher> {
+    pub(super) fn start(
+        root: &Path,
+        on_change: impl Fn(Changes) + Send + 'static,
+    ) -> io::Result<Watcher> {
         let (control, messages) = channel();
         let events = control.clone();
         let mut debouncer = new_debouncer_opt::<_, ChangesOnly>(

@@ -504,7 +504,10 @@ fn a_glossary_entry_page_carries_its_person_or_organization_json_ld() {
     assert_eq!(ld[0]["@context"], "https://schema.org");
     assert_eq!(ld[0]["@type"], "Person");
     assert_eq!(ld[0]["name"], "Mara Lind");
-    assert_eq!(ld[0]["url"], "https://t.example.org/news/glossary/mara-lind/");
+    assert_eq!(
+        ld[0]["url"],
+        "https://t.example.org/news/glossary/mara-lind/"
+    );
     assert_eq!(
         ld[0]["sameAs"],
         serde_json::json!([
@@ -648,20 +651,38 @@ fn quotes_json_and_glossary_json_read_back_as_documented_without_empty_values() 
         .build();
     let quotes: documented::Quotes = serde_json::from_str(&site.read("quotes.json")).unwrap();
     assert_eq!(quotes.quotes.len(), 2);
-    let sourced = quotes.quotes.iter().find(|q| q.text == "We stay open").unwrap();
+    let sourced = quotes
+        .quotes
+        .iter()
+        .find(|q| q.text == "We stay open")
+        .unwrap();
     let source = sourced.source.as_ref().unwrap();
-    assert_eq!((source.id.as_str(), source.title.as_str()), ("min", "Minutes"));
-    assert_eq!(source.url.as_deref(), Some("https://council.example.org/min"));
+    assert_eq!(
+        (source.id.as_str(), source.title.as_str()),
+        ("min", "Minutes")
+    );
+    assert_eq!(
+        source.url.as_deref(),
+        Some("https://council.example.org/min")
+    );
     assert_eq!(source.publisher, None);
     assert_eq!(sourced.said, None);
     assert_eq!(sourced.speaker.id, "mara-lind");
-    assert!(sourced.url.ends_with(&format!("/articles/harbour/#{}", sourced.id)));
+    assert!(sourced
+        .url
+        .ends_with(&format!("/articles/harbour/#{}", sourced.id)));
     assert_eq!(sourced.article.date, "2024-01-01");
-    let glossary: documented::Glossary =
-        serde_json::from_str(&site.read("glossary.json")).unwrap();
+    let glossary: documented::Glossary = serde_json::from_str(&site.read("glossary.json")).unwrap();
     let board = glossary.entries.iter().find(|e| e.id == "board").unwrap();
-    assert_eq!((board.role.as_deref(), board.wikidata.as_deref()), (None, None));
-    let lind = glossary.entries.iter().find(|e| e.id == "mara-lind").unwrap();
+    assert_eq!(
+        (board.role.as_deref(), board.wikidata.as_deref()),
+        (None, None)
+    );
+    let lind = glossary
+        .entries
+        .iter()
+        .find(|e| e.id == "mara-lind")
+        .unwrap();
     assert_eq!(lind.wikidata.as_deref(), Some("Q42"));
     assert_eq!(lind.links[0].url, "https://council.example.org/lind");
     for file in ["quotes.json", "glossary.json"] {

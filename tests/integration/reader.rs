@@ -139,5 +139,9 @@ fn serve_says_after_its_first_build_how_many_drafts_were_skipped() {
     };
     child.kill().ok();
     child.wait().ok();
-    assert!(found, "no drafts line from serve; it said:\n{}", seen.join("\n"));
+    assert!(
+        found,
+        "no drafts line from serve; it said:\n{}",
+        seen.join("\n")
+    );
 }
