@@ -76,6 +76,21 @@ pub struct FootnoteRef {
     pub source: Range<usize>,
 }
 
+/// A footnote definition `[^label]: ...` that the body itself writes (not
+/// one gloss added for a source note).
+#[derive(Clone, Debug)]
+pub struct FootnoteDef {
+    pub label: String,
+    /// Its events, from its start event to its end event, both included.
+    pub events: Range<usize>,
+    /// Where its words sit in [`Doc::text`].
+    pub text: Range<usize>,
+    /// Whether it holds only paragraphs of inline text (no list, code block,
+    /// table, quotation, heading, rule, HTML block or footnote reference), so
+    /// that it can be shown as a sidenote, which lives inside a sentence.
+    pub inline: bool,
+}
+
 /// A parsed body.
 pub struct Doc<'a> {
     events: Vec<(Event<'a>, Range<usize>)>,
@@ -88,6 +103,8 @@ pub struct Doc<'a> {
     /// Every link and image destination, in document order.
     pub urls: Vec<UrlRef>,
     pub footnotes: Vec<FootnoteRef>,
+    /// The body's own footnote definitions, in document order.
+    pub footnote_defs: Vec<FootnoteDef>,
     /// Footnote labels whose definitions gloss added (source notes).
     synthetic: Vec<String>,
     /// Heading id for each heading's start event.
@@ -185,6 +202,7 @@ impl<'a> Doc<'a> {
             links: Vec::new(),
             urls: Vec::new(),
             footnotes: Vec::new(),
+            footnote_defs: Vec::new(),
             synthetic,
             heading_ids: HashMap::new(),
             unhighlighted: Vec::new(),
@@ -200,8 +218,30 @@ impl<'a> Doc<'a> {
         let mut image = 0usize;
         let mut code_block = false;
         let mut used_ids: HashMap<String, usize> = HashMap::new();
+        let mut def: Option<FootnoteDef> = None;
         for (i, (ev, range)) in self.events.iter().enumerate() {
+            if let Some(d) = def.as_mut() {
+                if !inline_in_footnote(ev) {
+                    d.inline = false;
+                }
+            }
             match ev {
+                Event::Start(Tag::FootnoteDefinition(label)) if !self.is_synthetic(label) => {
+                    def = Some(FootnoteDef {
+                        label: label.to_string(),
+                        events: i..i,
+                        text: self.text.len()..self.text.len(),
+                        inline: true,
+                    });
+                }
+                Event::End(TagEnd::FootnoteDefinition) => {
+                    if let Some(mut d) = def.take() {
+                        d.events.end = i + 1;
+                        d.text.end = self.text.len();
+                        self.footnote_defs.push(d);
+                    }
+                    self.text.push('\n');
+                }
                 Event::Start(Tag::CodeBlock(kind)) => {
                     code_block = true;
                     // Only blocks with a language are highlighted.
@@ -284,11 +324,7 @@ impl<'a> Doc<'a> {
                     source: range.clone(),
                 }),
                 Event::End(
-                    TagEnd::Paragraph
-                    | TagEnd::Item
-                    | TagEnd::BlockQuote(_)
-                    | TagEnd::TableCell
-                    | TagEnd::FootnoteDefinition,
+                    TagEnd::Paragraph | TagEnd::Item | TagEnd::BlockQuote(_) | TagEnd::TableCell,
                 ) => self.text.push('\n'),
                 _ => {}
             }
@@ -362,6 +398,43 @@ impl<'a> Doc<'a> {
     /// The id gloss gives the heading that starts at `event`, if any.
     pub fn heading_id(&self, event: usize) -> Option<&str> {
         self.heading_ids.get(&event).map(String::as_str)
+    }
+}
+
+/// Whether `ev` can be inside a footnote definition shown as a sidenote:
+/// paragraphs and what goes inside them.
+fn inline_in_footnote(ev: &Event<'_>) -> bool {
+    match ev {
+        Event::Start(t) => matches!(
+            t,
+            Tag::FootnoteDefinition(_)
+                | Tag::Paragraph
+                | Tag::Emphasis
+                | Tag::Strong
+                | Tag::Strikethrough
+                | Tag::Superscript
+                | Tag::Subscript
+                | Tag::Link { .. }
+                | Tag::Image { .. }
+        ),
+        Event::End(t) => matches!(
+            t,
+            TagEnd::FootnoteDefinition
+                | TagEnd::Paragraph
+                | TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Superscript
+                | TagEnd::Subscript
+                | TagEnd::Link
+                | TagEnd::Image
+        ),
+        Event::Text(_)
+        | Event::Code(_)
+        | Event::InlineHtml(_)
+        | Event::SoftBreak
+        | Event::HardBreak => true,
+        _ => false,
     }
 }
 

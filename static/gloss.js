@@ -8,8 +8,10 @@
   function cls(el, c, yes) { el && el.classList.toggle(c, yes); }
 
   /* Notes. Narrow screens: a reference opens its note in place. Wide: notes sit beside their anchors. */
-  var notes = all('a[role="doc-noteref"]').map(function (r) {
+  /* A footnote shown at the end, and a second reference to a footnote, are plain links to the note. */
+  var notes = all('a[role="doc-noteref"][id]').map(function (r) {
     var n = target(r);
+    if (!n || !n.classList.contains("sidenote")) return null;
     /* An anchor crossing a link or emphasis is several pieces: all light together. */
     return n && { r: r, n: n, a: all('.note-anchor[data-note="' + r.textContent.trim() + '"]') };
   }).filter(Boolean);

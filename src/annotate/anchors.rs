@@ -49,6 +49,8 @@ pub(super) struct PendingNote {
     pub(super) at: usize,
     /// The footnote reference's event.
     pub(super) point: Option<usize>,
+    /// An ordinary footnote, whose words the body holds.
+    pub(super) footnote: bool,
 }
 
 /// The anchored notes and quotes of one article.
@@ -157,6 +159,7 @@ pub(super) fn anchor_all(
                 at: anchor.range.end,
                 selector: Some(anchor.selector),
                 point: None,
+                footnote: false,
             });
         }
     }
@@ -205,7 +208,7 @@ pub(super) fn anchor_all(
             text,
             speaker,
             said: q.said.clone(),
-            context: q.context.clone(),
+            context: crate::glossary::smart_punctuation(&q.context).into_owned(),
             source,
             at: anchor.range.start,
             selector: anchor.selector,

@@ -11,9 +11,9 @@ use super::{check_body_urls, long_code_warnings, raw_html, Note, ResolvedArticle
 use crate::config::{Config, LinkMode};
 use crate::content::{Article, Content};
 use crate::diagnostics::Diagnostic;
-use crate::glossary::{EntryIdx, Glossary, Linker};
+use crate::glossary::{smart_punctuation, EntryIdx, Glossary, Linker};
 use crate::markdown::Doc;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// Resolves one article: its sources, anchors, quotes and mentions, as
 /// data. Returns the parsed body beside it, for the body renderer (the
@@ -59,19 +59,38 @@ pub(crate) fn resolve_article<'a>(
         placed,
     } = anchors::anchor_all(&cx, &doc, &mut suggestions, ds);
 
-    // Source notes written as [^source-id] footnotes.
+    // Source notes written as [^source-id] footnotes, and ordinary
+    // footnotes: one numbering with the anchored notes (issue 16). Every
+    // citation of a source is a note of its own; an ordinary footnote is one
+    // note however often it is referred to, numbered at its first reference.
+    let mut first_ref: HashMap<&str, usize> = HashMap::new();
+    let mut repeats: Vec<(usize, usize)> = Vec::new();
     for f in &doc.footnotes {
-        if doc.is_synthetic(&f.label) {
-            pending.push(anchors::PendingNote {
-                text_html: String::new(),
-                dom_text: String::new(),
-                feed_text_html: None,
-                source: sources.index_of(&f.label),
-                selector: None,
-                at: f.at,
-                point: Some(f.event),
-            });
+        let footnote = !doc.is_synthetic(&f.label);
+        if footnote {
+            if !doc.footnote_defs.iter().any(|d| d.label == f.label) {
+                continue;
+            }
+            if let Some(&first) = first_ref.get(f.label.as_str()) {
+                repeats.push((f.event, first));
+                continue;
+            }
+            first_ref.insert(&f.label, pending.len());
         }
+        pending.push(anchors::PendingNote {
+            text_html: String::new(),
+            dom_text: String::new(),
+            feed_text_html: None,
+            source: if footnote {
+                None
+            } else {
+                sources.index_of(&f.label)
+            },
+            selector: None,
+            at: f.at,
+            point: Some(f.event),
+            footnote,
+        });
     }
     ds.extend(super::footnotes::undefined(
         &doc,
@@ -122,6 +141,11 @@ pub(crate) fn resolve_article<'a>(
         if let Some(event) = p.point {
             marks.points.push(NotePoint { event, number });
         }
+        if p.footnote {
+            for &(event, _) in repeats.iter().filter(|r| r.1 == i) {
+                marks.points.push(NotePoint { event, number });
+            }
+        }
         notes.push(Note {
             number,
             text_html: p.text_html,
@@ -129,6 +153,7 @@ pub(crate) fn resolve_article<'a>(
             feed_text_html: p.feed_text_html,
             source: p.source,
             selector: p.selector,
+            footnote: p.footnote,
         });
     }
     // Quotes are listed in reading order; their marks name them by place.
@@ -172,12 +197,15 @@ pub(crate) fn resolve_article<'a>(
     let article = ResolvedArticle {
         index,
         slug: a.slug.clone(),
-        title: a.front.title.trim().to_string(),
+        // Titles and summaries typed in front matter read as the body does
+        // (curly quotes, dashes, `…`), in the page, its `<title>` and meta
+        // tags, feeds, JSON and search alike (issue 16).
+        title: smart_punctuation(a.front.title.trim()).into_owned(),
         date: a.front.date.clone(),
         updated: a.front.updated.clone(),
         authors: authors(config, a),
         summary: match &a.front.summary {
-            Some(s) => s.trim().to_string(),
+            Some(s) => smart_punctuation(s.trim()).into_owned(),
             None => first_paragraph(&doc.text),
         },
         tags: tags(a),

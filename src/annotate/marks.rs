@@ -45,8 +45,10 @@ pub struct Mark {
     pub kind: MarkKind,
 }
 
-/// A note shown at a footnote reference `[^source-id]` rather than at the
-/// end of an anchor.
+/// A note shown at a footnote reference rather than at the end of an
+/// anchor: a source note `[^source-id]`, or an ordinary footnote `[^1]`,
+/// numbered in the same sequence. Every reference to one ordinary footnote
+/// has a point with the footnote's number; the first shows the note.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct NotePoint {
     /// The footnote reference's event.

@@ -50,6 +50,10 @@ pub struct Note {
     pub source: Option<usize>,
     /// The selector of the anchored text (`None` for `[^source]` notes).
     pub selector: Option<TextQuoteSelector>,
+    /// An ordinary footnote (`[^1]` with `[^1]: text`): its words are the
+    /// body's own, which the body renderer shows as the note, so
+    /// `text_html` is empty and the note annotates no text of the page.
+    pub footnote: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -194,7 +198,7 @@ pub(crate) fn resolve_page<'a>(
     let warnings = long_code_warnings(&doc, p.layout.source, p.layout.body_start);
     let page = ResolvedPage {
         slug: p.slug.clone(),
-        title: p.front.title.clone(),
+        title: crate::glossary::smart_punctuation(&p.front.title).into_owned(),
         html: String::new(),
         warnings,
     };

@@ -5,6 +5,7 @@ use super::spans::FrontSpans;
 use crate::content::SourceFront;
 use crate::diagnostics::Diagnostic;
 use crate::frontmatter::Date;
+use crate::glossary::smart_punctuation;
 use crate::source::Span;
 use crate::url_safety;
 use std::collections::HashMap;
@@ -60,8 +61,9 @@ impl<'a> Sources<'a> {
             };
             list.push(Source {
                 id: s.id.clone(),
-                title: s.title.clone(),
-                publisher: s.publisher.clone(),
+                // As readers see them: with the body's smart punctuation.
+                title: smart_punctuation(&s.title).into_owned(),
+                publisher: smart_punctuation(&s.publisher).into_owned(),
                 url: safe(&s.url),
                 archived: safe(&s.archived),
                 date: s.date.clone(),

@@ -38,7 +38,15 @@ pub(crate) fn run(cli: &Cli, args: &BuildArgs, write: bool) -> Result<(), u8> {
             Ok(stats) => stats.warning_items.as_slice(),
             Err(report) => report.items.as_slice(),
         };
-        let json = gloss::diagnostics::to_json(items);
+        let mut json = gloss::diagnostics::to_json(items);
+        // The summary's drafts line, so that drafts do not vanish from CI
+        // either (docs/diagnostics.md).
+        if let Ok(stats) = &result {
+            json["drafts_skipped"] = stats.drafts_skipped.into();
+            if let Some(line) = stats.drafts_line() {
+                json["drafts_line"] = line.into();
+            }
+        }
         println!(
             "{}",
             serde_json::to_string_pretty(&json).expect("a JSON value prints")

@@ -83,6 +83,7 @@ pub fn render_with_selectors(
     ann: Option<&Annotations<'_>>,
     target: Target<'_>,
 ) -> Rendered {
+    let defs = std::mem::take(&mut doc.footnote_defs);
     let events = doc.take_events();
     let marks = ann.map_or(0, |a| a.marks.ranges.len());
     let mut w = Writer {
@@ -91,6 +92,8 @@ pub fn render_with_selectors(
         target,
         order: Vec::new(),
         notes: Vec::new(),
+        footnote_html: HashMap::new(),
+        held: None,
         dom: String::new(),
         dom_deferred: String::new(),
         dom_marks: vec![(None, None); marks],
@@ -117,6 +120,13 @@ pub fn render_with_selectors(
         .map(|a| a.marks.links.iter().map(|l| (l.event, l.entry)).collect())
         .unwrap_or_default();
     let chunk_at: HashMap<usize, &Chunk> = doc.chunks.iter().map(|c| (c.event, c)).collect();
+    let footnotes = Footnotes::plan(&doc, &events, &defs, ann, &points);
+    let mut events: Vec<Option<Event<'_>>> = events.into_iter().map(|(e, _)| Some(e)).collect();
+    // Note numbers already shown (a later reference to an ordinary
+    // footnote shows its number again, without the note).
+    let mut shown: std::collections::HashSet<usize> = std::collections::HashSet::new();
+    // The footnote definition being written, if any.
+    let mut def: Option<Def<'_>> = None;
     let permalink = match target {
         Target::Page => None,
         Target::Feed { permalink } => Some(permalink),
@@ -135,7 +145,24 @@ pub fn render_with_selectors(
     let mut deferred = String::new();
     let mut skip_def = false;
     let mut code: Option<(String, String)> = None;
-    for (i, (ev, _)) in events.into_iter().enumerate() {
+    for &i in &footnotes.order {
+        let Some(ev) = events[i].take() else {
+            continue;
+        };
+        // A sidenote waiting for the punctuation after its reference goes
+        // in before anything but the text that may start with it.
+        if w.held.is_some() {
+            let text_next = matches!(ev, Event::Text(_))
+                && link_depth == 0
+                && def.is_none()
+                && chunk_at.contains_key(&i);
+            if !text_next {
+                if let Some((html, text)) = w.held.take() {
+                    out.push(Event::InlineHtml(html.into()));
+                    w.dom.push_str(&text);
+                }
+            }
+        }
         if skip_def {
             if matches!(ev, Event::End(TagEnd::FootnoteDefinition)) {
                 skip_def = false;
@@ -159,6 +186,108 @@ pub fn render_with_selectors(
         match ev {
             Event::Start(Tag::FootnoteDefinition(ref label)) if doc.is_synthetic(label) => {
                 skip_def = true;
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) if ann.is_some() => {
+                let number = footnotes.number.get(label.as_ref()).copied();
+                let as_sidenote = footnotes.sidenote_defs.contains(&i);
+                // In a feed, a numbered footnote is an item of the list of
+                // notes at the end; on the page, one shown as a sidenote is
+                // written where it was referred to, the others stay here,
+                // as numbered end notes.
+                let captured = number.is_some() && (as_sidenote || permalink.is_some());
+                if captured {
+                    def = Some(Def {
+                        number: number.unwrap_or_default(),
+                        out: std::mem::take(&mut out),
+                        dom_from: w.dom.len(),
+                        paragraphs: 0,
+                        sidenote: as_sidenote && permalink.is_none(),
+                    });
+                } else {
+                    w.dom.push(DOM_UNKNOWN);
+                    let open = match number {
+                        Some(n) => {
+                            w.dom.push_str(&n.to_string());
+                            w.dom.push(DOM_UNKNOWN);
+                            format!("<div class=\"footnote-definition\" id=\"sn-{n}\" role=\"doc-footnote\"><sup class=\"footnote-definition-label\">{n}</sup>")
+                        }
+                        None => "<div class=\"footnote-definition\">".to_string(),
+                    };
+                    def = Some(Def {
+                        number: number.unwrap_or_default(),
+                        out: Vec::new(),
+                        dom_from: usize::MAX,
+                        paragraphs: 0,
+                        sidenote: false,
+                    });
+                    out.push(Event::Html(open.into()));
+                }
+            }
+            Event::End(TagEnd::FootnoteDefinition) if def.is_some() => {
+                let d = def.take().expect("checked");
+                if d.dom_from == usize::MAX {
+                    // An end note on the page.
+                    let n = d.number;
+                    let back = if n > 0 {
+                        w.dom.push('↩');
+                        format!("<a class=\"footnote-back\" href=\"#ref-{n}\" role=\"doc-backlink\" aria-label=\"Back to note {n}\">↩</a>")
+                    } else {
+                        String::new()
+                    };
+                    w.dom.push(DOM_UNKNOWN);
+                    out.push(Event::Html(format!("{back}</div>\n").into()));
+                } else {
+                    let mut inner = String::new();
+                    let body = std::mem::replace(&mut out, d.out);
+                    pulldown_cmark::html::push_html(&mut inner, body.into_iter());
+                    let words = w.dom.split_off(d.dom_from);
+                    if d.sidenote {
+                        let n = d.number;
+                        let html = format!(
+                            "{}{}{}",
+                            sidenote_open(n),
+                            inner.trim_end(),
+                            sidenote_close(n)
+                        );
+                        w.held = Some((html, format!("{n} {words} ↩")));
+                    } else {
+                        w.footnote_html.insert(d.number, inner);
+                    }
+                }
+            }
+            Event::Start(Tag::Paragraph) if def.as_ref().is_some_and(|d| d.sidenote) => {
+                // A sidenote lives in a sentence: its paragraphs are spans.
+                let d = def.as_mut().expect("checked");
+                d.paragraphs += 1;
+                if d.paragraphs > 1 {
+                    w.dom.push(DOM_UNKNOWN);
+                    out.push(Event::InlineHtml("<span class=\"note-para\">".into()));
+                }
+            }
+            Event::End(TagEnd::Paragraph) if def.as_ref().is_some_and(|d| d.sidenote) => {
+                if def.as_ref().is_some_and(|d| d.paragraphs > 1) {
+                    out.push(Event::InlineHtml("</span>".into()));
+                }
+            }
+            Event::FootnoteReference(ref label)
+                if points.contains_key(&i) && !doc.is_synthetic(label) =>
+            {
+                let n = points[&i];
+                let mut html = String::new();
+                if shown.insert(n) {
+                    w.note_ref(n, &mut html);
+                    if permalink.is_some() {
+                        w.notes.push(n);
+                    }
+                } else {
+                    Writer::repeat_ref_into(target, n, &mut html);
+                }
+                w.dom.push_str(&Writer::ref_text(n));
+                if link_depth > 0 {
+                    deferred.push_str(&html);
+                } else {
+                    out.push(Event::InlineHtml(html.into()));
+                }
             }
             Event::Start(Tag::FootnoteDefinition(label)) if permalink.is_some() => {
                 let n = footnote_number(&label);
@@ -248,15 +377,29 @@ pub fn render_with_selectors(
                 }
             }
             Event::FootnoteReference(_) if points.contains_key(&i) => {
-                let mut html = String::new();
-                w.note(points[&i], &mut html);
-                let text = w.note_ref_text(points[&i]) + &w.sidenote_text(points[&i]);
+                let n = points[&i];
                 if link_depth > 0 {
+                    let mut html = String::new();
+                    w.note(n, &mut html);
                     deferred.push_str(&html);
-                    w.dom_deferred.push_str(&text);
+                    w.dom_deferred
+                        .push_str(&(w.note_ref_text(n) + &w.sidenote_text(n)));
                 } else {
+                    let mut html = String::new();
+                    w.note_ref(n, &mut html);
                     out.push(Event::InlineHtml(html.into()));
-                    w.dom.push_str(&text);
+                    w.dom.push_str(&w.note_ref_text(n));
+                    match target {
+                        // The sidenote goes after the punctuation that
+                        // follows the reference (`[^source],`), as after an
+                        // anchor.
+                        Target::Page => {
+                            let mut note = String::new();
+                            w.sidenote(n, &mut note);
+                            w.held = Some((note, w.sidenote_text(n)));
+                        }
+                        Target::Feed { .. } => w.sidenote(n, &mut String::new()),
+                    }
                 }
             }
             Event::FootnoteReference(label) if permalink.is_some() => {
@@ -331,6 +474,10 @@ pub fn render_with_selectors(
                 out.push(ev)
             }
         }
+    }
+    if let Some((html, text)) = w.held.take() {
+        out.push(Event::InlineHtml(html.into()));
+        w.dom.push_str(&text);
     }
     let selectors = |kind: fn(MarkKind) -> Option<usize>, len: usize| {
         let mut found: Vec<Option<TextQuoteSelector>> = vec![None; len];
@@ -433,6 +580,116 @@ fn occurrences(hay: &str, needle: &str) -> usize {
     n
 }
 
+/// Where a body's own footnotes go (issue 16): each is a note, numbered with
+/// the others. One made of paragraphs is shown as a sidenote, as a source
+/// note is, so its definition's events are written right after its first
+/// reference. One with blocks a sentence cannot hold (a list, a table, code), or
+/// with a note anchored in it, stays where it was defined, as a numbered end
+/// note.
+struct Footnotes {
+    /// The events in the order they are written.
+    order: Vec<usize>,
+    /// The start events of the definitions shown as sidenotes.
+    sidenote_defs: std::collections::HashSet<usize>,
+    /// Each referenced footnote's number, by label.
+    number: HashMap<String, usize>,
+}
+
+impl Footnotes {
+    fn plan(
+        doc: &Doc<'_>,
+        events: &[(Event<'_>, std::ops::Range<usize>)],
+        defs: &[markdown::FootnoteDef],
+        ann: Option<&Annotations<'_>>,
+        points: &HashMap<usize, usize>,
+    ) -> Footnotes {
+        let mut plan = Footnotes {
+            order: (0..events.len()).collect(),
+            sidenote_defs: Default::default(),
+            number: HashMap::new(),
+        };
+        let Some(a) = ann else {
+            return plan;
+        };
+        // The first reference to each footnote: the one that shows it.
+        let mut first: HashMap<&str, usize> = HashMap::new();
+        for (i, (ev, _)) in events.iter().enumerate() {
+            if let (Event::FootnoteReference(label), Some(&n)) = (ev, points.get(&i)) {
+                if !doc.is_synthetic(label) {
+                    plan.number.entry(label.to_string()).or_insert(n);
+                    first.entry(label.as_ref()).or_insert(i);
+                }
+            }
+        }
+        let anchored_in = |text: &std::ops::Range<usize>| {
+            a.marks.ranges.iter().any(|m| {
+                matches!(m.kind, MarkKind::Note { .. })
+                    && m.range.start < text.end
+                    && m.range.end > text.start
+            })
+        };
+        // Reference event -> the definition's events it brings along.
+        let mut moved: HashMap<usize, std::ops::Range<usize>> = HashMap::new();
+        for d in defs {
+            if let Some(&r) = first.get(d.label.as_str()) {
+                if d.inline && !anchored_in(&d.text) {
+                    moved.insert(r, d.events.clone());
+                    plan.sidenote_defs.insert(d.events.start);
+                }
+            }
+        }
+        if moved.is_empty() {
+            return plan;
+        }
+        // (pulldown-cmark reads no footnote reference inside a link's text,
+        // so a definition never lands inside a link.)
+        let mut order = Vec::with_capacity(events.len());
+        let mut i = 0;
+        while i < events.len() {
+            if plan.sidenote_defs.contains(&i) {
+                i = defs
+                    .iter()
+                    .find(|d| d.events.start == i)
+                    .map_or(i + 1, |d| d.events.end);
+                continue;
+            }
+            order.push(i);
+            if let Some(def) = moved.get(&i) {
+                order.extend(def.clone());
+            }
+            i += 1;
+        }
+        plan.order = order;
+        plan
+    }
+}
+
+/// A footnote definition being written: on the page as a sidenote, or in a
+/// feed as an item of the notes list (into `out`, the body's events set
+/// aside meanwhile), or on the page as an end note (`dom_from` is
+/// `usize::MAX`, written in place).
+struct Def<'e> {
+    number: usize,
+    out: Vec<Event<'e>>,
+    dom_from: usize,
+    paragraphs: usize,
+    sidenote: bool,
+}
+
+/// The opening of note `n`'s sidenote, up to its words.
+fn sidenote_open(n: usize) -> String {
+    format!(
+        "<span class=\"sidenote\" id=\"sn-{n}\" role=\"doc-footnote\" data-pagefind-ignore><span class=\"sidenote-number\">{n}</span> "
+    )
+}
+
+/// The end of note `n`'s sidenote, after its words: the link back.
+fn sidenote_close(n: usize) -> String {
+    format!(
+        " <a class=\"note-back\" data-pagefind-ignore href=\"#ref-{n}\" role=\"doc-backlink\" aria-label=\"Back to note {n}\">↩</a></span>"
+    )
+}
+
 /// Writes chunks and notes; remembers, for a feed, the notes in the order
 /// their numbers appear.
 struct Writer<'w, 'a> {
@@ -443,6 +700,11 @@ struct Writer<'w, 'a> {
     order: Vec<usize>,
     /// Feed only: note numbers as written.
     notes: Vec<usize>,
+    /// Feed only: the HTML of each footnote's definition, by number.
+    footnote_html: HashMap<usize, String>,
+    /// A sidenote (its HTML and DOM text) written once the closing
+    /// punctuation after its reference is: the next text chunk places it.
+    held: Option<(String, String)>,
     /// The text the HTML written so far puts in the DOM ([`DOM_UNKNOWN`] at
     /// block edges and raw HTML), and the text of trailers held back until
     /// an enclosing link closes.
@@ -479,12 +741,25 @@ impl Writer<'_, '_> {
                 .collect(),
             None => Vec::new(),
         };
-        if relevant.is_empty() {
+        // A sidenote waiting after a footnote reference: after the closing
+        // punctuation this chunk starts with.
+        let mut ready = self.held.take();
+        let ready_at = match &ready {
+            Some(_) if !defer => cs + closing_punctuation(&text[cs..ce]),
+            _ => cs,
+        };
+        if ready_at == cs {
+            if let Some((h, t)) = ready.take() {
+                html.push_str(&h);
+                self.dom.push_str(&t);
+            }
+        }
+        if relevant.is_empty() && ready.is_none() {
             escape_into(&mut html, &text[cs..ce]);
             self.dom.push_str(&text[cs..ce]);
         } else {
             let ranges = &self.ann.expect("marks come with annotations").marks.ranges;
-            let mut cuts = vec![cs, ce];
+            let mut cuts = vec![cs, ce, ready_at];
             // Sidenotes held back past the punctuation after their anchor:
             // (where they go, note number).
             let mut held: Vec<(usize, usize)> = Vec::new();
@@ -558,6 +833,12 @@ impl Writer<'_, '_> {
                         }
                     }
                 }
+                if b == ready_at {
+                    if let Some((h, t)) = ready.take() {
+                        html.push_str(&h);
+                        self.dom.push_str(&t);
+                    }
+                }
                 for &(_, number) in held.iter().filter(|h| h.0 == b) {
                     let t = self.sidenote_text(number);
                     self.sidenote(number, &mut html);
@@ -618,7 +899,7 @@ impl Writer<'_, '_> {
                         "<a class=\"quote-link\" data-pagefind-ignore href=\"#{id}\" data-entry=\"{speaker}\" data-speaker-name=\"{name}\" aria-label=\"Quote by {name}: link to this quote\">#</a>",
                         id = escape(&q.id),
                         speaker = escape(&e.id),
-                        name = escape(&e.name),
+                        name = escape(&e.display_name()),
                     ));
                 }
             }
@@ -690,6 +971,18 @@ impl Writer<'_, '_> {
         }
     }
 
+    /// A later reference to ordinary footnote `n`: its number again, a link
+    /// to the note, with no id of its own (the note links back to the first).
+    fn repeat_ref_into(target: Target<'_>, n: usize, out: &mut String) {
+        let href = match target {
+            Target::Page => String::new(),
+            Target::Feed { permalink } => escape(permalink),
+        };
+        out.push_str(&format!(
+            "<sup class=\"note-ref\" data-pagefind-ignore><a href=\"{href}#sn-{n}\" role=\"doc-noteref\" aria-describedby=\"sn-{n}\">{n}</a></sup>"
+        ));
+    }
+
     fn note_ref_into(target: Target<'_>, n: usize, out: &mut String) {
         let href = match target {
             Target::Page => String::new(),
@@ -705,13 +998,9 @@ impl Writer<'_, '_> {
     fn sidenote(&mut self, n: usize, out: &mut String) {
         match self.target {
             Target::Page => {
-                out.push_str(&format!(
-                    "<span class=\"sidenote\" id=\"sn-{n}\" role=\"doc-footnote\" data-pagefind-ignore><span class=\"sidenote-number\">{n}</span> "
-                ));
+                out.push_str(&sidenote_open(n));
                 self.note_content(n, None, out);
-                out.push_str(&format!(
-                    " <a class=\"note-back\" data-pagefind-ignore href=\"#ref-{n}\" role=\"doc-backlink\" aria-label=\"Back to note {n}\">↩</a></span>"
-                ));
+                out.push_str(&sidenote_close(n));
             }
             Target::Feed { .. } => self.notes.push(n),
         }
@@ -724,6 +1013,12 @@ impl Writer<'_, '_> {
         let Some(note) = a.notes.get(n - 1) else {
             return;
         };
+        if note.footnote {
+            if let Some(html) = self.footnote_html.get(&n) {
+                out.push_str(html.trim_end());
+            }
+            return;
+        }
         let text = match (page, &note.feed_text_html) {
             (Some(_), Some(feed)) => feed.as_str(),
             _ => note.text_html.as_str(),
@@ -862,24 +1157,65 @@ mod tests {
             feed_text_html: None,
             source: None,
             selector: None,
+            footnote: false,
         }
     }
 
     /// Renders `body` with a note over each `(from, to)`: from the first
-    /// `from` to the end of the first `to` after it, numbered in order.
+    /// `from` to the end of the first `to` after it; its ordinary footnotes
+    /// are notes too, and all are numbered in reading order, as resolve
+    /// numbers them.
     fn with_notes(body: &str, anchors: &[(&str, &str)], target: Target<'_>) -> String {
         let mut owned = String::new();
         let doc = Doc::parse(body, &mut owned, |_| false);
-        let mut marks = Marks::default();
-        let mut notes = Vec::new();
-        for (k, (from, to)) in anchors.iter().enumerate() {
+        // (where it falls, an anchored range or a footnote's first reference)
+        let mut pending: Vec<(usize, Result<std::ops::Range<usize>, usize>)> = Vec::new();
+        for (from, to) in anchors {
             let start = doc.text.find(from).unwrap();
             let end = start + doc.text[start..].find(to).unwrap() + to.len();
-            marks.ranges.push(Mark {
-                range: start..end,
-                kind: MarkKind::Note { number: k + 1 },
-            });
-            notes.push(note(k + 1, &format!("N{}", k + 1)));
+            pending.push((end, Ok(start..end)));
+        }
+        let mut first: HashMap<&str, usize> = HashMap::new();
+        let mut repeats = Vec::new();
+        for f in &doc.footnotes {
+            match first.get(f.label.as_str()) {
+                Some(_) => repeats.push((f.event, f.label.as_str())),
+                None => {
+                    first.insert(&f.label, f.event);
+                    pending.push((f.at, Err(f.event)));
+                }
+            }
+        }
+        let mut order: Vec<usize> = (0..pending.len()).collect();
+        order.sort_by_key(|&i| (pending[i].0, i));
+        let mut marks = Marks::default();
+        let mut notes = Vec::new();
+        for (k, &i) in order.iter().enumerate() {
+            let number = k + 1;
+            match &pending[i].1 {
+                Ok(range) => {
+                    marks.ranges.push(Mark {
+                        range: range.clone(),
+                        kind: MarkKind::Note { number },
+                    });
+                    notes.push(note(number, &format!("N{number}")));
+                }
+                Err(event) => {
+                    marks.points.push(NotePoint {
+                        event: *event,
+                        number,
+                    });
+                    for &(e, label) in &repeats {
+                        if first[label] == *event {
+                            marks.points.push(NotePoint { event: e, number });
+                        }
+                    }
+                    notes.push(Note {
+                        footnote: true,
+                        ..note(number, "")
+                    });
+                }
+            }
         }
         let (glossary, base) = (Glossary::default(), Base::new("https://example.org/"));
         let ann = Annotations {
@@ -1021,11 +1357,66 @@ mod tests {
             concat!(
                 "<p><span class=\"note-anchor\" data-note=\"1\">Ships waited</span>",
                 "<sup class=\"note-ref\" data-pagefind-ignore><a href=\"https://example.org/articles/a/#sn-1\" id=\"ref-1\" role=\"doc-noteref\" aria-describedby=\"sn-1\">1</a></sup>",
-                "<sup class=\"footnote-reference\"><a href=\"https://example.org/articles/a/#a\">1</a></sup>",
+                "<sup class=\"note-ref\" data-pagefind-ignore><a href=\"https://example.org/articles/a/#sn-2\" id=\"ref-2\" role=\"doc-noteref\" aria-describedby=\"sn-2\">2</a></sup>",
                 " for <a href=\"https://example.org/articles/a/#later\">days</a>.</p>\n",
-                "<div class=\"footnote-definition\" id=\"a\"><sup class=\"footnote-definition-label\">1</sup>\n<p>A footnote.</p>\n</div>\n",
-                "<hr/>\n<ol class=\"notes\">\n<li>N1</li>\n</ol>\n"
+                "<hr/>\n<ol class=\"notes\">\n<li>N1</li>\n<li><p>A footnote.</p></li>\n</ol>\n"
             )
+        );
+    }
+
+    /// Issue 16: `[^1]` footnotes were numbered apart from source notes, so
+    /// an article showed two different "1"s. A footnote is now a note of
+    /// the one sequence, in reading order, shown as a sidenote where it is
+    /// referred to; a second reference shows its number and links to it.
+    #[test]
+    fn footnotes_are_sidenotes_numbered_with_the_other_notes() {
+        let html = with_notes(
+            "Ships waited[^fn], then *left*. They came back[^fn].\n\n[^fn]: At *anchor*.\n\n    Two days.\n",
+            &[("then", "left")],
+            Target::Page,
+        );
+        let sidenote = concat!(
+            "<span class=\"sidenote\" id=\"sn-1\" role=\"doc-footnote\" data-pagefind-ignore><span class=\"sidenote-number\">1</span> ",
+            "At <em>anchor</em>.<span class=\"note-para\">Two days.</span>",
+            " <a class=\"note-back\" data-pagefind-ignore href=\"#ref-1\" role=\"doc-backlink\" aria-label=\"Back to note 1\">↩</a></span>"
+        );
+        assert_eq!(
+            html,
+            format!(
+                concat!(
+                    "<p>Ships waited{},{} <span class=\"note-anchor\" data-note=\"2\">then </span>",
+                    "<em><span class=\"note-anchor\" data-note=\"2\">left</span>{}</em>. They came back",
+                    "<sup class=\"note-ref\" data-pagefind-ignore><a href=\"#sn-1\" role=\"doc-noteref\" aria-describedby=\"sn-1\">1</a></sup>.</p>\n"
+                ),
+                page_ref(1),
+                sidenote,
+                page_note(2)
+            )
+        );
+        assert!(!html.contains("footnote-definition"), "{html}");
+    }
+
+    /// A footnote with a list (or code, a table) cannot sit in a sentence:
+    /// it stays at the end, numbered in the same sequence, linked both ways.
+    #[test]
+    fn a_footnote_with_blocks_is_an_end_note_numbered_with_the_others() {
+        let html = with_notes(
+            "Ships waited[^list] for *days*.\n\n[^list]: Two kinds:\n\n    - tugs\n",
+            &[("for", "days")],
+            Target::Page,
+        );
+        assert!(
+            html.starts_with(&format!("<p>Ships waited{} <span", page_ref(1))),
+            "{html}"
+        );
+        assert!(html.contains(&page_note(2)), "{html}");
+        assert!(
+            html.ends_with(concat!(
+                "<div class=\"footnote-definition\" id=\"sn-1\" role=\"doc-footnote\"><sup class=\"footnote-definition-label\">1</sup>",
+                "\n<p>Two kinds:</p>\n<ul>\n<li>tugs</li>\n</ul>\n",
+                "<a class=\"footnote-back\" href=\"#ref-1\" role=\"doc-backlink\" aria-label=\"Back to note 1\">↩</a></div>\n"
+            )),
+            "{html}"
         );
     }
 
@@ -1069,6 +1460,10 @@ mod tests {
             base: &base,
         };
         let html = render(doc, Some(&ann), Target::Page);
-        assert_eq!(html, format!("<p>Ships waited{}.</p>\n", page_note(1)));
+        // The sidenote follows the full stop, as after an anchor (issue 16).
+        assert_eq!(
+            html,
+            format!("<p>Ships waited{}.{}</p>\n", page_ref(1), page_sidenote(1))
+        );
     }
 }

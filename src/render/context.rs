@@ -167,7 +167,13 @@ impl ArticleSummary {
         ArticleSummary {
             article: ArticleRef::new(a, base),
             summary: a.summary.clone(),
-            authors: a.authors.clone(),
+            // Names as written in `authors` match glossary entries; readers
+            // see them with the body's smart punctuation (`O’Brien`).
+            authors: a
+                .authors
+                .iter()
+                .map(|n| crate::glossary::smart_punctuation(n).into_owned())
+                .collect(),
             tags: a.tags.iter().map(|t| TagRef::new(t, base)).collect(),
             reading_minutes: reading_minutes(a.word_count),
             counts: Counts {

@@ -5,6 +5,7 @@
 use crate::annotate::{ResolvedArticle, Site};
 use crate::config::Config;
 use crate::content::{ArticleImage, Kind};
+use crate::glossary::smart_punctuation;
 use crate::glossary::Entry;
 use crate::render::context::QuoteView;
 use rayon::prelude::*;
@@ -58,7 +59,7 @@ fn thing<'a>(config: &Config, e: &'a Entry) -> Thing<'a> {
 struct Named<'a> {
     #[serde(rename = "@type")]
     kind: &'static str,
-    name: &'a str,
+    name: Cow<'a, str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     url: Option<String>,
 }
@@ -183,19 +184,19 @@ pub(crate) fn article(
             .map(|n| match author_entry(g, n) {
                 Some(e) => Named {
                     kind: schema_type(e),
-                    name: n,
+                    name: smart_punctuation(n),
                     url: Some(config.permalink(&e.url())),
                 },
                 None => Named {
                     kind: "Person",
-                    name: n,
+                    name: smart_punctuation(n),
                     url: None,
                 },
             })
             .collect(),
         publisher: Named {
             kind: "Organization",
-            name: &config.title,
+            name: Cow::from(&config.title),
             url: Some(config.permalink("/")),
         },
         description: &a.summary,
@@ -211,7 +212,7 @@ pub(crate) fn article(
                 url: &s.url,
                 publisher: (!s.publisher.is_empty()).then(|| Named {
                     kind: "Organization",
-                    name: &s.publisher,
+                    name: Cow::from(&s.publisher),
                     url: None,
                 }),
                 date_published: s.date.as_ref().map(|d| d.ymd()),
@@ -372,7 +373,9 @@ pub(crate) fn annotations(config: &Config, site: &Site, a: &ResolvedArticle) -> 
     let g = &site.glossary;
     let page = config.permalink(&a.url());
     let mut items: Vec<Annotation> = Vec::with_capacity(a.notes.len() + a.quotes.len());
-    for n in &a.notes {
+    // An ordinary footnote is the article's own words, at a point: no
+    // annotation of its text.
+    for n in a.notes.iter().filter(|n| !n.footnote) {
         let mut bodies: Vec<Body> = Vec::new();
         if !n.text_html.is_empty() {
             bodies.push(Body {

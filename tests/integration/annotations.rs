@@ -691,3 +691,115 @@ fn quotes_json_and_glossary_json_read_back_as_documented_without_empty_values() 
         assert!(found.is_empty(), "{file} holds empty values: {found:?}");
     }
 }
+
+/// An article with an anchored note, a `[^source]` note and two ordinary
+/// footnotes, one referred to twice and one holding a list.
+const ONE_NUMBERING: &str = r#"+++
+title = "One numbering"
+date = 2024-05-01
+
+[[sources]]
+id = "log"
+title = "Harbour log"
+
+[[notes]]
+anchor = "left at dawn"
+text = "An anchored note."
++++
+The ships waited[^wait], then left at dawn. The log says so[^log]. They came back[^wait].
+
+A second paragraph.[^list]
+
+[^wait]: For two days, *at anchor*.
+
+[^list]: Two kinds:
+
+    - tugs
+    - dredgers
+"#;
+
+/// Issue 16: ordinary footnotes were numbered apart from source notes, so
+/// an article showed two different "1"s. Every numbered note is now one
+/// sequence in reading order; a footnote is a sidenote like a source note,
+/// linked both ways, and one that a sentence cannot hold is an end note.
+#[test]
+fn footnotes_and_notes_share_one_numbering_in_reading_order() {
+    let site = SiteTest::new()
+        .file("content/articles/one.md", ONE_NUMBERING)
+        .build();
+    let page = site.html("articles/one/index.html");
+    // Reading order: [^wait], the anchored note, [^log], [^wait] again, [^list].
+    assert_eq!(
+        page.texts(".article-body a[role=doc-noteref]"),
+        ["1", "2", "3", "1", "4"]
+    );
+    assert_eq!(
+        page.attrs(".article-body a[role=doc-noteref]", "href"),
+        ["#sn-1", "#sn-2", "#sn-3", "#sn-1", "#sn-4"]
+    );
+    // One id per note: the second reference to a footnote has none.
+    assert_eq!(
+        page.attrs(".article-body a[role=doc-noteref][id]", "id"),
+        ["ref-1", "ref-2", "ref-3", "ref-4"]
+    );
+    assert_eq!(
+        page.text("#sn-1.sidenote[role=doc-footnote]"),
+        "1 For two days, at anchor. ↩"
+    );
+    assert_eq!(page.count("#sn-1.sidenote em"), 1);
+    assert_eq!(page.attr("#sn-1 a[role=doc-backlink]", "href"), "#ref-1");
+    assert!(page.text("#sn-3.sidenote").contains("Harbour log"));
+    // The footnote with a list stays at the end, numbered 4, linked back.
+    assert_eq!(
+        page.count("div.footnote-definition#sn-4[role=doc-footnote] li"),
+        2
+    );
+    assert_eq!(page.attr("#sn-4 a[role=doc-backlink]", "href"), "#ref-4");
+    assert_eq!(
+        page.count(".footnote-reference, .footnote-definition-label:not(#sn-4 *)"),
+        0
+    );
+    // No number is shown twice for two different notes.
+    let labels = page.texts(".sidenote-number, .footnote-definition-label");
+    assert_eq!(labels, ["1", "2", "3", "4"]);
+
+    // The feed lists the notes at the end, in the same order and numbering.
+    let feed = site.html("atom.xml");
+    let content = feed.text("entry > content");
+    let entry = scraper::Html::parse_fragment(&content);
+    let sel = scraper::Selector::parse("ol.notes > li").unwrap();
+    let items: Vec<String> = entry
+        .select(&sel)
+        .map(|li| {
+            li.text()
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    assert_eq!(
+        items,
+        [
+            "For two days, at anchor.",
+            "An anchored note.",
+            "Harbour log",
+            "Two kinds: tugs dredgers"
+        ]
+    );
+    // Footnotes are the article's own words: no annotation of its text.
+    let ann = site.json("articles/one/annotations.jsonld");
+    let ids: Vec<&str> = ann["first"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "https://t.example.org/articles/one/#sn-2",
+            "https://t.example.org/articles/one/#sn-3"
+        ]
+    );
+}

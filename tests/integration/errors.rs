@@ -521,6 +521,28 @@ fn check_reports_json_for_ci() {
     assert_eq!(d["help"][0], "did you mean `summary`?");
 }
 
+/// Issue 16: the text summary says "1 draft skipped; use --drafts to
+/// include it", but the JSON for CI said nothing of drafts.
+#[test]
+fn check_json_says_how_many_drafts_were_skipped() {
+    let t = site_with("+++\ntitle = \"A\"\ndate = 2024-01-01\n+++\nA.\n").file(
+        "content/articles/wip.md",
+        "+++\ntitle = \"W\"\ndate = 2024-01-02\ndraft = true\n+++\nW.\n",
+    );
+    let o = t.run(&["check", "--format", "json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["drafts_skipped"], 1);
+    assert_eq!(
+        v["drafts_line"],
+        "1 draft skipped; use --drafts to include it"
+    );
+    let o = t.run(&["check", "--format", "json", "--drafts"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["drafts_skipped"], 0);
+    assert!(v.get("drafts_line").is_none(), "{v}");
+}
+
 #[test]
 fn deny_warnings_fails_build_and_check_on_a_warning() {
     // The glossary's entries are never mentioned: a warning.

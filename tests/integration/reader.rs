@@ -145,3 +145,129 @@ fn serve_says_after_its_first_build_how_many_drafts_were_skipped() {
         seen.join("\n")
     );
 }
+
+/// Issue 16: text typed in front matter kept its straight quotes, `--` and
+/// `...` where the body beside it had curly quotes, dashes and `…`: in
+/// titles (`<title>`, og tags, feeds), summaries, authors, source titles and
+/// publishers, quote contexts and quote-link labels. Every file the build
+/// writes is searched for the typed forms, and the places readers see are
+/// parsed for the smart ones.
+#[test]
+fn text_from_front_matter_gets_the_smart_punctuation_of_the_body() {
+    let site = SiteTest::new()
+        .file(
+            "content/glossary/lloyds-list.md",
+            "+++\nname = \"Lloyd's List\"\nkind = \"organisation\"\n+++\nA paper.\n",
+        )
+        .file(
+            "content/articles/run.md",
+            r#"+++
+title = "The ships' \"last\" run -- at dawn..."
+date = 2024-01-01
+summary = "Tugs' work -- and \"luck\"."
+authors = ["Pat O'Brien"]
+
+[[sources]]
+id = "log"
+title = "Harbour's \"log\""
+publisher = "Port Authority's desk"
+url = "https://log.example.org/"
+
+[[notes]]
+anchor = "left at dawn"
+source = "log"
+
+[[quotes]]
+anchor = "We sail"
+speaker = "lloyds-list"
+context = "At the \"briefing\""
+source = "log"
++++
+The ships left at dawn. Lloyd's List wrote: "We sail."
+"#,
+        )
+        .file(
+            "content/about.md",
+            "+++\ntitle = \"About \\\"us\\\" -- the desk\"\n+++\nWho we are.\n",
+        )
+        .build();
+
+    // No file written holds a typed form, raw, escaped for HTML or in JSON.
+    let typed = [
+        "ships'",
+        "ships&#39;",
+        "\"last\"",
+        "&quot;last&quot;",
+        "\\\"last\\\"",
+        "-- at",
+        "dawn...",
+        "Tugs'",
+        "Tugs&#39;",
+        "\"luck\"",
+        "&quot;luck&quot;",
+        "O'Brien",
+        "O&#39;Brien",
+        "Harbour's",
+        "Harbour&#39;s",
+        "&quot;log&quot;",
+        "\\\"log\\\"",
+        "Authority's",
+        "Authority&#39;s",
+        "&quot;briefing&quot;",
+        "\\\"briefing\\\"",
+        "Lloyd's",
+        "Lloyd&#39;s",
+        "&quot;us&quot;",
+        "\\\"us\\\"",
+        "-- the desk",
+    ];
+    let mut checked = 0;
+    for (path, bytes) in snapshot_dir(&site.out) {
+        if path.starts_with("pagefind") {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        for t in typed {
+            assert!(!text.contains(t), "{path} has {t:?}");
+        }
+        checked += 1;
+    }
+    assert!(checked > 10, "{checked} files");
+
+    let title = "The ships’ “last” run – at dawn…";
+    let page = site.html("articles/run/index.html");
+    assert_eq!(page.text("head > title"), format!("{title} — Test"));
+    assert_eq!(page.attr("meta[property='og:title']", "content"), title);
+    assert_eq!(page.text("h1"), title);
+    assert_eq!(page.text(".dek"), "Tugs’ work – and “luck”.");
+    assert_eq!(
+        page.attr("meta[name=description]", "content"),
+        "Tugs’ work – and “luck”."
+    );
+    assert_eq!(page.text(".byline .author"), "Pat O’Brien");
+    assert_eq!(page.text(".source-title"), "Harbour’s “log”");
+    assert!(page
+        .text("#sn-1")
+        .contains("Harbour’s “log”, Port Authority’s desk"));
+    assert_eq!(
+        page.attr("a.quote-link", "data-speaker-name"),
+        "Lloyd’s List"
+    );
+    assert_eq!(
+        page.attr("a.quote-link", "aria-label"),
+        "Quote by Lloyd’s List: link to this quote"
+    );
+    let ld: serde_json::Value =
+        serde_json::from_str(&page.text("script[type='application/ld+json']")).unwrap();
+    assert_eq!(ld["headline"], title);
+    assert_eq!(ld["author"][0]["name"], "Pat O’Brien");
+    let feed = site.html("atom.xml");
+    assert_eq!(feed.texts("entry > title"), [title]);
+    let quotes = site.json("quotes.json");
+    let q = &quotes["quotes"][0];
+    assert_eq!(q["context"], "At the “briefing”");
+    assert_eq!(q["source"]["title"], "Harbour’s “log”");
+    assert_eq!(q["article"]["title"], title);
+    let about = site.html("about/index.html");
+    assert_eq!(about.text("head > title"), "About “us” – the desk — Test");
+}
