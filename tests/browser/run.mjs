@@ -97,7 +97,8 @@ for (let i = 0; i < argv.length; i++) {
   else usage('one output folder only');
 }
 if (!OUT) usage('no output folder given');
-if (!fs.existsSync(path.join(OUT, 'index.html'))) usage(`${OUT} has no index.html: build the site first`);
+/* --selectors-only takes a folder of several sites, each behind its base path. */
+if (!SELECTORS_ONLY && !fs.existsSync(path.join(OUT, 'index.html'))) usage(`${OUT} has no index.html: build the site first`);
 if (!fs.existsSync(CHROMIUM)) usage(`no Chromium at ${CHROMIUM} (apt-get install chromium)`);
 
 // ---------------------------------------------------------------------------

@@ -693,8 +693,10 @@ fn quotes_json_and_glossary_json_read_back_as_documented_without_empty_values() 
 }
 
 /// An article with an anchored note, a `[^source]` note and two ordinary
-/// footnotes, one referred to twice and one holding a list.
-const ONE_NUMBERING: &str = r#"+++
+/// footnotes, one referred to twice and one holding a list. The anchored
+/// note follows a short footnote's sidenote, so its selector's prefix holds
+/// the footnote's numbers and words as the page's DOM has them.
+pub(crate) const ONE_NUMBERING: &str = r#"+++
 title = "One numbering"
 date = 2024-05-01
 
@@ -710,7 +712,7 @@ The ships waited[^wait], then left at dawn. The log says so[^log]. They came bac
 
 A second paragraph.[^list]
 
-[^wait]: For two days, *at anchor*.
+[^wait]: Two days, *at anchor*.
 
 [^list]: Two kinds:
 
@@ -744,7 +746,7 @@ fn footnotes_and_notes_share_one_numbering_in_reading_order() {
     );
     assert_eq!(
         page.text("#sn-1.sidenote[role=doc-footnote]"),
-        "1 For two days, at anchor. ↩"
+        "1 Two days, at anchor. ↩"
     );
     assert_eq!(page.count("#sn-1.sidenote em"), 1);
     assert_eq!(page.attr("#sn-1 a[role=doc-backlink]", "href"), "#ref-1");
@@ -781,7 +783,7 @@ fn footnotes_and_notes_share_one_numbering_in_reading_order() {
     assert_eq!(
         items,
         [
-            "For two days, at anchor.",
+            "Two days, at anchor.",
             "An anchored note.",
             "Harbour log",
             "Two kinds: tugs dredgers"

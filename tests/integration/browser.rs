@@ -215,3 +215,94 @@ fn search_finds_articles_in_the_first_and_the_last_shard() {
         run.status
     );
 }
+
+/// Issue 16: every exported `TextQuoteSelector` re-anchors under a strict
+/// matcher, on the fixture sites as on the demo. Each site with notes or
+/// quotes (the `basic` and raw-HTML fixtures, the nesting scenarios of
+/// `nesting.rs`: a name in a note, a note across a mention, a note over a
+/// quote, overlapping notes, and the footnote numbering of
+/// `annotations.rs`, whose sidenotes and numbers are in the page's text) is
+/// built behind a base path of its own into one folder, and run.mjs
+/// `--selectors-only` runs Apache Annotator's matcher over every selector
+/// of every `annotations.jsonld` in it: each must match exactly once, its
+/// exact. The count it reports must be the count the files hold, so that
+/// no site is skipped unseen.
+#[test]
+fn every_fixture_selector_matches_exactly_once_in_the_browser() {
+    let missing = missing_tools();
+    if !missing.is_empty() {
+        let msg = format!("browser tests need: {}", missing.join(", "));
+        if std::env::var_os("CI").is_some() {
+            panic!("{msg} (CI is set: run .ci/run, which installs them)");
+        }
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED every_fixture_selector_matches_exactly_once_in_the_browser: {msg}"
+        );
+        return;
+    }
+    let mut sites = vec![
+        ("basic", crate::support::SiteTest::fixture("basic")),
+        (
+            "raw-html",
+            crate::support::SiteTest::fixture("security/raw-html"),
+        ),
+        (
+            "footnotes",
+            crate::support::SiteTest::new()
+                .file("content/articles/one.md", crate::annotations::ONE_NUMBERING),
+        ),
+    ];
+    sites.extend(crate::nesting::scenario_sites());
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let (mut files, mut selectors) = (0usize, 0usize);
+    for (name, site) in &sites {
+        let mut opts = site.options();
+        opts.output = Some(out.join(name));
+        opts.base_url = Some(format!("https://fixtures.example.org/{name}/"));
+        opts.search_index = false;
+        if let Err(report) = gloss::build(&opts) {
+            panic!("fixture {name} does not build:\n{}", report.rendered());
+        }
+        let mut found = 0;
+        for (path, bytes) in crate::support::snapshot_dir(&out.join(name)) {
+            if path.ends_with("annotations.jsonld") {
+                let coll: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+                let items = coll["first"]["items"].as_array().unwrap();
+                selectors += items
+                    .iter()
+                    .filter(|i| i["target"]["selector"].is_object())
+                    .count();
+                files += 1;
+                found += 1;
+            }
+        }
+        assert!(found > 0, "fixture {name} has no annotations.jsonld");
+    }
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let browser_dir = root.join("tests/browser");
+    ensure_node_modules(&browser_dir);
+    let run = Command::new("node")
+        .arg(browser_dir.join("run.mjs"))
+        .arg(&out)
+        .arg("--selectors-only")
+        .current_dir(&root)
+        .output()
+        .expect("run node tests/browser/run.mjs --selectors-only");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    println!("{stdout}");
+    eprintln!("{}", String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "the strict-selector check of the fixtures failed ({}); output above",
+        run.status
+    );
+    let want = format!("- selectors: {selectors} selectors in {files} annotations.jsonld checked");
+    assert!(stdout.contains(&want), "want {want:?} in the output above");
+    let _ = writeln!(
+        std::io::stderr(),
+        "every_fixture_selector_matches_exactly_once_in_the_browser: {selectors} selectors in {files} files, {} sites",
+        sites.len()
+    );
+}

@@ -64,14 +64,55 @@ fn joined(page: &Page, selector: &str) -> String {
         .collect()
 }
 
-#[test]
-fn a_name_inside_a_note_anchor_is_linked_inside_the_note() {
-    let page = story(
+/// A name inside a note's anchor.
+pub(crate) fn mention_in_note() -> SiteTest {
+    story(
         &note("told Reuters", "By telephone."),
         "The ministry told Reuters on Monday that it would appeal.",
     )
-    .build()
-    .html("articles/story/index.html");
+}
+
+/// A note across an explicit mention, ending before the full stop.
+pub(crate) fn note_across_mention() -> SiteTest {
+    story(
+        &note("Jane Doe — the former mayor", "She left office in 2019."),
+        "Asked about it was [Jane Doe](@jane-doe) --- the former mayor.",
+    )
+}
+
+/// A note that starts inside a quote and ends after it.
+pub(crate) fn note_over_quote() -> SiteTest {
+    let front = format!(
+        "{}[[quotes]]\nanchor = \"we will not sign\"\nspeaker = \"jane-doe\"\n",
+        note("not sign” on Monday", "The deadline.")
+    );
+    story(&front, "She said: “we will not sign” on Monday, and left.")
+}
+
+/// Two notes sharing a word.
+pub(crate) fn overlapping_notes() -> SiteTest {
+    let front = format!(
+        "{}{}",
+        note("talks stalled on", "a"),
+        note("on Monday", "b")
+    );
+    story(&front, "The talks stalled on Monday.")
+}
+
+/// This file's sites, by name, for the strict-selector check in the
+/// browser (`browser.rs`).
+pub(crate) fn scenario_sites() -> Vec<(&'static str, SiteTest)> {
+    vec![
+        ("mention-in-note", mention_in_note()),
+        ("note-across-mention", note_across_mention()),
+        ("note-over-quote", note_over_quote()),
+        ("overlapping-notes", overlapping_notes()),
+    ]
+}
+
+#[test]
+fn a_name_inside_a_note_anchor_is_linked_inside_the_note() {
+    let page = mention_in_note().build().html("articles/story/index.html");
     assert_eq!(page.texts(".note-anchor a.mention"), ["Reuters"]);
     assert_eq!(
         page.attr("a.mention", "href"),
@@ -87,11 +128,7 @@ fn a_name_inside_a_note_anchor_is_linked_inside_the_note() {
 /// line below the note.
 #[test]
 fn a_note_across_an_explicit_mention_has_one_number_and_keeps_the_full_stop() {
-    let site = story(
-        &note("Jane Doe — the former mayor", "She left office in 2019."),
-        "Asked about it was [Jane Doe](@jane-doe) --- the former mayor.",
-    )
-    .build();
+    let site = note_across_mention().build();
     let page = site.html("articles/story/index.html");
     assert_eq!(page.count("sup.note-ref"), 1);
     assert_eq!(page.count("a.mention span.note-anchor"), 1);
@@ -116,13 +153,7 @@ fn a_note_across_an_explicit_mention_has_one_number_and_keeps_the_full_stop() {
 
 #[test]
 fn a_note_that_starts_inside_a_quote_and_ends_after_it_is_rendered() {
-    let front = format!(
-        "{}[[quotes]]\nanchor = \"we will not sign\"\nspeaker = \"jane-doe\"\n",
-        note("not sign” on Monday", "The deadline.")
-    );
-    let page = story(&front, "She said: “we will not sign” on Monday, and left.")
-        .build()
-        .html("articles/story/index.html");
+    let page = note_over_quote().build().html("articles/story/index.html");
     assert_eq!(joined(&page, "span.quote"), "we will not sign");
     assert_eq!(joined(&page, "span.note-anchor"), "not sign” on Monday");
     assert_eq!(page.texts("sup.note-ref"), ["1"]);
@@ -139,12 +170,7 @@ fn a_note_that_starts_inside_a_quote_and_ends_after_it_is_rendered() {
 
 #[test]
 fn two_overlapping_notes_each_show_one_number_at_the_end_of_their_anchor() {
-    let front = format!(
-        "{}{}",
-        note("talks stalled on", "a"),
-        note("on Monday", "b")
-    );
-    let site = story(&front, "The talks stalled on Monday.").build();
+    let site = overlapping_notes().build();
     let page = site.html("articles/story/index.html");
     assert_eq!(
         joined(&page, "span.note-anchor[data-note='1']"),
