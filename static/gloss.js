@@ -24,7 +24,8 @@
       narrow.matches ? x.r.setAttribute("aria-expanded", isOpen(x)) : x.r.removeAttribute("aria-expanded");
     });
     if (narrow.matches) return;
-    var low = -1e9, pos = notes.map(function (x) { return [x.n.getBoundingClientRect().top, x.a.length ? x.a[0].getClientRects()[0].top : 1e9]; });
+    /* Beside the anchor's first line; a note at a reference (a footnote, a [^source]) beside the reference. */
+    var low = -1e9, pos = notes.map(function (x) { return [x.n.getBoundingClientRect().top, (x.a.length ? x.a[0] : x.r).getClientRects()[0].top]; });
     notes.forEach(function (x, i) {
       var top = Math.max(Math.min(pos[i][0], pos[i][1]), low);
       x.n.style.top = Math.round(top - pos[i][0]) + "px";

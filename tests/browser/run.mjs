@@ -3,6 +3,11 @@
 //
 //   node tests/browser/run.mjs <output-folder> [--screenshots DIR]
 //   node tests/browser/run.mjs <output-folder> --search-shards
+//   node tests/browser/run.mjs <folder-of-sites> --selectors-only
+//
+// With --selectors-only, only the strict-selector check runs: every
+// annotations.jsonld under the folder (one site or several, each built
+// behind its base path into a subfolder) is matched with Apache Annotator.
 //
 // With --search-shards, only the search index split in shards is checked:
 // the site has three or more, and an article of the first and one of the
@@ -17,7 +22,8 @@
 // names included), no headline breaks inside a hyphenated word, nothing scrolls
 // sideways, note numbers and quote links follow the words they belong to,
 // sidenotes sit beside their references on wide screens and open in place on
-// phones, glossary cards open on focus and close on Escape, a quote link lands
+// phones, notes and footnotes share one numbering and leave no punctuation
+// stranded below an opened note, glossary cards open on focus and close on Escape, a quote link lands
 // on a highlighted quote. The Nu Html Checker runs once over every HTML file of
 // the folder. A full-page screenshot of each page at each width goes to
 // target/browser-screenshots/<page>-<width>.png, and one of the viewport for
@@ -65,6 +71,9 @@ const PAGES = [
   { name: 'article-code', path: (out) => firstWith(out, 'articles', '<pre class="code') },
   // A note whose anchor crosses a mention (issue 16).
   { name: 'article-nested', path: (out) => firstWith(out, 'articles', /<a class="mention"[^>]*><span class="note-anchor"/), checks: ['one-number'] },
+  // A note shown at a reference, not an anchor, that a comma or a full stop
+  // follows (the demo's `[^1]` footnote): one numbering, nothing stranded (issue 16).
+  { name: 'article-footnote', path: (out) => firstWith(out, 'articles', /<\/sup>[.,;:!?]<span class="sidenote"/), checks: ['numbering'] },
   { name: 'tag', path: (out) => richest(out, 'tags') },
   { name: 'tags', path: '/tags/' },
   { name: 'quotes', path: '/quotes/', checks: ['quote-link'] },
@@ -623,6 +632,76 @@ async function checkOneNumber(page, where, narrow, shot) {
     await ref.click();
     await page.waitForTimeout(50);
   }
+}
+
+/**
+ * Issue 16: one numbering. Ordinary footnotes were numbered apart from the
+ * notes, so a page showed two different "1"s. The notes' references, in
+ * reading order, are 1, 2, 3…; each links to the note of its number, which
+ * shows that number; no two notes show one number; and no footnote keeps
+ * a numbering of its own. On a phone, every note opened in place keeps the
+ * punctuation after its reference on the reference's line.
+ */
+async function checkNumbering(page, where, narrow, shot) {
+  const bad = await page.evaluate(() => {
+    const bad = [];
+    const body = document.querySelector('.article-body');
+    if (body.querySelector('.footnote-reference, sup.footnote-definition-label:not([id^="sn-"] *)')) {
+      bad.push('a footnote numbered apart from the notes (.footnote-reference or an unnumbered-note label)');
+    }
+    const firsts = [...body.querySelectorAll('a[role="doc-noteref"][id]')].map((a) => a.textContent.trim());
+    const want = firsts.map((_, i) => String(i + 1));
+    if (firsts.join() !== want.join()) bad.push(`the notes' numbers in reading order are ${firsts.join(', ')}, expected ${want.join(', ')}`);
+    for (const a of body.querySelectorAll('a[role="doc-noteref"]')) {
+      const n = a.textContent.trim();
+      if (a.getAttribute('href') !== `#sn-${n}`) bad.push(`reference ${n} links to ${a.getAttribute('href')}`);
+      const sn = document.getElementById(`sn-${n}`);
+      const label = sn && sn.querySelector('.sidenote-number, .footnote-definition-label');
+      if (!label || label.textContent.trim() !== n) bad.push(`note ${n}'s reference leads to a note showing ${label ? `“${label.textContent}”` : 'no number'}`);
+    }
+    const labels = [...body.querySelectorAll('.sidenote-number, .footnote-definition-label')].map((l) => l.textContent.trim());
+    if (new Set(labels).size !== labels.length) bad.push(`two notes show one number: ${labels.join(', ')}`);
+    return bad;
+  });
+  for (const b of bad) fail(where, 'numbering', b);
+  if (!narrow) return;
+  const ids = await page.$$eval('.article-body a[role="doc-noteref"][id]', (as) => as
+    .map((a) => a.getAttribute('href').slice(1))
+    .filter((id) => { const sn = document.getElementById(id); return sn && sn.classList.contains('sidenote'); }));
+  let followed = 0;
+  for (const id of ids) {
+    const ref = page.locator(`a[role="doc-noteref"][id][href="#${id}"]`);
+    await ref.scrollIntoViewIfNeeded();
+    await ref.click();
+    await page.waitForTimeout(50);
+    const s = await page.evaluate((id) => {
+      const sup = document.querySelector(`a[role="doc-noteref"][id][href="#${id}"]`).closest('sup');
+      const sn = document.getElementById(id);
+      const block = sup.closest('p, li, blockquote, td, dd') || document.body;
+      const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
+      for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+        if (!(sup.compareDocumentPosition(t) & Node.DOCUMENT_POSITION_FOLLOWING)) continue;
+        if (sup.contains(t) || sn.contains(t) || !t.data.trim()) continue;
+        const i = t.data.search(/\S/);
+        const range = document.createRange();
+        range.setStart(t, i);
+        range.setEnd(t, i + 1);
+        return { ch: t.data[i], top: range.getBoundingClientRect().top, noteTop: sn.getBoundingClientRect().top, open: getComputedStyle(sn).display !== 'none' };
+      }
+      return { open: getComputedStyle(sn).display !== 'none' };
+    }, id);
+    if (!s.open) fail(`${where} #${id}`, 'numbering', 'the note does not open on a tap');
+    else if (s.ch && /\p{P}/u.test(s.ch)) {
+      followed++;
+      if (s.top > s.noteTop) {
+        await shot(`${id}-stranded`);
+        fail(`${where} #${id}`, 'numbering', `the “${s.ch}” after the reference is left alone below the opened note (${px(s.top)} below its top ${px(s.noteTop)})`);
+      }
+    }
+    await ref.click();
+    await page.waitForTimeout(50);
+  }
+  if (!followed) fail(where, 'numbering', 'no note reference on the page is followed by punctuation: nothing was checked');
 }
 
 /** Where a note is and whether a reader sees it. */
@@ -1188,6 +1267,7 @@ async function main() {
               await other.close();
             }
           }
+          if (checks.includes('numbering')) await timed('numbering', where, () => checkNumbering(page, where, width < 1280, shot));
           if (checks.includes('one-number')) await timed('one-number', where, () => checkOneNumber(page, where, width < 1280, shot));
           if (checks.includes('glossary-card')) await timed('glossary-card', where, () => checkGlossaryCard(page, where, names, shot));
           if (checks.includes('quote-target')) await timed('quote-target', where, () => checkQuoteTarget(page, where, base, p.url));
