@@ -1420,6 +1420,25 @@ mod tests {
         );
     }
 
+    /// A definition nothing refers to has no number to show: it stays at the
+    /// end, unnumbered, rather than taking a number of its own.
+    #[test]
+    fn an_unreferenced_footnote_is_shown_at_the_end_without_a_number() {
+        let html = with_notes(
+            "Ships waited.\n\n[^spare]: Never cited.\n",
+            &[("Ships", "waited")],
+            Target::Page,
+        );
+        assert_eq!(
+            html,
+            format!(
+                "<p><span class=\"note-anchor\" data-note=\"1\">Ships waited</span>{}.{}</p>\n<div class=\"footnote-definition\">\n<p>Never cited.</p>\n</div>\n",
+                page_ref(1),
+                page_sidenote(1)
+            )
+        );
+    }
+
     #[test]
     fn a_base_url_with_markup_in_it_stays_inside_the_attribute() {
         let feed = with_notes(
