@@ -349,6 +349,8 @@ fn first_sentence(text: &str) -> String {
 
 /// One automaton over every name and alias of every entry that auto-links:
 /// finding all mentions in a text costs one pass, whatever the glossary's size.
+/// Cloning shares the automaton.
+#[derive(Clone)]
 pub struct Linker {
     automaton: Option<AhoCorasick>,
     /// The entry each pattern belongs to.
