@@ -233,12 +233,12 @@ pub struct Article {
 pub enum ArticleImage {
     /// A file of the article's folder, `/`-separated, relative to it.
     File(String),
-    /// An absolute http(s) URL, passed by [`crate::url_safety::check`].
+    /// An absolute http(s) URL, passed by `url_safety::check`.
     Url(String),
 }
 
 /// An old address of an article, checked as every output path is
-/// ([`Slug::parse`]), relative to the site's root.
+/// (`Slug::parse`), relative to the site's root.
 #[derive(Clone, Debug)]
 pub struct Alias {
     pub slug: Slug,
@@ -258,7 +258,7 @@ pub struct Entry {
 pub struct Page {
     pub layout: Layout,
     pub front: PageFront,
-    /// Checked by [`Slug::parse`]; `untitled` when it was refused (the
+    /// Checked by `Slug::parse`; `untitled` when it was refused (the
     /// build has an error then).
     pub slug: String,
     /// Where the slug comes from: its `slug` value, else the file.

@@ -4,12 +4,12 @@
 //! A [`Session`] keeps what the last successful build had (the options,
 //! the configuration, the theme, the loaded content with its source map,
 //! the resolved site, the glossary's linker, the page plan and every file)
-//! and a [`Memo`] of how each file under `content/` was read, parsed and
+//! and a `Memo` of how each file under `content/` was read, parsed and
 //! resolved. [`Session::update`] takes the paths that changed since and
 //! runs the stages of a full build (`lib::pipeline`) again, each through
 //! the same function:
 //!
-//! 1. **Load** ([`content::load_reusing`]) walks `content/` as a full build
+//! 1. **Load** (`content::load_reusing`) walks `content/` as a full build
 //!    does. A Markdown file read last time whose path is not among the
 //!    changed ones keeps its [`SourceFile`] (shared, not read again) and its
 //!    id; a changed one is read again into its old id; a new one gets the
@@ -17,11 +17,11 @@
 //!    article folder (`index.md` with files beside it), none of whose
 //!    folder's paths changed (its `image` is checked against them), reuses
 //!    its parsed [`content::Article`] (or entry, or page).
-//! 2. **Resolve** ([`crate::resolve_site_with`]) builds the glossary again,
+//! 2. **Resolve** (`resolve_site_with`) builds the glossary again,
 //!    then reuses an article's [`ResolvedArticle`] (body HTML and selectors
-//!    included) when its parse was reused and its [`MemoKey`] is the same:
+//!    included) when its parse was reused and its `MemoKey` is the same:
 //!    the fingerprint of its text, and that of what every article is
-//!    resolved against ([`site_key`]: the configuration with its base URL,
+//!    resolved against (`site_key`: the configuration with its base URL,
 //!    and the glossary, which an `[[entities]]` edit changes too). Every
 //!    other article is resolved as in a full build. The site-wide steps
 //!    then run exactly as in a full build: the checks across articles, the

@@ -3,7 +3,7 @@
 //! The pipeline runs one way: [`content::load`] reads and parses every file,
 //! [`annotate`] anchors annotations and finds mentions as typed marks, and
 //! [`render::body`] writes each body from them (both in `resolve_site`),
-//! [`index`] builds the site-wide indexes as plain data, [`render`] plans
+//! `index` builds the site-wide indexes as plain data, [`render`] plans
 //! every file and fills the templates, and [`output`] swaps the finished
 //! site into place. docs/architecture.md describes the stages. Every stage pushes user
 //! mistakes into one [`diagnostics::Diagnostics`], so a build reports all of
@@ -130,7 +130,7 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Report> {
 }
 
 /// `gloss check`: a full build in memory, then every link into the site
-/// checked against what it built ([`links`]). Writes nothing.
+/// checked against what it built (`links`). Writes nothing.
 pub fn check(opts: &BuildOptions) -> Result<BuildStats, Report> {
     let sink = output::MemorySink::default();
     let built = pipeline(opts, &sink, Fingerprints::Skip, &progress::Silent)?;

@@ -100,7 +100,7 @@ pub struct ResolvedArticle {
 
 impl ResolvedArticle {
     /// The article's route (`/articles/<slug>/`); put it behind the site's
-    /// base path ([`crate::routes::Base::href`]) for an href.
+    /// base path (`routes::Base::href`) for an href.
     pub fn url(&self) -> Route {
         routes::article(&self.slug)
     }

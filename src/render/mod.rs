@@ -1,6 +1,6 @@
 //! Render: plans every file of the site ([`plan`]), then fills the templates
 //! of the planned pages with typed contexts and hands each file to a sink.
-//! Takes the resolved [`Site`] and its [`Index`]; returns the [`Plan`].
+//! Takes the resolved [`Site`] and its `Index`; returns the [`Plan`].
 //! Pages render in parallel.
 
 pub mod body;

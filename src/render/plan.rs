@@ -6,7 +6,7 @@
 //! site, compares each planned file with the last build's ([`Plan::get`])
 //! and renders only those whose inputs changed: a file is looked at again
 //! when it is new, moved, or reads an edited article (or the whole site);
-//! a listing looked at again is rendered only when the [`Fingerprint`] of
+//! a listing looked at again is rendered only when the `Fingerprint` of
 //! the very context its template receives differs from last time. Files no
 //! longer planned are removed. A build cache can key on the same
 //! fingerprints (issue 15).
