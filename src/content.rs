@@ -439,9 +439,12 @@ pub(crate) fn load_reusing(
     let sources = &content.sources;
     let parsed: Vec<(Option<Parsed>, Vec<Diagnostic>)> = registered
         .par_iter()
-        .map(|(rel, path, id)| match reuse.parsed(*id, sources.get(*id)) {
-            Some(parsed) => (Some(parsed), Vec::new()),
-            None => parse_file(rel, path, *id, sources),
+        .map(|(rel, path, id)| {
+            // A file parsed by a successful build had no problems to report.
+            match reuse.parsed(*id, sources.get(*id)) {
+                Some(parsed) => (Some(parsed), Vec::new()),
+                None => parse_file(rel, path, *id, sources),
+            }
         })
         .collect();
     for (item, ds) in parsed {

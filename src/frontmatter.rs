@@ -737,7 +737,13 @@ fn too_deep_yaml(text: &str) -> Option<usize> {
 
 /// The span of the line that sets `key` in `start..end` of file `id`, for
 /// problems found after deserializing (serde gives no positions for them).
-pub(crate) fn find_key(id: SourceId, sources: &SourceMap, start: usize, end: usize, key: &str) -> Span {
+pub(crate) fn find_key(
+    id: SourceId,
+    sources: &SourceMap,
+    start: usize,
+    end: usize,
+    key: &str,
+) -> Span {
     let text = &sources.get(id).text[start..end];
     let mut pos = 0;
     for line in text.split_inclusive('\n') {

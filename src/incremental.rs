@@ -136,7 +136,8 @@ enum Slot {
 pub(crate) struct Memo {
     /// Every file read under `content/` (by name, `content/...`) and its
     /// id: the same file keeps its id for the whole session.
-    ids: HashMap<String, SourceId>,
+    /// Shared with the memo it was made from when no file was added.
+    ids: Arc<HashMap<String, SourceId>>,
     /// The fingerprint of each of their texts.
     texts: HashMap<SourceId, Fingerprint>,
     /// What each parsed to (drafts left out have none).
@@ -172,28 +173,43 @@ impl Memo {
         key: Fingerprint,
         previous: Option<(&Memo, &SourceMap)>,
     ) -> Memo {
-        let ids: HashMap<String, SourceId> = content
-            .sources
-            .files()
-            .filter(|(_, f)| f.name.starts_with("content/"))
-            .map(|(id, f)| (f.name.clone(), id))
-            .collect();
         let sources = &content.sources;
-        let texts: HashMap<SourceId, Fingerprint> = ids
-            .par_iter()
-            .map(|(_, &id)| {
-                let known = previous.and_then(|(memo, old)| {
-                    sources
-                        .shares(old, id)
-                        .then(|| memo.texts.get(&id).copied())
-                        .flatten()
-                });
-                (
-                    id,
-                    known.unwrap_or_else(|| text_print(&sources.get(id).text)),
-                )
-            })
-            .collect();
+        let in_content = |f: &SourceFile| f.name.starts_with("content/");
+        let (ids, texts) = match previous {
+            None => {
+                let ids: HashMap<String, SourceId> = sources
+                    .files()
+                    .filter(|(_, f)| in_content(f))
+                    .map(|(id, f)| (f.name.clone(), id))
+                    .collect();
+                let texts = ids
+                    .par_iter()
+                    .map(|(_, &id)| (id, text_print(&sources.get(id).text)))
+                    .collect();
+                (Arc::new(ids), texts)
+            }
+            // Files keep their ids: only those added or read again are new.
+            Some((memo, old)) => {
+                let mut ids = Arc::clone(&memo.ids);
+                let known = old.files().count();
+                let added: Vec<(String, SourceId)> = sources
+                    .files()
+                    .skip(known)
+                    .filter(|(_, f)| in_content(f))
+                    .map(|(id, f)| (f.name.clone(), id))
+                    .collect();
+                if !added.is_empty() {
+                    Arc::make_mut(&mut ids).extend(added);
+                }
+                let mut texts = memo.texts.clone();
+                for (id, f) in sources.files() {
+                    if in_content(f) && !sources.shares(old, id) {
+                        texts.insert(id, text_print(&f.text));
+                    }
+                }
+                (ids, texts)
+            }
+        };
         let mut parsed = HashMap::with_capacity(ids.len());
         for (i, a) in content.articles.iter().enumerate() {
             parsed.insert(a.layout.source, Slot::Article(i));

@@ -213,7 +213,10 @@ impl Index {
 }
 
 /// Entry ids sorted by the A-Z key ([`sort_name`], then id), each once.
-pub(crate) fn sorted_entries(site: &Site, ids: impl IntoIterator<Item = EntryIdx>) -> Vec<EntryIdx> {
+pub(crate) fn sorted_entries(
+    site: &Site,
+    ids: impl IntoIterator<Item = EntryIdx>,
+) -> Vec<EntryIdx> {
     let g = &site.glossary;
     let mut v: Vec<EntryIdx> = ids.into_iter().collect();
     v.sort_by(|&a, &b| {

@@ -32,7 +32,12 @@ pub(crate) fn check(
 }
 
 /// [`check`] against what a [`Recorder`] saw the build write.
-pub(crate) fn check_index(content: &Content, site: &Site, index: &LinkIndex, diags: &mut Diagnostics) {
+pub(crate) fn check_index(
+    content: &Content,
+    site: &Site,
+    index: &LinkIndex,
+    diags: &mut Diagnostics,
+) {
     let pages: Vec<String> = index
         .files
         .keys()

@@ -98,7 +98,10 @@ impl SourceMap {
     /// Whether the file at `id` is the very text `other` has there (not
     /// read again since `other` was cloned from this map, or this from it).
     pub(crate) fn shares(&self, other: &SourceMap, id: SourceId) -> bool {
-        match (self.files.get(id.0 as usize), other.files.get(id.0 as usize)) {
+        match (
+            self.files.get(id.0 as usize),
+            other.files.get(id.0 as usize),
+        ) {
             (Some(a), Some(b)) => std::sync::Arc::ptr_eq(a, b),
             _ => false,
         }
