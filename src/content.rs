@@ -233,12 +233,12 @@ pub struct Article {
 pub enum ArticleImage {
     /// A file of the article's folder, `/`-separated, relative to it.
     File(String),
-    /// An absolute http(s) URL, passed by [`crate::url_safety::check`].
+    /// An absolute http(s) URL, passed by `url_safety::check`.
     Url(String),
 }
 
 /// An old address of an article, checked as every output path is
-/// ([`Slug::parse`]), relative to the site's root.
+/// (`Slug::parse`), relative to the site's root.
 #[derive(Clone, Debug)]
 pub struct Alias {
     pub slug: Slug,
@@ -258,7 +258,7 @@ pub struct Entry {
 pub struct Page {
     pub layout: Layout,
     pub front: PageFront,
-    /// Checked by [`Slug::parse`]; `untitled` when it was refused (the
+    /// Checked by `Slug::parse`; `untitled` when it was refused (the
     /// build has an error then).
     pub slug: String,
     /// Where the slug comes from: its `slug` value, else the file.
@@ -303,6 +303,55 @@ enum FileKind {
 
 /// Reads and parses everything under `<root>/content`.
 pub fn load(root: &Path, drafts: bool, sources: SourceMap, diags: &mut Diagnostics) -> Content {
+    load_reusing(root, drafts, sources, diags, &ReadAll)
+}
+
+/// What [`load_reusing`] knows of a file from an earlier load (the serve
+/// session's memo, see `crate::incremental`).
+pub(crate) enum Known {
+    /// Not read before: read it and give it a new id.
+    New,
+    /// Read before at this id, and changed since: read it again into it.
+    Changed(SourceId),
+    /// Read before at this id, and not changed since: its text in the
+    /// `sources` given to the load is what is on disk.
+    Unchanged(SourceId),
+}
+
+/// What a load may take from an earlier one instead of reading or parsing
+/// a file again. A full build takes nothing ([`ReadAll`]).
+pub(crate) trait Reuse: Sync {
+    /// What is known of the file named `name` (`content/...`).
+    fn file(&self, name: &str) -> Known;
+    /// The file at `id`, with its text now `file`, as the earlier load
+    /// parsed it, when that still holds.
+    fn parsed(&self, id: SourceId, file: &SourceFile) -> Option<Parsed>;
+}
+
+/// Reads and parses every file: a full build.
+pub(crate) struct ReadAll;
+
+impl Reuse for ReadAll {
+    fn file(&self, _: &str) -> Known {
+        Known::New
+    }
+    fn parsed(&self, _: SourceId, _: &SourceFile) -> Option<Parsed> {
+        None
+    }
+}
+
+/// [`load`], reading and parsing only what `reuse` does not already know.
+/// The result is the one [`load`] gives, but for the ids of the files:
+/// a file `reuse` knows keeps its id, and a new one gets the next free id
+/// (ids are meaningless outside one session, and nothing depends on their
+/// order).
+pub(crate) fn load_reusing(
+    root: &Path,
+    drafts: bool,
+    sources: SourceMap,
+    diags: &mut Diagnostics,
+    reuse: &dyn Reuse,
+) -> Content {
     let mut content = Content {
         sources,
         ..Content::default()
@@ -343,26 +392,38 @@ pub fn load(root: &Path, drafts: bool, sources: SourceMap, diags: &mut Diagnosti
     // Read in parallel; register in walk order so source ids are stable.
     let texts: Vec<_> = markdown
         .par_iter()
-        .map(|(_, path)| std::fs::read(path))
+        .map(|(rel, path)| match reuse.file(&format!("content/{rel}")) {
+            Known::Unchanged(id) => (Known::Unchanged(id), None),
+            known => (known, Some(std::fs::read(path))),
+        })
         .collect();
     let mut registered = Vec::with_capacity(markdown.len());
-    for ((rel, path), bytes) in markdown.into_iter().zip(texts) {
+    for ((rel, path), (known, bytes)) in markdown.into_iter().zip(texts) {
         let name = format!("content/{rel}");
+        let mut register = |file: SourceFile| match known {
+            Known::New => content.sources.add(file),
+            Known::Changed(id) | Known::Unchanged(id) => {
+                content.sources.replace(id, file);
+                id
+            }
+        };
+        let Some(bytes) = bytes else {
+            if let Known::Unchanged(id) = known {
+                registered.push((rel, path, id));
+            }
+            continue;
+        };
         match bytes {
             Err(e) => diags.push(Diagnostic::error(format!("cannot read {name}: {e}"))),
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => {
-                    let id = content
-                        .sources
-                        .add(SourceFile::new(name, path.clone(), text));
+                    let id = register(SourceFile::new(name, path.clone(), text));
                     registered.push((rel, path, id));
                 }
                 Err(e) => {
                     let at = e.utf8_error().valid_up_to();
                     let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                    let id = content
-                        .sources
-                        .add(SourceFile::new(name.clone(), path, lossy));
+                    let id = register(SourceFile::new(name.clone(), path, lossy));
                     // Point at the first bad byte: the lossy text has U+FFFD there.
                     diags.push(
                         Diagnostic::error(format!("{name} is not valid UTF-8"))
@@ -378,7 +439,13 @@ pub fn load(root: &Path, drafts: bool, sources: SourceMap, diags: &mut Diagnosti
     let sources = &content.sources;
     let parsed: Vec<(Option<Parsed>, Vec<Diagnostic>)> = registered
         .par_iter()
-        .map(|(rel, path, id)| parse_file(rel, path, *id, sources))
+        .map(|(rel, path, id)| {
+            // A file parsed by a successful build had no problems to report.
+            match reuse.parsed(*id, sources.get(*id)) {
+                Some(parsed) => (Some(parsed), Vec::new()),
+                None => parse_file(rel, path, *id, sources),
+            }
+        })
         .collect();
     for (item, ds) in parsed {
         diags.extend(ds);
@@ -415,29 +482,18 @@ pub fn load(root: &Path, drafts: bool, sources: SourceMap, diags: &mut Diagnosti
     content
 }
 
-/// Parses an article again after its file was edited and its new text put in
-/// `sources` at its old id (see [`SourceMap::replace`]). `None` when the file
-/// no longer parses (the diagnostics say why). Drafts are returned too: the
-/// caller decides, as [`load`] does, whether to keep them.
-pub fn reparse_article(id: SourceId, sources: &SourceMap) -> (Option<Article>, Vec<Diagnostic>) {
-    let file = sources.get(id);
-    let rel = file.name.strip_prefix("content/").unwrap_or(&file.name);
-    match parse_file(rel, &file.path, id, sources) {
-        (Some(Parsed::Article(a)), ds) => (Some(a), ds),
-        (_, ds) => (None, ds),
-    }
-}
-
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_str()
         .is_some_and(|s| s.starts_with('.') && s != ".")
 }
 
+/// One file, parsed.
 #[expect(
     clippy::large_enum_variant,
     reason = "one per file, moved once into its list; boxing would only add an allocation"
 )]
-enum Parsed {
+#[derive(Clone)]
+pub(crate) enum Parsed {
     Article(Article),
     Entry(Entry),
     Page(Page),

@@ -14,7 +14,7 @@ mod yaml;
 
 /// The two front-matter syntaxes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     /// Between `+++` lines.
     Toml,
     /// Between `---` lines.
@@ -23,7 +23,7 @@ pub enum Format {
 
 /// Where the parts of a file are, in bytes from the start of the file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Split {
+pub(crate) struct Split {
     pub format: Format,
     /// The front matter's text: `fm_start..fm_end`.
     pub fm_start: usize,
@@ -34,7 +34,7 @@ pub struct Split {
 
 /// Finds the front matter. `None` when the file does not open with a fence;
 /// `Err` with the fence's offset when the closing fence is missing.
-pub fn split(text: &str) -> Result<Option<Split>, usize> {
+pub(crate) fn split(text: &str) -> Result<Option<Split>, usize> {
     let text_trim = text.strip_prefix('\u{feff}').unwrap_or(text);
     let bom = text.len() - text_trim.len();
     let (format, fence) = if text_trim.starts_with("+++") {
@@ -69,7 +69,7 @@ pub fn split(text: &str) -> Result<Option<Split>, usize> {
 
 /// The keys accepted in each table of a document: `""` for the top level,
 /// then the names of nested tables and arrays of tables (`"notes"`).
-pub type KeyLists<'a> = &'a [(&'a str, &'a [&'a str])];
+pub(crate) type KeyLists<'a> = &'a [(&'a str, &'a [&'a str])];
 
 /// Where every key and value of a front matter is, from the parser, as
 /// offsets in the file. Paths name keys and array elements with dots:
@@ -178,7 +178,7 @@ fn child(prefix: &str, step: impl fmt::Display) -> String {
 /// One problem the TOML parser or deserializer found, with its place in
 /// the document as the parser gave it.
 #[derive(Clone, Debug)]
-pub struct TomlProblem {
+pub(crate) struct TomlProblem {
     /// serde's or the parser's message.
     pub message: String,
     pub span: Option<std::ops::Range<usize>>,
@@ -290,7 +290,7 @@ fn all_problems<D: Tree, T>(
 
 /// Deserializes `text` as TOML, reporting every problem at once (see
 /// [`all_problems`]). Returns the top-level keys' spans, key through value.
-pub fn toml_all<T: DeserializeOwned>(
+pub(crate) fn toml_all<T: DeserializeOwned>(
     text: &str,
 ) -> Result<(T, Vec<(String, std::ops::Range<usize>)>), Vec<TomlProblem>> {
     let (v, spans) = toml_spanned::<T>(text)?;
@@ -561,7 +561,7 @@ fn yaml_spanned<T: DeserializeOwned>(text: &str) -> Result<(T, Spans), Vec<TomlP
 
 /// Reads YAML text into any serde type, without front matter's checks:
 /// for `gloss import`, which reads a Markdown file's front matter as data.
-pub fn yaml_value<T: DeserializeOwned>(text: &str) -> Option<T> {
+pub(crate) fn yaml_value<T: DeserializeOwned>(text: &str) -> Option<T> {
     if too_deep_yaml(text).is_some() {
         return None;
     }
@@ -576,7 +576,7 @@ fn quoted_after(msg: &str, prefix: &str) -> Option<String> {
 /// Deserializes front matter found at `split` in file `id`, with every
 /// problem of the file reported at once, TOML or YAML, and the spans of
 /// every key and value. `keys` lists the keys of each table, for suggestions.
-pub fn parse<T: DeserializeOwned>(
+pub(crate) fn parse<T: DeserializeOwned>(
     id: SourceId,
     sources: &SourceMap,
     split: Split,
@@ -691,7 +691,7 @@ fn required_example(field: &str) -> (&'static str, String) {
 /// every open level at each token, so nesting cost the square of its depth
 /// (40,000 levels took 2.1 s, issue 12). Counting brackets first costs one
 /// pass, whatever the parser; block nesting is limited as the tree is built.
-pub const MAX_YAML_DEPTH: usize = 64;
+pub(crate) const MAX_YAML_DEPTH: usize = 64;
 
 /// The offset in `text` of the bracket that opens level [`MAX_YAML_DEPTH`]
 /// + 1, if any. Brackets inside quoted scalars and comments do not count;
@@ -735,24 +735,15 @@ fn too_deep_yaml(text: &str) -> Option<usize> {
     None
 }
 
-/// The span a TOML error points at, moved into the file by `offset`.
-pub fn toml_error_span(e: &toml::de::Error, id: SourceId, offset: usize) -> Span {
-    match e.span() {
-        Some(r) => Span::new(id, offset + r.start, offset + r.end.max(r.start + 1)),
-        None => Span::new(id, offset, offset),
-    }
-}
-
-/// Picks the field name out of serde's "unknown field `x`, expected ..." text.
-pub fn unknown_field(msg: &str) -> Option<(String, ())> {
-    let rest = msg.strip_prefix("unknown field `")?;
-    let end = rest.find('`')?;
-    Some((rest[..end].to_string(), ()))
-}
-
 /// The span of the line that sets `key` in `start..end` of file `id`, for
 /// problems found after deserializing (serde gives no positions for them).
-pub fn find_key(id: SourceId, sources: &SourceMap, start: usize, end: usize, key: &str) -> Span {
+pub(crate) fn find_key(
+    id: SourceId,
+    sources: &SourceMap,
+    start: usize,
+    end: usize,
+    key: &str,
+) -> Span {
     let text = &sources.get(id).text[start..end];
     let mut pos = 0;
     for line in text.split_inclusive('\n') {

@@ -15,7 +15,7 @@ use aho_corasick::{
 use std::collections::{BTreeMap, HashMap};
 
 /// Index of an entry in [`Glossary::entries`] (sorted by id).
-pub type EntryIdx = usize;
+pub(crate) type EntryIdx = usize;
 
 #[derive(Clone, Debug)]
 pub struct Entry {
@@ -60,7 +60,7 @@ impl Entry {
 /// every other ASCII punctuation mark is escaped first so that nothing in
 /// the text is read as Markdown. Text with nothing to change is returned as
 /// it is, without parsing: most names.
-pub fn smart_punctuation(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn smart_punctuation(text: &str) -> std::borrow::Cow<'_, str> {
     use pulldown_cmark::{Event, Options, Parser};
     if !text.contains(['\'', '"']) && !text.contains("--") && !text.contains("...") {
         return text.into();
@@ -112,7 +112,7 @@ impl Glossary {
 /// Collects entries from glossary files and every article's `[[entities]]`,
 /// and checks ids, names, aliases, affiliations and URLs across them (raw
 /// HTML in descriptions is handled as `raw_html` says).
-pub fn build(content: &Content, raw_html: RawHtml, diags: &mut Diagnostics) -> Glossary {
+pub(crate) fn build(content: &Content, raw_html: RawHtml, diags: &mut Diagnostics) -> Glossary {
     struct Raw<'a> {
         id: String,
         front: &'a EntryFront,
@@ -349,7 +349,9 @@ fn first_sentence(text: &str) -> String {
 
 /// One automaton over every name and alias of every entry that auto-links:
 /// finding all mentions in a text costs one pass, whatever the glossary's size.
-pub struct Linker {
+/// Cloning shares the automaton.
+#[derive(Clone)]
+pub(crate) struct Linker {
     automaton: Option<AhoCorasick>,
     /// The entry each pattern belongs to.
     owners: Vec<EntryIdx>,
@@ -357,14 +359,14 @@ pub struct Linker {
 
 /// A name found in a text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Found {
+pub(crate) struct Found {
     pub start: usize,
     pub end: usize,
     pub entry: EntryIdx,
 }
 
 impl Linker {
-    pub fn new(glossary: &Glossary, case_sensitive: bool) -> Linker {
+    pub(crate) fn new(glossary: &Glossary, case_sensitive: bool) -> Linker {
         let mut patterns = Vec::new();
         let mut owners = Vec::new();
         for (i, e) in glossary.entries.iter().enumerate() {
@@ -413,7 +415,7 @@ impl Linker {
     /// ("Donald Smith" in "McDonald Smith" leaves "Smith"), and a name that
     /// runs into a word gives way to the longest shorter one at the same
     /// place ("Kirby" in "Kirby Jrx", where "Kirby Jr" is also a name).
-    pub fn find(&self, text: &str) -> Vec<Found> {
+    pub(crate) fn find(&self, text: &str) -> Vec<Found> {
         let Some(ac) = &self.automaton else {
             return Vec::new();
         };

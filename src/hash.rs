@@ -12,7 +12,7 @@ use serde::Serialize;
 use std::hash::Hasher as _;
 
 /// FNV-1a, 64 bits: stable across platforms and releases, unlike `Hash`.
-pub fn fnv1a(bytes: &[u8]) -> u64 {
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf29ce484222325;
     for b in bytes {
         h ^= *b as u64;
@@ -22,7 +22,7 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
 }
 
 /// A short hash of `bytes` for cache-busting file names.
-pub fn content_hash(bytes: &[u8]) -> String {
+pub(crate) fn content_hash(bytes: &[u8]) -> String {
     format!("{:08x}", (fnv1a(bytes) >> 32) as u32)
 }
 
@@ -32,7 +32,7 @@ pub fn content_hash(bytes: &[u8]) -> String {
 pub struct Fingerprint(pub u128);
 
 /// Builds a [`Fingerprint`] from several values in turn.
-pub struct FingerprintBuilder(siphasher::sip128::SipHasher13);
+pub(crate) struct FingerprintBuilder(siphasher::sip128::SipHasher13);
 
 impl Default for FingerprintBuilder {
     fn default() -> Self {
@@ -44,7 +44,7 @@ impl FingerprintBuilder {
     /// Adds `value`, serialized straight into the hasher (no JSON value is
     /// built). A value that cannot serialize (a map with non-string keys)
     /// adds its error text instead, so it still counts.
-    pub fn add<T: Serialize + ?Sized>(&mut self, value: &T) -> &mut Self {
+    pub(crate) fn add<T: Serialize + ?Sized>(&mut self, value: &T) -> &mut Self {
         if let Err(e) = serde_json::to_writer(&mut *self, value) {
             self.0.write(e.to_string().as_bytes());
         }
@@ -54,13 +54,13 @@ impl FingerprintBuilder {
     }
 
     /// Adds raw bytes.
-    pub fn bytes(&mut self, bytes: &[u8]) -> &mut Self {
+    pub(crate) fn bytes(&mut self, bytes: &[u8]) -> &mut Self {
         self.0.write_usize(bytes.len());
         self.0.write(bytes);
         self
     }
 
-    pub fn finish(&self) -> Fingerprint {
+    pub(crate) fn finish(&self) -> Fingerprint {
         use siphasher::sip128::Hasher128;
         Fingerprint(self.0.finish128().as_u128())
     }

@@ -1,57 +1,82 @@
-//! Incremental rebuilds for `serve`: an edited article re-renders that
-//! article's pages and the pages that can show it, and nothing else.
+//! Incremental rebuilds for `serve`: the same pipeline as a full build,
+//! with memoized per-article load and resolve.
 //!
-//! A [`Session`] keeps what the last successful build had: the options, the
-//! configuration, the theme, the loaded content (with its source map), the
-//! resolved site, the glossary's linker and the files of every article page.
-//! [`Session::update`] takes the paths that changed since and takes the fast
-//! path only when every one of them is an article that was loaded already
-//! (not new, not deleted), whose old and new front matter both define no
-//! `[[entities]]` (they change the glossary, and so every page), which is
-//! not turned into a draft (that removes it from the content), and which is
-//! not an article folder (`index.md` with files beside it) whose slug changed
-//! (its files move). Paths under `content/` that are gone and that no build
-//! read (an editor's temporary file, renamed over the real one) are left
-//! out. Anything else is a full rebuild, which also refreshes the session.
+//! A [`Session`] keeps what the last successful build had (the options,
+//! the configuration, the theme, the loaded content with its source map,
+//! the resolved site, the glossary's linker, the page plan and every file)
+//! and a `Memo` of how each file under `content/` was read, parsed and
+//! resolved. [`Session::update`] takes the paths that changed since and
+//! runs the stages of a full build (`lib::pipeline`) again, each through
+//! the same function:
 //!
-//! On the fast path the edited files are read and parsed again in place
-//! (same source ids), resolved again against the stored glossary, put back
-//! into the site, which is sorted and checked as a full build does (slugs
-//! and quote ids are compared with the edited articles' only). Then the
-//! index is built again and render plans the new site and compares it with
-//! the last build's plan ([`render::Want::Changed`], see `render::plan`): a
-//! planned file is rendered when it is new or moved, or when it reads an
-//! edited article and its template context's fingerprint changed. Files no
-//! longer planned are removed.
+//! 1. **Load** (`content::load_reusing`) walks `content/` as a full build
+//!    does. A Markdown file read last time whose path is not among the
+//!    changed ones keeps its [`SourceFile`] (shared, not read again) and its
+//!    id; a changed one is read again into its old id; a new one gets the
+//!    next id. A file whose text has the fingerprint it had and, for an
+//!    article folder (`index.md` with files beside it), none of whose
+//!    folder's paths changed (its `image` is checked against them), reuses
+//!    its parsed [`content::Article`] (or entry, or page).
+//! 2. **Resolve** (`resolve_site_with`) builds the glossary again,
+//!    then reuses an article's [`ResolvedArticle`] (body HTML and selectors
+//!    included) when its parse was reused and its `MemoKey` is the same:
+//!    the fingerprint of its text, and that of what every article is
+//!    resolved against (`site_key`: the configuration with its base URL,
+//!    and the glossary, which an `[[entities]]` edit changes too). Every
+//!    other article is resolved as in a full build. The site-wide steps
+//!    then run exactly as in a full build: the checks across articles, the
+//!    order, the unmentioned entries, `render::paths::check`, the index.
+//! 3. **Render** plans the new site and compares it with the last build's
+//!    plan ([`render::Want::Changed`], see `render::plan`). The plan names
+//!    articles by their index in `Content::articles`, which an added or
+//!    removed article shifts, so the last plan is first renumbered by
+//!    source file ([`render::Plan::renumbered`]; a file keeps its id for
+//!    the whole session): an article that was not resolved again reads as
+//!    the same input it was. A planned file is rendered when it is new or
+//!    moved, or when it reads an article resolved again (or the whole site)
+//!    and the fingerprint of its template context changed. Files no longer
+//!    planned are removed.
+//!
+//! So new, deleted and renamed articles, draft toggles, `[[entities]]` and
+//! glossary edits and moved article folders all take this one path. The
+//! only other one is a change outside `content/` (`gloss.toml`, templates,
+//! static files): it can change what every stage reads, and it is a full
+//! build ([`Mode::Full`]), which also makes the memo anew.
+//!
+//! The new site is built beside the old one: the session is replaced only
+//! when the update succeeds. A failed update leaves it as it was and
+//! remembers the paths it was given: the next update handles them again,
+//! so a fix made in another file cannot hide an error that is still on
+//! disk.
 //!
 //! The proof that this is enough is `tests/integration/incremental.rs`:
 //! after every kind of edit, the whole map equals a full build's byte for
 //! byte (STYLE 2.9).
-//!
-//! A failed update leaves the session as it was, and remembers the paths it
-//! was given: the next update handles them again, so a fix made in another
-//! file cannot hide an error that is still on disk.
 
-use crate::annotate::{self, ResolvedArticle, Site};
+use crate::annotate::{ResolvedArticle, Site};
 use crate::config::Config;
-use crate::content::{self, Article, Content};
-use crate::diagnostics::{Diagnostic, Diagnostics, Report};
-use crate::glossary::Linker;
+use crate::content::{self, Content, Known, Parsed};
+use crate::diagnostics::{Diagnostics, Report};
+use crate::glossary::{Glossary, Linker};
+use crate::hash::{Fingerprint, FingerprintBuilder};
 use crate::output::MemorySink;
 use crate::render::{self, theme::Theme};
-use crate::source::{SourceFile, SourceId};
+use crate::source::{display_name, SourceFile, SourceId, SourceMap};
 use crate::{BuildOptions, OutputFile, RenderedSite, Timings};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 /// How the last successful build or update was made.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
-    /// Everything was loaded, resolved and rendered again.
+    /// A full build: nothing was reused (the first build, or a change
+    /// outside `content/`).
     Full,
-    /// Only these many edited articles were parsed and resolved again.
+    /// The memoized pipeline: these many articles were parsed or resolved
+    /// again (all of them after a glossary edit), the others reused.
     Incremental { articles: usize },
 }
 
@@ -59,31 +84,302 @@ pub enum Mode {
 pub struct Session {
     opts: BuildOptions,
     config: Config,
-    theme: Theme,
+    theme: Arc<Theme>,
     content: Content,
     site: Site,
     linker: Linker,
-    /// Canonical path of every loaded article -> its index in `content.articles`.
-    by_path: HashMap<PathBuf, usize>,
-    /// The site folder, canonical, and every file under `content/` that the
-    /// last full build read (sources and assets), by canonical path.
+    memo: Memo,
+    /// The site folder, canonical.
     root: PathBuf,
-    known: HashSet<PathBuf>,
     /// Every file of the last good build.
     files: BTreeMap<String, OutputFile>,
     /// The page plan of the last good build, with its fingerprints.
     plan: render::Plan,
     /// Paths of failed updates, handled again by the next one.
     pending: BTreeSet<PathBuf>,
-    /// A full rebuild failed: the next update must be a full one too.
-    stale: bool,
     last: Mode,
 }
 
-/// One edited article on its way through the fast path.
-struct Edit {
-    index: usize,
-    id: SourceId,
+/// The key an article's parse and resolution are memoized under: an
+/// article whose key is unchanged (and whose folder did not change, see
+/// the module docs) parses and resolves to what it did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct MemoKey {
+    /// The fingerprint of the file's text.
+    pub text: Fingerprint,
+    /// What every article is resolved against ([`site_key`]).
+    pub site: Fingerprint,
+}
+
+/// One article of the last build, memoized: its key, and where its
+/// resolved form is in that build (`Site::articles`; its parsed form is
+/// the file's [`Slot`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ArticleMemo {
+    pub key: MemoKey,
+    pub resolved: usize,
+}
+
+/// What a Markdown file under `content/` parsed to last time, by position
+/// in that build's content.
+#[derive(Clone, Copy, Debug)]
+enum Slot {
+    Article(usize),
+    Entry(usize),
+    Page(usize),
+}
+
+/// How every Markdown file under `content/` was read, parsed and resolved
+/// by the last build. Positions point into the session's `content` and
+/// `site`, which hold the values.
+#[derive(Default)]
+pub(crate) struct Memo {
+    /// Every file read under `content/` (by name, `content/...`) and its
+    /// id: the same file keeps its id for the whole session.
+    /// Shared with the memo it was made from when no file was added.
+    ids: Arc<HashMap<String, SourceId>>,
+    /// The fingerprint of each of their texts.
+    texts: HashMap<SourceId, Fingerprint>,
+    /// What each parsed to (drafts left out have none).
+    parsed: HashMap<SourceId, Slot>,
+    /// Each resolved article.
+    articles: HashMap<SourceId, ArticleMemo>,
+    /// What every article was resolved against.
+    site: Option<Fingerprint>,
+}
+
+/// The fingerprint of what every article is resolved against: the
+/// configuration (base URL included) and every glossary entry.
+pub(crate) fn site_key(config: &Config, glossary: &Glossary) -> Fingerprint {
+    FingerprintBuilder::default()
+        .bytes(format!("{config:?}").as_bytes())
+        .bytes(format!("{:?}", glossary.entries).as_bytes())
+        .finish()
+}
+
+fn text_print(text: &str) -> Fingerprint {
+    FingerprintBuilder::default()
+        .bytes(text.as_bytes())
+        .finish()
+}
+
+impl Memo {
+    /// The memo of a build: `previous` (the memo and source map of the
+    /// build it updated, if any) gives the fingerprints of the texts it
+    /// shares.
+    fn of(
+        content: &Content,
+        site: &Site,
+        key: Fingerprint,
+        previous: Option<(&Memo, &SourceMap)>,
+    ) -> Memo {
+        let sources = &content.sources;
+        let in_content = |f: &SourceFile| f.name.starts_with("content/");
+        let (ids, texts) = match previous {
+            None => {
+                let ids: HashMap<String, SourceId> = sources
+                    .files()
+                    .filter(|(_, f)| in_content(f))
+                    .map(|(id, f)| (f.name.clone(), id))
+                    .collect();
+                let texts = ids
+                    .par_iter()
+                    .map(|(_, &id)| (id, text_print(&sources.get(id).text)))
+                    .collect();
+                (Arc::new(ids), texts)
+            }
+            // Files keep their ids: only those added or read again are new.
+            Some((memo, old)) => {
+                let mut ids = Arc::clone(&memo.ids);
+                let known = old.files().count();
+                let added: Vec<(String, SourceId)> = sources
+                    .files()
+                    .skip(known)
+                    .filter(|(_, f)| in_content(f))
+                    .map(|(id, f)| (f.name.clone(), id))
+                    .collect();
+                if !added.is_empty() {
+                    Arc::make_mut(&mut ids).extend(added);
+                }
+                let mut texts = memo.texts.clone();
+                for (id, f) in sources.files() {
+                    if in_content(f) && !sources.shares(old, id) {
+                        texts.insert(id, text_print(&f.text));
+                    }
+                }
+                (ids, texts)
+            }
+        };
+        let mut parsed = HashMap::with_capacity(ids.len());
+        for (i, a) in content.articles.iter().enumerate() {
+            parsed.insert(a.layout.source, Slot::Article(i));
+        }
+        for (i, e) in content.entries.iter().enumerate() {
+            parsed.insert(e.layout.source, Slot::Entry(i));
+        }
+        for (i, p) in content.pages.iter().enumerate() {
+            parsed.insert(p.layout.source, Slot::Page(i));
+        }
+        let articles = site
+            .articles
+            .iter()
+            .enumerate()
+            .map(|(at, r)| {
+                let id = content.articles[r.index].layout.source;
+                let memo = ArticleMemo {
+                    key: MemoKey {
+                        text: texts[&id],
+                        site: key,
+                    },
+                    resolved: at,
+                };
+                (id, memo)
+            })
+            .collect();
+        Memo {
+            ids,
+            texts,
+            parsed,
+            articles,
+            site: Some(key),
+        }
+    }
+}
+
+/// The paths an update was given, as names relative to the site folder
+/// (`content/articles/x.md`), and whether one is outside `content/`.
+struct Changes {
+    names: Vec<String>,
+    outside: bool,
+}
+
+impl Changes {
+    fn of(root: &Path, given_root: &Path, paths: &BTreeSet<PathBuf>) -> Changes {
+        let mut names = Vec::with_capacity(paths.len());
+        let mut outside = false;
+        for path in paths {
+            let rel = path
+                .strip_prefix(root)
+                .or_else(|_| path.strip_prefix(given_root))
+                .map(Path::to_path_buf)
+                .ok()
+                .or_else(|| {
+                    let canonical = std::fs::canonicalize(path).ok()?;
+                    Some(canonical.strip_prefix(root).ok()?.to_path_buf())
+                });
+            let Some(rel) = rel else {
+                outside = true;
+                continue;
+            };
+            let name = display_name(Path::new(""), &rel);
+            if name != "content" && !name.starts_with("content/") {
+                outside = true;
+            }
+            names.push(name);
+        }
+        Changes { names, outside }
+    }
+
+    /// Whether the file `name` changed (it or a folder above it).
+    fn file(&self, name: &str) -> bool {
+        self.names.iter().any(|c| under(name, c))
+    }
+
+    /// Whether anything in the folder `dir` changed, the folder included.
+    fn folder(&self, dir: &str) -> bool {
+        self.names.iter().any(|c| under(c, dir) || under(dir, c))
+    }
+}
+
+/// Whether `name` is `dir` or below it.
+fn under(name: &str, dir: &str) -> bool {
+    name.strip_prefix(dir)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// One update's view of the memo: what the load and resolve stages may
+/// take from the last build (see [`content::Reuse`], [`crate::ResolveMemo`]).
+struct Reuse<'a> {
+    last: &'a Session,
+    changes: &'a Changes,
+    /// The new build's sources, once loaded (to tell reused texts).
+    sources: OnceLock<&'a SourceMap>,
+    /// [`site_key`] of the new build, once its glossary is built.
+    key: OnceLock<Fingerprint>,
+}
+
+impl Reuse<'_> {
+    /// Whether the file at `id`, now `file`, parses to what it did: its
+    /// text is the same, and nothing changed in its article folder.
+    fn unchanged(&self, id: SourceId, file: &SourceFile) -> bool {
+        let memo = &self.last.memo;
+        let Some(old) = memo.texts.get(&id) else {
+            return false;
+        };
+        // Not read again (the very text of the last build), or read again
+        // to the same text.
+        let same_text =
+            std::ptr::eq(file, self.last.content.sources.get(id)) || text_print(&file.text) == *old;
+        if !same_text {
+            return false;
+        }
+        match memo.parsed.get(&id) {
+            Some(&Slot::Article(i)) => {
+                let a = &self.last.content.articles[i];
+                a.bundle_dir.is_none()
+                    || file
+                        .name
+                        .rsplit_once('/')
+                        .is_some_and(|(dir, _)| !self.changes.folder(dir))
+            }
+            Some(_) => true,
+            None => false,
+        }
+    }
+}
+
+impl content::Reuse for Reuse<'_> {
+    fn file(&self, name: &str) -> Known {
+        match self.last.memo.ids.get(name) {
+            None => Known::New,
+            Some(&id) if self.changes.file(name) => Known::Changed(id),
+            Some(&id) => Known::Unchanged(id),
+        }
+    }
+
+    fn parsed(&self, id: SourceId, file: &SourceFile) -> Option<Parsed> {
+        if !self.unchanged(id, file) {
+            return None;
+        }
+        let last = &self.last.content;
+        Some(match *self.last.memo.parsed.get(&id)? {
+            Slot::Article(i) => Parsed::Article(last.articles[i].clone()),
+            Slot::Entry(i) => Parsed::Entry(last.entries[i].clone()),
+            Slot::Page(i) => Parsed::Page(last.pages[i].clone()),
+        })
+    }
+}
+
+impl crate::ResolveMemo for Reuse<'_> {
+    fn linker(&self, glossary: &Glossary) -> Option<Linker> {
+        let key = *self
+            .key
+            .get_or_init(|| site_key(&self.last.config, glossary));
+        (self.last.memo.site == Some(key)).then(|| self.last.linker.clone())
+    }
+
+    fn article(&self, index: usize, a: &content::Article) -> Option<ResolvedArticle> {
+        let id = a.layout.source;
+        let sources = self.sources.get()?;
+        let memo = self.last.memo.articles.get(&id)?;
+        if Some(memo.key.site) != self.key.get().copied() || !self.unchanged(id, sources.get(id)) {
+            return None;
+        }
+        Some(ResolvedArticle {
+            index,
+            ..self.last.site.articles[memo.resolved].clone()
+        })
+    }
 }
 
 impl Session {
@@ -107,33 +403,20 @@ impl Session {
         let files = sink.into_files();
         let mut stats = crate::stats(&site, &content, &plan, timings);
         stats.files = files.len();
-        let by_path = article_paths(&opts.root, &content);
         let root = std::fs::canonicalize(&opts.root).unwrap_or_else(|_| opts.root.clone());
-        let known = content
-            .sources
-            .files()
-            .map(|(_, f)| root.join(&f.name))
-            .chain(
-                content
-                    .assets
-                    .iter()
-                    .map(|a| std::fs::canonicalize(&a.path).unwrap_or_else(|_| a.path.clone())),
-            )
-            .collect();
+        let memo = Memo::of(&content, &site, site_key(&config, &site.glossary), None);
         let session = Session {
             opts: opts.clone(),
             config,
-            theme,
+            theme: Arc::new(theme),
             content,
             site,
             linker,
-            by_path,
+            memo,
             root,
-            known,
             files: files.clone(),
             plan,
             pending: BTreeSet::new(),
-            stale: false,
             last: Mode::Full,
         };
         Ok((session, RenderedSite { files, stats }))
@@ -149,255 +432,9 @@ impl Session {
         self.last
     }
 
-    /// Whether the last successful update took the fast path.
+    /// Whether the last successful update took the memoized pipeline.
     pub fn last_update_was_incremental(&self) -> bool {
         matches!(self.last, Mode::Incremental { .. })
-    }
-
-    /// Rebuilds after `changed` (absolute paths) changed on disk: the fast
-    /// path when it applies, else a full build. On error the session keeps
-    /// its last good state.
-    pub fn update(&mut self, changed: &[PathBuf]) -> Result<RenderedSite, Report> {
-        let given = !changed.is_empty() || !self.pending.is_empty();
-        let all: BTreeSet<PathBuf> = self
-            .pending
-            .iter()
-            .chain(changed)
-            .filter(|p| !self.came_and_went(p))
-            .cloned()
-            .collect();
-        let fast = if self.stale || !given {
-            Ok(None)
-        } else {
-            self.incremental(&all)
-        };
-        let result = match fast {
-            Ok(Some(site)) => Ok(site),
-            Ok(None) => self.full(),
-            Err(report) => Err(report),
-        };
-        match &result {
-            Ok(_) => self.pending.clear(),
-            Err(_) => self.pending = all,
-        }
-        result
-    }
-
-    /// Whether `path` is a file under `content/` that is gone and that no
-    /// build read: an editor's or a tool's temporary file (`sed -i` writes
-    /// `sedXXXXXX` and renames it over the file it edits). Its coming and
-    /// going changed nothing; a vanished source, asset or folder of them,
-    /// or anything outside `content/`, did.
-    fn came_and_went(&self, path: &Path) -> bool {
-        let in_content = path
-            .strip_prefix(&self.root)
-            .is_ok_and(|rel| rel.starts_with("content"));
-        in_content
-            && std::fs::symlink_metadata(path).is_err()
-            && !self.known.iter().any(|k| k.starts_with(path))
-    }
-
-    /// A full build that replaces this session when it succeeds.
-    fn full(&mut self) -> Result<RenderedSite, Report> {
-        match Session::build(&self.opts) {
-            Ok((session, site)) => {
-                *self = session;
-                Ok(site)
-            }
-            Err(report) => {
-                self.stale = true;
-                Err(report)
-            }
-        }
-    }
-
-    /// The fast path; `Ok(None)` when it does not apply (nothing changed then).
-    fn incremental(&mut self, changed: &BTreeSet<PathBuf>) -> Result<Option<RenderedSite>, Report> {
-        let started = Instant::now();
-        let Some(read) = self.read(changed) else {
-            return Ok(None);
-        };
-
-        // Put the new texts in place and parse them.
-        let mut edits = Vec::with_capacity(read.len());
-        let mut old_sources = Vec::with_capacity(read.len());
-        for (e, file) in read {
-            old_sources.push((e.id, self.content.sources.replace(e.id, file)));
-            edits.push(e);
-        }
-        let parsed: Vec<(Option<Article>, Vec<Diagnostic>)> = edits
-            .iter()
-            .map(|e| content::reparse_article(e.id, &self.content.sources))
-            .collect();
-        let eligible = edits.iter().zip(&parsed).all(|(e, (new, _))| {
-            let old = &self.content.articles[e.index];
-            new.as_ref().is_none_or(|new| {
-                old.front.entities.is_empty()
-                    && new.front.entities.is_empty()
-                    && (self.opts.drafts || !new.front.draft)
-                    && (old.bundle_dir.is_none() || old.slug == new.slug)
-            })
-        });
-        if !eligible {
-            self.restore_sources(old_sources);
-            return Ok(None);
-        }
-        let mut diags = Diagnostics::default();
-        let mut new_articles = Vec::with_capacity(edits.len());
-        for (new, ds) in parsed {
-            diags.extend(ds);
-            new_articles.extend(new);
-        }
-        if diags.has_errors() {
-            return Err(self.fail(diags, old_sources, Vec::new()));
-        }
-        if new_articles.len() != edits.len() {
-            // Not parsed, yet no error: let a full build decide.
-            self.restore_sources(old_sources);
-            return Ok(None);
-        }
-
-        // Resolve them again with the stored glossary.
-        let mut old_articles = Vec::with_capacity(edits.len());
-        for (e, new) in edits.iter().zip(new_articles) {
-            old_articles.push((
-                e.index,
-                std::mem::replace(&mut self.content.articles[e.index], new),
-            ));
-        }
-        let loaded = Instant::now();
-        let (config, content, site, linker) =
-            (&self.config, &self.content, &self.site, &self.linker);
-        let resolved: Vec<(Option<ResolvedArticle>, Vec<Diagnostic>)> = edits
-            .par_iter()
-            .map(|e| {
-                let mut ds = Vec::new();
-                let a = &content.articles[e.index];
-                let r = crate::resolve_article_with_body(
-                    config,
-                    content,
-                    &site.glossary,
-                    &site.base,
-                    linker,
-                    e.index,
-                    a,
-                    &mut ds,
-                );
-                (r, ds)
-            })
-            .collect();
-        let mut fresh = Vec::with_capacity(edits.len());
-        for (r, ds) in resolved {
-            diags.extend(ds);
-            fresh.extend(r);
-        }
-        if diags.has_errors() {
-            return Err(self.fail(diags, old_sources, old_articles));
-        }
-        if fresh.len() != edits.len() {
-            // Not resolved, yet no error: let a full build decide.
-            self.restore(old_sources, old_articles);
-            return Ok(None);
-        }
-
-        // Put them back into the site, check and sort it as `resolve` does.
-        let mut old_resolved = Vec::with_capacity(fresh.len());
-        for r in fresh {
-            let at = self
-                .site
-                .articles
-                .iter()
-                .position(|a| a.index == r.index)
-                .expect("an edited article was in the site");
-            old_resolved.push(std::mem::replace(&mut self.site.articles[at], r));
-        }
-        let only: BTreeSet<usize> = edits.iter().map(|e| e.index).collect();
-        if annotate::edits_clash(&self.site.articles, &only) {
-            self.site.articles.sort_by_key(|a| a.index);
-            annotate::check_site(&self.content, &self.site.articles, &mut diags);
-        }
-        annotate::sort_articles(&mut self.site.articles);
-        render::paths::check(
-            &self.config,
-            &self.content,
-            &self.theme,
-            &self.site,
-            &mut diags,
-        );
-        if diags.has_errors() {
-            let report = diags.into_report(&self.content.sources);
-            self.put_back(old_resolved);
-            self.restore(old_sources, old_articles);
-            return Err(report);
-        }
-        self.site.unmentioned = annotate::unmentioned(&self.site.glossary, &self.site.articles);
-        let resolved_at = Instant::now();
-
-        // Plan the new site and render what changed since the last plan.
-        let index = crate::index::build(&self.site);
-        let sink = MemorySink::default();
-        let times = render::TemplateTimes::default();
-        let inputs = render::Inputs {
-            config: &self.config,
-            content: &self.content,
-            theme: &self.theme,
-            search_index: self.opts.search_index,
-            times: &times,
-            progress: &crate::progress::Silent,
-        };
-        let want = render::Want::Changed {
-            previous: &self.plan,
-            edited: &only,
-        };
-        let plan = render::render(&inputs, &self.site, &index, want, &mut diags, &sink);
-        if diags.has_errors() {
-            let report = diags.into_report(&self.content.sources);
-            self.put_back(old_resolved);
-            self.restore(old_sources, old_articles);
-            return Err(report);
-        }
-        self.apply(&plan, sink.into_files());
-        self.plan = plan;
-        let files = self.files.clone();
-        let timings = Timings {
-            load: loaded - started,
-            resolve: resolved_at - loaded,
-            render: resolved_at.elapsed(),
-            templates: times.slowest_first(),
-            ..Timings::default()
-        };
-        let mut stats = crate::stats(&self.site, &self.content, &self.plan, timings);
-        stats.files = files.len();
-        self.last = Mode::Incremental {
-            articles: edits.len(),
-        };
-        Ok(Some(RenderedSite { files, stats }))
-    }
-
-    /// Takes the files an update rendered: files the new plan no longer has
-    /// are removed, and a regenerated search index replaces the old one.
-    fn apply(&mut self, plan: &render::Plan, fresh: BTreeMap<String, OutputFile>) {
-        let planned: HashSet<&str> = plan.paths().collect();
-        let search = render::PageKey::SearchIndex;
-        let search_dir = plan.get(&search).map(|p| p.path.clone());
-        let reindexed = search_dir
-            .as_ref()
-            .is_some_and(|dir| plan.rendered.iter().any(|r| r == dir));
-        let gone: Vec<String> = self
-            .plan
-            .files
-            .values()
-            .filter(|p| !planned.contains(p.path.as_str()))
-            .map(|p| p.path.clone())
-            .collect();
-        for path in gone {
-            self.files.remove(&path);
-        }
-        let old_search = self.plan.get(&search).map(|p| p.path.clone());
-        if let Some(dir) = old_search.filter(|_| reindexed || search_dir.is_none()) {
-            self.files.retain(|path, _| !path.starts_with(&dir));
-        }
-        self.files.extend(fresh);
     }
 
     /// The paths the last build or update rendered (every file after a
@@ -406,75 +443,176 @@ impl Session {
         &self.plan.rendered
     }
 
-    /// The edits `changed` asks for, each file read; `None` unless every path
-    /// is a loaded article that can still be read as UTF-8.
-    fn read(&self, changed: &BTreeSet<PathBuf>) -> Option<Vec<(Edit, SourceFile)>> {
-        let mut edits = Vec::with_capacity(changed.len());
-        let mut seen = BTreeSet::new();
-        for path in changed {
-            let canonical = std::fs::canonicalize(path).ok()?;
-            let &index = self.by_path.get(&canonical)?;
-            if !seen.insert(index) {
-                continue;
+    /// Rebuilds after `changed` (absolute paths) changed on disk. On error
+    /// the session keeps its last good state and the paths.
+    pub fn update(&mut self, changed: &[PathBuf]) -> Result<RenderedSite, Report> {
+        let all: BTreeSet<PathBuf> = self.pending.iter().chain(changed).cloned().collect();
+        let changes = Changes::of(&self.root, &self.opts.root, &all);
+        let result = if changes.outside {
+            Session::build(&self.opts)
+        } else {
+            self.memoized(&changes)
+        };
+        match result {
+            Ok((session, site)) => {
+                *self = session;
+                Ok(site)
             }
-            let id = self.content.articles[index].layout.source;
-            let old = self.content.sources.get(id);
-            let text = std::fs::read_to_string(&old.path).ok()?;
-            let file = SourceFile::new(old.name.clone(), old.path.clone(), text);
-            edits.push((Edit { index, id }, file));
-        }
-        Some(edits)
-    }
-
-    /// Reports `diags` (spans point into the new texts), then restores the
-    /// session as it was before the update.
-    fn fail(
-        &mut self,
-        diags: Diagnostics,
-        sources: Vec<(SourceId, SourceFile)>,
-        articles: Vec<(usize, Article)>,
-    ) -> Report {
-        let report = diags.into_report(&self.content.sources);
-        self.restore(sources, articles);
-        report
-    }
-
-    fn restore(&mut self, sources: Vec<(SourceId, SourceFile)>, articles: Vec<(usize, Article)>) {
-        for (index, article) in articles {
-            self.content.articles[index] = article;
-        }
-        self.restore_sources(sources);
-    }
-
-    fn restore_sources(&mut self, sources: Vec<(SourceId, SourceFile)>) {
-        for (id, file) in sources {
-            self.content.sources.replace(id, file);
-        }
-    }
-
-    /// Puts the resolved articles of before an update back in the site.
-    fn put_back(&mut self, old: Vec<ResolvedArticle>) {
-        for r in old {
-            if let Some(at) = self.site.articles.iter().position(|a| a.index == r.index) {
-                self.site.articles[at] = r;
+            Err(report) => {
+                self.pending = all;
+                Err(report)
             }
         }
-        self.site.articles.sort_by_key(|a| a.index);
-        annotate::sort_articles(&mut self.site.articles);
-        self.site.unmentioned = annotate::unmentioned(&self.site.glossary, &self.site.articles);
+    }
+
+    /// The pipeline of a full build, taking from the memo what still holds
+    /// (see the module docs); the new session beside this one.
+    fn memoized(&self, changes: &Changes) -> Result<(Session, RenderedSite), Report> {
+        let started = Instant::now();
+        let opts = &self.opts;
+        let reuse = Reuse {
+            last: self,
+            changes,
+            sources: OnceLock::new(),
+            key: OnceLock::new(),
+        };
+        let mut diags = Diagnostics::default();
+        let content = content::load_reusing(
+            &opts.root,
+            opts.drafts,
+            self.content.sources.clone(),
+            &mut diags,
+            &reuse,
+        );
+        let loaded = Instant::now();
+        let config = &self.config;
+        let theme = &*self.theme;
+        let _ = reuse.sources.set(&content.sources);
+        let (site, linker) = crate::resolve_site_with(config, &content, &reuse, &mut diags);
+        render::paths::check(config, &content, theme, &site, &mut diags);
+        if diags.has_errors() {
+            return Err(diags.into_report(&content.sources));
+        }
+        // The articles parsed or resolved again: what render compares.
+        let key = *reuse
+            .key
+            .get()
+            .expect("resolve asked for the linker before any article");
+        let edited: BTreeSet<usize> = content
+            .articles
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| {
+                let id = a.layout.source;
+                let reused = self.memo.articles.get(&id).is_some_and(|m| {
+                    m.key.site == key && reuse.unchanged(id, content.sources.get(id))
+                });
+                !reused
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let index = crate::index::build(&site);
+        let resolved = Instant::now();
+
+        // The last plan, its articles named as in this build.
+        let new_index: HashMap<SourceId, usize> = content
+            .articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.layout.source, i))
+            .collect();
+        let next = |i: usize| {
+            let id = self.content.articles.get(i)?.layout.source;
+            new_index.get(&id).copied()
+        };
+        let shifted = self.content.articles.len() != content.articles.len()
+            || (0..self.content.articles.len()).any(|i| next(i) != Some(i));
+        let renumbered;
+        let previous = if shifted {
+            renumbered = self.plan.renumbered(next);
+            &renumbered
+        } else {
+            &self.plan
+        };
+        let sink = MemorySink::default();
+        let times = render::TemplateTimes::default();
+        let inputs = render::Inputs {
+            config,
+            content: &content,
+            theme,
+            search_index: opts.search_index,
+            times: &times,
+            progress: &crate::progress::Silent,
+        };
+        let want = render::Want::Changed {
+            previous,
+            edited: &edited,
+        };
+        let plan = render::render(&inputs, &site, &index, want, &mut diags, &sink);
+        if diags.has_errors() {
+            return Err(diags.into_report(&content.sources));
+        }
+        std::thread::spawn(move || drop(index));
+        let files = apply(&self.files, &self.plan, &plan, sink.into_files());
+        let timings = Timings {
+            load: loaded - started,
+            resolve: resolved - loaded,
+            render: resolved.elapsed(),
+            templates: times.slowest_first(),
+            ..Timings::default()
+        };
+        let mut stats = crate::stats(&site, &content, &plan, timings);
+        stats.files = files.len();
+        let memo = Memo::of(
+            &content,
+            &site,
+            key,
+            Some((&self.memo, &self.content.sources)),
+        );
+        let session = Session {
+            opts: self.opts.clone(),
+            config: self.config.clone(),
+            theme: Arc::clone(&self.theme),
+            content,
+            site,
+            linker,
+            memo,
+            root: self.root.clone(),
+            files: files.clone(),
+            plan,
+            pending: BTreeSet::new(),
+            last: Mode::Incremental {
+                articles: edited.len(),
+            },
+        };
+        Ok((session, RenderedSite { files, stats }))
     }
 }
 
-/// Canonical path -> index in `content.articles`.
-fn article_paths(root: &Path, content: &Content) -> HashMap<PathBuf, usize> {
-    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    content
-        .articles
-        .iter()
-        .enumerate()
-        .map(|(i, a)| {
-            let name = &content.sources.get(a.layout.source).name;
-            (root.join(name), i)
-        })
-        .collect()
+/// The files of the last build (`files`, planned by `old`) updated by a
+/// render of the plan `new` that wrote `fresh`: files the new plan no
+/// longer has are removed, and a regenerated search index replaces the old
+/// one.
+fn apply(
+    files: &BTreeMap<String, OutputFile>,
+    old: &render::Plan,
+    new: &render::Plan,
+    fresh: BTreeMap<String, OutputFile>,
+) -> BTreeMap<String, OutputFile> {
+    let mut files = files.clone();
+    let planned: HashSet<&str> = new.paths().collect();
+    let search = render::PageKey::SearchIndex;
+    let search_dir = new.get(&search).map(|p| p.path.clone());
+    let reindexed = search_dir
+        .as_ref()
+        .is_some_and(|dir| new.rendered.iter().any(|r| r == dir));
+    for gone in old.paths().filter(|p| !planned.contains(p)) {
+        files.remove(gone);
+    }
+    let old_search = old.get(&search).map(|p| p.path.clone());
+    if let Some(dir) = old_search.filter(|_| reindexed || search_dir.is_none()) {
+        files.retain(|path, _| !path.starts_with(&dir));
+    }
+    files.extend(fresh);
+    files
 }

@@ -77,7 +77,7 @@ pub struct CitedSource {
 }
 
 /// Builds every index.
-pub fn build(site: &Site) -> Index {
+pub(crate) fn build(site: &Site) -> Index {
     let g = &site.glossary;
     let when = |q: &QuoteAt| {
         let a = &site.articles[q.article];
@@ -213,7 +213,10 @@ impl Index {
 }
 
 /// Entry ids sorted by the A-Z key ([`sort_name`], then id), each once.
-pub fn sorted_entries(site: &Site, ids: impl IntoIterator<Item = EntryIdx>) -> Vec<EntryIdx> {
+pub(crate) fn sorted_entries(
+    site: &Site,
+    ids: impl IntoIterator<Item = EntryIdx>,
+) -> Vec<EntryIdx> {
     let g = &site.glossary;
     let mut v: Vec<EntryIdx> = ids.into_iter().collect();
     v.sort_by(|&a, &b| {
@@ -226,7 +229,7 @@ pub fn sorted_entries(site: &Site, ids: impl IntoIterator<Item = EntryIdx>) -> V
 }
 
 /// The first letter for A-Z grouping: an ASCII capital, or `#`.
-pub fn letter_of(name: &str) -> String {
+pub(crate) fn letter_of(name: &str) -> String {
     let c = name
         .chars()
         .find(|c| c.is_alphanumeric())
@@ -240,7 +243,7 @@ pub fn letter_of(name: &str) -> String {
 
 /// The key people are sorted by: surname first for people with two or more
 /// words in their name.
-pub fn sort_name(e: &Entry) -> String {
+pub(crate) fn sort_name(e: &Entry) -> String {
     match e.kind {
         Kind::Person => {
             let mut parts: Vec<&str> = e.name.split_whitespace().collect();

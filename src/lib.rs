@@ -3,7 +3,7 @@
 //! The pipeline runs one way: [`content::load`] reads and parses every file,
 //! [`annotate`] anchors annotations and finds mentions as typed marks, and
 //! [`render::body`] writes each body from them (both in `resolve_site`),
-//! [`index`] builds the site-wide indexes as plain data, [`render`] plans
+//! `index` builds the site-wide indexes as plain data, [`render`] plans
 //! every file and fills the templates, and [`output`] swaps the finished
 //! site into place. docs/architecture.md describes the stages. Every stage pushes user
 //! mistakes into one [`diagnostics::Diagnostics`], so a build reports all of
@@ -17,23 +17,23 @@ pub mod config;
 pub mod content;
 pub mod deploy;
 pub mod diagnostics;
-pub mod frontmatter;
-pub mod glossary;
-pub mod hash;
+pub(crate) mod frontmatter;
+pub(crate) mod glossary;
+pub(crate) mod hash;
 pub mod import;
 pub mod incremental;
-pub mod index;
-pub mod links;
+pub(crate) mod index;
+pub(crate) mod links;
 pub mod markdown;
 pub mod output;
 pub mod progress;
-pub mod raw_html;
+pub(crate) mod raw_html;
 pub mod render;
-pub mod routes;
+pub(crate) mod routes;
 pub mod search;
 pub mod serve;
 pub mod source;
-pub mod url_safety;
+pub(crate) mod url_safety;
 
 use diagnostics::{Diagnostic, Report};
 use std::collections::BTreeMap;
@@ -130,7 +130,7 @@ pub fn render_site(opts: &BuildOptions) -> Result<RenderedSite, Report> {
 }
 
 /// `gloss check`: a full build in memory, then every link into the site
-/// checked against what it built ([`links`]). Writes nothing.
+/// checked against what it built (`links`). Writes nothing.
 pub fn check(opts: &BuildOptions) -> Result<BuildStats, Report> {
     let sink = output::MemorySink::default();
     let built = pipeline(opts, &sink, Fingerprints::Skip, &progress::Silent)?;
@@ -272,10 +272,10 @@ pub(crate) fn pipeline(
 }
 
 /// Resolves the site and writes every body's HTML: the one way to a
-/// resolved site, for full builds and, article by article through
-/// [`resolve_article_with_body`], incremental rebuilds. Also hands back the
-/// glossary's [`glossary::Linker`], so that an incremental rebuild can
-/// resolve edited articles again without rebuilding it.
+/// resolved site, for full builds and, through [`resolve_site_with`] and
+/// its memo, incremental rebuilds. Also hands back the glossary's
+/// [`glossary::Linker`], which an incremental rebuild reuses while the
+/// glossary stays as it was.
 ///
 /// Resolve returns data and the parsed body; the body renderer runs here,
 /// in the same parallel loop, so each body is parsed once.
@@ -284,8 +284,48 @@ pub(crate) fn resolve_site(
     content: &content::Content,
     diags: &mut diagnostics::Diagnostics,
 ) -> (annotate::Site, glossary::Linker) {
+    resolve_site_with(config, content, &ResolveAll, diags)
+}
+
+/// What [`resolve_site_with`] may take from an earlier build instead of
+/// doing it again: the serve session's memo (`incremental::Session`). A
+/// full build takes nothing ([`ResolveAll`]).
+pub(crate) trait ResolveMemo: Sync {
+    /// The linker an earlier build made for this very glossary, if any.
+    /// Called once, before any article, with the glossary they are resolved
+    /// against.
+    fn linker(&self, glossary: &glossary::Glossary) -> Option<glossary::Linker>;
+    /// Article `index` (`a`) as an earlier build resolved it, with its body
+    /// written, when nothing it was resolved from has changed since.
+    fn article(&self, index: usize, a: &content::Article) -> Option<annotate::ResolvedArticle>;
+}
+
+/// Resolves everything: a full build.
+pub(crate) struct ResolveAll;
+
+impl ResolveMemo for ResolveAll {
+    fn linker(&self, _: &glossary::Glossary) -> Option<glossary::Linker> {
+        None
+    }
+    fn article(&self, _: usize, _: &content::Article) -> Option<annotate::ResolvedArticle> {
+        None
+    }
+}
+
+/// [`resolve_site`], taking from `memo` what it still holds. The site-wide
+/// steps (the glossary, the checks across articles, the order, the
+/// unmentioned entries) always run, as in a full build.
+pub(crate) fn resolve_site_with(
+    config: &config::Config,
+    content: &content::Content,
+    memo: &dyn ResolveMemo,
+    diags: &mut diagnostics::Diagnostics,
+) -> (annotate::Site, glossary::Linker) {
     use rayon::prelude::*;
-    let (glossary, linker) = annotate::glossary_and_linker(config, content, diags);
+    let glossary = glossary::build(content, annotate::raw_html(config), diags);
+    let linker = memo
+        .linker(&glossary)
+        .unwrap_or_else(|| glossary::Linker::new(&glossary, config.glossary.case_sensitive));
     let base = config.base();
     let results: Vec<(
         Option<annotate::ResolvedArticle>,
@@ -295,6 +335,9 @@ pub(crate) fn resolve_site(
         .par_iter()
         .enumerate()
         .map(|(i, a)| {
+            if let Some(r) = memo.article(i, a) {
+                return (Some(r), Vec::new());
+            }
             let mut ds = Vec::new();
             let r = resolve_article_with_body(
                 config, content, &glossary, &base, &linker, i, a, &mut ds,

@@ -21,7 +21,7 @@ use std::sync::Mutex;
 
 /// Reports every broken link into the site, in the order the bodies are
 /// loaded.
-pub fn check(
+pub(crate) fn check(
     content: &Content,
     site: &Site,
     files: &BTreeMap<String, OutputFile>,
@@ -32,7 +32,12 @@ pub fn check(
 }
 
 /// [`check`] against what a [`Recorder`] saw the build write.
-pub fn check_index(content: &Content, site: &Site, index: &LinkIndex, diags: &mut Diagnostics) {
+pub(crate) fn check_index(
+    content: &Content,
+    site: &Site,
+    index: &LinkIndex,
+    diags: &mut Diagnostics,
+) {
     let pages: Vec<String> = index
         .files
         .keys()
@@ -178,7 +183,7 @@ fn page_links(page: &str, bytes: &[u8]) -> Vec<Href> {
 /// the link check needs of the site, kept small enough to hold for a large
 /// one.
 #[derive(Debug, Default)]
-pub struct LinkIndex {
+pub(crate) struct LinkIndex {
     /// By output path; `None` for files without ids (copies, CSS, feeds).
     files: BTreeMap<String, Option<Vec<String>>>,
     /// Every distinct link into the site that a generated page holds
@@ -188,7 +193,7 @@ pub struct LinkIndex {
 }
 
 impl LinkIndex {
-    pub fn from_files(files: &BTreeMap<String, OutputFile>) -> LinkIndex {
+    pub(crate) fn from_files(files: &BTreeMap<String, OutputFile>) -> LinkIndex {
         let mut hrefs = BTreeMap::new();
         for (k, f) in files {
             if let OutputFile::Bytes(b) = f {
@@ -224,14 +229,14 @@ fn owned_ids(bytes: &[u8]) -> Vec<String> {
 
 /// A sink that passes every file on to another and remembers its path and
 /// ids, so `build` can check links without keeping the site in memory.
-pub struct Recorder<'a> {
+pub(crate) struct Recorder<'a> {
     inner: &'a dyn Sink,
     seen: Mutex<BTreeMap<String, Option<Vec<String>>>>,
     hrefs: Mutex<BTreeMap<Href, String>>,
 }
 
 impl<'a> Recorder<'a> {
-    pub fn new(inner: &'a dyn Sink) -> Recorder<'a> {
+    pub(crate) fn new(inner: &'a dyn Sink) -> Recorder<'a> {
         Recorder {
             inner,
             seen: Mutex::default(),
@@ -239,7 +244,7 @@ impl<'a> Recorder<'a> {
         }
     }
 
-    pub fn into_index(self) -> LinkIndex {
+    pub(crate) fn into_index(self) -> LinkIndex {
         LinkIndex {
             files: self.seen.into_inner().unwrap_or_else(|e| e.into_inner()),
             hrefs: self.hrefs.into_inner().unwrap_or_else(|e| e.into_inner()),

@@ -12,7 +12,7 @@
 //! Fenced code is highlighted with syntect into CSS classes (prefix `hl-`);
 //! the syntax set is loaded once, on first use.
 //!
-//! Raw HTML in the Markdown goes through [`crate::raw_html`] as the events
+//! Raw HTML in the Markdown goes through `crate::raw_html` as the events
 //! are read, before gloss adds any markup of its own, so sanitizing it can
 //! never touch gloss's notes, mentions, quotes, footnotes, code or heading
 //! ids. Every link and image destination is recorded ([`UrlRef`]) for the

@@ -68,7 +68,7 @@ struct Open {
 }
 
 /// Sanitizes the raw HTML of one Markdown document, event by event.
-pub struct Filter {
+pub(crate) struct Filter {
     mode: RawHtml,
     open: Vec<Open>,
     /// The lines of the HTML block being read.
@@ -76,7 +76,7 @@ pub struct Filter {
 }
 
 impl Filter {
-    pub fn new(mode: RawHtml) -> Filter {
+    pub(crate) fn new(mode: RawHtml) -> Filter {
         Filter {
             mode,
             open: Vec::new(),
@@ -86,7 +86,7 @@ impl Filter {
 
     /// Passes `ev` on to `out`, sanitized when it is raw HTML. `range` is the
     /// event's place in the source (kept for what replaces it).
-    pub fn push<'a>(
+    pub(crate) fn push<'a>(
         &mut self,
         ev: Event<'a>,
         range: Range<usize>,
@@ -143,7 +143,7 @@ impl Filter {
     }
 
     /// Closes what raw HTML left open; call after the last event.
-    pub fn finish<'a>(&mut self, at: usize, out: &mut Vec<(Event<'a>, Range<usize>)>) {
+    pub(crate) fn finish<'a>(&mut self, at: usize, out: &mut Vec<(Event<'a>, Range<usize>)>) {
         let mut closes = String::new();
         while let Some(o) = self.open.pop() {
             push_end_tag(&mut closes, &o.name);

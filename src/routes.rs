@@ -23,9 +23,9 @@ use std::fmt;
 /// over 255 bytes; a segment also becomes part of longer names
 /// (`index.html`, a path under the output folder), so the limit sits well
 /// below.
-pub const MAX_SEGMENT: usize = 100;
+pub(crate) const MAX_SEGMENT: usize = 100;
 /// The longest slug accepted, all segments together, in bytes.
-pub const MAX_SLUG: usize = 200;
+pub(crate) const MAX_SLUG: usize = 200;
 
 /// Names Windows reserves for devices, in any case and with any extension
 /// (`con`, `NUL.txt`): a file so named cannot be created or copied there.
@@ -359,7 +359,7 @@ impl Base {
 /// `https://` URL with a host, and no query, fragment, user or port
 /// trouble; its path, if any, is made of [`Slug`]-like parts, so that it can
 /// be written into every href as it is.
-pub fn check_base_url(url: &str) -> Result<String, String> {
+pub(crate) fn check_base_url(url: &str) -> Result<String, String> {
     let trimmed = url.trim_end_matches('/');
     let rest = trimmed
         .strip_prefix("https://")
@@ -395,7 +395,7 @@ pub fn check_base_url(url: &str) -> Result<String, String> {
 }
 
 /// The slug of a tag's page: lowercase letters, digits and hyphens.
-pub fn tag_slug(name: &str) -> String {
+pub(crate) fn tag_slug(name: &str) -> String {
     slugify(name)
 }
 
@@ -436,7 +436,7 @@ fn fold_accent(c: char) -> char {
 }
 
 /// The home page, page `n` of it (from 1).
-pub fn home(n: usize) -> Route {
+pub(crate) fn home(n: usize) -> Route {
     if n <= 1 {
         Route::new("/".into())
     } else {
@@ -445,7 +445,7 @@ pub fn home(n: usize) -> Route {
 }
 
 /// The sources index, page `n` of it (from 1).
-pub fn sources(n: usize) -> Route {
+pub(crate) fn sources(n: usize) -> Route {
     if n <= 1 {
         Route::new("/sources/".into())
     } else {
@@ -453,34 +453,34 @@ pub fn sources(n: usize) -> Route {
     }
 }
 
-pub fn article(slug: &str) -> Route {
+pub(crate) fn article(slug: &str) -> Route {
     Route::new(format!("/articles/{slug}/"))
 }
 
 /// An article's W3C annotation collection.
-pub fn annotations(slug: &str) -> Route {
+pub(crate) fn annotations(slug: &str) -> Route {
     Route::new(format!("/articles/{slug}/annotations.jsonld"))
 }
 
 /// A file beside an article (`pic.png` of `articles/x/index.md`).
-pub fn article_folder(slug: &str) -> String {
+pub(crate) fn article_folder(slug: &str) -> String {
     format!("articles/{slug}/")
 }
 
 /// A glossary entry's page.
-pub fn entry(id: &str) -> Route {
+pub(crate) fn entry(id: &str) -> Route {
     Route::new(format!("/glossary/{id}/"))
 }
 
 /// A plain page (`content/about.md`); `slug` was checked by
 /// [`Slug::parse`] when the page was loaded.
-pub fn page(slug: &str) -> Route {
+pub(crate) fn page(slug: &str) -> Route {
     Route::new(format!("/{slug}/"))
 }
 
 /// A redirect page for an alias: a folder route, or the file itself when
 /// the alias names one (`old.html`).
-pub fn alias(slug: &Slug) -> Route {
+pub(crate) fn alias(slug: &Slug) -> Route {
     let last = slug.0.rsplit('/').next().unwrap_or("");
     if last.ends_with(".html") || last.ends_with(".htm") {
         Route::new(format!("/{}", slug.0))
@@ -489,73 +489,68 @@ pub fn alias(slug: &Slug) -> Route {
     }
 }
 
-pub fn tags() -> Route {
+pub(crate) fn tags() -> Route {
     Route::new("/tags/".into())
 }
 
-pub fn tag(slug: &str) -> Route {
+pub(crate) fn tag(slug: &str) -> Route {
     Route::new(format!("/tags/{slug}/"))
 }
 
-pub fn tag_feed(slug: &str) -> Route {
+pub(crate) fn tag_feed(slug: &str) -> Route {
     Route::new(format!("/tags/{slug}/atom.xml"))
 }
 
-pub fn feed() -> Route {
+pub(crate) fn feed() -> Route {
     Route::new("/atom.xml".into())
 }
 
-pub fn quotes() -> Route {
+pub(crate) fn quotes() -> Route {
     Route::new("/quotes/".into())
 }
 
-pub fn glossary() -> Route {
+pub(crate) fn glossary() -> Route {
     Route::new("/glossary/".into())
 }
 
-pub fn search() -> Route {
+pub(crate) fn search() -> Route {
     Route::new("/search/".into())
 }
 
-pub fn not_found() -> Route {
+pub(crate) fn not_found() -> Route {
     Route::new("/404.html".into())
 }
 
-pub fn sitemap() -> Route {
+pub(crate) fn sitemap() -> Route {
     Route::new("/sitemap.xml".into())
 }
 
-pub fn robots() -> Route {
+pub(crate) fn robots() -> Route {
     Route::new("/robots.txt".into())
 }
 
-pub fn quotes_json() -> Route {
+pub(crate) fn quotes_json() -> Route {
     Route::new("/quotes.json".into())
 }
 
-pub fn glossary_json() -> Route {
+pub(crate) fn glossary_json() -> Route {
     Route::new("/glossary.json".into())
 }
 
 /// A theme asset at the root (`gloss.1a2b3c4d.css`).
-pub fn asset(name: &str) -> Route {
+pub(crate) fn asset(name: &str) -> Route {
     Route::new(format!("/{name}"))
 }
 
 /// Pagefind's bundle folder.
-pub fn pagefind() -> Route {
+pub(crate) fn pagefind() -> Route {
     Route::new("/pagefind/".into())
-}
-
-/// The output path of a Pagefind file (`pagefind.js`, `index/x.pf_index`).
-pub fn pagefind_file(name: &str) -> OutputPath {
-    OutputPath(format!("pagefind/{name}"))
 }
 
 /// The first parts of the routes gloss generates itself: no plain page may
 /// live below them (a page `quotes` or `tags/x` would replace, or be
 /// replaced by, a generated one). Aliases may, where nothing else is.
-pub const SECTIONS: &[&str] = &[
+pub(crate) const SECTIONS: &[&str] = &[
     "articles", "glossary", "tags", "quotes", "sources", "search", "page", "pagefind",
 ];
 

@@ -73,21 +73,38 @@ impl SourceFile {
 
 /// Every file of one build, in the order they were registered (which is the
 /// sorted walk order, so ids are stable from run to run).
-#[derive(Debug, Default)]
+///
+/// Cloning shares the texts: an incremental rebuild starts from a clone of
+/// the last build's map, so a file it does not read again keeps its id and
+/// its text without a copy (see `crate::incremental`).
+#[derive(Debug, Default, Clone)]
 pub struct SourceMap {
-    files: Vec<SourceFile>,
+    files: Vec<std::sync::Arc<SourceFile>>,
 }
 
 impl SourceMap {
     pub fn add(&mut self, file: SourceFile) -> SourceId {
-        self.files.push(file);
+        self.files.push(std::sync::Arc::new(file));
         SourceId((self.files.len() - 1) as u32)
     }
 
-    /// Puts `file` in place of the file at `id` (an edited file, read again),
-    /// keeping its id; returns the one it replaces.
-    pub fn replace(&mut self, id: SourceId, file: SourceFile) -> SourceFile {
-        std::mem::replace(&mut self.files[id.0 as usize], file)
+    /// Puts `file` in place of the file at `id` (an edited file, read
+    /// again), keeping its id. A clone of the map made before keeps the old
+    /// text.
+    pub(crate) fn replace(&mut self, id: SourceId, file: SourceFile) {
+        self.files[id.0 as usize] = std::sync::Arc::new(file);
+    }
+
+    /// Whether the file at `id` is the very text `other` has there (not
+    /// read again since `other` was cloned from this map, or this from it).
+    pub(crate) fn shares(&self, other: &SourceMap, id: SourceId) -> bool {
+        match (
+            self.files.get(id.0 as usize),
+            other.files.get(id.0 as usize),
+        ) {
+            (Some(a), Some(b)) => std::sync::Arc::ptr_eq(a, b),
+            _ => false,
+        }
     }
 
     pub fn get(&self, id: SourceId) -> &SourceFile {
@@ -98,7 +115,7 @@ impl SourceMap {
         self.files
             .iter()
             .enumerate()
-            .map(|(i, f)| (SourceId(i as u32), f))
+            .map(|(i, f)| (SourceId(i as u32), &**f))
     }
 
     /// The text covered by a span.

@@ -17,7 +17,7 @@ use std::fmt;
 
 /// Why a URL is refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum UrlProblem {
+pub(crate) enum UrlProblem {
     /// The URL names a scheme other than http, https and mailto (lowercased,
     /// as a browser reads it).
     Scheme(String),
@@ -36,14 +36,14 @@ impl fmt::Display for UrlProblem {
 }
 
 /// What the help line of a refused URL says.
-pub const HELP: &str =
+pub(crate) const HELP: &str =
     "use an http:, https: or mailto: URL, or a relative one (`/path`, `#fragment`)";
 
 /// The schemes a URL from content may use.
-pub const ALLOWED_SCHEMES: [&str; 3] = ["http", "https", "mailto"];
+pub(crate) const ALLOWED_SCHEMES: [&str; 3] = ["http", "https", "mailto"];
 
 /// Checks `url` against the rule in the module doc.
-pub fn check(url: &str) -> Result<(), UrlProblem> {
+pub(crate) fn check(url: &str) -> Result<(), UrlProblem> {
     let decoded = decode_references(url);
     // Browsers drop ASCII tab and newline anywhere in a URL, and trim C0
     // controls and spaces at both ends (WHATWG URL, "basic URL parser").
@@ -71,7 +71,7 @@ pub fn check(url: &str) -> Result<(), UrlProblem> {
 
 /// The first line of the error for a refused URL: what holds it (`link`,
 /// `image`, "source `x`'s `url`"), the URL, and why.
-pub fn message(what: &str, url: &str, problem: &UrlProblem) -> String {
+pub(crate) fn message(what: &str, url: &str, problem: &UrlProblem) -> String {
     // Control characters shown as escapes (`\t`, `\u{1}`), so the reader
     // sees what the check saw.
     let shown: String = url
@@ -93,7 +93,7 @@ pub fn message(what: &str, url: &str, problem: &UrlProblem) -> String {
 /// hold none of the characters a URL never holds unencoded (spaces, quotes,
 /// `<`, `>`, a backtick, a backslash, controls), so that no output format's
 /// quoting depends on it. (That it is absolute http(s) is the config's rule.)
-pub fn base_url_problem(url: &str) -> Option<String> {
+pub(crate) fn base_url_problem(url: &str) -> Option<String> {
     if let Err(problem) = check(url) {
         return Some(problem.to_string());
     }
@@ -110,7 +110,7 @@ pub fn base_url_problem(url: &str) -> Option<String> {
 }
 
 /// Whether [`check`] passes `url`.
-pub fn is_safe(url: &str) -> bool {
+pub(crate) fn is_safe(url: &str) -> bool {
     check(url).is_ok()
 }
 

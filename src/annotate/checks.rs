@@ -7,7 +7,7 @@ use crate::content::Content;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::glossary::{EntryIdx, Glossary};
 use crate::source::Span;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 /// The checks across articles; `articles` must be in `Content::articles`
 /// order (as resolved, before sorting), so that "the first" is the same one
@@ -15,30 +15,6 @@ use std::collections::{BTreeSet, HashMap};
 pub(crate) fn check_site(content: &Content, articles: &[ResolvedArticle], diags: &mut Diagnostics) {
     check_unique_slugs(content, articles, diags);
     check_unique_quote_ids(articles, diags);
-}
-
-/// Whether the articles at `edited` (indexes into `Content::articles`) share
-/// a slug or a quote id with any article: what [`check_site`] would report
-/// after an edit that touched only them, found without hashing every id of
-/// the site. When this says yes, run `check_site` for the report.
-pub(crate) fn edits_clash(articles: &[ResolvedArticle], edited: &BTreeSet<usize>) -> bool {
-    let changed: Vec<&ResolvedArticle> = articles
-        .iter()
-        .filter(|a| edited.contains(&a.index))
-        .collect();
-    articles.iter().any(|other| {
-        changed.iter().any(|a| {
-            let itself = a.index == other.index;
-            (!itself && a.slug == other.slug)
-                || a.quotes.iter().enumerate().any(|(i, q)| {
-                    other
-                        .quotes
-                        .iter()
-                        .enumerate()
-                        .any(|(j, o)| !(itself && i == j) && q.id == o.id)
-                })
-        })
-    })
 }
 
 /// Entries no article mentions or quotes.

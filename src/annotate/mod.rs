@@ -19,7 +19,7 @@ pub(crate) mod urls;
 
 pub use anchors::Anchor;
 pub(crate) use article::resolve_article;
-pub(crate) use checks::{check_site, edits_clash, unmentioned};
+pub(crate) use checks::{check_site, unmentioned};
 pub use mentions::{Mention, MENTIONS_PER_ARTICLE};
 pub use sources::Source;
 
@@ -27,7 +27,7 @@ use crate::config::Config;
 use crate::content::{Content, Page};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::frontmatter::Date;
-use crate::glossary::{self, EntryIdx, Glossary, Linker};
+use crate::glossary::{EntryIdx, Glossary};
 use crate::markdown::{self, Doc};
 use crate::raw_html::RawHtml;
 use crate::routes::{self, Base, Route};
@@ -104,7 +104,7 @@ pub struct ResolvedArticle {
 
 impl ResolvedArticle {
     /// The article's route (`/articles/<slug>/`); put it behind the site's
-    /// base path ([`crate::routes::Base::href`]) for an href.
+    /// base path (`routes::Base::href`) for an href.
     pub fn url(&self) -> Route {
         routes::article(&self.slug)
     }
@@ -129,18 +129,6 @@ pub struct Site {
     /// Where the site is served (from `base_url`): every href is made
     /// behind its path.
     pub base: Base,
-}
-
-/// The glossary of the site and its [`Linker`]: what every article is
-/// resolved against (an incremental rebuild keeps both).
-pub(crate) fn glossary_and_linker(
-    config: &Config,
-    content: &Content,
-    diags: &mut Diagnostics,
-) -> (Glossary, Linker) {
-    let glossary = glossary::build(content, raw_html(config), diags);
-    let linker = Linker::new(&glossary, config.glossary.case_sensitive);
-    (glossary, linker)
 }
 
 /// The site from its resolved articles (in `Content::articles` order, the

@@ -1,6 +1,6 @@
 //! Render: plans every file of the site ([`plan`]), then fills the templates
 //! of the planned pages with typed contexts and hands each file to a sink.
-//! Takes the resolved [`Site`] and its [`Index`]; returns the [`Plan`].
+//! Takes the resolved [`Site`] and its `Index`; returns the [`Plan`].
 //! Pages render in parallel.
 
 pub mod body;
@@ -161,10 +161,12 @@ pub fn render(
     let mut planned = shared.plan(inputs, &statics);
     shared.sitemap = shared.sitemap_urls(&planned);
     // What every page may read: the site view, the configuration, the
+    // glossary (entry pages, glossary.json, every mention's link), the
     // templates, and the binary that renders them.
     let site_print = crate::hash::FingerprintBuilder::default()
         .add(&site_view)
         .add(&format!("{config:?}"))
+        .bytes(format!("{:?}", site.glossary.entries).as_bytes())
         .bytes(&theme.fingerprint().0.to_le_bytes())
         .add(env!("CARGO_PKG_VERSION"))
         .finish();
@@ -529,7 +531,12 @@ impl<'a> Derived<'a> {
                 PageKey::Page(p.slug.to_string()),
                 routes::page(&p.slug).output().into_string(),
                 Some("page.html"),
-                Reads::Nothing,
+                // No article, but the page itself: an edit of it changes
+                // `shape`, and so its reads.
+                Reads::Metadata {
+                    ids: Vec::new(),
+                    shape: shape(&(&p.title, &p.html)),
+                },
             );
         }
         // Always written: every page's navigation links to it, and the
@@ -730,7 +737,12 @@ impl<'a> Derived<'a> {
                 PageKey::Static(asset.output.clone()),
                 asset.output.clone(),
                 None,
-                Reads::Nothing,
+                // The file it copies: a moved bundle can bring another
+                // file to the same output path.
+                Reads::Metadata {
+                    ids: Vec::new(),
+                    shape: shape(&asset.path),
+                },
             );
         }
         for (i, a) in site.articles.iter().enumerate() {

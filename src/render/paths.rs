@@ -5,7 +5,7 @@
 //! never silently replace another page").
 //!
 //! Takes the resolved site, the content and the theme; adds diagnostics and
-//! returns nothing. Paths come from [`crate::routes`], the same functions the
+//! returns nothing. Paths come from `crate::routes`, the same functions the
 //! renderer uses.
 
 use super::theme::Theme;

@@ -6,7 +6,7 @@
 //! site, compares each planned file with the last build's ([`Plan::get`])
 //! and renders only those whose inputs changed: a file is looked at again
 //! when it is new, moved, or reads an edited article (or the whole site);
-//! a listing looked at again is rendered only when the [`Fingerprint`] of
+//! a listing looked at again is rendered only when the `Fingerprint` of
 //! the very context its template receives differs from last time. Files no
 //! longer planned are removed. A build cache can key on the same
 //! fingerprints (issue 15).
@@ -61,7 +61,8 @@ impl PageKey {
 
 /// The inputs a planned file reads besides the configuration, the theme
 /// and the glossary (which every page may read; see [`Plan::site`]).
-/// Articles are named by their index in `Content::articles`.
+/// Articles are named by their index in `Content::articles`; an update
+/// compares with the last plan [`Plan::renumbered`] to the new indexes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Reads {
     /// Nothing else (the 404 page, static files, plain pages).
@@ -126,7 +127,8 @@ pub struct PlannedFile {
 #[derive(Clone, Debug, Default)]
 pub struct Plan {
     /// The fingerprint of what every page reads (the site's view: title,
-    /// base URL, asset names): when it changes, every page is looked at.
+    /// base URL, asset names; the configuration, the glossary, the
+    /// templates): when it changes, every page is looked at.
     pub site: Option<Fingerprint>,
     pub files: BTreeMap<PageKey, PlannedFile>,
     /// The fingerprint of each resolved article without its body, by index
@@ -152,5 +154,47 @@ impl Plan {
     /// The output paths of the plan (the search index as its folder).
     pub fn paths(&self) -> impl Iterator<Item = &str> {
         self.files.values().map(|f| f.path.as_str())
+    }
+
+    /// This plan with its articles named as in the next build: `next` gives
+    /// the index in the next build's `Content::articles` of article `i` of
+    /// this one, `None` for one that is gone. An article added or removed
+    /// shifts the indexes of those after it; renumbered, an article that
+    /// did not change still reads as the same input. A gone article becomes
+    /// an index no article has, so every file that read it differs from the
+    /// next build's (and is looked at again).
+    pub fn renumbered(&self, next: impl Fn(usize) -> Option<usize>) -> Plan {
+        let at = |i: usize| next(i).unwrap_or(usize::MAX);
+        let reads = |r: &Reads| match r {
+            Reads::Articles { ids, shape } => Reads::Articles {
+                ids: ids.iter().map(|&i| at(i)).collect(),
+                shape: *shape,
+            },
+            Reads::Metadata { ids, shape } => Reads::Metadata {
+                ids: ids.iter().map(|&i| at(i)).collect(),
+                shape: *shape,
+            },
+            other => other.clone(),
+        };
+        Plan {
+            site: self.site,
+            files: self
+                .files
+                .iter()
+                .map(|(k, f)| {
+                    let f = PlannedFile {
+                        reads: reads(&f.reads),
+                        ..f.clone()
+                    };
+                    (k.clone(), f)
+                })
+                .collect(),
+            metadata: self
+                .metadata
+                .iter()
+                .filter_map(|(&i, &print)| Some((next(i)?, print)))
+                .collect(),
+            rendered: self.rendered.clone(),
+        }
     }
 }

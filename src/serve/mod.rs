@@ -352,8 +352,8 @@ fn configured_base_path(root: &Path) -> String {
 
 /// One build of `serve`: a full [`Session::build`] the first time, after a
 /// failed full build, when the options changed or when nothing says what
-/// changed ([`Handle::rebuild`]); else [`Session::update`], which takes the
-/// fast path when it can.
+/// changed ([`Handle::rebuild`]); else [`Session::update`], which runs the
+/// same pipeline reusing what did not change.
 fn build_in_session(
     session: &Mutex<Option<Session>>,
     opts: &BuildOptions,

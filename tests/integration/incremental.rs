@@ -202,12 +202,13 @@ fn incremental_broken_front_matter_fails_then_its_fix_equals_a_full_build() {
 }
 
 #[test]
-fn incremental_glossary_template_and_new_files_rebuild_everything() {
+fn incremental_glossary_template_and_new_files_equal_a_full_build() {
     let mut e = Edits::new(false);
+    // The glossary changed: every article is resolved again.
     let mode = e.check("content/glossary/mara-lind.md", |t| {
         t.replace("Mayor since 2021.", "Mayor since 2020.")
     });
-    assert_eq!(mode, Mode::Full);
+    assert_eq!(mode, Mode::Incremental { articles: 2 });
     std::fs::create_dir_all(e.path("templates")).unwrap();
     let template = std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/404.html"),
@@ -221,15 +222,15 @@ fn incremental_glossary_template_and_new_files_rebuild_everything() {
     let mode = e.check("content/articles/new-piece.md", |_| {
         "+++\ntitle = \"New piece\"\ndate = 2024-06-01\n+++\nMara Lind spoke.\n".into()
     });
-    assert_eq!(mode, Mode::Full);
-    // `[[entities]]` define glossary entries: a full rebuild.
+    assert_eq!(mode, Mode::Incremental { articles: 1 });
+    // `[[entities]]` define glossary entries: every article again.
     let mode = e.check(FERRY, |t| {
         t.replace(
             "+++\nFrom May",
             "\n[[entities]]\nid = \"ferry-union\"\nname = \"Ferry Union\"\nkind = \"organisation\"\n+++\nFrom May",
         )
     });
-    assert_eq!(mode, Mode::Full);
+    assert_eq!(mode, Mode::Incremental { articles: 3 });
     let mode = e.check("content/articles/new-piece.md", |t| {
         t.replace("spoke", "spoke twice")
     });
@@ -356,12 +357,13 @@ fn incremental_temporary_files_that_came_and_went_are_ignored() {
     e.assert_equals_full_build(&site);
     assert_eq!(e.session.last_mode(), Mode::Incremental { articles: 0 });
 
-    // An article moved out of content/ is gone from the site: a full build.
+    // An article moved out of content/ is gone from the site; nothing is
+    // resolved again.
     let outside = e.site.root.join("budget-vote.md.bak");
     std::fs::rename(e.path(BUDGET), &outside).unwrap();
     let site = e.session.update(&[e.path(BUDGET)]).unwrap();
     e.assert_equals_full_build(&site);
-    assert_eq!(e.session.last_mode(), Mode::Full);
+    assert_eq!(e.session.last_mode(), Mode::Incremental { articles: 0 });
     assert!(!site.files.contains_key("articles/budget-vote/index.html"));
 }
 
@@ -550,4 +552,198 @@ fn incremental_plan_lists_every_file_a_full_build_writes() {
     let written: Vec<&str> = full.files.keys().map(String::as_str).collect();
     assert_eq!(planned, written);
     assert_eq!(full.stats.rendered, written.len());
+}
+
+// The memoized pipeline (issue 14): every kind of content edit is loaded,
+// resolved and rendered by the same stages as a full build, reusing what
+// did not change, and still equals a full build byte for byte.
+
+/// An article that sorts first in the walk of `content/articles/`, so that
+/// adding or removing it shifts every other article's index.
+const FIRST: &str = "content/articles/aaa-harbour-notes.md";
+const FIRST_TEXT: &str = "+++\ntitle = \"Harbour notes\"\ndate = 2024-01-15\ntags = [\"harbour\"]\n+++\nThe quay lights were fixed.\n";
+
+/// The pages every edit below must leave alone: the other articles'.
+fn assert_not_rendered(e: &Edits, paths: &[&str]) {
+    let got = rendered(e);
+    for path in paths {
+        assert!(!got.contains(path), "{path} rendered again: {got:?}");
+    }
+}
+
+#[test]
+fn memo_new_article_is_the_only_one_resolved_and_other_articles_are_not_rendered() {
+    let mut e = Edits::new(false);
+    let mode = e.check(FIRST, |_| FIRST_TEXT.into());
+    assert_eq!(mode, Mode::Incremental { articles: 1 });
+    let got = rendered(&e);
+    for path in [
+        "articles/aaa-harbour-notes/index.html",
+        "tags/harbour/index.html",
+        "tags/index.html",
+    ] {
+        assert!(got.contains(&path), "{path} not rendered: {got:?}");
+    }
+    // Every other article moved one place in the content, not on the site.
+    assert_not_rendered(
+        &e,
+        &[
+            "articles/budget-vote/index.html",
+            "articles/ferry-timetable/index.html",
+            "tags/transport/index.html",
+            "quotes/index.html",
+        ],
+    );
+}
+
+#[test]
+fn memo_deleted_article_resolves_nothing_and_its_pages_are_gone() {
+    let site = SiteTest::fixture("basic").file(FIRST, FIRST_TEXT);
+    let mut e = Edits::of(site, false);
+    std::fs::remove_file(e.path(FIRST)).unwrap();
+    let site = e
+        .session
+        .update(&[e.path(FIRST)])
+        .unwrap_or_else(|r| panic!("{}", r.rendered()));
+    e.assert_equals_full_build(&site);
+    assert_eq!(e.session.last_mode(), Mode::Incremental { articles: 0 });
+    assert!(!site
+        .files
+        .contains_key("articles/aaa-harbour-notes/index.html"));
+    assert!(!site.files.contains_key("tags/harbour/index.html"));
+    assert!(rendered(&e).contains(&"tags/index.html"));
+    assert_not_rendered(
+        &e,
+        &[
+            "articles/budget-vote/index.html",
+            "articles/ferry-timetable/index.html",
+            "tags/transport/index.html",
+        ],
+    );
+}
+
+#[test]
+fn memo_renamed_article_moves_its_pages_and_resolves_only_it() {
+    let mut e = Edits::new(false);
+    let renamed = e.path("content/articles/ferry-changes.md");
+    std::fs::rename(e.path(FERRY), &renamed).unwrap();
+    let site = e
+        .session
+        .update(&[e.path(FERRY), renamed])
+        .unwrap_or_else(|r| panic!("{}", r.rendered()));
+    e.assert_equals_full_build(&site);
+    assert_eq!(e.session.last_mode(), Mode::Incremental { articles: 1 });
+    assert!(site.files.contains_key("articles/ferry-changes/index.html"));
+    assert!(!site
+        .files
+        .contains_key("articles/ferry-timetable/index.html"));
+    assert_not_rendered(&e, &["articles/budget-vote/index.html"]);
+}
+
+#[test]
+fn memo_entities_edit_resolves_every_article_again_without_a_full_build() {
+    let mut e = Edits::new(false);
+    let mode = e.check(FERRY, |t| {
+        t.replace(
+            "+++\nFrom May",
+            "\n[[entities]]\nid = \"ferry-union\"\nname = \"Ferry Union\"\nkind = \"organisation\"\n+++\nFrom May the Ferry Union said",
+        )
+    });
+    // The glossary changed: every article is resolved against the new one.
+    assert_eq!(mode, Mode::Incremental { articles: 2 });
+    assert!(rendered(&e).contains(&"glossary/ferry-union/index.html"));
+    // With the glossary as it is now, a paragraph edit resolves one again.
+    let mode = e.check(FERRY, |t| t.replace("Times are local.", "Local times."));
+    assert_eq!(mode, Mode::Incremental { articles: 1 });
+    // Removed, the entry's page is gone.
+    let mode = e.check(FERRY, |t| {
+        t.replace(
+            "\n[[entities]]\nid = \"ferry-union\"\nname = \"Ferry Union\"\nkind = \"organisation\"\n",
+            "",
+        )
+    });
+    assert_eq!(mode, Mode::Incremental { articles: 2 });
+    assert!(!e
+        .session
+        .last_rendered()
+        .iter()
+        .any(|p| p.starts_with("glossary/ferry-union/")));
+}
+
+#[test]
+fn memo_draft_toggle_takes_the_article_out_and_back_without_a_full_build() {
+    let mut e = Edits::new(false);
+    let mode = e.check(FERRY, |t| t.replace("tags = [", "draft = true\ntags = ["));
+    assert_eq!(mode, Mode::Incremental { articles: 0 });
+    let mode = e.check(FERRY, |t| t.replace("draft = true\n", ""));
+    assert_eq!(mode, Mode::Incremental { articles: 1 });
+    assert_not_rendered(&e, &["articles/budget-vote/index.html"]);
+}
+
+/// An article folder: `index.md` with an image beside it.
+const BUNDLE: &str = "content/articles/harbour/index.md";
+const BUNDLE_TEXT: &str = "+++\ntitle = \"Harbour works\"\ndate = 2024-02-20\nimage = \"photo.jpg\"\n+++\nThe crane arrives on Monday.\n";
+
+#[test]
+fn memo_bundle_slug_change_and_moved_folder_move_its_files() {
+    let site = SiteTest::fixture("basic")
+        .file(BUNDLE, BUNDLE_TEXT)
+        .file("content/articles/harbour/photo.jpg", "not really a jpeg");
+    let mut e = Edits::of(site, false);
+    let mode = e.check(BUNDLE, |t| {
+        t.replace("image =", "slug = \"harbour-works\"\nimage =")
+    });
+    assert_eq!(mode, Mode::Incremental { articles: 1 });
+    let files = &e.session.last_rendered();
+    assert!(files
+        .iter()
+        .any(|p| p == "articles/harbour-works/photo.jpg"));
+
+    // The folder moved: the same slug, so the same output paths, but the
+    // files come from the new folder (the old one is gone).
+    let (from, to) = (
+        e.path("content/articles/harbour"),
+        e.path("content/articles/quay"),
+    );
+    std::fs::rename(&from, &to).unwrap();
+    let site = e
+        .session
+        .update(&[from, to])
+        .unwrap_or_else(|r| panic!("{}", r.rendered()));
+    e.assert_equals_full_build(&site);
+    assert_eq!(e.session.last_mode(), Mode::Incremental { articles: 1 });
+    assert_not_rendered(&e, &["articles/budget-vote/index.html"]);
+}
+
+#[test]
+fn memo_a_file_removed_beside_an_article_is_seen_by_its_image_check() {
+    let photo = "content/articles/harbour/photo.jpg";
+    let site = SiteTest::fixture("basic")
+        .file(BUNDLE, BUNDLE_TEXT)
+        .file(photo, "a photo");
+    let mut e = Edits::of(site, false);
+    // Only the image is reported: the article's text did not change, but
+    // what its folder holds did.
+    std::fs::remove_file(e.path(photo)).unwrap();
+    let err = e
+        .session
+        .update(&[e.path(photo)])
+        .map(|_| ())
+        .expect_err("photo.jpg is gone");
+    assert!(err.rendered().contains("photo.jpg"), "{}", err.rendered());
+    let mode = e.check(photo, |_| "the photo again".into());
+    assert_eq!(mode, Mode::Incremental { articles: 1 });
+}
+
+#[test]
+fn memo_plain_page_edit_renders_the_page_and_resolves_no_article() {
+    let mut e = Edits::new(false);
+    let mode = e.check("content/about.md", |t| format!("{t}\nOne more line.\n"));
+    assert_eq!(mode, Mode::Incremental { articles: 0 });
+    assert!(
+        rendered(&e).contains(&"about/index.html"),
+        "{:?}",
+        rendered(&e)
+    );
+    assert_not_rendered(&e, &["articles/budget-vote/index.html", "index.html"]);
 }
