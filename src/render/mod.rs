@@ -102,6 +102,22 @@ pub fn render(
     diags: &mut Diagnostics,
     sink: &dyn Sink,
 ) -> Plan {
+    render_cached(inputs, site, index, want, diags, sink, None)
+}
+
+/// [`render`], reading from and adding to a build cache (issue 15): a page
+/// whose key (what every page reads, its template, key and path, and the
+/// fingerprint of its context) is in `cache` is not rendered but read back,
+/// and so is a search shard with the same records.
+pub fn render_cached(
+    inputs: &Inputs,
+    site: &Site,
+    index: &Index,
+    want: Want,
+    diags: &mut Diagnostics,
+    sink: &dyn Sink,
+    cache: Option<&crate::cache::Cache>,
+) -> Plan {
     let config = inputs.config;
     let theme = inputs.theme;
     let mut statics: BTreeMap<String, OutputFile> = BTreeMap::new();
@@ -223,16 +239,16 @@ pub fn render(
     };
     let site_view = &site_view;
     let derived = &shared;
+    let print = |p: &PlannedFile| {
+        let template = p.template?;
+        let mut f = crate::hash::FingerprintBuilder::default();
+        f.add(template).add(&p.key);
+        derived.fill(p, &mut f);
+        Some(f.finish())
+    };
     let chosen: Vec<bool> = planned
         .par_iter_mut()
         .map(|p| {
-            let print = |p: &PlannedFile| {
-                let template = p.template?;
-                let mut f = crate::hash::FingerprintBuilder::default();
-                f.add(template).add(&p.key);
-                derived.fill(p, &mut f);
-                Some(f.finish())
-            };
             let (Some(edited), Some(previous)) = (edited, previous) else {
                 // Everything, or the site view changed: render it all.
                 if keep_prints && p.reads.compares() {
@@ -286,7 +302,18 @@ pub fn render(
         .collect();
     let put_one = |p: &&PlannedFile| -> Result<(), Diagnostic> {
         if p.template.is_some() {
-            return derived.render_page(p, theme, site_view, sink, inputs.times);
+            // A page's cache key; the context's fingerprint is the same
+            // `print` an incremental update compares (see `Derived::fill`).
+            let cached = cache.map(|c| {
+                let inputs = p.fingerprint.or_else(|| print(p)).map(|f| f.0);
+                let key = crate::hash::FingerprintBuilder::default()
+                    .bytes(&site_print.0.to_le_bytes())
+                    .add(&inputs)
+                    .add(&p.path)
+                    .finish();
+                (c, key)
+            });
+            return derived.render_page(p, theme, site_view, sink, inputs.times, cached);
         }
         let file = match &p.key {
             PageKey::Static(path) => match (statics.get(path), assets.get(path.as_str())) {
@@ -351,7 +378,7 @@ pub fn render(
                         || {
                             with_search.then(|| {
                                 let write = |path: String, bytes: Vec<u8>| put(sink, path, bytes);
-                                crate::search::build(config, site, index, &write, inputs.progress)
+                                crate::search::build(config, site, &write, inputs.progress, cache)
                             })
                         },
                     )
@@ -1021,9 +1048,16 @@ impl<'a> Derived<'a> {
         site: &SiteView,
         sink: &dyn Sink,
         times: &TemplateTimes,
+        cache: Option<(&crate::cache::Cache, Fingerprint)>,
     ) -> Result<(), Diagnostic> {
+        use crate::cache::Kind;
         let started = std::time::Instant::now();
         let template = p.template.expect("only templates are rendered here");
+        if let Some(bytes) = cache.and_then(|(c, key)| c.get(Kind::Page, key)) {
+            let written = put(sink, p.path.clone(), bytes);
+            times.add(template, started.elapsed());
+            return written;
+        }
         let mut context = tera::Context::new();
         context.insert("site", site);
         context.insert("page_url", &self.page_url(p));
@@ -1033,6 +1067,9 @@ impl<'a> Derived<'a> {
             .render(template, &context)
             .map_err(|e| theme.render_error(template, &e, &context))?;
         drop(context);
+        if let Some((c, key)) = cache {
+            c.put(Kind::Page, key, html.as_bytes());
+        }
         let written = put(sink, p.path.clone(), html.into_bytes());
         times.add(template, started.elapsed());
         written
