@@ -155,9 +155,13 @@ impl<'a> Records<'a> {
     }
 
     /// The ranges of `order` each shard holds: the article run, then the
-    /// entry run, each cut every `per_shard` records; one empty shard for a
-    /// site with no record.
+    /// entry run, each cut every `per_shard` records. A site whose records
+    /// all fit in one shard has one (a query then fetches one bundle), and
+    /// a site with no record one empty shard.
     fn shards(&self, per_shard: usize) -> Vec<std::ops::Range<usize>> {
+        if self.order.len() <= per_shard {
+            return vec![0..self.order.len()];
+        }
         let mut ranges = Vec::new();
         for run in [0..self.articles, self.articles..self.order.len()] {
             let mut start = run.start;
@@ -166,9 +170,6 @@ impl<'a> Records<'a> {
                 ranges.push(start..end);
                 start = end;
             }
-        }
-        if ranges.is_empty() {
-            ranges.push(0..0);
         }
         ranges
     }

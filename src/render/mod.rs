@@ -282,6 +282,32 @@ pub fn render_cached(
             p.fingerprint.is_none() || p.fingerprint != old.fingerprint
         })
         .collect();
+    // What a cached page is keyed on besides its context: what every page
+    // reads but the theme (the site view, which names the hashed assets;
+    // the configuration but for what no page shows), and the templates its
+    // own template reads (`Theme::template_fingerprint`).
+    let (cache_site_print, template_prints) = match cache {
+        None => (Fingerprint(0), BTreeMap::new()),
+        Some(_) => {
+            let shown = Config {
+                deploy: Default::default(),
+                search_records_per_shard: 0,
+                ..config.clone()
+            };
+            let site = crate::hash::FingerprintBuilder::default()
+                .add(site_view)
+                .add(&format!("{shown:?}"))
+                .finish();
+            let templates: BTreeMap<&str, Fingerprint> = planned
+                .iter()
+                .filter_map(|p| p.template)
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .map(|t| (t, theme.template_fingerprint(t)))
+                .collect();
+            (site, templates)
+        }
+    };
     let todo: Vec<&PlannedFile> = planned
         .iter()
         .zip(&chosen)
@@ -306,8 +332,10 @@ pub fn render_cached(
             // `print` an incremental update compares (see `Derived::fill`).
             let cached = cache.map(|c| {
                 let inputs = p.fingerprint.or_else(|| print(p)).map(|f| f.0);
+                let template = p.template.and_then(|t| template_prints.get(t));
                 let key = crate::hash::FingerprintBuilder::default()
-                    .bytes(&site_print.0.to_le_bytes())
+                    .bytes(&cache_site_print.0.to_le_bytes())
+                    .add(&template.map(|f| f.0))
                     .add(&inputs)
                     .add(&p.path)
                     .finish();

@@ -254,12 +254,24 @@ fn cache_config_template_theme_and_glossary_edits_invalidate_what_reads_them() {
     c.edit("templates/404.html", |_| {
         builtin.replace("Page not found", "Nothing here")
     });
+    // Only the page of that template is made again.
     let s = c.build();
+    assert_eq!(s.pages_cached, s.pages - 1, "{s:?}");
     assert_eq!(s.shards_cached, s.shards, "{s:?}");
     c.edit("templates/404.html", |t| {
         t.replace("Nothing here", "Nothing at all here")
     });
-    c.build();
+    let s = c.build();
+    assert_eq!(s.pages_cached, s.pages - 1, "{s:?}");
+    // The template every page extends: all but the feeds and the sitemap.
+    let base = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/base.html"),
+    )
+    .unwrap();
+    c.edit("templates/base.html", |_| format!("{base}\n"));
+    let s = c.build();
+    assert!(s.pages_cached > 0, "{s:?}");
+    assert_eq!(s.pages_cached, s.pages - html_pages(&c), "{s:?}");
     // The theme's stylesheet: its hashed name is on every page.
     c.edit("static/gloss.css", |_| "body { color: #123; }\n".into());
     let s = c.build();
@@ -280,6 +292,15 @@ fn cache_config_template_theme_and_glossary_edits_invalidate_what_reads_them() {
     c.build();
     std::fs::remove_file(c.path("content/glossary/ferry-union.md")).unwrap();
     c.build();
+}
+
+/// How many `.html` files of the output are rendered from templates (all
+/// but the alias redirects, which this fixture has none of).
+fn html_pages(c: &Cached) -> usize {
+    snapshot_dir(&c.site.out())
+        .iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+        .count()
 }
 
 /// The objects of the cache, by path.
