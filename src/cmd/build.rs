@@ -82,17 +82,21 @@ pub(crate) fn run(cli: &Cli, args: &BuildArgs, write: bool) -> Result<(), u8> {
                 } else {
                     "checked".to_string()
                 };
+                // One summary line (progress.rs's tests hold it to one): the
+                // cache's share is its last clause.
+                let cached = stats
+                    .cache
+                    .as_ref()
+                    .map(|c| format!("; {}", cache_line(c)))
+                    .unwrap_or_default();
                 eprintln!(
-                    "{what}: {}, {}, {}, {} in {:.2?}",
+                    "{what}: {}, {}, {}, {} in {:.2?}{cached}",
                     count(stats.articles, "article", "articles"),
                     count(stats.notes, "note", "notes"),
                     count(stats.quotes, "quote", "quotes"),
                     count(stats.entries, "glossary entry", "glossary entries"),
                     started.elapsed()
                 );
-                if let Some(c) = &stats.cache {
-                    eprintln!("{}", cache_line(c));
-                }
                 if let Some(line) = stats.drafts_line() {
                     eprintln!("{line}");
                 }

@@ -264,10 +264,9 @@ fn cache_config_template_theme_and_glossary_edits_invalidate_what_reads_them() {
     let s = c.build();
     assert_eq!(s.pages_cached, s.pages - 1, "{s:?}");
     // The template every page extends: all but the feeds and the sitemap.
-    let base = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/base.html"),
-    )
-    .unwrap();
+    let base =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/base.html"))
+            .unwrap();
     c.edit("templates/base.html", |_| format!("{base}\n"));
     let s = c.build();
     assert!(s.pages_cached > 0, "{s:?}");
@@ -401,11 +400,13 @@ fn cache_build_summary_no_cache_and_clean_through_the_binary() {
     site.run(&["build"]);
     let out = site.run(&["build"]);
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    let line = err
-        .lines()
-        .find(|l| l.starts_with("from the cache: "))
-        .unwrap_or_else(|| panic!("no cache line in:\n{err}"));
-    // "from the cache: N of N files made from templates, M of M search shards"
+    let summary: Vec<&str> = err.lines().filter(|l| l.starts_with("wrote ")).collect();
+    assert_eq!(summary.len(), 1, "the summary is one line: {err}");
+    let line = summary[0]
+        .split_once("; from the cache: ")
+        .unwrap_or_else(|| panic!("no cache clause in:\n{err}"))
+        .1;
+    // "...; from the cache: N of N files made from templates, M of M search shards"
     let n: Vec<&str> = line
         .split(|c: char| !c.is_ascii_digit())
         .filter(|s| !s.is_empty())
