@@ -150,6 +150,12 @@ impl Cache {
         Some(bytes)
     }
 
+    /// Counts an output of `kind` that is never cached (so that the summary
+    /// says "1108 of 11108 files": the others were made afresh).
+    pub fn uncached(&self, kind: Kind) {
+        self.asked[kind as usize].fetch_add(1, Ordering::Relaxed);
+    }
+
     /// Stores `bytes`, made from `inputs`, for the next build: written under
     /// a temporary name, then renamed. A cache that cannot be written costs
     /// the next build its time, not this build its output, so failures are
