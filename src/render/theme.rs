@@ -249,10 +249,16 @@ impl Theme {
                 f.bytes(&self.fingerprint().0.to_le_bytes());
                 return f.finish();
             }
-            f.add(&n).add(&matches!(self.origins.get(&n), Some(Origin::Site(_))));
+            f.add(&n)
+                .add(&matches!(self.origins.get(&n), Some(Origin::Site(_))));
             f.bytes(t.as_bytes());
             todo.extend(parsed.parents.iter().cloned());
-            todo.extend(parsed.imported_macro_files.iter().map(|(file, _)| file.clone()));
+            todo.extend(
+                parsed
+                    .imported_macro_files
+                    .iter()
+                    .map(|(file, _)| file.clone()),
+            );
         }
         f.finish()
     }

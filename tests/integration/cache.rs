@@ -116,7 +116,10 @@ impl Cached {
         assert_eq!(stats.warnings, clean.warnings);
         // Articles' own pages are counted, never cached (fingerprinting one
         // costs what rendering it does): the counts below are of the rest.
-        assert!(cache.pages_cached <= cache.pages - stats.articles, "{cache:?}");
+        assert!(
+            cache.pages_cached <= cache.pages - stats.articles,
+            "{cache:?}"
+        );
         CacheStats {
             pages: cache.pages - stats.articles,
             ..cache
