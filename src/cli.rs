@@ -59,6 +59,8 @@ pub enum Command {
     Import(ImportArgs),
     /// Build the site, then publish it to a target of gloss.toml's [[deploy.targets]].
     Deploy(DeployArgs),
+    /// Remove the build cache (.gloss/cache in the site folder) and nothing else.
+    Clean,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -104,6 +106,10 @@ pub struct BuildArgs {
     /// CI (schema in docs/diagnostics.md).
     #[arg(long, value_name = "FORMAT", default_value = "human", value_parser = ["human", "json"])]
     pub format: String,
+    /// Build everything afresh: neither read nor write the build cache
+    /// (.gloss/cache). `check` never uses the cache.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -12,6 +12,7 @@
 #![warn(unreachable_pub)]
 
 pub mod annotate;
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod content;
@@ -90,6 +91,8 @@ pub struct BuildStats {
     pub warning_count: usize,
     pub warning_items: Vec<diagnostics::ReportItem>,
     pub timings: Timings,
+    /// What came from the build cache, when the build used one.
+    pub cache: Option<cache::CacheStats>,
 }
 
 impl BuildStats {
@@ -216,6 +219,17 @@ pub(crate) fn pipeline(
     fingerprints: Fingerprints,
     progress: &dyn progress::Progress,
 ) -> Result<Pipeline, Report> {
+    pipeline_cached(opts, sink, fingerprints, progress, None)
+}
+
+/// [`pipeline`], with a build cache for the pages and search shards.
+fn pipeline_cached(
+    opts: &BuildOptions,
+    sink: &dyn output::Sink,
+    fingerprints: Fingerprints,
+    progress: &dyn progress::Progress,
+    cache: Option<&cache::Cache>,
+) -> Result<Pipeline, Report> {
     use diagnostics::Diagnostics;
     use std::time::Instant;
 
@@ -248,7 +262,7 @@ pub(crate) fn pipeline(
     let want = render::Want::Everything {
         fingerprints: fingerprints == Fingerprints::Keep,
     };
-    let plan = render::render(&inputs, &site, &index, want, &mut diags, sink);
+    let plan = render::render_cached(&inputs, &site, &index, want, &mut diags, sink, cache);
     if diags.has_errors() {
         return Err(diags.into_report(&content.sources));
     }
@@ -559,6 +573,7 @@ pub(crate) fn stats(
         warning_items: report.items,
         timings,
         skipped_hidden: Vec::new(),
+        cache: None,
     }
 }
 
@@ -608,16 +623,38 @@ pub fn build_reporting(
     on_wait: &mut dyn FnMut(&str),
     progress: &dyn progress::Progress,
 ) -> Result<BuildStats, Report> {
+    build_cached(opts, deny_warnings, on_wait, progress, false)
+}
+
+/// [`build_reporting`], with the site's build cache when `use_cache`
+/// (`gloss build` without `--no-cache`; see [`cache`]): pages and search
+/// shards whose inputs are those of the last build are read back from
+/// `.gloss/cache` instead of made again, and what this build made is kept
+/// there for the next one, once the new site is in place.
+pub fn build_cached(
+    opts: &BuildOptions,
+    deny_warnings: bool,
+    on_wait: &mut dyn FnMut(&str),
+    progress: &dyn progress::Progress,
+    use_cache: bool,
+) -> Result<BuildStats, Report> {
     // Before the lock, which would make `.gloss/` in a folder that is no site.
     check_root(&opts.root)?;
     let _lock = output::BuildLock::acquire(&opts.root, on_wait).map_err(Report::single)?;
+    let cache = use_cache.then(|| cache::Cache::open(&opts.root)).flatten();
     // A link is followed: its target is what gets replaced.
     let out = output::resolve_target(&output_dir(opts)).map_err(Report::single)?;
     output::check_target(&opts.root, &out).map_err(Report::single)?;
     // Dropped without a commit (on any error), the staging folder removes itself.
     let staging = output::Staging::new(&out).map_err(Report::single)?;
     let recorder = links::Recorder::new(&staging);
-    let built = pipeline(opts, &recorder, Fingerprints::Skip, progress)?;
+    let built = pipeline_cached(
+        opts,
+        &recorder,
+        Fingerprints::Skip,
+        progress,
+        cache.as_ref(),
+    )?;
     let index = recorder.into_index();
     let links_started = std::time::Instant::now();
     progress.start(progress::Stage::Links, 0);
@@ -642,6 +679,12 @@ pub fn build_reporting(
     std::thread::spawn(move || drop(built));
     stats.files = staging.count();
     staging.commit().map_err(Report::single)?;
+    if let Some(cache) = cache {
+        stats.cache = Some(cache.stats());
+        // The site is built; a cache that cannot be kept only costs the
+        // next build its time (and the previous manifest still holds).
+        let _ = cache.commit();
+    }
     Ok(stats)
 }
 

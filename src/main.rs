@@ -49,5 +49,6 @@ fn run(cli: Cli) -> Result<(), u8> {
         Command::Import(args) => cmd::import::run(&cmd::find_root(&cli)?, args, cli.quiet),
         Command::Serve(args) => cmd::serve::run(&cli, args),
         Command::Deploy(args) => cmd::deploy::run(&cli, args),
+        Command::Clean => cmd::clean::run(&cmd::find_root(&cli)?, cli.quiet),
     }
 }

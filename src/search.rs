@@ -4,20 +4,28 @@
 //!
 //! Takes the resolved site and its index; hands each file of the index to a
 //! writer as soon as it is made. The records are cut into shards of
-//! `search_records_per_shard` (articles, then entries, then quotes, each in
-//! the site's order), and each shard is its own Pagefind bundle: the first
-//! at `pagefind/`, shard `n` at `pagefind/shard-n/`. A shard is built and
-//! written before the next one starts, so the indexer holds one shard, not
-//! the site. `pagefind/shards.json` lists the other bundles; the search page
-//! merges them into the first (Pagefind's `mergeIndex`).
+//! `search_records_per_shard`, and each shard is its own Pagefind bundle:
+//! the first at `pagefind/`, shard `n` at `pagefind/shard-n/`. A shard is
+//! built and written before the next one starts, so the indexer holds one
+//! shard, not the site. `pagefind/shards.json` lists the other bundles; the
+//! search page merges them into the first (Pagefind's `mergeIndex`).
+//!
+//! The records come in two runs, each cut into shards of its own: the
+//! articles from the oldest (date, then slug), each followed by its quotes,
+//! then the glossary entries in the glossary's order. So a new article lands
+//! in the last article shard and a new entry moves only the entry shards
+//! after it: every other shard has the same records as in the last build,
+//! and with the build cache ([`crate::cache`]) it is not indexed again but
+//! read back, keyed by the fingerprint of its records.
 //!
 //! The index is built from resolved data, as plain records (text, title,
 //! type filter), not from rendered pages: Pagefind parses no HTML.
 
 use crate::annotate::Site;
+use crate::cache::{Cache, Kind};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::index::Index;
+use crate::hash::{Fingerprint, FingerprintBuilder};
 use crate::progress::{Progress, Stage};
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
@@ -27,35 +35,51 @@ use std::collections::BTreeMap;
 pub type Writer<'a> = dyn Fn(String, Vec<u8>) -> Result<(), Diagnostic> + Sync + 'a;
 
 /// Builds the index shard by shard and writes each file through `write`.
-/// Returns the number of shards written.
+/// With a `cache`, a shard whose records are those of a shard of the last
+/// build is read from it instead of indexed. Returns the number of shards
+/// written.
 pub fn build(
     config: &Config,
     site: &Site,
-    index: &Index,
     write: &Writer<'_>,
     progress: &dyn Progress,
+    cache: Option<&Cache>,
 ) -> Result<usize, Diagnostic> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(|e| Diagnostic::error(format!("cannot start the search indexer: {e}")))?;
-    let records = Records { site, index };
+    let records = Records::new(site);
     let per_shard = config.search_records_per_shard.max(1);
-    let shards = records.len().div_ceil(per_shard).max(1);
+    let ranges = records.shards(per_shard);
     let mut others = Vec::new();
-    progress.start(Stage::Search, shards);
-    for n in 0..shards {
+    progress.start(Stage::Search, ranges.len());
+    for (n, range) in ranges.into_iter().enumerate() {
         let dir = shard_dir(n);
         if n > 0 {
             others.push(format!("{}/", dir.trim_start_matches("pagefind/")));
         }
-        let range = n * per_shard..((n + 1) * per_shard).min(records.len());
-        let files = runtime.block_on(shard(config, &records, range))?;
-        for (name, bytes) in files {
-            // The search page loads Pagefind's script and its UI from the
-            // first bundle only; the others need just their index.
-            if n > 0 && is_ui(&name) {
-                continue;
+        let key = cache.map(|_| records.fingerprint(config, n == 0, range.clone()));
+        let cached = cache
+            .zip(key)
+            .and_then(|(c, k)| c.get(Kind::Shard, k))
+            .and_then(|bytes| crate::cache::unpack(&bytes));
+        let files = match cached {
+            Some(files) => files,
+            None => {
+                let files = runtime.block_on(shard(config, &records, range))?;
+                // The search page loads Pagefind's script and its UI from
+                // the first bundle only; the others need just their index.
+                let files: Vec<(String, Vec<u8>)> = files
+                    .into_iter()
+                    .filter(|(name, _)| n == 0 || !is_ui(name))
+                    .collect();
+                if let (Some(c), Some(k)) = (cache, key) {
+                    c.put(Kind::Shard, k, &crate::cache::pack(&files));
+                }
+                files
             }
+        };
+        for (name, bytes) in files {
             write(format!("{dir}/{name}"), bytes)?;
         }
         progress.step(Stage::Search);
@@ -63,7 +87,7 @@ pub fn build(
     progress.finish(Stage::Search);
     let list = serde_json::to_vec(&others).expect("a list of strings serialises");
     write("pagefind/shards.json".to_string(), list)?;
-    Ok(shards)
+    Ok(others.len() + 1)
 }
 
 /// The output folder of shard `n`.
@@ -88,49 +112,122 @@ struct Record {
     kind: &'static str,
 }
 
-/// Every record of the site, made one at a time when asked for, so only a
-/// shard's worth of text exists at once beyond the site itself.
-struct Records<'a> {
-    site: &'a Site,
-    index: &'a Index,
+/// Where a record comes from.
+#[derive(Clone, Copy)]
+enum RecordAt {
+    /// `site.articles[i]`.
+    Article(usize),
+    /// Quote `q` of `site.articles[i]`.
+    Quote(usize, usize),
+    /// `site.glossary.entries[e]`.
+    Entry(usize),
 }
 
-impl Records<'_> {
-    fn len(&self) -> usize {
-        self.site.articles.len() + self.site.glossary.entries.len() + self.index.by_date.len()
+/// Every record of the site in shard order (see the module's doc), each
+/// made only when asked for, so only a shard's worth of text exists at once
+/// beyond the site itself.
+struct Records<'a> {
+    site: &'a Site,
+    order: Vec<RecordAt>,
+    /// How many of `order` are articles and their quotes (the entries follow).
+    articles: usize,
+}
+
+impl<'a> Records<'a> {
+    fn new(site: &'a Site) -> Records<'a> {
+        let mut oldest_first: Vec<usize> = (0..site.articles.len()).collect();
+        oldest_first.sort_by(|&a, &b| {
+            let (a, b) = (&site.articles[a], &site.articles[b]);
+            a.date.cmp(&b.date).then_with(|| a.slug.cmp(&b.slug))
+        });
+        let mut order = Vec::new();
+        for i in oldest_first {
+            order.push(RecordAt::Article(i));
+            order.extend((0..site.articles[i].quotes.len()).map(|q| RecordAt::Quote(i, q)));
+        }
+        let articles = order.len();
+        order.extend((0..site.glossary.entries.len()).map(RecordAt::Entry));
+        Records {
+            site,
+            order,
+            articles,
+        }
+    }
+
+    /// The ranges of `order` each shard holds: the article run, then the
+    /// entry run, each cut every `per_shard` records. A site whose records
+    /// all fit in one shard has one (a query then fetches one bundle), and
+    /// a site with no record one empty shard.
+    #[expect(
+        clippy::single_range_in_vec_init,
+        reason = "one shard holding every record, not a list of indexes"
+    )]
+    fn shards(&self, per_shard: usize) -> Vec<std::ops::Range<usize>> {
+        if self.order.len() <= per_shard {
+            return vec![0..self.order.len()];
+        }
+        let mut ranges = Vec::new();
+        for run in [0..self.articles, self.articles..self.order.len()] {
+            let mut start = run.start;
+            while start < run.end {
+                let end = (start + per_shard).min(run.end);
+                ranges.push(start..end);
+                start = end;
+            }
+        }
+        ranges
+    }
+
+    /// What a shard's bundle is made from: its records, whether it is the
+    /// first (which keeps Pagefind's UI files) and the language Pagefind is
+    /// told. (Pagefind's version is in the binary, which the cache keys on.)
+    fn fingerprint(
+        &self,
+        config: &Config,
+        first: bool,
+        range: std::ops::Range<usize>,
+    ) -> Fingerprint {
+        let mut f = FingerprintBuilder::default();
+        f.add(&first).add(&config.language);
+        for i in range {
+            let r = self.get(i);
+            f.add(&r.url).add(&r.title).add(&r.text).add(r.kind);
+        }
+        f.finish()
     }
 
     fn get(&self, i: usize) -> Record {
         let site = self.site;
-        let articles = site.articles.len();
-        let entries = site.glossary.entries.len();
-        if i < articles {
-            let a = &site.articles[i];
-            return Record {
-                url: site.base.href(&a.url()).into(),
-                title: a.title.clone(),
-                text: format!("{}\n{}", a.title, text_of(&a.html)),
-                kind: "Article",
-            };
-        }
-        if i < articles + entries {
-            let e = &site.glossary.entries[i - articles];
-            return Record {
-                url: site.base.href(&e.url()).into(),
-                title: e.name.clone(),
-                text: format!("{}\n{}\n{}", e.name, e.role, text_of(&e.description_html)),
-                kind: "Glossary",
-            };
-        }
-        let at = &self.index.by_date[i - articles - entries];
-        let a = &site.articles[at.article];
-        let q = &a.quotes[at.quote];
-        let speaker = &site.glossary.entries[q.speaker].name;
-        Record {
-            url: format!("{}#{}", site.base.href(&a.url()), q.id),
-            title: format!("{}: “{}”", speaker, q.text),
-            text: format!("{} {} {} {}", q.text, speaker, q.context, a.title),
-            kind: "Quote",
+        match self.order[i] {
+            RecordAt::Article(i) => {
+                let a = &site.articles[i];
+                Record {
+                    url: site.base.href(&a.url()).into(),
+                    title: a.title.clone(),
+                    text: format!("{}\n{}", a.title, text_of(&a.html)),
+                    kind: "Article",
+                }
+            }
+            RecordAt::Entry(e) => {
+                let e = &site.glossary.entries[e];
+                Record {
+                    url: site.base.href(&e.url()).into(),
+                    title: e.name.clone(),
+                    text: format!("{}\n{}\n{}", e.name, e.role, text_of(&e.description_html)),
+                    kind: "Glossary",
+                }
+            }
+            RecordAt::Quote(i, q) => {
+                let a = &site.articles[i];
+                let q = &a.quotes[q];
+                let speaker = &site.glossary.entries[q.speaker].name;
+                Record {
+                    url: format!("{}#{}", site.base.href(&a.url()), q.id),
+                    title: format!("{}: “{}”", speaker, q.text),
+                    text: format!("{} {} {} {}", q.text, speaker, q.context, a.title),
+                    kind: "Quote",
+                }
+            }
         }
     }
 }

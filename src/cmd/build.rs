@@ -20,7 +20,7 @@ pub(crate) fn run(cli: &Cli, args: &BuildArgs, write: bool) -> Result<(), u8> {
     let quiet = cli.quiet;
     let result = if write {
         let shown = super::progress::for_build(quiet);
-        gloss::build_reporting(
+        gloss::build_cached(
             &opts,
             args.deny_warnings,
             &mut |waiting| {
@@ -29,6 +29,7 @@ pub(crate) fn run(cli: &Cli, args: &BuildArgs, write: bool) -> Result<(), u8> {
                 }
             },
             shown.progress(),
+            !args.no_cache,
         )
     } else {
         gloss::check_checked(&opts, args.deny_warnings)
@@ -89,8 +90,15 @@ pub(crate) fn run(cli: &Cli, args: &BuildArgs, write: bool) -> Result<(), u8> {
                 } else {
                     "checked".to_string()
                 };
+                // One summary line (progress.rs's tests hold it to one): the
+                // cache's share is its last clause.
+                let cached = stats
+                    .cache
+                    .as_ref()
+                    .map(|c| format!("; {}", cache_line(c)))
+                    .unwrap_or_default();
                 eprintln!(
-                    "{what}: {}, {}, {}, {} in {:.2?}",
+                    "{what}: {}, {}, {}, {} in {:.2?}{cached}",
                     count(stats.articles, "article", "articles"),
                     count(stats.notes, "note", "notes"),
                     count(stats.quotes, "quote", "quotes"),
@@ -114,4 +122,28 @@ pub(crate) fn run(cli: &Cli, args: &BuildArgs, write: bool) -> Result<(), u8> {
             Err(1)
         }
     }
+}
+
+/// What the summary says of the build cache: `from the cache: 1107 of 11108
+/// files made from templates, 3 of 4 search shards` (the files made from
+/// templates are the pages, feeds and sitemap; articles' own pages are
+/// never cached, so they are in the second figure only).
+fn cache_line(c: &gloss::cache::CacheStats) -> String {
+    let mut line = format!(
+        "from the cache: {} of {}",
+        c.pages_cached,
+        count(
+            c.pages,
+            "file made from templates",
+            "files made from templates"
+        )
+    );
+    if c.shards > 0 {
+        line.push_str(&format!(
+            ", {} of {}",
+            c.shards_cached,
+            count(c.shards, "search shard", "search shards")
+        ));
+    }
+    line
 }

@@ -4,6 +4,7 @@
 
 pub(crate) mod build;
 pub(crate) mod check;
+pub(crate) mod clean;
 pub(crate) mod deploy;
 pub(crate) mod import;
 pub(crate) mod init;

@@ -218,6 +218,51 @@ impl Theme {
         f.finish()
     }
 
+    /// The fingerprint of what rendering template `name` reads of the
+    /// theme: its text and those of the templates it extends or imports
+    /// macros from, transitively (what a build cache keys a page on, so that
+    /// an edit of `entry.html` leaves the article pages cached). When one of
+    /// them may include another (`include` anywhere in its text), every
+    /// template's, as [`Theme::fingerprint`].
+    pub fn template_fingerprint(&self, name: &str) -> crate::hash::Fingerprint {
+        let text = |n: &str| -> Option<&str> {
+            match self.origins.get(n)? {
+                Origin::Site(id) => self.texts.get(id).map(String::as_str),
+                Origin::Builtin => builtin::TEMPLATES
+                    .iter()
+                    .find(|(b, _)| *b == n)
+                    .map(|(_, t)| *t),
+            }
+        };
+        let mut f = crate::hash::FingerprintBuilder::default();
+        let mut seen = std::collections::BTreeSet::new();
+        let mut todo = vec![name.to_string()];
+        while let Some(n) = todo.pop() {
+            if !seen.insert(n.clone()) {
+                continue;
+            }
+            let (Some(t), Ok(parsed)) = (text(&n), self.tera.get_template(&n)) else {
+                f.add(&n).add(&false);
+                continue;
+            };
+            if t.contains("include") {
+                f.bytes(&self.fingerprint().0.to_le_bytes());
+                return f.finish();
+            }
+            f.add(&n)
+                .add(&matches!(self.origins.get(&n), Some(Origin::Site(_))));
+            f.bytes(t.as_bytes());
+            todo.extend(parsed.parents.iter().cloned());
+            todo.extend(
+                parsed
+                    .imported_macro_files
+                    .iter()
+                    .map(|(file, _)| file.clone()),
+            );
+        }
+        f.finish()
+    }
+
     /// Hidden files and folders of static/ that were not published.
     pub fn skipped_hidden(&self) -> &[String] {
         &self.skipped_hidden

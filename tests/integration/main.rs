@@ -3,6 +3,7 @@
 
 mod annotations;
 mod browser;
+mod cache;
 mod deploy_git;
 mod deploy_s3;
 mod errors;
