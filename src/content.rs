@@ -291,7 +291,40 @@ pub struct Content {
 impl Content {
     /// The body of a file, as Markdown.
     pub fn body(&self, layout: &Layout) -> &str {
-        &self.sources.get(layout.source).text[layout.body_start..]
+        &self.sources.get(layout.source).text()[layout.body_start..]
+    }
+
+    /// What a one-shot build lets go of once the site is resolved and its
+    /// output paths are checked (issue 15): the texts of the content files,
+    /// which later readers read again ([`SourceMap::evict_content`]), and
+    /// the parser's span tables, which nothing reports from after that but
+    /// a draft's placeholders.
+    pub fn let_go_of_texts(&mut self) {
+        self.sources.evict_content();
+        for a in self.articles.iter_mut().filter(|a| !a.front.draft) {
+            a.spans = Spans::default();
+        }
+        for e in &mut self.entries {
+            e.spans = Spans::default();
+        }
+        for p in &mut self.pages {
+            p.spans = Spans::default();
+        }
+    }
+
+    /// The body of a file for a reader after resolution, which holds it only
+    /// while it reads it: a one-shot build has let the texts go and reads
+    /// each again ([`crate::source::SourceFile::text_once`]). `None` when
+    /// the file changed since it was loaded (the build fails then).
+    pub fn body_once(&self, layout: &Layout) -> Option<std::borrow::Cow<'_, str>> {
+        use std::borrow::Cow;
+        Some(match self.sources.get(layout.source).text_once()? {
+            Cow::Borrowed(t) => Cow::Borrowed(t.get(layout.body_start..)?),
+            Cow::Owned(mut t) => {
+                t.drain(..layout.body_start.min(t.len()));
+                Cow::Owned(t)
+            }
+        })
     }
 }
 
@@ -456,7 +489,7 @@ fn parse_file(
     } else {
         FileKind::Page
     };
-    let text = &sources.get(id).text;
+    let text = sources.get(id).text();
     let split = match frontmatter::split(text) {
         Ok(Some(s)) => s,
         Ok(None) => {

@@ -225,15 +225,26 @@ pub(crate) fn pipeline(
     let Prepared {
         config,
         theme,
-        content,
+        mut content,
     } = prepare(opts, &mut diags)?;
     let loaded = Instant::now();
-    let (site, linker) = resolve_site(&config, &content, &mut diags);
+    // A one-shot build renders nothing again: it writes each body when its
+    // page is written and keeps none (issue 15). A session keeps them.
+    let bodies = match fingerprints {
+        Fingerprints::Keep => render::Bodies::Kept,
+        Fingerprints::Skip => render::Bodies::AtPage,
+    };
+    let (site, linker) = resolve_site_with(&config, &content, bodies, &mut diags);
     render::paths::check(&config, &content, &theme, &site, &mut diags);
     if diags.has_errors() {
         return Err(diags.into_report(&content.sources));
     }
     let index = index::build(&site);
+    if bodies == render::Bodies::AtPage {
+        // Resolved: what reads a content file now reads it again, one at a
+        // time (a page writing its body, the link check, a report).
+        content.let_go_of_texts();
+    }
     let resolved = Instant::now();
     progress.finish(progress::Stage::Load);
     let times = render::TemplateTimes::default();
@@ -247,8 +258,15 @@ pub(crate) fn pipeline(
     };
     let want = render::Want::Everything {
         fingerprints: fingerprints == Fingerprints::Keep,
+        bodies,
     };
     let plan = render::render(&inputs, &site, &index, want, &mut diags, sink);
+    for name in content.sources.changed_during_build() {
+        diags.push(
+            diagnostics::Diagnostic::error(format!("{name} changed while the site was built"))
+                .help("build again once it is saved"),
+        );
+    }
     if diags.has_errors() {
         return Err(diags.into_report(&content.sources));
     }
@@ -279,9 +297,23 @@ pub(crate) fn pipeline(
 ///
 /// Resolve returns data and the parsed body; the body renderer runs here,
 /// in the same parallel loop, so each body is parsed once.
+#[allow(
+    dead_code,
+    reason = "the entry point a serve session resolves the whole site through; builds call resolve_site_with"
+)]
 pub(crate) fn resolve_site(
     config: &config::Config,
     content: &content::Content,
+    diags: &mut diagnostics::Diagnostics,
+) -> (annotate::Site, glossary::Linker) {
+    resolve_site_with(config, content, render::Bodies::Kept, diags)
+}
+
+/// [`resolve_site`], keeping each article's body HTML or not (`bodies`).
+pub(crate) fn resolve_site_with(
+    config: &config::Config,
+    content: &content::Content,
+    bodies: render::Bodies,
     diags: &mut diagnostics::Diagnostics,
 ) -> (annotate::Site, glossary::Linker) {
     use rayon::prelude::*;
@@ -296,8 +328,8 @@ pub(crate) fn resolve_site(
         .enumerate()
         .map(|(i, a)| {
             let mut ds = Vec::new();
-            let r = resolve_article_with_body(
-                config, content, &glossary, &base, &linker, i, a, &mut ds,
+            let r = resolve_article_body(
+                config, content, &glossary, &base, &linker, i, a, bodies, &mut ds,
             );
             (r, ds)
         })
@@ -338,9 +370,45 @@ pub(crate) fn resolve_article_with_body(
     a: &content::Article,
     ds: &mut Vec<diagnostics::Diagnostic>,
 ) -> Option<annotate::ResolvedArticle> {
+    resolve_article_body(
+        config,
+        content,
+        glossary,
+        base,
+        linker,
+        index,
+        a,
+        render::Bodies::Kept,
+        ds,
+    )
+}
+
+/// [`resolve_article_with_body`], keeping the body's HTML or not: with
+/// [`render::Bodies::AtPage`] the body is written here only when its notes
+/// and quotes need their selectors from it (and then kept: writing it a
+/// second time at its page would cost an annotated site a third of its
+/// build), else when its page is written.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the pieces one article is resolved against"
+)]
+fn resolve_article_body(
+    config: &config::Config,
+    content: &content::Content,
+    glossary: &glossary::Glossary,
+    base: &routes::Base,
+    linker: &glossary::Linker,
+    index: usize,
+    a: &content::Article,
+    bodies: render::Bodies,
+    ds: &mut Vec<diagnostics::Diagnostic>,
+) -> Option<annotate::ResolvedArticle> {
     let mut owned = String::new();
     let (mut article, doc) =
         annotate::resolve_article(config, content, glossary, linker, index, a, ds, &mut owned)?;
+    if bodies == render::Bodies::AtPage && article.notes.is_empty() && article.quotes.is_empty() {
+        return Some(article);
+    }
     let ann = render::body::annotations(&article, glossary, base);
     let body = render::body::render_with_selectors(doc, Some(&ann), render::body::Target::Page);
     article.html = body.html;
@@ -621,4 +689,69 @@ fn denied(stats: &BuildStats) -> Report {
         );
     }
     Report::from_items(items, stats.warnings.replace("warning", "error"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `basic` fixture (articles with notes and quotes) and one article
+    /// without annotations, in a temporary copy.
+    fn fixture() -> (tempfile::TempDir, BuildOptions) {
+        let dir = tempfile::tempdir().unwrap();
+        let from = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
+        for entry in walkdir::WalkDir::new(&from) {
+            let entry = entry.unwrap();
+            let to = dir.path().join(entry.path().strip_prefix(&from).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&to).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &to).unwrap();
+            }
+        }
+        std::fs::write(
+            dir.path().join("content/articles/plain-words.md"),
+            "+++\ntitle = \"Plain words\"\ndate = 2024-05-01\n+++\nNo notes, no quotes, a [link](/tags/).\n",
+        )
+        .unwrap();
+        let opts = BuildOptions {
+            root: dir.path().to_path_buf(),
+            output: None,
+            drafts: false,
+            base_url: None,
+            search_index: false,
+        };
+        (dir, opts)
+    }
+
+    #[test]
+    fn a_one_shot_build_keeps_no_body_it_can_write_at_its_page_and_a_session_keeps_them_all() {
+        let (_dir, opts) = fixture();
+        let once = pipeline(
+            &opts,
+            &output::MemorySink::default(),
+            Fingerprints::Skip,
+            &progress::Silent,
+        )
+        .unwrap_or_else(|r| panic!("{}", r.rendered()));
+        // Articles without notes or quotes keep no body; the others keep the
+        // one their selectors were taken from.
+        let (plain, annotated): (Vec<_>, Vec<_>) = once
+            .site
+            .articles
+            .iter()
+            .partition(|a| a.notes.is_empty() && a.quotes.is_empty());
+        assert!(!plain.is_empty() && !annotated.is_empty());
+        assert!(plain.iter().all(|a| a.html.is_empty()));
+        assert!(annotated.iter().all(|a| !a.html.is_empty()));
+
+        let kept = pipeline(
+            &opts,
+            &output::MemorySink::default(),
+            Fingerprints::Keep,
+            &progress::Silent,
+        )
+        .unwrap_or_else(|r| panic!("{}", r.rendered()));
+        assert!(kept.site.articles.iter().all(|a| !a.html.is_empty()));
+    }
 }

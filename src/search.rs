@@ -14,17 +14,23 @@
 //! The index is built from resolved data, as plain records (text, title,
 //! type filter), not from rendered pages: Pagefind parses no HTML.
 
-use crate::annotate::Site;
+use crate::annotate::{ResolvedArticle, Site};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::index::Index;
 use crate::progress::{Progress, Stage};
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Where each index file goes: its output path (`pagefind/...`) and bytes.
 pub type Writer<'a> = dyn Fn(String, Vec<u8>) -> Result<(), Diagnostic> + Sync + 'a;
+
+/// An article's body HTML, as its page has it: render keeps it or writes it
+/// again (a one-shot build keeps no body), so a record's text exists only
+/// while its shard is built.
+pub type BodyOf<'a> = dyn for<'r> Fn(&'r ResolvedArticle) -> Cow<'r, str> + Sync + 'a;
 
 /// Builds the index shard by shard and writes each file through `write`.
 /// Returns the number of shards written.
@@ -32,13 +38,14 @@ pub fn build(
     config: &Config,
     site: &Site,
     index: &Index,
+    body: &BodyOf<'_>,
     write: &Writer<'_>,
     progress: &dyn Progress,
 ) -> Result<usize, Diagnostic> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(|e| Diagnostic::error(format!("cannot start the search indexer: {e}")))?;
-    let records = Records { site, index };
+    let records = Records { site, index, body };
     let per_shard = config.search_records_per_shard.max(1);
     let shards = records.len().div_ceil(per_shard).max(1);
     let mut others = Vec::new();
@@ -93,6 +100,7 @@ struct Record {
 struct Records<'a> {
     site: &'a Site,
     index: &'a Index,
+    body: &'a BodyOf<'a>,
 }
 
 impl Records<'_> {
@@ -109,7 +117,7 @@ impl Records<'_> {
             return Record {
                 url: site.base.href(&a.url()).into(),
                 title: a.title.clone(),
-                text: format!("{}\n{}", a.title, text_of(&a.html)),
+                text: format!("{}\n{}", a.title, text_of(&(self.body)(a))),
                 kind: "Article",
             };
         }
@@ -148,8 +156,13 @@ async fn shard(
         .force_language(config.language.clone())
         .build();
     let mut index = PagefindIndex::new(Some(options)).map_err(|e| fail(&e))?;
-    for i in range {
-        let r = records.get(i);
+    // The shard's records, made on every core (an article's text may be its
+    // body written anew, see `BodyOf`); the indexer takes them one by one.
+    let made: Vec<Record> = {
+        use rayon::prelude::*;
+        range.into_par_iter().map(|i| records.get(i)).collect()
+    };
+    for r in made {
         let meta = BTreeMap::from([("title".to_string(), r.title)]);
         let filters = BTreeMap::from([("type".to_string(), vec![r.kind.to_string()])]);
         index
