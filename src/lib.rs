@@ -234,6 +234,11 @@ pub(crate) fn pipeline(
         Fingerprints::Keep => render::Bodies::Kept,
         Fingerprints::Skip => render::Bodies::AtPage,
     };
+    if bodies == render::Bodies::AtPage {
+        // Parsed: what reads a content file now reads it again, one at a
+        // time (resolve, a page writing its body, the link check, a report).
+        content.sources.evict_content();
+    }
     let (site, linker) = resolve_site_with(&config, &content, bodies, &mut diags);
     render::paths::check(&config, &content, &theme, &site, &mut diags);
     if diags.has_errors() {
@@ -241,9 +246,9 @@ pub(crate) fn pipeline(
     }
     let index = index::build(&site);
     if bodies == render::Bodies::AtPage {
-        // Resolved: what reads a content file now reads it again, one at a
-        // time (a page writing its body, the link check, a report).
-        content.let_go_of_texts();
+        // Resolved and its paths checked: nothing reports from the span
+        // tables now but a draft's placeholders.
+        content.let_go_of_spans();
     }
     let resolved = Instant::now();
     progress.finish(progress::Stage::Load);
@@ -262,10 +267,7 @@ pub(crate) fn pipeline(
     };
     let plan = render::render(&inputs, &site, &index, want, &mut diags, sink);
     for name in content.sources.changed_during_build() {
-        diags.push(
-            diagnostics::Diagnostic::error(format!("{name} changed while the site was built"))
-                .help("build again once it is saved"),
-        );
+        diags.push(changed_while_built(name));
     }
     if diags.has_errors() {
         return Err(diags.into_report(&content.sources));
@@ -403,9 +405,17 @@ fn resolve_article_body(
     bodies: render::Bodies,
     ds: &mut Vec<diagnostics::Diagnostic>,
 ) -> Option<annotate::ResolvedArticle> {
+    // Read once here: a one-shot build let the texts go after loading.
+    let Some(text) = content.body_once(&a.layout) else {
+        ds.push(changed_while_built(
+            &content.sources.get(a.layout.source).name,
+        ));
+        return None;
+    };
     let mut owned = String::new();
-    let (mut article, doc) =
-        annotate::resolve_article(config, content, glossary, linker, index, a, ds, &mut owned)?;
+    let (mut article, doc) = annotate::resolve_article(
+        config, content, glossary, linker, index, a, &text, ds, &mut owned,
+    )?;
     if bodies == render::Bodies::AtPage && article.notes.is_empty() && article.quotes.is_empty() {
         return Some(article);
     }
@@ -424,6 +434,13 @@ fn resolve_article_body(
         }
     }
     Some(article)
+}
+
+/// A content file read again during a one-shot build that is no longer what
+/// the build loaded: its marks would not fit, so the build stops.
+fn changed_while_built(name: &str) -> Diagnostic {
+    Diagnostic::error(format!("{name} changed while the site was built"))
+        .help("build again once it is saved")
 }
 
 /// What every build reads before resolving: the configuration, the theme and

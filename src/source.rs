@@ -104,8 +104,14 @@ impl SourceFile {
 
     fn read_again(&self) -> Option<String> {
         let (len, hash) = self.evicted?;
-        let text = std::fs::read_to_string(&self.path)
+        // Lossy, as a file that is not UTF-8 was loaded (its error points
+        // at the first bad byte, which a report shows).
+        let text = std::fs::read(&self.path)
             .ok()
+            .map(|b| {
+                String::from_utf8(b)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+            })
             .filter(|t| t.len() == len && crate::hash::fnv1a(t.as_bytes()) == hash);
         if text.is_none() {
             self.changed.store(true, Ordering::Relaxed);
