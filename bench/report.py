@@ -78,6 +78,7 @@ def main(path):
         for name, a, b in (("gloss/hugo", ("gloss", "plain", n), ("hugo", "plain", n)),
                            ("gloss/hugo-min", ("gloss", "plain", n), ("hugo-min", "plain", n)),
                            ("hugo/hugo-min", ("hugo", "plain", n), ("hugo-min", "plain", n)),
+                           ("plain/faster-hugo", ("gloss", "plain", n), ("hugo-fast", "plain", n)),
                            ("default/faster-hugo", ("gloss", "search", n), ("hugo-fast", "plain", n)),
                            ("gloss/floor", ("gloss", "plain", n), ("floor", "plain", n)),
                            ("annot/plain", ("gloss", "annotated", n), ("gloss", "plain", n)),

@@ -11,7 +11,7 @@
 # the served page shows the change, polling it every 2 ms. Edit kinds (KINDS, default all that the
 # site has):
 #   title      the article's title gets a marker               (served: the article page)
-#   date       the article's date moves to 2031 and back        (the article page; every listing)
+#   date       the article's date moves to 2016 and back        (the article page; every listing)
 #   tags       the article gets one more tag                    (the article page; tag pages)
 #   quote      the article's first quote gets a new context     (the article page; quote index)
 #   paragraph  a paragraph with a marker is added to the body   (the article page)
@@ -96,7 +96,8 @@ def kind(k):
     if k == "title":
         return art_path, art_url, lambda t, m: re.sub(r'^(title = ".*?)"$', lambda x: x.group(1) + " " + m + '"', t, count=1, flags=re.M), lambda b, m: m in b
     if k == "date":
-        # The marker is a date: 2031-01-dd, dd from the run.
+        # The marker is a date: 2016-01-dd, dd from the run (in the past, which Hugo publishes;
+        # before every generated article, so the article moves to the end of every listing).
         return art_path, art_url, lambda t, m: re.sub(r"^date = \S+$", "date = " + m, t, count=1, flags=re.M), lambda b, m: f'datetime="{m}"' in b
     if k == "tags":
         return art_path, art_url, lambda t, m: re.sub(r"^tags = \[(.*)\]$", lambda x: f'tags = [{x.group(1)}, "{m}"]', t, count=1, flags=re.M), lambda b, m: f"/tags/{m}/" in b
@@ -166,8 +167,8 @@ for k in kinds:
     try:
         for run in range(runs):
             if k == "date":
-                marker = f"2031-01-{run // 2 % 28 + 1:02d}"
-                prev = f"2031-01-{(run - 1) // 2 % 28 + 1:02d}"
+                marker = f"2016-01-{run // 2 % 28 + 1:02d}"
+                prev = f"2016-01-{(run - 1) // 2 % 28 + 1:02d}"
             else:
                 marker = f"editmarker{os.getpid()}x{run}" if k == "tags" else f"Edit marker {os.getpid()}x{run}."
                 prev = f"editmarker{os.getpid()}x{run - 1}" if k == "tags" else f"Edit marker {os.getpid()}x{run - 1}."

@@ -332,8 +332,24 @@ enum FileKind {
     Page,
 }
 
+/// How many files [`load_with`] reads and parses at a time.
+const LOAD_BATCH: usize = 1024;
+
 /// Reads and parses everything under `<root>/content`.
 pub fn load(root: &Path, drafts: bool, sources: SourceMap, diags: &mut Diagnostics) -> Content {
+    load_with(root, drafts, sources, true, diags)
+}
+
+/// [`load`]; without `keep_texts` the texts of the files are let go once
+/// they are parsed ([`SourceMap::evict`]), a batch at a time, and whatever
+/// reads a file later reads it again: a one-shot build (issue 15).
+pub fn load_with(
+    root: &Path,
+    drafts: bool,
+    sources: SourceMap,
+    keep_texts: bool,
+    diags: &mut Diagnostics,
+) -> Content {
     let mut content = Content {
         sources,
         ..Content::default()
@@ -371,46 +387,59 @@ pub fn load(root: &Path, drafts: bool, sources: SourceMap, diags: &mut Diagnosti
         }
     }
 
-    // Read in parallel; register in walk order so source ids are stable.
-    let texts: Vec<_> = markdown
-        .par_iter()
-        .map(|(_, path)| std::fs::read(path))
-        .collect();
-    let mut registered = Vec::with_capacity(markdown.len());
-    for ((rel, path), bytes) in markdown.into_iter().zip(texts) {
-        let name = format!("content/{rel}");
-        match bytes {
-            Err(e) => diags.push(Diagnostic::error(format!("cannot read {name}: {e}"))),
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => {
-                    let id = content
-                        .sources
-                        .add(SourceFile::new(name, path.clone(), text));
-                    registered.push((rel, path, id));
-                }
-                Err(e) => {
-                    let at = e.utf8_error().valid_up_to();
-                    let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                    let id = content
-                        .sources
-                        .add(SourceFile::new(name.clone(), path, lossy));
-                    // Point at the first bad byte: the lossy text has U+FFFD there.
-                    diags.push(
-                        Diagnostic::error(format!("{name} is not valid UTF-8"))
-                            .at(Span::new(id, at, at + 3))
-                            .label("invalid byte here")
-                            .help("save the file as UTF-8 (most editors have this under \"Save with encoding\")"),
-                    );
-                }
-            },
+    // Read and parse in parallel, a batch at a time; register in walk order
+    // so source ids are stable. Without `keep_texts`, a batch's texts go as
+    // soon as it is parsed, so loading holds one batch of them, not the site.
+    let mut read_diags = Vec::new();
+    let mut parsed = Vec::with_capacity(markdown.len());
+    for batch in markdown.chunks(LOAD_BATCH) {
+        let texts: Vec<_> = batch
+            .par_iter()
+            .map(|(_, path)| std::fs::read(path))
+            .collect();
+        let mut registered = Vec::with_capacity(batch.len());
+        for ((rel, path), bytes) in batch.iter().zip(texts) {
+            let name = format!("content/{rel}");
+            match bytes {
+                Err(e) => read_diags.push(Diagnostic::error(format!("cannot read {name}: {e}"))),
+                Ok(bytes) => match String::from_utf8(bytes) {
+                    Ok(text) => {
+                        let id = content
+                            .sources
+                            .add(SourceFile::new(name, path.clone(), text));
+                        registered.push((rel, path, id));
+                    }
+                    Err(e) => {
+                        let at = e.utf8_error().valid_up_to();
+                        let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                        let id =
+                            content
+                                .sources
+                                .add(SourceFile::new(name.clone(), path.clone(), lossy));
+                        // Point at the first bad byte: the lossy text has U+FFFD there.
+                        read_diags.push(
+                            Diagnostic::error(format!("{name} is not valid UTF-8"))
+                                .at(Span::new(id, at, at + 3))
+                                .label("invalid byte here")
+                                .help("save the file as UTF-8 (most editors have this under \"Save with encoding\")"),
+                        );
+                    }
+                },
+            }
+        }
+        let sources = &content.sources;
+        parsed.extend(
+            registered
+                .par_iter()
+                .map(|(rel, path, id)| parse_file(rel, path, *id, sources))
+                .collect::<Vec<(Option<Parsed>, Vec<Diagnostic>)>>(),
+        );
+        if !keep_texts {
+            let ids: Vec<SourceId> = registered.iter().map(|r| r.2).collect();
+            content.sources.evict(&ids);
         }
     }
-
-    let sources = &content.sources;
-    let parsed: Vec<(Option<Parsed>, Vec<Diagnostic>)> = registered
-        .par_iter()
-        .map(|(rel, path, id)| parse_file(rel, path, *id, sources))
-        .collect();
+    diags.extend(read_diags);
     for (item, ds) in parsed {
         diags.extend(ds);
         match item {

@@ -222,23 +222,20 @@ pub(crate) fn pipeline(
     let started = Instant::now();
     progress.start(progress::Stage::Load, 0);
     let mut diags = Diagnostics::default();
-    let Prepared {
-        config,
-        theme,
-        mut content,
-    } = prepare(opts, &mut diags)?;
-    let loaded = Instant::now();
-    // A one-shot build renders nothing again: it writes each body when its
-    // page is written and keeps none (issue 15). A session keeps them.
+    // A one-shot build renders nothing again: it lets each file's text go
+    // once it is parsed (what reads a file later reads it again, one at a
+    // time) and writes each body when its page is written (issue 15). A
+    // session keeps them.
     let bodies = match fingerprints {
         Fingerprints::Keep => render::Bodies::Kept,
         Fingerprints::Skip => render::Bodies::AtPage,
     };
-    if bodies == render::Bodies::AtPage {
-        // Parsed: what reads a content file now reads it again, one at a
-        // time (resolve, a page writing its body, the link check, a report).
-        content.sources.evict_content();
-    }
+    let Prepared {
+        config,
+        theme,
+        mut content,
+    } = prepare(opts, bodies == render::Bodies::Kept, &mut diags)?;
+    let loaded = Instant::now();
     let (site, linker) = resolve_site_with(&config, &content, bodies, &mut diags);
     render::paths::check(&config, &content, &theme, &site, &mut diags);
     if diags.has_errors() {
@@ -456,6 +453,7 @@ pub(crate) struct Prepared {
 /// in `diags` for the caller (resolution adds its own before anyone reports).
 pub(crate) fn prepare(
     opts: &BuildOptions,
+    keep_texts: bool,
     diags: &mut diagnostics::Diagnostics,
 ) -> Result<Prepared, Report> {
     use source::{SourceFile, SourceMap};
@@ -482,7 +480,7 @@ pub(crate) fn prepare(
     let config = config::Config::parse(config_id, &sources, diags);
     let include_hidden = config.as_ref().map_or(&[][..], |c| &c.include_hidden[..]);
     let theme = render::theme::Theme::load(&opts.root, include_hidden, &mut sources, diags);
-    let content = content::load(&opts.root, opts.drafts, sources, diags);
+    let content = content::load_with(&opts.root, opts.drafts, sources, keep_texts, diags);
     let (Some(mut config), Some(mut theme)) = (config, theme) else {
         return Err(std::mem::take(diags).into_report(&content.sources));
     };

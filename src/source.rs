@@ -5,7 +5,7 @@
 //! index when a diagnostic is printed, so they cannot drift from the text.
 //!
 //! A one-shot build lets the texts of content files go once they are
-//! resolved ([`SourceMap::evict`]): what reads a file after that (a page
+//! parsed ([`SourceMap::evict`]): what reads a file after that (a page
 //! writing its body, a report showing a line) reads it again from disk,
 //! checked against the length and hash it had, so a file edited during the
 //! build fails the build instead of showing text its spans do not fit.
@@ -170,15 +170,16 @@ impl SourceMap {
             .map(|(i, f)| (SourceId(i as u32), f))
     }
 
-    /// Lets go of the texts of the files under `content/` (articles,
-    /// glossary entries, pages): a one-shot build does once they are
-    /// resolved. Later readers read them again ([`SourceFile::text_once`]).
-    pub fn evict_content(&mut self) {
+    /// Lets go of the texts of these files: a one-shot build does once they
+    /// are parsed. Later readers read them again ([`SourceFile::text_once`]).
+    pub fn evict(&mut self, ids: &[SourceId]) {
         use rayon::prelude::*;
+        let wanted: std::collections::BTreeSet<u32> = ids.iter().map(|i| i.0).collect();
         self.files
             .par_iter_mut()
-            .filter(|f| f.name.starts_with("content/"))
-            .for_each(SourceFile::evict);
+            .enumerate()
+            .filter(|(i, _)| wanted.contains(&(*i as u32)))
+            .for_each(|(_, f)| f.evict());
     }
 
     /// The files read again that were not what the build started from: a
@@ -233,7 +234,7 @@ mod tests {
             path.clone(),
             "one\ntwo\n".into(),
         ));
-        map.evict_content();
+        map.evict(&[id]);
         assert!(map.get(id).text.is_empty(), "the text is let go");
         assert_eq!(map.get(id).text_once().as_deref(), Some("one\ntwo\n"));
         assert!(map.get(id).again.get().is_none(), "text_once keeps nothing");
@@ -247,7 +248,7 @@ mod tests {
             path.clone(),
             "one\ntwo\n".into(),
         ));
-        map.evict_content();
+        map.evict(&[id]);
         std::fs::write(&path, "one\nthree\n").unwrap();
         assert_eq!(map.get(id).text_once(), None);
         assert_eq!(map.changed_during_build(), vec!["content/a.md"]);
