@@ -122,7 +122,7 @@ impl Config {
     /// Parses `gloss.toml` already registered as `id`. Returns `None` (with
     /// diagnostics) when it is unusable.
     pub fn parse(id: SourceId, sources: &SourceMap, diags: &mut Diagnostics) -> Option<Config> {
-        let text = &sources.get(id).text;
+        let text = sources.get(id).text();
         match frontmatter::toml_all::<Config>(text) {
             Ok((mut config, keys)) => {
                 // The specific problem (a quote, a space) first, then the shape.

@@ -291,7 +291,38 @@ pub struct Content {
 impl Content {
     /// The body of a file, as Markdown.
     pub fn body(&self, layout: &Layout) -> &str {
-        &self.sources.get(layout.source).text[layout.body_start..]
+        &self.sources.get(layout.source).text()[layout.body_start..]
+    }
+
+    /// What a one-shot build lets go of once the site is resolved and its
+    /// output paths are checked (issue 15): the parser's span tables, which
+    /// nothing reports from after that but a draft's placeholders. (The
+    /// texts went after loading, [`SourceMap::evict_content`].)
+    pub fn let_go_of_spans(&mut self) {
+        for a in self.articles.iter_mut().filter(|a| !a.front.draft) {
+            a.spans = Spans::default();
+        }
+        for e in &mut self.entries {
+            e.spans = Spans::default();
+        }
+        for p in &mut self.pages {
+            p.spans = Spans::default();
+        }
+    }
+
+    /// The body of a file for a reader after resolution, which holds it only
+    /// while it reads it: a one-shot build has let the texts go and reads
+    /// each again ([`crate::source::SourceFile::text_once`]). `None` when
+    /// the file changed since it was loaded (the build fails then).
+    pub fn body_once(&self, layout: &Layout) -> Option<std::borrow::Cow<'_, str>> {
+        use std::borrow::Cow;
+        Some(match self.sources.get(layout.source).text_once()? {
+            Cow::Borrowed(t) => Cow::Borrowed(t.get(layout.body_start..)?),
+            Cow::Owned(mut t) => {
+                t.drain(..layout.body_start.min(t.len()));
+                Cow::Owned(t)
+            }
+        })
     }
 }
 
@@ -301,9 +332,25 @@ enum FileKind {
     Page,
 }
 
+/// How many files [`load_with`] reads and parses at a time.
+const LOAD_BATCH: usize = 1024;
+
 /// Reads and parses everything under `<root>/content`.
 pub fn load(root: &Path, drafts: bool, sources: SourceMap, diags: &mut Diagnostics) -> Content {
-    load_reusing(root, drafts, sources, diags, &ReadAll)
+    load_with(root, drafts, sources, true, diags)
+}
+
+/// [`load`]; without `keep_texts` the texts of the files are let go once
+/// they are parsed ([`SourceMap::evict`]), a batch at a time, and whatever
+/// reads a file later reads it again: a one-shot build (issue 15).
+pub fn load_with(
+    root: &Path,
+    drafts: bool,
+    sources: SourceMap,
+    keep_texts: bool,
+    diags: &mut Diagnostics,
+) -> Content {
+    load_batches(root, drafts, sources, keep_texts, diags, &ReadAll)
 }
 
 /// What [`load_reusing`] knows of a file from an earlier load (the serve
@@ -344,11 +391,24 @@ impl Reuse for ReadAll {
 /// The result is the one [`load`] gives, but for the ids of the files:
 /// a file `reuse` knows keeps its id, and a new one gets the next free id
 /// (ids are meaningless outside one session, and nothing depends on their
-/// order).
+/// order). The texts are kept: the session reuses them.
 pub(crate) fn load_reusing(
     root: &Path,
     drafts: bool,
     sources: SourceMap,
+    diags: &mut Diagnostics,
+    reuse: &dyn Reuse,
+) -> Content {
+    load_batches(root, drafts, sources, true, diags, reuse)
+}
+
+/// The one load: [`load_with`]'s batches and evictions, reading and parsing
+/// only what `reuse` does not already know ([`load_reusing`]).
+fn load_batches(
+    root: &Path,
+    drafts: bool,
+    sources: SourceMap,
+    keep_texts: bool,
     diags: &mut Diagnostics,
     reuse: &dyn Reuse,
 ) -> Content {
@@ -389,64 +449,76 @@ pub(crate) fn load_reusing(
         }
     }
 
-    // Read in parallel; register in walk order so source ids are stable.
-    let texts: Vec<_> = markdown
-        .par_iter()
-        .map(|(rel, path)| match reuse.file(&format!("content/{rel}")) {
-            Known::Unchanged(id) => (Known::Unchanged(id), None),
-            known => (known, Some(std::fs::read(path))),
-        })
-        .collect();
-    let mut registered = Vec::with_capacity(markdown.len());
-    for ((rel, path), (known, bytes)) in markdown.into_iter().zip(texts) {
-        let name = format!("content/{rel}");
-        let mut register = |file: SourceFile| match known {
-            Known::New => content.sources.add(file),
-            Known::Changed(id) | Known::Unchanged(id) => {
-                content.sources.replace(id, file);
-                id
-            }
-        };
-        let Some(bytes) = bytes else {
-            if let Known::Unchanged(id) = known {
-                registered.push((rel, path, id));
-            }
-            continue;
-        };
-        match bytes {
-            Err(e) => diags.push(Diagnostic::error(format!("cannot read {name}: {e}"))),
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => {
-                    let id = register(SourceFile::new(name, path.clone(), text));
+    // Read and parse in parallel, a batch at a time; register in walk order
+    // so source ids are stable. Without `keep_texts`, a batch's texts go as
+    // soon as it is parsed, so loading holds one batch of them, not the site.
+    let mut read_diags = Vec::new();
+    let mut parsed = Vec::with_capacity(markdown.len());
+    for batch in markdown.chunks(LOAD_BATCH) {
+        let texts: Vec<_> = batch
+            .par_iter()
+            .map(|(rel, path)| match reuse.file(&format!("content/{rel}")) {
+                Known::Unchanged(id) => (Known::Unchanged(id), None),
+                known => (known, Some(std::fs::read(path))),
+            })
+            .collect();
+        let mut registered = Vec::with_capacity(batch.len());
+        for ((rel, path), (known, bytes)) in batch.iter().zip(texts) {
+            let name = format!("content/{rel}");
+            let mut register = |file: SourceFile| match known {
+                Known::New => content.sources.add(file),
+                Known::Changed(id) | Known::Unchanged(id) => {
+                    content.sources.replace(id, file);
+                    id
+                }
+            };
+            let Some(bytes) = bytes else {
+                if let Known::Unchanged(id) = known {
                     registered.push((rel, path, id));
                 }
-                Err(e) => {
-                    let at = e.utf8_error().valid_up_to();
-                    let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                    let id = register(SourceFile::new(name.clone(), path, lossy));
-                    // Point at the first bad byte: the lossy text has U+FFFD there.
-                    diags.push(
-                        Diagnostic::error(format!("{name} is not valid UTF-8"))
-                            .at(Span::new(id, at, at + 3))
-                            .label("invalid byte here")
-                            .help("save the file as UTF-8 (most editors have this under \"Save with encoding\")"),
-                    );
-                }
-            },
+                continue;
+            };
+            match bytes {
+                Err(e) => read_diags.push(Diagnostic::error(format!("cannot read {name}: {e}"))),
+                Ok(bytes) => match String::from_utf8(bytes) {
+                    Ok(text) => {
+                        let id = register(SourceFile::new(name, path.clone(), text));
+                        registered.push((rel, path, id));
+                    }
+                    Err(e) => {
+                        let at = e.utf8_error().valid_up_to();
+                        let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                        let id = register(SourceFile::new(name.clone(), path.clone(), lossy));
+                        // Point at the first bad byte: the lossy text has U+FFFD there.
+                        read_diags.push(
+                            Diagnostic::error(format!("{name} is not valid UTF-8"))
+                                .at(Span::new(id, at, at + 3))
+                                .label("invalid byte here")
+                                .help("save the file as UTF-8 (most editors have this under \"Save with encoding\")"),
+                        );
+                    }
+                },
+            }
+        }
+        let sources = &content.sources;
+        parsed.extend(
+            registered
+                .par_iter()
+                .map(|(rel, path, id)| {
+                    // A file parsed by a successful build had no problems to report.
+                    match reuse.parsed(*id, sources.get(*id)) {
+                        Some(parsed) => (Some(parsed), Vec::new()),
+                        None => parse_file(rel, path, *id, sources),
+                    }
+                })
+                .collect::<Vec<(Option<Parsed>, Vec<Diagnostic>)>>(),
+        );
+        if !keep_texts {
+            let ids: Vec<SourceId> = registered.iter().map(|r| r.2).collect();
+            content.sources.evict(&ids);
         }
     }
-
-    let sources = &content.sources;
-    let parsed: Vec<(Option<Parsed>, Vec<Diagnostic>)> = registered
-        .par_iter()
-        .map(|(rel, path, id)| {
-            // A file parsed by a successful build had no problems to report.
-            match reuse.parsed(*id, sources.get(*id)) {
-                Some(parsed) => (Some(parsed), Vec::new()),
-                None => parse_file(rel, path, *id, sources),
-            }
-        })
-        .collect();
+    diags.extend(read_diags);
     for (item, ds) in parsed {
         diags.extend(ds);
         match item {
@@ -512,7 +584,7 @@ fn parse_file(
     } else {
         FileKind::Page
     };
-    let text = &sources.get(id).text;
+    let text = sources.get(id).text();
     let split = match frontmatter::split(text) {
         Ok(Some(s)) => s,
         Ok(None) => {

@@ -341,7 +341,7 @@ fn render(items: &[ReportItem], sources: &SourceMap, color: bool) -> String {
     let mut file_id = |span: Span| {
         *ids.entry(span.source).or_insert_with(|| {
             let f = sources.get(span.source);
-            files.add(f.name.clone(), f.text.clone())
+            files.add(f.name.clone(), f.text().to_string())
         })
     };
     let mut prepared = Vec::new();

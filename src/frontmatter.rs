@@ -131,7 +131,7 @@ impl Spans {
     /// adding it. `None` otherwise.
     pub fn verbatim(&self, sources: &SourceMap, path: &str, value: &str) -> Option<usize> {
         let (_, v) = self.at.get(path)?;
-        let raw = sources.get(self.source?).text.get(v.clone())?;
+        let raw = sources.get(self.source?).text().get(v.clone())?;
         (raw == value).then_some(v.start)
     }
 
@@ -582,7 +582,7 @@ pub(crate) fn parse<T: DeserializeOwned>(
     split: Split,
     keys: KeyLists<'_>,
 ) -> Result<(T, Spans), Vec<Diagnostic>> {
-    let text = &sources.get(id).text[split.fm_start..split.fm_end];
+    let text = &sources.get(id).text()[split.fm_start..split.fm_end];
     let off = split.fm_start;
     let result = match split.format {
         Format::Toml => toml_spanned::<T>(text),
@@ -744,7 +744,7 @@ pub(crate) fn find_key(
     end: usize,
     key: &str,
 ) -> Span {
-    let text = &sources.get(id).text[start..end];
+    let text = &sources.get(id).text()[start..end];
     let mut pos = 0;
     for line in text.split_inclusive('\n') {
         let t = line.trim_start();

@@ -184,7 +184,7 @@ impl Memo {
                     .collect();
                 let texts = ids
                     .par_iter()
-                    .map(|(_, &id)| (id, text_print(&sources.get(id).text)))
+                    .map(|(_, &id)| (id, text_print(sources.get(id).text())))
                     .collect();
                 (Arc::new(ids), texts)
             }
@@ -204,7 +204,7 @@ impl Memo {
                 let mut texts = memo.texts.clone();
                 for (id, f) in sources.files() {
                     if in_content(f) && !sources.shares(old, id) {
-                        texts.insert(id, text_print(&f.text));
+                        texts.insert(id, text_print(f.text()));
                     }
                 }
                 (ids, texts)
@@ -318,8 +318,8 @@ impl Reuse<'_> {
         };
         // Not read again (the very text of the last build), or read again
         // to the same text.
-        let same_text =
-            std::ptr::eq(file, self.last.content.sources.get(id)) || text_print(&file.text) == *old;
+        let same_text = std::ptr::eq(file, self.last.content.sources.get(id))
+            || text_print(file.text()) == *old;
         if !same_text {
             return false;
         }

@@ -236,18 +236,31 @@ fn pipeline_cached(
     let started = Instant::now();
     progress.start(progress::Stage::Load, 0);
     let mut diags = Diagnostics::default();
+    // A one-shot build renders nothing again: it lets each file's text go
+    // once it is parsed (what reads a file later reads it again, one at a
+    // time) and writes each body when its page is written (issue 15). A
+    // session keeps them.
+    let bodies = match fingerprints {
+        Fingerprints::Keep => render::Bodies::Kept,
+        Fingerprints::Skip => render::Bodies::AtPage,
+    };
     let Prepared {
         config,
         theme,
-        content,
-    } = prepare(opts, &mut diags)?;
+        mut content,
+    } = prepare(opts, bodies == render::Bodies::Kept, &mut diags)?;
     let loaded = Instant::now();
-    let (site, linker) = resolve_site(&config, &content, &mut diags);
+    let (site, linker) = resolve_site_as(&config, &content, &ResolveAll, bodies, &mut diags);
     render::paths::check(&config, &content, &theme, &site, &mut diags);
     if diags.has_errors() {
         return Err(diags.into_report(&content.sources));
     }
     let index = index::build(&site);
+    if bodies == render::Bodies::AtPage {
+        // Resolved and its paths checked: nothing reports from the span
+        // tables now but a draft's placeholders.
+        content.let_go_of_spans();
+    }
     let resolved = Instant::now();
     progress.finish(progress::Stage::Load);
     let times = render::TemplateTimes::default();
@@ -261,8 +274,12 @@ fn pipeline_cached(
     };
     let want = render::Want::Everything {
         fingerprints: fingerprints == Fingerprints::Keep,
+        bodies,
     };
     let plan = render::render_cached(&inputs, &site, &index, want, &mut diags, sink, cache);
+    for name in content.sources.changed_during_build() {
+        diags.push(changed_while_built(name));
+    }
     if diags.has_errors() {
         return Err(diags.into_report(&content.sources));
     }
@@ -293,6 +310,10 @@ fn pipeline_cached(
 ///
 /// Resolve returns data and the parsed body; the body renderer runs here,
 /// in the same parallel loop, so each body is parsed once.
+#[allow(
+    dead_code,
+    reason = "the entry point a serve session resolves the whole site through; builds call resolve_site_with"
+)]
 pub(crate) fn resolve_site(
     config: &config::Config,
     content: &content::Content,
@@ -335,6 +356,18 @@ pub(crate) fn resolve_site_with(
     memo: &dyn ResolveMemo,
     diags: &mut diagnostics::Diagnostics,
 ) -> (annotate::Site, glossary::Linker) {
+    resolve_site_as(config, content, memo, render::Bodies::Kept, diags)
+}
+
+/// [`resolve_site_with`], keeping each article's body HTML or not
+/// (`bodies`): a one-shot build writes most bodies at their pages.
+fn resolve_site_as(
+    config: &config::Config,
+    content: &content::Content,
+    memo: &dyn ResolveMemo,
+    bodies: render::Bodies,
+    diags: &mut diagnostics::Diagnostics,
+) -> (annotate::Site, glossary::Linker) {
     use rayon::prelude::*;
     let glossary = glossary::build(content, annotate::raw_html(config), diags);
     let linker = memo
@@ -353,8 +386,8 @@ pub(crate) fn resolve_site_with(
                 return (Some(r), Vec::new());
             }
             let mut ds = Vec::new();
-            let r = resolve_article_with_body(
-                config, content, &glossary, &base, &linker, i, a, &mut ds,
+            let r = resolve_article_body(
+                config, content, &glossary, &base, &linker, i, a, bodies, &mut ds,
             );
             (r, ds)
         })
@@ -380,12 +413,16 @@ pub(crate) fn resolve_site_with(
 }
 
 /// Resolves article `index` of `content` and writes its body's HTML
-/// (`base`: where the site is served, `config.base()`).
+/// (`base`: where the site is served, `config.base()`), or not: with
+/// [`render::Bodies::AtPage`] the body is written here only when its notes
+/// and quotes need their selectors from it (and then kept: writing it a
+/// second time at its page would cost an annotated site a third of its
+/// build), else when its page is written.
 #[expect(
     clippy::too_many_arguments,
     reason = "the pieces one article is resolved against"
 )]
-pub(crate) fn resolve_article_with_body(
+fn resolve_article_body(
     config: &config::Config,
     content: &content::Content,
     glossary: &glossary::Glossary,
@@ -393,11 +430,23 @@ pub(crate) fn resolve_article_with_body(
     linker: &glossary::Linker,
     index: usize,
     a: &content::Article,
+    bodies: render::Bodies,
     ds: &mut Vec<diagnostics::Diagnostic>,
 ) -> Option<annotate::ResolvedArticle> {
+    // Read once here: a one-shot build let the texts go after loading.
+    let Some(text) = content.body_once(&a.layout) else {
+        ds.push(changed_while_built(
+            &content.sources.get(a.layout.source).name,
+        ));
+        return None;
+    };
     let mut owned = String::new();
-    let (mut article, doc) =
-        annotate::resolve_article(config, content, glossary, linker, index, a, ds, &mut owned)?;
+    let (mut article, doc) = annotate::resolve_article(
+        config, content, glossary, linker, index, a, &text, ds, &mut owned,
+    )?;
+    if bodies == render::Bodies::AtPage && article.notes.is_empty() && article.quotes.is_empty() {
+        return Some(article);
+    }
     let ann = render::body::annotations(&article, glossary, base);
     let body = render::body::render_with_selectors(doc, Some(&ann), render::body::Target::Page);
     article.html = body.html;
@@ -415,6 +464,13 @@ pub(crate) fn resolve_article_with_body(
     Some(article)
 }
 
+/// A content file read again during a one-shot build that is no longer what
+/// the build loaded: its marks would not fit, so the build stops.
+fn changed_while_built(name: &str) -> Diagnostic {
+    Diagnostic::error(format!("{name} changed while the site was built"))
+        .help("build again once it is saved")
+}
+
 /// What every build reads before resolving: the configuration, the theme and
 /// the content (whose source map holds every file read).
 pub(crate) struct Prepared {
@@ -428,6 +484,7 @@ pub(crate) struct Prepared {
 /// in `diags` for the caller (resolution adds its own before anyone reports).
 pub(crate) fn prepare(
     opts: &BuildOptions,
+    keep_texts: bool,
     diags: &mut diagnostics::Diagnostics,
 ) -> Result<Prepared, Report> {
     use source::{SourceFile, SourceMap};
@@ -454,7 +511,7 @@ pub(crate) fn prepare(
     let config = config::Config::parse(config_id, &sources, diags);
     let include_hidden = config.as_ref().map_or(&[][..], |c| &c.include_hidden[..]);
     let theme = render::theme::Theme::load(&opts.root, include_hidden, &mut sources, diags);
-    let content = content::load(&opts.root, opts.drafts, sources, diags);
+    let content = content::load_with(&opts.root, opts.drafts, sources, keep_texts, diags);
     let (Some(mut config), Some(mut theme)) = (config, theme) else {
         return Err(std::mem::take(diags).into_report(&content.sources));
     };
@@ -707,4 +764,69 @@ fn denied(stats: &BuildStats) -> Report {
         );
     }
     Report::from_items(items, stats.warnings.replace("warning", "error"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `basic` fixture (articles with notes and quotes) and one article
+    /// without annotations, in a temporary copy.
+    fn fixture() -> (tempfile::TempDir, BuildOptions) {
+        let dir = tempfile::tempdir().unwrap();
+        let from = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
+        for entry in walkdir::WalkDir::new(&from) {
+            let entry = entry.unwrap();
+            let to = dir.path().join(entry.path().strip_prefix(&from).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&to).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &to).unwrap();
+            }
+        }
+        std::fs::write(
+            dir.path().join("content/articles/plain-words.md"),
+            "+++\ntitle = \"Plain words\"\ndate = 2024-05-01\n+++\nNo notes, no quotes, a [link](/tags/).\n",
+        )
+        .unwrap();
+        let opts = BuildOptions {
+            root: dir.path().to_path_buf(),
+            output: None,
+            drafts: false,
+            base_url: None,
+            search_index: false,
+        };
+        (dir, opts)
+    }
+
+    #[test]
+    fn a_one_shot_build_keeps_no_body_it_can_write_at_its_page_and_a_session_keeps_them_all() {
+        let (_dir, opts) = fixture();
+        let once = pipeline(
+            &opts,
+            &output::MemorySink::default(),
+            Fingerprints::Skip,
+            &progress::Silent,
+        )
+        .unwrap_or_else(|r| panic!("{}", r.rendered()));
+        // Articles without notes or quotes keep no body; the others keep the
+        // one their selectors were taken from.
+        let (plain, annotated): (Vec<_>, Vec<_>) = once
+            .site
+            .articles
+            .iter()
+            .partition(|a| a.notes.is_empty() && a.quotes.is_empty());
+        assert!(!plain.is_empty() && !annotated.is_empty());
+        assert!(plain.iter().all(|a| a.html.is_empty()));
+        assert!(annotated.iter().all(|a| !a.html.is_empty()));
+
+        let kept = pipeline(
+            &opts,
+            &output::MemorySink::default(),
+            Fingerprints::Keep,
+            &progress::Silent,
+        )
+        .unwrap_or_else(|r| panic!("{}", r.rendered()));
+        assert!(kept.site.articles.iter().all(|a| !a.html.is_empty()));
+    }
 }

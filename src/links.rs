@@ -63,7 +63,11 @@ pub(crate) fn check_index(
     let mut reported = std::collections::BTreeSet::new();
     let mut outside = std::collections::BTreeSet::new();
     for (layout, route) in bodies {
-        let body = content.body(layout);
+        // Read again when the build let the text go; changed since, the
+        // build fails anyway.
+        let Some(body) = content.body_once(layout) else {
+            continue;
+        };
         // Most bodies link nowhere in the site: skip them before parsing.
         if !body.contains("](") && !body.contains("]:") && !body.contains("href") {
             continue;
@@ -73,7 +77,7 @@ pub(crate) fn check_index(
         // find the file (see issue 13, sites under a sub-path).
         let url = base.href(&route);
         let mut owned = String::new();
-        let doc = Doc::parse(body, &mut owned, |_| false);
+        let doc = Doc::parse(&body, &mut owned, |_| false);
         for link in &doc.links {
             let Some(mut target) = Target::of(&url, &link.dest) else {
                 continue;

@@ -21,7 +21,7 @@
 //! The index is built from resolved data, as plain records (text, title,
 //! type filter), not from rendered pages: Pagefind parses no HTML.
 
-use crate::annotate::Site;
+use crate::annotate::{ResolvedArticle, Site};
 use crate::cache::{Cache, Kind};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
@@ -29,10 +29,16 @@ use crate::hash::{Fingerprint, FingerprintBuilder};
 use crate::progress::{Progress, Stage};
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Where each index file goes: its output path (`pagefind/...`) and bytes.
 pub type Writer<'a> = dyn Fn(String, Vec<u8>) -> Result<(), Diagnostic> + Sync + 'a;
+
+/// An article's body HTML, as its page has it: render keeps it or writes it
+/// again (a one-shot build keeps no body), so a record's text exists only
+/// while its shard is built.
+pub type BodyOf<'a> = dyn for<'r> Fn(&'r ResolvedArticle) -> Cow<'r, str> + Sync + 'a;
 
 /// Builds the index shard by shard and writes each file through `write`.
 /// With a `cache`, a shard whose records are those of a shard of the last
@@ -41,6 +47,7 @@ pub type Writer<'a> = dyn Fn(String, Vec<u8>) -> Result<(), Diagnostic> + Sync +
 pub fn build(
     config: &Config,
     site: &Site,
+    body: &BodyOf<'_>,
     write: &Writer<'_>,
     progress: &dyn Progress,
     cache: Option<&Cache>,
@@ -48,7 +55,7 @@ pub fn build(
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(|e| Diagnostic::error(format!("cannot start the search indexer: {e}")))?;
-    let records = Records::new(site);
+    let records = Records::new(site, body);
     let per_shard = config.search_records_per_shard.max(1);
     let ranges = records.shards(per_shard);
     let mut others = Vec::new();
@@ -58,7 +65,11 @@ pub fn build(
         if n > 0 {
             others.push(format!("{}/", dir.trim_start_matches("pagefind/")));
         }
-        let key = cache.map(|_| records.fingerprint(config, n == 0, range.clone()));
+        // The shard's records, made on every core just before it is built
+        // (an article's text may be its body written anew, see `BodyOf`),
+        // and dropped with it.
+        let made = records.make(range);
+        let key = cache.map(|_| fingerprint(config, n == 0, &made));
         let cached = cache
             .zip(key)
             .and_then(|(c, k)| c.get(Kind::Shard, k))
@@ -66,7 +77,7 @@ pub fn build(
         let files = match cached {
             Some(files) => files,
             None => {
-                let files = runtime.block_on(shard(config, &records, range))?;
+                let files = runtime.block_on(shard(config, made))?;
                 // The search page loads Pagefind's script and its UI from
                 // the first bundle only; the others need just their index.
                 let files: Vec<(String, Vec<u8>)> = files
@@ -128,13 +139,14 @@ enum RecordAt {
 /// beyond the site itself.
 struct Records<'a> {
     site: &'a Site,
+    body: &'a BodyOf<'a>,
     order: Vec<RecordAt>,
     /// How many of `order` are articles and their quotes (the entries follow).
     articles: usize,
 }
 
 impl<'a> Records<'a> {
-    fn new(site: &'a Site) -> Records<'a> {
+    fn new(site: &'a Site, body: &'a BodyOf<'a>) -> Records<'a> {
         let mut oldest_first: Vec<usize> = (0..site.articles.len()).collect();
         oldest_first.sort_by(|&a, &b| {
             let (a, b) = (&site.articles[a], &site.articles[b]);
@@ -149,6 +161,7 @@ impl<'a> Records<'a> {
         order.extend((0..site.glossary.entries.len()).map(RecordAt::Entry));
         Records {
             site,
+            body,
             order,
             articles,
         }
@@ -178,22 +191,10 @@ impl<'a> Records<'a> {
         ranges
     }
 
-    /// What a shard's bundle is made from: its records, whether it is the
-    /// first (which keeps Pagefind's UI files) and the language Pagefind is
-    /// told. (Pagefind's version is in the binary, which the cache keys on.)
-    fn fingerprint(
-        &self,
-        config: &Config,
-        first: bool,
-        range: std::ops::Range<usize>,
-    ) -> Fingerprint {
-        let mut f = FingerprintBuilder::default();
-        f.add(&first).add(&config.language);
-        for i in range {
-            let r = self.get(i);
-            f.add(&r.url).add(&r.title).add(&r.text).add(r.kind);
-        }
-        f.finish()
+    /// The records of `range`, made on every core.
+    fn make(&self, range: std::ops::Range<usize>) -> Vec<Record> {
+        use rayon::prelude::*;
+        range.into_par_iter().map(|i| self.get(i)).collect()
     }
 
     fn get(&self, i: usize) -> Record {
@@ -204,7 +205,7 @@ impl<'a> Records<'a> {
                 Record {
                     url: site.base.href(&a.url()).into(),
                     title: a.title.clone(),
-                    text: format!("{}\n{}", a.title, text_of(&a.html)),
+                    text: format!("{}\n{}", a.title, text_of(&(self.body)(a))),
                     kind: "Article",
                 }
             }
@@ -232,11 +233,23 @@ impl<'a> Records<'a> {
     }
 }
 
-/// The files of one shard's bundle, by name inside it, sorted.
+/// What a shard's bundle is made from: its records, whether it is the
+/// first (which keeps Pagefind's UI files) and the language Pagefind is
+/// told. (Pagefind's version is in the binary, which the cache keys on.)
+fn fingerprint(config: &Config, first: bool, records: &[Record]) -> Fingerprint {
+    let mut f = FingerprintBuilder::default();
+    f.add(&first).add(&config.language);
+    for r in records {
+        f.add(&r.url).add(&r.title).add(&r.text).add(r.kind);
+    }
+    f.finish()
+}
+
+/// The files of one shard's bundle, made from its `records`, by name inside
+/// it, sorted.
 async fn shard(
     config: &Config,
-    records: &Records<'_>,
-    range: std::ops::Range<usize>,
+    records: Vec<Record>,
 ) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
     let fail =
         |e: &dyn std::fmt::Display| Diagnostic::error(format!("search indexing failed: {e}"));
@@ -245,8 +258,7 @@ async fn shard(
         .force_language(config.language.clone())
         .build();
     let mut index = PagefindIndex::new(Some(options)).map_err(|e| fail(&e))?;
-    for i in range {
-        let r = records.get(i);
+    for r in records {
         let meta = BTreeMap::from([("title".to_string(), r.title)]);
         let filters = BTreeMap::from([("type".to_string(), vec![r.kind.to_string()])]);
         index

@@ -3,8 +3,17 @@
 //!
 //! Lines and columns are never stored: they are computed from the file's line
 //! index when a diagnostic is printed, so they cannot drift from the text.
+//!
+//! A one-shot build lets the texts of content files go once they are
+//! parsed ([`SourceMap::evict`]): what reads a file after that (a page
+//! writing its body, a report showing a line) reads it again from disk,
+//! checked against the length and hash it had, so a file edited during the
+//! build fails the build instead of showing text its spans do not fit.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
 
 /// Index of a file in the [`SourceMap`]. Cheap to copy; meaningless outside one build.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -41,8 +50,15 @@ pub struct SourceFile {
     pub name: String,
     /// The absolute path on disk.
     pub path: PathBuf,
-    pub text: String,
+    /// The text as read; empty once evicted (see [`SourceFile::text`]).
+    text: String,
     line_starts: Vec<usize>,
+    /// Once evicted: the text's length and hash, to check it when read again.
+    evicted: Option<(usize, u64)>,
+    /// The text read again for a caller that borrows it.
+    again: OnceLock<String>,
+    /// Read again, it was not the text the build started from.
+    changed: AtomicBool,
 }
 
 impl SourceFile {
@@ -55,16 +71,69 @@ impl SourceFile {
             path,
             text,
             line_starts,
+            evicted: None,
+            again: OnceLock::new(),
+            changed: AtomicBool::new(false),
+        }
+    }
+
+    /// The text. Once evicted it is read again from disk and kept (what
+    /// reports and the few late readers need); [`SourceFile::text_once`]
+    /// reads without keeping.
+    pub fn text(&self) -> &str {
+        if self.evicted.is_none() {
+            return &self.text;
+        }
+        self.again
+            .get_or_init(|| self.read_again().unwrap_or_default())
+    }
+
+    /// The text, read again from disk and not kept when it was evicted, so
+    /// a build that reads every file once more holds one at a time. `None`
+    /// when the file changed since the build read it (the build then fails,
+    /// see [`SourceMap::changed_during_build`]).
+    pub fn text_once(&self) -> Option<Cow<'_, str>> {
+        if self.evicted.is_none() {
+            return Some(Cow::Borrowed(&self.text));
+        }
+        if let Some(t) = self.again.get() {
+            return Some(Cow::Borrowed(t));
+        }
+        self.read_again().map(Cow::Owned)
+    }
+
+    fn read_again(&self) -> Option<String> {
+        let (len, hash) = self.evicted?;
+        // Lossy, as a file that is not UTF-8 was loaded (its error points
+        // at the first bad byte, which a report shows).
+        let text = std::fs::read(&self.path)
+            .ok()
+            .map(|b| {
+                String::from_utf8(b)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+            })
+            .filter(|t| t.len() == len && crate::hash::fnv1a(t.as_bytes()) == hash);
+        if text.is_none() {
+            self.changed.store(true, Ordering::Relaxed);
+        }
+        text
+    }
+
+    /// Lets the text go, keeping what checks it when it is read again.
+    fn evict(&mut self) {
+        if self.evicted.is_none() {
+            let text = std::mem::take(&mut self.text);
+            self.evicted = Some((text.len(), crate::hash::fnv1a(text.as_bytes())));
         }
     }
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
+        let text = self.text();
+        let offset = offset.min(text.len());
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line];
-        let col = self
-            .text
+        let col = text
             .get(start..offset)
             .map_or(offset - start, |s| s.chars().count());
         (line + 1, col + 1)
@@ -118,9 +187,34 @@ impl SourceMap {
             .map(|(i, f)| (SourceId(i as u32), &**f))
     }
 
+    /// Lets go of the texts of these files: a one-shot build does once they
+    /// are parsed. Later readers read them again ([`SourceFile::text_once`]).
+    /// A file whose text a clone of this map shares keeps it.
+    pub fn evict(&mut self, ids: &[SourceId]) {
+        use rayon::prelude::*;
+        let wanted: std::collections::BTreeSet<u32> = ids.iter().map(|i| i.0).collect();
+        self.files
+            .par_iter_mut()
+            .enumerate()
+            .filter(|(i, _)| wanted.contains(&(*i as u32)))
+            // A text another map shares (a serve session's) is kept whole.
+            .filter_map(|(_, f)| std::sync::Arc::get_mut(f))
+            .for_each(SourceFile::evict);
+    }
+
+    /// The files read again that were not what the build started from: a
+    /// file saved while the build ran. The build fails on them.
+    pub fn changed_during_build(&self) -> Vec<&str> {
+        self.files
+            .iter()
+            .filter(|f| f.changed.load(Ordering::Relaxed))
+            .map(|f| f.name.as_str())
+            .collect()
+    }
+
     /// The text covered by a span.
     pub fn slice(&self, span: Span) -> &str {
-        let text = &self.get(span.source).text;
+        let text = self.get(span.source).text();
         text.get(span.start as usize..span.end as usize)
             .unwrap_or("")
     }
@@ -146,5 +240,38 @@ mod tests {
         assert_eq!(f.line_col(3), (2, 1));
         assert_eq!(f.line_col(7), (2, 4)); // after the two-byte é
         assert_eq!(f.line_col(8), (3, 1));
+    }
+
+    #[test]
+    fn an_evicted_text_is_read_again_and_a_changed_file_is_caught() {
+        let dir = std::env::temp_dir().join(format!("gloss-source-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("a.md");
+        std::fs::write(&path, "one\ntwo\n").unwrap();
+        let mut map = SourceMap::default();
+        let id = map.add(SourceFile::new(
+            "content/a.md".into(),
+            path.clone(),
+            "one\ntwo\n".into(),
+        ));
+        map.evict(&[id]);
+        assert!(map.get(id).text.is_empty(), "the text is let go");
+        assert_eq!(map.get(id).text_once().as_deref(), Some("one\ntwo\n"));
+        assert!(map.get(id).again.get().is_none(), "text_once keeps nothing");
+        assert_eq!(map.get(id).line_col(5), (2, 2));
+        assert!(map.changed_during_build().is_empty());
+
+        // Saved during the build: read again, it is refused and reported.
+        let mut map = SourceMap::default();
+        let id = map.add(SourceFile::new(
+            "content/a.md".into(),
+            path.clone(),
+            "one\ntwo\n".into(),
+        ));
+        map.evict(&[id]);
+        std::fs::write(&path, "one\nthree\n").unwrap();
+        assert_eq!(map.get(id).text_once(), None);
+        assert_eq!(map.changed_during_build(), vec!["content/a.md"]);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -17,8 +17,9 @@ use std::collections::{BTreeSet, HashMap};
 
 /// Resolves one article: its sources, anchors, quotes and mentions, as
 /// data. Returns the parsed body beside it, for the body renderer (the
-/// article's `html` is empty until then); `owned` holds the body when
-/// source notes needed definitions added.
+/// article's `html` is empty until then); `body` is its body's text (the
+/// caller reads it: a one-shot build holds one at a time), `owned` holds
+/// the body when source notes needed definitions added.
 #[expect(
     clippy::too_many_arguments,
     reason = "the pieces one article is resolved against"
@@ -30,6 +31,7 @@ pub(crate) fn resolve_article<'a>(
     linker: &Linker,
     index: usize,
     a: &'a Article,
+    body: &'a str,
     ds: &mut Vec<Diagnostic>,
     owned: &'a mut String,
 ) -> Option<(ResolvedArticle, Doc<'a>)> {
@@ -37,7 +39,7 @@ pub(crate) fn resolve_article<'a>(
     let spans = FrontSpans::of(a);
     let sources = Sources::resolve(&a.front.sources, &spans, ds);
     let doc = Doc::parse_with(
-        content.body(&a.layout),
+        body,
         owned,
         |label| sources.contains(label),
         raw_html(config),

@@ -1131,15 +1131,44 @@ pub fn feed_entry(
     permalink: &str,
 ) -> String {
     let article = &content.articles[a.index];
+    // Changed since it was loaded: the build fails (see `SourceMap::changed_during_build`).
+    let Some(text) = content.body_once(&article.layout) else {
+        return String::new();
+    };
     let mut owned = String::new();
     let doc = Doc::parse_with(
-        content.body(&article.layout),
+        &text,
         &mut owned,
         |label| a.sources.iter().any(|s| s.id == label),
         crate::raw_html::RawHtml::from_unsafe_html(config.markdown.unsafe_html),
     );
     let ann = annotations(a, &site.glossary, &site.base);
     render(doc, Some(&ann), Target::Feed { permalink })
+}
+
+/// An article's body as its page shows it, written again from its source
+/// (for a build that keeps no body, [`super::Bodies::AtPage`]): the same
+/// parse and marks as when it was resolved give the same HTML.
+pub fn page(
+    config: &crate::config::Config,
+    content: &crate::content::Content,
+    site: &crate::annotate::Site,
+    a: &crate::annotate::ResolvedArticle,
+) -> String {
+    let article = &content.articles[a.index];
+    // Changed since it was loaded: the build fails (see `SourceMap::changed_during_build`).
+    let Some(text) = content.body_once(&article.layout) else {
+        return String::new();
+    };
+    let mut owned = String::new();
+    let doc = Doc::parse_with(
+        &text,
+        &mut owned,
+        |label| a.sources.iter().any(|s| s.id == label),
+        crate::raw_html::RawHtml::from_unsafe_html(config.markdown.unsafe_html),
+    );
+    let ann = annotations(a, &site.glossary, &site.base);
+    render(doc, Some(&ann), Target::Page)
 }
 
 #[cfg(test)]

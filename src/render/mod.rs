@@ -76,13 +76,28 @@ pub struct Inputs<'a> {
     pub progress: &'a dyn crate::progress::Progress,
 }
 
+/// Where a page finds its article's body HTML.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bodies {
+    /// In [`ResolvedArticle::html`], written when the site was resolved: a
+    /// session that renders pages again keeps them.
+    Kept,
+    /// Written from the article's source when its page is written (and
+    /// when its search record is made), then dropped, unless resolving it
+    /// wrote it already (an article with notes or quotes, whose selectors
+    /// come from its body): a one-shot build of a site without annotations
+    /// holds no body beyond the pages being written. `html` is empty then.
+    AtPage,
+}
+
 /// Which planned files a render writes.
 #[derive(Clone, Copy)]
 pub enum Want<'a> {
     /// All of them: a full build. With `fingerprints`, the fingerprint of
     /// every listing's context is kept in the plan too, for a session that
     /// will update later (a plain `gloss build` does not pay for them).
-    Everything { fingerprints: bool },
+    /// `bodies` says where the article bodies are.
+    Everything { fingerprints: bool, bodies: Bodies },
     /// Those whose inputs changed since `previous`, when the articles
     /// `edited` (indexes into `Content::articles`) were edited: an
     /// incremental update (see [`plan`]).
@@ -171,6 +186,10 @@ pub fn render_cached(
         by_date: OnceLock::new(),
         tags: tags.into_iter().map(|(s, (t, v))| (s, t, v)).collect(),
         sitemap: Vec::new(),
+        bodies: match want {
+            Want::Everything { bodies, .. } => bodies,
+            Want::Changed { .. } => Bodies::Kept,
+        },
     };
 
     // The plan: every file, before any is rendered.
@@ -189,7 +208,7 @@ pub fn render_cached(
 
     // What to render: all of it, or what changed.
     let (edited, previous, keep_prints) = match want {
-        Want::Everything { fingerprints } => (None, None, fingerprints),
+        Want::Everything { fingerprints, .. } => (None, None, fingerprints),
         Want::Changed { previous, edited } => (
             (previous.site == Some(site_print)).then_some(edited),
             Some(previous),
@@ -212,12 +231,16 @@ pub fn render_cached(
             .finish()
     };
     let listing: BTreeMap<usize, Fingerprint> = match (want, edited) {
-        (Want::Everything { fingerprints: true }, _) | (Want::Changed { .. }, None) => {
-            (0..site.articles.len())
-                .into_par_iter()
-                .map(|i| (site.articles[i].index, listing_print(i)))
-                .collect()
-        }
+        (
+            Want::Everything {
+                fingerprints: true, ..
+            },
+            _,
+        )
+        | (Want::Changed { .. }, None) => (0..site.articles.len())
+            .into_par_iter()
+            .map(|i| (site.articles[i].index, listing_print(i)))
+            .collect(),
         (Want::Changed { previous, .. }, Some(edited)) => {
             let mut map = previous.metadata.clone();
             for (i, a) in site.articles.iter().enumerate() {
@@ -230,6 +253,7 @@ pub fn render_cached(
         (
             Want::Everything {
                 fingerprints: false,
+                ..
             },
             _,
         ) => BTreeMap::new(),
@@ -417,7 +441,15 @@ pub fn render_cached(
                         || {
                             with_search.then(|| {
                                 let write = |path: String, bytes: Vec<u8>| put(sink, path, bytes);
-                                crate::search::build(config, site, &write, inputs.progress, cache)
+                                let body: &crate::search::BodyOf<'_> = &|a| derived.body(a);
+                                crate::search::build(
+                                    config,
+                                    site,
+                                    body,
+                                    &write,
+                                    inputs.progress,
+                                    cache,
+                                )
                             })
                         },
                     )
@@ -504,9 +536,21 @@ struct Derived<'a> {
     /// By slug: the tag and its articles (positions in `site.articles`).
     tags: Vec<(&'a str, &'a TagRef, Vec<usize>)>,
     sitemap: Vec<SitemapUrl>,
+    /// Where the article bodies are.
+    bodies: Bodies,
 }
 
 impl<'a> Derived<'a> {
+    /// The body HTML of an article's page: kept, or written now.
+    fn body<'r>(&self, a: &'r ResolvedArticle) -> std::borrow::Cow<'r, str> {
+        match self.bodies {
+            Bodies::AtPage if a.html.is_empty() => {
+                std::borrow::Cow::Owned(body::page(self.config, self.content, self.site, a))
+            }
+            _ => std::borrow::Cow::Borrowed(&a.html),
+        }
+    }
+
     /// The quote views of `site.articles[i]`.
     fn quotes(&self, i: usize) -> &'a [QuoteView] {
         let cell: &'a OnceLock<Vec<QuoteView>> = &self.quote_views[i];
@@ -922,7 +966,16 @@ impl<'a> Derived<'a> {
                     .image
                     .as_ref()
                     .map(|im| jsonld::image_url(config, &a.slug, im));
-                let view = article_view(config, site, a, &self.summaries[i], self.quotes(i), image);
+                let html = self.body(a);
+                let view = article_view(
+                    config,
+                    site,
+                    a,
+                    &html,
+                    &self.summaries[i],
+                    self.quotes(i),
+                    image,
+                );
                 out.put("article", &view);
             }
             PageKey::Home(n) => {
@@ -1264,6 +1317,7 @@ fn article_view<'a>(
     config: &Config,
     site: &Site,
     a: &'a ResolvedArticle,
+    html: &'a str,
     summary: &'a ArticleSummary,
     quotes: &'a [QuoteView],
     image: Option<String>,
@@ -1320,7 +1374,7 @@ fn article_view<'a>(
         .collect();
     ArticleView {
         summary,
-        content: &a.html,
+        content: html,
         updated: a.updated.as_ref().map(|d| d.ymd()).unwrap_or_default(),
         updated_display: a.updated.as_ref().map(|d| d.display()).unwrap_or_default(),
         notes,
