@@ -449,7 +449,7 @@ fn resolve_article_body(
     }
     let ann = render::body::annotations(&article, glossary, base);
     let body = render::body::render_with_selectors(doc, Some(&ann), render::body::Target::Page);
-    article.html = body.html;
+    article.html = body.html.into();
     // The exported selectors are those of the page's DOM text (issue 16).
     for (note, sel) in article.notes.iter_mut().zip(body.notes) {
         if note.selector.is_some() {

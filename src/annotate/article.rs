@@ -211,7 +211,7 @@ pub(crate) fn resolve_article<'a>(
             None => first_paragraph(&doc.text),
         },
         tags: tags(a),
-        html: String::new(),
+        html: "".into(),
         marks,
         word_count: count_words(&doc.text),
         sources: sources.list,

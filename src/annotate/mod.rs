@@ -84,7 +84,7 @@ pub struct ResolvedArticle {
     pub tags: Vec<String>,
     /// The body's HTML for its page, written by `crate::render::body` from
     /// the parsed body and [`ResolvedArticle::marks`] (empty until then).
-    pub html: String,
+    pub html: std::sync::Arc<str>,
     /// The notes, quotes and mentions over the body's text, for the body
     /// renderer.
     pub marks: Marks,

@@ -222,7 +222,7 @@ pub fn render_cached(
     // the article's own page shows the count, in its JSON-LD).
     let listing_print = |i: usize| {
         let a = crate::annotate::ResolvedArticle {
-            html: String::new(),
+            html: "".into(),
             word_count: reading_minutes(site.articles[i].word_count),
             ..site.articles[i].clone()
         };
