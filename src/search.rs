@@ -205,7 +205,7 @@ impl<'a> Records<'a> {
                 Record {
                     url: site.base.href(&a.url()).into(),
                     title: a.title.clone(),
-                    text: format!("{}\n{}", a.title, text_of(&(self.body)(a))),
+                    text: sentences(&[&a.title, &text_of(&(self.body)(a))]),
                     kind: "Article",
                 }
             }
@@ -214,7 +214,7 @@ impl<'a> Records<'a> {
                 Record {
                     url: site.base.href(&e.url()).into(),
                     title: e.name.clone(),
-                    text: format!("{}\n{}\n{}", e.name, e.role, text_of(&e.description_html)),
+                    text: sentences(&[&e.name, &e.role, &text_of(&e.description_html)]),
                     kind: "Glossary",
                 }
             }
@@ -225,12 +225,32 @@ impl<'a> Records<'a> {
                 Record {
                     url: format!("{}#{}", site.base.href(&a.url()), q.id),
                     title: format!("{}: “{}”", speaker, q.text),
-                    text: format!("{} {} {} {}", q.text, speaker, q.context, a.title),
+                    text: sentences(&[&format!("“{}”", q.text), speaker, &q.context, &a.title]),
                     kind: "Quote",
                 }
             }
         }
     }
+}
+
+/// A record's fields as one text, each ended as a sentence: Pagefind's
+/// excerpts show the text with its line breaks as spaces, so a title, a
+/// role or a speaker run straight into the next field ("Harbour budget The
+/// council...") unless something ends them. A field that already ends in a
+/// full stop, question or exclamation mark (or such a mark inside closing
+/// quotes) gets a space only; empty fields are left out.
+fn sentences(fields: &[&str]) -> String {
+    let mut out = String::new();
+    for field in fields.iter().map(|f| f.trim()).filter(|f| !f.is_empty()) {
+        if !out.is_empty() {
+            let ended = out
+                .trim_end_matches(['”', '’', '"', '\'', ')'])
+                .ends_with(['.', '!', '?', '…', ':']);
+            out.push_str(if ended { " " } else { ". " });
+        }
+        out.push_str(field);
+    }
+    out
 }
 
 /// What a shard's bundle is made from: its records, whether it is the
@@ -409,6 +429,18 @@ fn decode(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn fields_are_ended_as_sentences_so_excerpts_do_not_run_them_together() {
+        assert_eq!(
+            super::sentences(&["Council passes the budget", "The vote was 7 to 4."]),
+            "Council passes the budget. The vote was 7 to 4."
+        );
+        assert_eq!(
+            super::sentences(&["Who pays?", "", "“We will.”", "Ana Lima"]),
+            "Who pays? “We will.” Ana Lima"
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -241,6 +241,12 @@ fn search_excerpts_leave_out_note_numbers_and_note_text() {
         article.contains("by seven votes to four, after a debate"),
         "{article}"
     );
+    // The title is ended as a sentence, so the excerpt does not run it into
+    // the first paragraph.
+    assert!(
+        article.contains("Council passes the harbour budget. "),
+        "{article}"
+    );
     assert!(!article.contains("roll call"), "{article}");
 }
 
