@@ -459,7 +459,7 @@ fn load_batches(
             .par_iter()
             .map(|(rel, path)| match reuse.file(&format!("content/{rel}")) {
                 Known::Unchanged(id) => (Known::Unchanged(id), None),
-                known => (known, Some(std::fs::read(path))),
+                known => (known, Some(crate::source::read_stamped(path))),
             })
             .collect();
         let mut registered = Vec::with_capacity(batch.len());
@@ -480,15 +480,17 @@ fn load_batches(
             };
             match bytes {
                 Err(e) => read_diags.push(Diagnostic::error(format!("cannot read {name}: {e}"))),
-                Ok(bytes) => match String::from_utf8(bytes) {
+                Ok((bytes, stamp)) => match String::from_utf8(bytes) {
                     Ok(text) => {
-                        let id = register(SourceFile::new(name, path.clone(), text));
+                        let id = register(SourceFile::new(name, path.clone(), text).stamped(stamp));
                         registered.push((rel, path, id));
                     }
                     Err(e) => {
                         let at = e.utf8_error().valid_up_to();
                         let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                        let id = register(SourceFile::new(name.clone(), path.clone(), lossy));
+                        let id = register(
+                            SourceFile::new(name.clone(), path.clone(), lossy).stamped(stamp),
+                        );
                         // Point at the first bad byte: the lossy text has U+FFFD there.
                         read_diags.push(
                             Diagnostic::error(format!("{name} is not valid UTF-8"))

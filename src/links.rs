@@ -62,41 +62,22 @@ pub(crate) fn check_index(
     // report it again: links behind the base (as routes) and links outside it.
     let mut reported = std::collections::BTreeSet::new();
     let mut outside = std::collections::BTreeSet::new();
-    for (layout, route) in bodies {
-        // Read again when the build let the text go; changed since, the
-        // build fails anyway.
-        let Some(body) = content.body_once(layout) else {
-            continue;
-        };
-        // Most bodies link nowhere in the site: skip them before parsing.
-        if !body.contains("](") && !body.contains("]:") && !body.contains("href") {
-            continue;
-        }
-        // Links are resolved as a browser resolves them, from the page's
-        // address behind the base path; then the base path is taken off to
-        // find the file (see issue 13, sites under a sub-path).
-        let url = base.href(&route);
-        let mut owned = String::new();
-        let doc = Doc::parse(&body, &mut owned, |_| false);
-        for link in &doc.links {
-            let Some(mut target) = Target::of(&url, &link.dest) else {
-                continue;
-            };
-            let span = Span::new(
-                layout.source,
-                layout.body_start + link.source.start,
-                layout.body_start + link.source.end,
-            );
-            let Some(inside) = base.strip(&target.path) else {
-                diags.push(outside_base(&target, base).at(span));
-                outside.insert(target.key());
-                continue;
-            };
-            target.path = inside.to_string();
-            let written = target.key();
-            if let Some(d) = target.problem(index, &pages, base) {
-                diags.push(d.at(span));
-                reported.insert(written);
+    // Each body on its own (in parallel: it is read again and parsed), then
+    // what they found in their order.
+    use rayon::prelude::*;
+    let found: Vec<Vec<Found>> = bodies
+        .par_iter()
+        .map(|(layout, route)| body_links(content, layout, route, index, &pages, base))
+        .collect();
+    for f in found.into_iter().flatten() {
+        match f {
+            Found::Outside(d, key) => {
+                diags.push(d);
+                outside.insert(key);
+            }
+            Found::Broken(d, key) => {
+                diags.push(d);
+                reported.insert(key);
             }
         }
     }
@@ -136,6 +117,64 @@ pub(crate) fn check_index(
     }
 }
 
+/// A problem with a link in a body, with the link's resolved key.
+enum Found {
+    /// It leaves the base path.
+    Outside(Diagnostic, String),
+    /// It leads to no page, or to no id on its page.
+    Broken(Diagnostic, String),
+}
+
+/// What is wrong with the links of one body, in their order.
+fn body_links(
+    content: &Content,
+    layout: &Layout,
+    route: &routes::Route,
+    index: &LinkIndex,
+    pages: &[String],
+    base: &Base,
+) -> Vec<Found> {
+    let mut found = Vec::new();
+    // Read again when the build let the text go; changed since, the
+    // build fails anyway.
+    let Some(body) = content.body_once(layout) else {
+        return found;
+    };
+    // Most bodies link nowhere in the site: skip them before parsing.
+    if !body.contains("](") && !body.contains("]:") && !body.contains("href") {
+        return found;
+    }
+    // Links are resolved as a browser resolves them, from the page's
+    // address behind the base path; then the base path is taken off to
+    // find the file (see issue 13, sites under a sub-path).
+    let url = base.href(route);
+    let mut owned = String::new();
+    let doc = Doc::parse(&body, &mut owned, |_| false);
+    for link in &doc.links {
+        let Some(mut target) = Target::of(&url, &link.dest) else {
+            continue;
+        };
+        let span = Span::new(
+            layout.source,
+            layout.body_start + link.source.start,
+            layout.body_start + link.source.end,
+        );
+        let Some(inside) = base.strip(&target.path) else {
+            found.push(Found::Outside(
+                outside_base(&target, base).at(span),
+                target.key(),
+            ));
+            continue;
+        };
+        target.path = inside.to_string();
+        let written = target.key();
+        if let Some(d) = target.problem(index, pages, base) {
+            found.push(Found::Broken(d.at(span), written));
+        }
+    }
+    found
+}
+
 /// A link a page's HTML holds, as `path#fragment` (the fragment may be
 /// empty), resolved against the page's own route.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -148,19 +187,17 @@ struct Href {
 
 /// The links into the site that a page's HTML holds.
 fn page_links(page: &str, bytes: &[u8]) -> Vec<Href> {
-    let html = String::from_utf8_lossy(bytes);
     let base = match page.rsplit_once('/') {
         Some((dir, _)) => format!("/{dir}/"),
         None => "/".to_string(),
     };
     let mut out = Vec::new();
     for attr in [" href=\"", " src=\""] {
-        for (i, m) in html.match_indices(attr) {
-            let start = i + m.len();
-            let Some(end) = html[start..].find('"') else {
-                continue;
-            };
-            let raw = &html[start..start + end];
+        for value in attr_values(bytes, attr) {
+            // The bytes are read as text piece by piece: an ASCII byte ends
+            // any bad sequence, so each value reads as it would in the
+            // whole page read as text.
+            let raw = String::from_utf8_lossy(value);
             if raw.starts_with('#') && raw.len() > 1 || !raw.starts_with('#') {
                 let dest = raw.replace("&amp;", "&");
                 // A scheme behind character references (`&#106;avascript:`)
@@ -181,6 +218,16 @@ fn page_links(page: &str, bytes: &[u8]) -> Vec<Href> {
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// The value of every attribute `attr` opens (` href="`) in `html`, up to
+/// its closing quote; an attribute left open at the end is none.
+fn attr_values<'h>(html: &'h [u8], attr: &'h str) -> impl Iterator<Item = &'h [u8]> + 'h {
+    memchr::memmem::find_iter(html, attr.as_bytes()).filter_map(move |i| {
+        let start = i + attr.len();
+        let end = memchr::memchr(b'"', &html[start..])?;
+        Some(&html[start..start + end])
+    })
 }
 
 /// Every file a build made, with the ids of each generated HTML page: what
@@ -225,8 +272,9 @@ impl LinkIndex {
 }
 
 fn owned_ids(bytes: &[u8]) -> Vec<String> {
-    let html = String::from_utf8_lossy(bytes);
-    let mut ids: Vec<String> = ids(&html).into_iter().map(str::to_string).collect();
+    let mut ids: Vec<String> = attr_values(bytes, " id=\"")
+        .map(|v| String::from_utf8_lossy(v).into_owned())
+        .collect();
     ids.sort_unstable();
     ids
 }
@@ -423,13 +471,10 @@ fn normalize(path: &str) -> String {
     out
 }
 
-/// Every `id="..."` value in `html`.
+#[cfg(test)]
 fn ids(html: &str) -> Vec<&str> {
-    html.match_indices(" id=\"")
-        .filter_map(|(i, m)| {
-            let start = i + m.len();
-            html[start..].find('"').map(|end| &html[start..start + end])
-        })
+    attr_values(html.as_bytes(), " id=\"")
+        .map(|v| std::str::from_utf8(v).unwrap_or_default())
         .collect()
 }
 
@@ -470,6 +515,24 @@ mod tests {
     fn ids_are_read_from_the_page() {
         let html =
             r#"<h2 id="why">Why</h2><p><span class="x" id="sn-1">1</span></p><a data-id="no">"#;
-        assert_eq!(ids(html), ["why", "sn-1"]);
+        assert_eq!(owned_ids(html.as_bytes()), ["sn-1", "why"]);
+    }
+
+    #[test]
+    fn links_are_read_from_the_page_as_its_text_would_read() {
+        let mut html =
+            br##"<a href="../b/#sn-2">b</a><img src="p.png"><a href="#">top</a>"##.to_vec();
+        html.extend_from_slice(b"<a href=\"/x\xff/\">bad</a><p id=\"q-\xfe\">");
+        html.extend_from_slice(br##"<a href="https://example.org/">out</a><a href="/open"##);
+        let keys: Vec<String> = page_links("articles/a/index.html", &html)
+            .into_iter()
+            .map(|h| h.key)
+            .collect();
+        // Root-relative first (`Href` orders by `relative`), then the relative ones.
+        assert_eq!(
+            keys,
+            ["/x\u{fffd}/", "/articles/a/p.png", "/articles/b/#sn-2"]
+        );
+        assert_eq!(owned_ids(&html), ["q-\u{fffd}"]);
     }
 }

@@ -7,13 +7,60 @@
 //! A one-shot build lets the texts of content files go once they are
 //! parsed ([`SourceMap::evict`]): what reads a file after that (a page
 //! writing its body, a report showing a line) reads it again from disk,
-//! checked against the length and hash it had, so a file edited during the
-//! build fails the build instead of showing text its spans do not fit.
+//! checked against the length and modification time it had when it was
+//! read (its [`Stamp`]; a file read without one, against the length and
+//! hash of its text), so a file edited during the build fails the build
+//! instead of showing text its spans do not fit.
 
 use std::borrow::Cow;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
+use std::time::SystemTime;
+
+/// What a file was on disk when the build read it: its length and
+/// modification time, taken from the open file before reading it. A file
+/// read again with the same stamp is taken for the same bytes, which costs
+/// one `fstat` instead of hashing the text twice (once when it is let go,
+/// once when it is read again). A save the stamp would miss must keep the
+/// length and land within the file system's timestamp tick of the previous
+/// write (a few milliseconds on Linux), during the build.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stamp {
+    len: u64,
+    modified: SystemTime,
+}
+
+impl Stamp {
+    fn of(meta: &std::fs::Metadata) -> Option<Stamp> {
+        Some(Stamp {
+            len: meta.len(),
+            modified: meta.modified().ok()?,
+        })
+    }
+}
+
+/// Reads the file at `path` with its [`Stamp`] (`None` when the file
+/// system gives no modification time, or the file grew or shrank while it
+/// was read).
+pub fn read_stamped(path: &Path) -> std::io::Result<(Vec<u8>, Option<Stamp>)> {
+    let mut file = std::fs::File::open(path)?;
+    let stamp = file.metadata().ok().as_ref().and_then(Stamp::of);
+    let mut bytes = Vec::with_capacity(stamp.map_or(0, |s| s.len as usize + 1));
+    file.read_to_end(&mut bytes)?;
+    let len = bytes.len() as u64;
+    Ok((bytes, stamp.filter(|s| s.len == len)))
+}
+
+/// How an evicted text is checked when it is read again.
+#[derive(Clone, Copy, Debug)]
+enum Check {
+    /// The file's stamp when the build read it.
+    Stamp(Stamp),
+    /// The text's length and FNV hash (a file read without a stamp).
+    Hash(usize, u64),
+}
 
 /// Index of a file in the [`SourceMap`]. Cheap to copy; meaningless outside one build.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -53,8 +100,10 @@ pub struct SourceFile {
     /// The text as read; empty once evicted (see [`SourceFile::text`]).
     text: String,
     line_starts: Vec<usize>,
-    /// Once evicted: the text's length and hash, to check it when read again.
-    evicted: Option<(usize, u64)>,
+    /// The file on disk when its text was read, if known.
+    stamp: Option<Stamp>,
+    /// Once evicted: what checks the text when it is read again.
+    evicted: Option<Check>,
     /// The text read again for a caller that borrows it.
     again: OnceLock<String>,
     /// Read again, it was not the text the build started from.
@@ -71,10 +120,18 @@ impl SourceFile {
             path,
             text,
             line_starts,
+            stamp: None,
             evicted: None,
             again: OnceLock::new(),
             changed: AtomicBool::new(false),
         }
+    }
+
+    /// The file with the [`Stamp`] it had when `text` was read from it
+    /// ([`read_stamped`]): let go, it is checked by the stamp.
+    pub fn stamped(mut self, stamp: Option<Stamp>) -> SourceFile {
+        self.stamp = stamp;
+        self
     }
 
     /// The text. Once evicted it is read again from disk and kept (what
@@ -103,16 +160,27 @@ impl SourceFile {
     }
 
     fn read_again(&self) -> Option<String> {
-        let (len, hash) = self.evicted?;
+        let check = self.evicted?;
+        let bytes = match check {
+            Check::Stamp(stamp) => read_stamped(&self.path)
+                .ok()
+                .filter(|(_, now)| *now == Some(stamp))
+                .map(|(b, _)| b),
+            Check::Hash(..) => std::fs::read(&self.path).ok(),
+        };
         // Lossy, as a file that is not UTF-8 was loaded (its error points
         // at the first bad byte, which a report shows).
-        let text = std::fs::read(&self.path)
-            .ok()
+        let text = bytes
             .map(|b| {
                 String::from_utf8(b)
                     .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
             })
-            .filter(|t| t.len() == len && crate::hash::fnv1a(t.as_bytes()) == hash);
+            .filter(|t| match check {
+                Check::Stamp(_) => true,
+                Check::Hash(len, hash) => {
+                    t.len() == len && crate::hash::fnv1a(t.as_bytes()) == hash
+                }
+            });
         if text.is_none() {
             self.changed.store(true, Ordering::Relaxed);
         }
@@ -123,7 +191,10 @@ impl SourceFile {
     fn evict(&mut self) {
         if self.evicted.is_none() {
             let text = std::mem::take(&mut self.text);
-            self.evicted = Some((text.len(), crate::hash::fnv1a(text.as_bytes())));
+            self.evicted = Some(match self.stamp {
+                Some(stamp) => Check::Stamp(stamp),
+                None => Check::Hash(text.len(), crate::hash::fnv1a(text.as_bytes())),
+            });
         }
     }
 
@@ -270,6 +341,50 @@ mod tests {
         ));
         map.evict(&[id]);
         std::fs::write(&path, "one\nthree\n").unwrap();
+        assert_eq!(map.get(id).text_once(), None);
+        assert_eq!(map.changed_during_build(), vec!["content/a.md"]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_stamped_text_is_checked_by_length_and_modification_time() {
+        let dir = std::env::temp_dir().join(format!("gloss-stamp-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("a.md");
+        let load = |map: &mut SourceMap| {
+            let (bytes, stamp) = read_stamped(&path).unwrap();
+            assert!(stamp.is_some());
+            let text = String::from_utf8(bytes).unwrap();
+            let id =
+                map.add(SourceFile::new("content/a.md".into(), path.clone(), text).stamped(stamp));
+            map.evict(&[id]);
+            assert!(matches!(map.get(id).evicted, Some(Check::Stamp(_))));
+            id
+        };
+        let at = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
+        let write = |text: &str, modified: SystemTime| {
+            std::fs::write(&path, text).unwrap();
+            let f = std::fs::File::options().write(true).open(&path).unwrap();
+            f.set_modified(modified).unwrap();
+        };
+        write("one\ntwo\n", at);
+
+        // Unchanged: read again.
+        let mut map = SourceMap::default();
+        let id = load(&mut map);
+        assert_eq!(map.get(id).text_once().as_deref(), Some("one\ntwo\n"));
+        assert!(map.changed_during_build().is_empty());
+
+        // Saved with the same length: its time tells.
+        let later = at + std::time::Duration::from_secs(1);
+        write("one\ntwx\n", later);
+        assert_eq!(map.get(id).text_once(), None);
+        assert_eq!(map.changed_during_build(), vec!["content/a.md"]);
+
+        // Saved with the same time (a clock set back): its length tells.
+        let mut map = SourceMap::default();
+        let id = load(&mut map);
+        write("one\ntwo\nthree\n", later);
         assert_eq!(map.get(id).text_once(), None);
         assert_eq!(map.changed_during_build(), vec!["content/a.md"]);
         std::fs::remove_dir_all(&dir).unwrap();
