@@ -11,6 +11,7 @@ use crate::source::{display_name, SourceFile, SourceId, SourceMap, Span};
 use rayon::prelude::*;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// A source cited by an article.
 #[derive(Clone, Debug, Deserialize)]
@@ -279,7 +280,9 @@ pub struct Asset {
 #[derive(Debug, Default)]
 pub struct Content {
     pub sources: SourceMap,
-    pub articles: Vec<Article>,
+    /// Shared: a serve update reuses an unchanged article's parse without
+    /// copying it (issue 15).
+    pub articles: Vec<Arc<Article>>,
     pub entries: Vec<Entry>,
     pub pages: Vec<Page>,
     pub assets: Vec<Asset>,
@@ -300,7 +303,7 @@ impl Content {
     /// texts went after loading, [`SourceMap::evict_content`].)
     pub fn let_go_of_spans(&mut self) {
         for a in self.articles.iter_mut().filter(|a| !a.front.draft) {
-            a.spans = Spans::default();
+            Arc::make_mut(a).spans = Spans::default();
         }
         for e in &mut self.entries {
             e.spans = Spans::default();
@@ -568,7 +571,7 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 )]
 #[derive(Clone)]
 pub(crate) enum Parsed {
-    Article(Article),
+    Article(Arc<Article>),
     Entry(Entry),
     Page(Page),
 }
@@ -676,7 +679,7 @@ fn parse_file(
                 spans,
                 image,
             };
-            (Some(Parsed::Article(article)), ds)
+            (Some(Parsed::Article(Arc::new(article))), ds)
         }
         FileKind::Entry => {
             let (front, spans): (EntryFront, _) =

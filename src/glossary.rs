@@ -5,6 +5,7 @@
 use crate::content::{Content, EntryFront, Kind, Layout, Link};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::frontmatter::Spans;
+use crate::hash::{Fingerprint, FingerprintBuilder};
 use crate::markdown::{self, UrlRef};
 use crate::raw_html::RawHtml;
 use crate::source::Span;
@@ -106,6 +107,40 @@ impl Glossary {
 
     pub fn ids(&self) -> impl Iterator<Item = &str> {
         self.entries.iter().map(|e| e.id.as_str())
+    }
+
+    /// Adds to `f` what an article is resolved against and its body
+    /// written from: each entry's position, id, name, kind, aliases and
+    /// whether it is linked automatically (the linker's names, the
+    /// mentions' and quotes' links, the authors' entries). Not the roles,
+    /// descriptions, links or spans, which only pages show (see
+    /// [`Glossary::entry_prints`]): an edit of those resolves no article
+    /// again (issue 15).
+    pub(crate) fn add_shape(&self, f: &mut FingerprintBuilder) {
+        f.bytes(&self.entries.len().to_le_bytes());
+        for e in &self.entries {
+            f.bytes(e.id.as_bytes())
+                .bytes(e.name.as_bytes())
+                .bytes(e.kind.as_str().as_bytes())
+                .bytes(&[u8::from(e.autolink)])
+                .bytes(&e.aliases.len().to_le_bytes());
+            for alias in &e.aliases {
+                f.bytes(alias.as_bytes());
+            }
+        }
+    }
+
+    /// The fingerprint of each entry, everything in it, by position.
+    pub(crate) fn entry_prints(&self) -> Vec<Fingerprint> {
+        use std::io::Write as _;
+        self.entries
+            .iter()
+            .map(|e| {
+                let mut f = FingerprintBuilder::default();
+                write!(f, "{e:?}").expect("a fingerprint takes any text");
+                f.finish()
+            })
+            .collect()
     }
 }
 

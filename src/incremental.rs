@@ -22,10 +22,15 @@
 //!    included) when its parse was reused and its `MemoKey` is the same:
 //!    the fingerprint of its text, and that of what every article is
 //!    resolved against (`site_key`: the configuration with its base URL,
-//!    and the glossary, which an `[[entities]]` edit changes too). Every
-//!    other article is resolved as in a full build. The site-wide steps
-//!    then run exactly as in a full build: the checks across articles, the
-//!    order, the unmentioned entries, `render::paths::check`, the index.
+//!    and the glossary's shape, its ids, names, kinds and aliases, which an
+//!    `[[entities]]` edit changes too; an entry's role or description is
+//!    not in it, so its edit resolves no article). A reused article is
+//!    shared with the last build, not copied. Every other article is
+//!    resolved as in a full build. The site-wide steps then run exactly as
+//!    in a full build: the checks across articles, the order, the
+//!    unmentioned entries, the index, and `render::paths::check` unless
+//!    everything it reads is as in the last good build
+//!    (`render::paths::key`).
 //! 3. **Render** plans the new site and compares it with the last build's
 //!    plan ([`render::Want::Changed`], see `render::plan`). The plan names
 //!    articles by their index in `Content::articles`, which an added or
@@ -34,8 +39,11 @@
 //!    the whole session): an article that was not resolved again reads as
 //!    the same input it was. A planned file is rendered when it is new or
 //!    moved, or when it reads an article resolved again (or the whole site)
-//!    and the fingerprint of its template context changed. Files no longer
-//!    planned are removed.
+//!    and the fingerprint of its template context changed. After an edit
+//!    of an entry's role or description, every article showing the entry
+//!    counts as resolved again, and every page compared by its context is
+//!    compared ([`render::Plan::entries`]). Files no longer planned are
+//!    removed.
 //!
 //! So new, deleted and renamed articles, draft toggles, `[[entities]]` and
 //! glossary edits and moved article folders all take this one path. The
@@ -95,6 +103,9 @@ pub struct Session {
     files: BTreeMap<String, OutputFile>,
     /// The page plan of the last good build, with its fingerprints.
     plan: render::Plan,
+    /// [`render::paths::key`] of the last good build, whose paths passed
+    /// [`render::paths::check`].
+    paths: Fingerprint,
     /// Paths of failed updates, handled again by the next one.
     pending: BTreeSet<PathBuf>,
     last: Mode,
@@ -149,12 +160,17 @@ pub(crate) struct Memo {
 }
 
 /// The fingerprint of what every article is resolved against: the
-/// configuration (base URL included) and every glossary entry.
+/// configuration (base URL included) and the glossary's shape (its
+/// entries' ids, names, kinds and aliases: [`Glossary::add_shape`]), not
+/// what only the pages show of an entry (its role, its description), so
+/// that an edit of those resolves no article again (issue 15).
 pub(crate) fn site_key(config: &Config, glossary: &Glossary) -> Fingerprint {
-    FingerprintBuilder::default()
-        .bytes(format!("{config:?}").as_bytes())
-        .bytes(format!("{:?}", glossary.entries).as_bytes())
-        .finish()
+    use std::io::Write as _;
+    let mut f = FingerprintBuilder::default();
+    write!(f, "{config:?}").expect("a fingerprint takes any text");
+    f.bytes(&[0xff]);
+    glossary.add_shape(&mut f);
+    f.finish()
 }
 
 fn text_print(text: &str) -> Fingerprint {
@@ -353,7 +369,7 @@ impl content::Reuse for Reuse<'_> {
         }
         let last = &self.last.content;
         Some(match *self.last.memo.parsed.get(&id)? {
-            Slot::Article(i) => Parsed::Article(last.articles[i].clone()),
+            Slot::Article(i) => Parsed::Article(Arc::clone(&last.articles[i])),
             Slot::Entry(i) => Parsed::Entry(last.entries[i].clone()),
             Slot::Page(i) => Parsed::Page(last.pages[i].clone()),
         })
@@ -368,16 +384,22 @@ impl crate::ResolveMemo for Reuse<'_> {
         (self.last.memo.site == Some(key)).then(|| self.last.linker.clone())
     }
 
-    fn article(&self, index: usize, a: &content::Article) -> Option<ResolvedArticle> {
+    fn article(&self, index: usize, a: &content::Article) -> Option<Arc<ResolvedArticle>> {
         let id = a.layout.source;
         let sources = self.sources.get()?;
         let memo = self.last.memo.articles.get(&id)?;
         if Some(memo.key.site) != self.key.get().copied() || !self.unchanged(id, sources.get(id)) {
             return None;
         }
-        Some(ResolvedArticle {
-            index,
-            ..self.last.site.articles[memo.resolved].clone()
+        let last = &self.last.site.articles[memo.resolved];
+        Some(if last.index == index {
+            Arc::clone(last)
+        } else {
+            // An article added or removed before it: a copy with its index.
+            Arc::new(ResolvedArticle {
+                index,
+                ..(**last).clone()
+            })
         })
     }
 }
@@ -405,6 +427,7 @@ impl Session {
         stats.files = files.len();
         let root = std::fs::canonicalize(&opts.root).unwrap_or_else(|_| opts.root.clone());
         let memo = Memo::of(&content, &site, site_key(&config, &site.glossary), None);
+        let paths = render::paths::key(&content, &site);
         let session = Session {
             opts: opts.clone(),
             config,
@@ -416,6 +439,7 @@ impl Session {
             root,
             files: files.clone(),
             plan,
+            paths,
             pending: BTreeSet::new(),
             last: Mode::Full,
         };
@@ -489,7 +513,11 @@ impl Session {
         let theme = &*self.theme;
         let _ = reuse.sources.set(&content.sources);
         let (site, linker) = crate::resolve_site_with(config, &content, &reuse, &mut diags);
-        render::paths::check(config, &content, theme, &site, &mut diags);
+        // The same paths as the last good build's passed the check then.
+        let paths = render::paths::key(&content, &site);
+        if paths != self.paths {
+            render::paths::check(config, &content, theme, &site, &mut diags);
+        }
         if diags.has_errors() {
             return Err(diags.into_report(&content.sources));
         }
@@ -580,6 +608,7 @@ impl Session {
             root: self.root.clone(),
             files: files.clone(),
             plan,
+            paths,
             pending: BTreeSet::new(),
             last: Mode::Incremental {
                 articles: edited.len(),

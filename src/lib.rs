@@ -331,8 +331,13 @@ pub(crate) trait ResolveMemo: Sync {
     /// against.
     fn linker(&self, glossary: &glossary::Glossary) -> Option<glossary::Linker>;
     /// Article `index` (`a`) as an earlier build resolved it, with its body
-    /// written, when nothing it was resolved from has changed since.
-    fn article(&self, index: usize, a: &content::Article) -> Option<annotate::ResolvedArticle>;
+    /// written, when nothing it was resolved from has changed since; shared
+    /// with that build when it has the same index there.
+    fn article(
+        &self,
+        index: usize,
+        a: &content::Article,
+    ) -> Option<std::sync::Arc<annotate::ResolvedArticle>>;
 }
 
 /// Resolves everything: a full build.
@@ -342,7 +347,11 @@ impl ResolveMemo for ResolveAll {
     fn linker(&self, _: &glossary::Glossary) -> Option<glossary::Linker> {
         None
     }
-    fn article(&self, _: usize, _: &content::Article) -> Option<annotate::ResolvedArticle> {
+    fn article(
+        &self,
+        _: usize,
+        _: &content::Article,
+    ) -> Option<std::sync::Arc<annotate::ResolvedArticle>> {
         None
     }
 }
@@ -375,7 +384,7 @@ fn resolve_site_as(
         .unwrap_or_else(|| glossary::Linker::new(&glossary, config.glossary.case_sensitive));
     let base = config.base();
     let results: Vec<(
-        Option<annotate::ResolvedArticle>,
+        Option<std::sync::Arc<annotate::ResolvedArticle>>,
         Vec<diagnostics::Diagnostic>,
     )> = content
         .articles
@@ -389,7 +398,7 @@ fn resolve_site_as(
             let r = resolve_article_body(
                 config, content, &glossary, &base, &linker, i, a, bodies, &mut ds,
             );
-            (r, ds)
+            (r.map(std::sync::Arc::new), ds)
         })
         .collect();
     let mut articles = Vec::new();

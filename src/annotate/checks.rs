@@ -12,13 +12,20 @@ use std::collections::HashMap;
 /// The checks across articles; `articles` must be in `Content::articles`
 /// order (as resolved, before sorting), so that "the first" is the same one
 /// in every build.
-pub(crate) fn check_site(content: &Content, articles: &[ResolvedArticle], diags: &mut Diagnostics) {
+pub(crate) fn check_site(
+    content: &Content,
+    articles: &[std::sync::Arc<ResolvedArticle>],
+    diags: &mut Diagnostics,
+) {
     check_unique_slugs(content, articles, diags);
     check_unique_quote_ids(articles, diags);
 }
 
 /// Entries no article mentions or quotes.
-pub(crate) fn unmentioned(glossary: &Glossary, articles: &[ResolvedArticle]) -> Vec<EntryIdx> {
+pub(crate) fn unmentioned(
+    glossary: &Glossary,
+    articles: &[std::sync::Arc<ResolvedArticle>],
+) -> Vec<EntryIdx> {
     let mut used = vec![false; glossary.entries.len()];
     for a in articles {
         for &e in &a.entities {
@@ -28,7 +35,11 @@ pub(crate) fn unmentioned(glossary: &Glossary, articles: &[ResolvedArticle]) -> 
     (0..used.len()).filter(|&i| !used[i]).collect()
 }
 
-fn check_unique_slugs(content: &Content, articles: &[ResolvedArticle], diags: &mut Diagnostics) {
+fn check_unique_slugs(
+    content: &Content,
+    articles: &[std::sync::Arc<ResolvedArticle>],
+    diags: &mut Diagnostics,
+) {
     let mut seen: HashMap<&str, usize> = HashMap::with_capacity(articles.len());
     for a in articles {
         if let Some(&first) = seen.get(a.slug.as_str()) {
@@ -53,7 +64,7 @@ fn check_unique_slugs(content: &Content, articles: &[ResolvedArticle], diags: &m
     }
 }
 
-fn check_unique_quote_ids(articles: &[ResolvedArticle], diags: &mut Diagnostics) {
+fn check_unique_quote_ids(articles: &[std::sync::Arc<ResolvedArticle>], diags: &mut Diagnostics) {
     let count = articles.iter().map(|a| a.quotes.len()).sum();
     let mut seen: HashMap<&str, Span> = HashMap::with_capacity(count);
     for a in articles {

@@ -122,7 +122,9 @@ pub struct ResolvedPage {
 /// The resolved site. Articles are sorted newest first (ties by slug).
 pub struct Site {
     pub glossary: Glossary,
-    pub articles: Vec<ResolvedArticle>,
+    /// Shared: a serve update reuses an unchanged article's resolution
+    /// without copying it (issue 15).
+    pub articles: Vec<std::sync::Arc<ResolvedArticle>>,
     pub pages: Vec<ResolvedPage>,
     /// Entries nothing mentions or quotes (for the build summary).
     pub unmentioned: Vec<EntryIdx>,
@@ -138,7 +140,7 @@ pub(crate) fn assemble(
     config: &Config,
     content: &Content,
     glossary: Glossary,
-    mut articles: Vec<ResolvedArticle>,
+    mut articles: Vec<std::sync::Arc<ResolvedArticle>>,
     pages: Vec<ResolvedPage>,
     diags: &mut Diagnostics,
 ) -> Site {
@@ -156,7 +158,7 @@ pub(crate) fn assemble(
 
 /// The site's order: newest first, ties by slug. Stable, so it depends only
 /// on the order it starts from, which is always `Content::articles` order.
-pub(crate) fn sort_articles(articles: &mut [ResolvedArticle]) {
+pub(crate) fn sort_articles(articles: &mut [std::sync::Arc<ResolvedArticle>]) {
     articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
 }
 

@@ -196,15 +196,20 @@ pub fn render_cached(
     let mut planned = shared.plan(inputs, &statics);
     shared.sitemap = shared.sitemap_urls(&planned);
     // What every page may read: the site view, the configuration, the
-    // glossary (entry pages, glossary.json, every mention's link), the
-    // templates, and the binary that renders them.
-    let site_print = crate::hash::FingerprintBuilder::default()
-        .add(&site_view)
-        .add(&format!("{config:?}"))
-        .bytes(format!("{:?}", site.glossary.entries).as_bytes())
-        .bytes(&theme.fingerprint().0.to_le_bytes())
-        .add(env!("CARGO_PKG_VERSION"))
-        .finish();
+    // glossary's shape (every mention's link, every quote's speaker), the
+    // templates, and the binary that renders them. What pages show of an
+    // entry besides (its role, description, links) is in `entry_prints`.
+    let site_print = {
+        use std::io::Write as _;
+        let mut f = crate::hash::FingerprintBuilder::default();
+        f.add(&site_view);
+        write!(f, "{config:?}").expect("a fingerprint takes any text");
+        f.bytes(&[0xff]);
+        site.glossary.add_shape(&mut f);
+        f.bytes(&theme.fingerprint().0.to_le_bytes())
+            .add(env!("CARGO_PKG_VERSION"));
+        f.finish()
+    };
 
     // What to render: all of it, or what changed.
     let (edited, previous, keep_prints) = match want {
@@ -215,6 +220,39 @@ pub fn render_cached(
             true,
         ),
     };
+    let entry_prints = if keep_prints {
+        site.glossary.entry_prints()
+    } else {
+        Vec::new()
+    };
+    // Entries whose role, description or links changed (same shape): every
+    // article that shows one is looked at as if edited, and every page
+    // compared by its context is compared, whatever it reads.
+    let (edited, glossary_edited) = match (edited, previous) {
+        (Some(edited), Some(previous)) => {
+            let changed: Vec<bool> = if previous.entries.len() == entry_prints.len() {
+                (previous.entries.iter().zip(&entry_prints))
+                    .map(|(a, b)| a != b)
+                    .collect()
+            } else {
+                vec![true; entry_prints.len()]
+            };
+            if changed.iter().any(|&c| c) {
+                let mut more = edited.clone();
+                more.extend(
+                    site.articles
+                        .iter()
+                        .filter(|a| shows_any(a, &changed))
+                        .map(|a| a.index),
+                );
+                (Some(std::borrow::Cow::Owned(more)), true)
+            } else {
+                (Some(std::borrow::Cow::Borrowed(edited)), false)
+            }
+        }
+        _ => (None, false),
+    };
+    let edited = edited.as_deref();
     // Each article without its body: all of them for a session's first
     // build, the edited ones in an update. Every field but `html` counts
     // (its `Debug` text, so a new field counts without anyone listing it),
@@ -224,7 +262,7 @@ pub fn render_cached(
         let a = crate::annotate::ResolvedArticle {
             html: "".into(),
             word_count: reading_minutes(site.articles[i].word_count),
-            ..site.articles[i].clone()
+            ..(*site.articles[i]).clone()
         };
         crate::hash::FingerprintBuilder::default()
             .bytes(format!("{a:?}").as_bytes())
@@ -291,6 +329,10 @@ pub fn render_cached(
                     return true;
                 }
             };
+            if glossary_edited && p.reads.compares() {
+                p.fingerprint = print(p);
+                return p.fingerprint.is_none() || p.fingerprint != old.fingerprint;
+            }
             if old.reads == p.reads && !p.reads.touches(edited) {
                 p.fingerprint = old.fingerprint;
                 return false;
@@ -478,9 +520,24 @@ pub fn render_cached(
     Plan {
         site: Some(site_print),
         metadata: listing,
+        entries: entry_prints,
         files: planned.into_iter().map(|p| (p.key.clone(), p)).collect(),
         rendered,
     }
+}
+
+/// Whether article `a` shows one of the entries marked in `changed` (by
+/// position): an entry it mentions, links, quotes or names.
+fn shows_any(a: &ResolvedArticle, changed: &[bool]) -> bool {
+    let hit = |e: EntryIdx| changed.get(e).copied().unwrap_or(true);
+    a.entities.iter().any(|&e| hit(e))
+        || a.named_in_quotes.iter().any(|&e| hit(e))
+        || a.quotes.iter().any(|q| hit(q.speaker))
+        || a.marks.links.iter().any(|l| hit(l.entry))
+        || a.marks.ranges.iter().any(|m| match m.kind {
+            crate::annotate::marks::MarkKind::Mention { entry } => hit(entry),
+            _ => false,
+        })
 }
 
 /// The views of an article's quotes, in its order.

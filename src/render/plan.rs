@@ -60,7 +60,8 @@ impl PageKey {
 }
 
 /// The inputs a planned file reads besides the configuration, the theme
-/// and the glossary (which every page may read; see [`Plan::site`]).
+/// and the glossary (which every page may read; see [`Plan::site`] and
+/// [`Plan::entries`]).
 /// Articles are named by their index in `Content::articles`; an update
 /// compares with the last plan [`Plan::renumbered`] to the new indexes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -134,6 +135,11 @@ pub struct Plan {
     /// The fingerprint of each resolved article without its body, by index
     /// in `Content::articles`, where it was computed.
     pub metadata: BTreeMap<usize, Fingerprint>,
+    /// The fingerprint of each glossary entry, by position, where they
+    /// were computed: with [`Plan::site`] covering only the glossary's
+    /// shape, an update tells from these which entries' roles or
+    /// descriptions changed, and looks again only at what shows them.
+    pub entries: Vec<Fingerprint>,
     /// The paths this render wrote.
     pub rendered: Vec<String>,
 }
@@ -194,6 +200,7 @@ impl Plan {
                 .iter()
                 .filter_map(|(&i, &print)| Some((next(i)?, print)))
                 .collect(),
+            entries: self.entries.clone(),
             rendered: self.rendered.clone(),
         }
     }

@@ -204,11 +204,12 @@ fn incremental_broken_front_matter_fails_then_its_fix_equals_a_full_build() {
 #[test]
 fn incremental_glossary_template_and_new_files_equal_a_full_build() {
     let mut e = Edits::new(false);
-    // The glossary changed: every article is resolved again.
+    // An entry's description changed: no article is resolved again
+    // (issue 15), and the pages that show it are rendered again.
     let mode = e.check("content/glossary/mara-lind.md", |t| {
         t.replace("Mayor since 2021.", "Mayor since 2020.")
     });
-    assert_eq!(mode, Mode::Incremental { articles: 2 });
+    assert_eq!(mode, Mode::Incremental { articles: 0 });
     std::fs::create_dir_all(e.path("templates")).unwrap();
     let template = std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/404.html"),
@@ -746,4 +747,54 @@ fn memo_plain_page_edit_renders_the_page_and_resolves_no_article() {
         rendered(&e)
     );
     assert_not_rendered(&e, &["articles/budget-vote/index.html", "index.html"]);
+}
+
+#[test]
+fn memo_glossary_role_and_description_edits_resolve_no_article_and_render_what_shows_them() {
+    let mut e = Edits::new(false);
+    const TOM: &str = "content/glossary/tom-okafor.md";
+    let mode = e.check(TOM, |t| {
+        t.replace("Opposition councillor", "Opposition leader")
+    });
+    assert_eq!(mode, Mode::Incremental { articles: 0 });
+    let got = rendered(&e);
+    for path in [
+        "glossary/tom-okafor/index.html",
+        "glossary/index.html",
+        // Quotes him, so shows his role.
+        "articles/budget-vote/index.html",
+    ] {
+        assert!(got.contains(&path), "{path} not rendered: {got:?}");
+    }
+    // Neither mentions nor quotes him.
+    assert_not_rendered(&e, &["articles/ferry-timetable/index.html"]);
+    let mode = e.check(TOM, |t| t.replace("east ward", "west ward"));
+    assert_eq!(mode, Mode::Incremental { articles: 0 });
+    assert!(rendered(&e).contains(&"glossary/tom-okafor/index.html"));
+    assert_not_rendered(&e, &["articles/ferry-timetable/index.html"]);
+    // Back as it was, and a paragraph edit after it resolves one article.
+    let mode = e.check(TOM, |t| {
+        t.replace("Opposition leader", "Opposition councillor")
+            .replace("west ward", "east ward")
+    });
+    assert_eq!(mode, Mode::Incremental { articles: 0 });
+    let mode = e.check(FERRY, |t| t.replace("Times are local.", "Local times."));
+    assert_eq!(mode, Mode::Incremental { articles: 1 });
+}
+
+#[test]
+fn memo_glossary_alias_and_name_edits_resolve_every_article_again() {
+    let mut e = Edits::new(false);
+    const BOARD: &str = "content/glossary/harbour-board.md";
+    // "the board" is in the ferry article: it becomes a mention.
+    let mode = e.check(BOARD, |t| {
+        t.replace("role =", "aliases = [\"the board\"]\nrole =")
+    });
+    assert_eq!(mode, Mode::Incremental { articles: 2 });
+    let mode = e.check(BOARD, |t| t.replace("aliases = [\"the board\"]\n", ""));
+    assert_eq!(mode, Mode::Incremental { articles: 2 });
+    let mode = e.check(BOARD, |t| {
+        t.replace("name = \"Harbour Board\"", "name = \"Harbour Trust\"")
+    });
+    assert_eq!(mode, Mode::Incremental { articles: 2 });
 }
