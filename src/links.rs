@@ -472,13 +472,6 @@ fn normalize(path: &str) -> String {
 }
 
 #[cfg(test)]
-fn ids(html: &str) -> Vec<&str> {
-    attr_values(html.as_bytes(), " id=\"")
-        .map(|v| std::str::from_utf8(v).unwrap_or_default())
-        .collect()
-}
-
-#[cfg(test)]
 mod tests {
     use super::*;
 
