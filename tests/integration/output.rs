@@ -209,8 +209,11 @@ fn an_output_link_to_an_earlier_output_is_followed_and_kept() {
     let beside: Vec<_> = std::fs::read_dir(&elsewhere)
         .unwrap()
         .map(|e| e.unwrap().file_name())
+        .filter(|n| n != ".site-out.gloss-record")
         .collect();
+    // Beside the target: the target, and the record of what gloss wrote in it.
     assert_eq!(beside, ["site-out"]);
+    assert!(elsewhere.join(".site-out.gloss-record").is_file());
 }
 
 #[cfg(unix)]
