@@ -75,6 +75,9 @@ pub struct BuildStats {
     /// those whose inputs changed in an incremental one.
     pub rendered: usize,
     pub files: usize,
+    /// Files this build wrote into the output folder: every one in a whole
+    /// swap, those whose bytes changed when it updates the output in place.
+    pub written: usize,
     pub articles: usize,
     pub notes: usize,
     pub quotes: usize,
@@ -629,6 +632,7 @@ pub(crate) fn stats(
         pages: plan.pages(),
         rendered: plan.rendered.len(),
         files: 0,
+        written: 0,
         articles: site.articles.len(),
         notes: site.articles.iter().map(|a| a.notes.len()).sum(),
         quotes: site.articles.iter().map(|a| a.quotes.len()).sum(),
@@ -712,7 +716,9 @@ pub fn build_cached(
     let out = output::resolve_target(&output_dir(opts)).map_err(Report::single)?;
     output::check_target(&opts.root, &out).map_err(Report::single)?;
     // Dropped without a commit (on any error), the staging folder removes itself.
-    let staging = output::Staging::new(&out).map_err(Report::single)?;
+    // With the cache, unchanged files are not written again (see
+    // [`output::Staging`]); without it, the new site is swapped in whole.
+    let staging = output::Staging::new(&out, use_cache).map_err(Report::single)?;
     let recorder = links::Recorder::new(&staging);
     let built = pipeline_cached(
         opts,
@@ -743,7 +749,8 @@ pub fn build_cached(
         return Err(denied(&stats));
     }
     std::thread::spawn(move || drop(built));
-    stats.files = staging.count();
+    stats.files = staging.total();
+    stats.written = staging.count();
     staging.commit().map_err(Report::single)?;
     if let Some(cache) = cache {
         stats.cache = Some(cache.stats());

@@ -1,10 +1,14 @@
 //! Write: puts the rendered site on disk without ever losing anything.
 //!
 //! The new site is written into a staging folder beside the target, marked
-//! as gloss's own, and swapped in by rename; the old site is removed only
-//! after the swap, and only if it carries the marker. A failed build never
-//! reaches this module, so the previous output stays as it was. gloss refuses
-//! to write into a folder it did not create (mdBook#436, zola#1378).
+//! as gloss's own, and either swapped in whole by rename (the old site is
+//! removed only after the swap, and only if it carries the marker) or, when
+//! the output's record says what gloss wrote there, committed in place: only
+//! the files whose bytes changed are staged and renamed in, following a
+//! journal, and only files of the previous record are deleted (see
+//! [`Staging`]). A failed build never reaches the commit, so the previous
+//! output stays as it was. gloss refuses to write into a folder it did not
+//! create (mdBook#436, zola#1378).
 //!
 //! Three more rules hold the output safe (issue 12):
 //! - one build of a site at a time: [`BuildLock`] is an OS file lock in the
@@ -55,21 +59,120 @@ impl Sink for MemorySink {
     }
 }
 
+/// What gloss wrote at one path of the output: the hash of its bytes, and
+/// the size and modification time the file had once written (a file edited
+/// by hand since has another, and is written again).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Written {
+    hash: u128,
+    size: u64,
+    mtime: i128,
+}
+
+impl Written {
+    fn of(hash: u128, meta: &std::fs::Metadata) -> Written {
+        Written {
+            hash,
+            size: meta.len(),
+            mtime: mtime(meta),
+        }
+    }
+
+    /// Whether the file at `path` is still the one this record describes.
+    fn still_at(&self, path: &Path) -> bool {
+        std::fs::symlink_metadata(path)
+            .map(|m| m.is_file() && m.len() == self.size && mtime(&m) == self.mtime)
+            .unwrap_or(false)
+    }
+}
+
+fn mtime(meta: &std::fs::Metadata) -> i128 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_nanos() as i128)
+        .unwrap_or(-1)
+}
+
+fn hash_of(bytes: &[u8]) -> u128 {
+    let mut h = crate::hash::FingerprintBuilder::default();
+    h.bytes(bytes);
+    h.finish().0
+}
+
+const RECORD_HEADER: &str = "gloss output record 1";
+const JOURNAL_HEADER: &str = "gloss output journal 1";
+
+/// Reads a record; `None` when it is missing or not one gloss wrote whole.
+fn read_record(path: &Path) -> Option<BTreeMap<String, Written>> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let mut lines = text.lines();
+    if lines.next()? != RECORD_HEADER {
+        return None;
+    }
+    let mut map = BTreeMap::new();
+    let mut ended = false;
+    for line in lines {
+        if line == "end" {
+            ended = true;
+            break;
+        }
+        let mut parts = line.splitn(4, ' ');
+        let hash = u128::from_str_radix(parts.next()?, 16).ok()?;
+        let size = parts.next()?.parse().ok()?;
+        let mtime = parts.next()?.parse().ok()?;
+        let rel = parts.next()?;
+        map.insert(rel.to_string(), Written { hash, size, mtime });
+    }
+    ended.then_some(map)
+}
+
+/// Writes `text` to `path` whole: into a file beside it, synced, then
+/// renamed over it.
+fn write_whole(path: &Path, text: &str) -> io::Result<()> {
+    let tmp = path.with_extension("tmp");
+    let mut f = File::create(&tmp)?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()?;
+    drop(f);
+    std::fs::rename(&tmp, path)
+}
+
 /// A staging folder beside the output folder: files are written into it as
-/// they are rendered; [`Staging::commit`] swaps it in. Dropped without a
-/// commit, it removes itself, and the previous output stays as it was.
+/// they are rendered, and [`Staging::commit`] puts them in place. Dropped
+/// without a commit, it removes itself, and the previous output stays as it
+/// was.
+///
+/// Two ways to commit. The whole swap (a first build, an output without a
+/// valid record, `--no-cache`): every file is written into staging, which
+/// replaces the output folder by rename. In place (an output gloss wrote
+/// whose record, `.<name>.gloss-record` beside it, is whole): a file whose
+/// bytes hash as the record says, and that still has the size and time the
+/// record gives, is not written at all; the others are staged, and the
+/// commit renames each into the output and deletes the files the record
+/// lists that this build does not make, following a journal
+/// (`.<name>.gloss-journal`) written before the first rename. A journal
+/// found by the next build means a commit did not finish: that build
+/// distrusts the record and swaps whole.
 pub struct Staging {
     out: PathBuf,
     staging: PathBuf,
     old: PathBuf,
+    record: PathBuf,
+    journal: PathBuf,
     committed: bool,
     files: std::sync::atomic::AtomicUsize,
+    /// The record of the output, when this build commits in place.
+    previous: Option<BTreeMap<String, Written>>,
+    /// Every file of the new site, and whether it was staged.
+    written: Mutex<BTreeMap<String, (Written, bool)>>,
 }
 
 impl Staging {
     /// Makes the staging folder beside `out` (which [`resolve_target`] has
-    /// resolved: no symbolic link), removing a leftover one of gloss's.
-    pub fn new(out: &Path) -> Result<Staging, Diagnostic> {
+    /// resolved: no symbolic link), removing a leftover one of gloss's. With
+    /// `in_place`, a build may commit in place (see [`Staging`]).
+    pub fn new(out: &Path, in_place: bool) -> Result<Staging, Diagnostic> {
         let out = absolute(out);
         let parent = out
             .parent()
@@ -81,8 +184,18 @@ impl Staging {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".into());
         let staging = parent.join(format!(".{name}.gloss-staging"));
+        // Made and marked under this name first, so that a build killed in
+        // between leaves no unmarked staging folder in the way.
+        let fresh = parent.join(format!(".{name}.gloss-staging-new"));
         let old = parent.join(format!(".{name}.gloss-old"));
-        for leftover in [&staging, &old] {
+        let record = parent.join(format!(".{name}.gloss-record"));
+        let journal = parent.join(format!(".{name}.gloss-journal"));
+        if let Ok(mut d) = std::fs::read_dir(&fresh) {
+            if d.next().is_none() {
+                let _ = std::fs::remove_dir(&fresh);
+            }
+        }
+        for leftover in [&fresh, &staging, &old] {
             let Ok(meta) = std::fs::symlink_metadata(leftover) else {
                 continue;
             };
@@ -105,27 +218,143 @@ impl Staging {
                 .note(unchanged(&out)));
             }
         }
-        std::fs::create_dir_all(&staging).map_err(|e| write_error(&staging, &out, e))?;
-        let marker = staging.join(MARKER);
+        // An unfinished commit: the output is not what the record says.
+        if journal.exists() {
+            std::fs::remove_file(&record)
+                .or_else(|e| {
+                    if e.kind() == io::ErrorKind::NotFound {
+                        Ok(())
+                    } else {
+                        Err(e)
+                    }
+                })
+                .map_err(|e| write_error(&record, &out, e))?;
+            std::fs::remove_file(&journal).map_err(|e| write_error(&journal, &out, e))?;
+        }
+        let previous = (in_place && is_ours(&out))
+            .then(|| read_record(&record))
+            .flatten();
+        std::fs::create_dir_all(&fresh).map_err(|e| write_error(&fresh, &out, e))?;
+        let marker = fresh.join(MARKER);
         std::fs::write(&marker, MARKER_TEXT).map_err(|e| write_error(&marker, &out, e))?;
+        std::fs::rename(&fresh, &staging).map_err(|e| write_error(&staging, &out, e))?;
         Ok(Staging {
             out,
             staging,
             old,
+            record,
+            journal,
             committed: false,
             files: Default::default(),
+            previous,
+            written: Default::default(),
         })
     }
 
-    /// How many files were written.
+    /// How many files this build wrote (into staging).
     pub fn count(&self) -> usize {
         self.files.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// Swaps the staging folder in place of the output folder.
+    /// How many files the new site has, written or not.
+    pub fn total(&self) -> usize {
+        self.written.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    /// Whether this build commits in place.
+    pub fn in_place(&self) -> bool {
+        self.previous.is_some()
+    }
+
+    /// Puts the new site in place of the output (see [`Staging`]).
     pub fn commit(mut self) -> Result<(), Diagnostic> {
+        let written = std::mem::take(&mut *self.written.lock().unwrap_or_else(|e| e.into_inner()));
+        match self.previous.take() {
+            Some(previous) => self.commit_in_place(&previous, &written)?,
+            None => self.swap()?,
+        }
+        let mut text = format!("{RECORD_HEADER}\n");
+        for (path, (w, _)) in &written {
+            text.push_str(&format!("{:032x} {} {} {path}\n", w.hash, w.size, w.mtime));
+        }
+        text.push_str("end\n");
+        // Without a record the next build swaps whole: slower, still right.
+        let _ = write_whole(&self.record, &text);
+        if self.journal.exists() {
+            std::fs::remove_file(&self.journal)
+                .map_err(|e| write_error(&self.journal, &self.out, e))?;
+        }
+        Ok(())
+    }
+
+    fn commit_in_place(
+        &mut self,
+        previous: &BTreeMap<String, Written>,
+        written: &BTreeMap<String, (Written, bool)>,
+    ) -> Result<(), Diagnostic> {
+        let out = self.out.clone();
+        let fail = |path: &Path, e: io::Error| {
+            Diagnostic::error(format!(
+                "cannot update {} in {}: {e}",
+                path.display(),
+                out.display()
+            ))
+            .help(io_help(&e))
+            .note("the output is partly updated; the next build replaces it whole")
+        };
+        let stale: Vec<&String> = previous
+            .keys()
+            .filter(|p| !written.contains_key(*p))
+            .collect();
+        let staged: Vec<&String> = written
+            .iter()
+            .filter(|(_, (_, s))| *s)
+            .map(|(p, _)| p)
+            .collect();
+        let mut journal = format!("{JOURNAL_HEADER}\n");
+        for p in &stale {
+            journal.push_str(&format!("delete {p}\n"));
+        }
+        for p in &staged {
+            journal.push_str(&format!("rename {p}\n"));
+        }
+        write_whole(&self.journal, &journal)
+            .map_err(|e| write_error(&self.journal, &self.out, e))?;
+        // The old record no longer describes the output.
+        let _ = std::fs::remove_file(&self.record);
+        for p in stale {
+            let path = self.out.join(p);
+            match std::fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(fail(&path, e)),
+            }
+            // Folders left empty go too (never the output folder itself).
+            let mut dir = path.parent();
+            while let Some(d) = dir {
+                if d == self.out || std::fs::remove_dir(d).is_err() {
+                    break;
+                }
+                dir = d.parent();
+            }
+        }
+        for p in staged {
+            let (from, to) = (self.staging.join(p), self.out.join(p));
+            if let Some(dir) = to.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| fail(dir, e))?;
+            }
+            std::fs::rename(&from, &to).map_err(|e| fail(&to, e))?;
+        }
+        self.committed = true;
+        let _ = std::fs::remove_dir_all(&self.staging);
+        Ok(())
+    }
+
+    /// Swaps the staging folder in place of the output folder.
+    fn swap(&mut self) -> Result<(), Diagnostic> {
         let (out, staging, old) = (&self.out, &self.staging, &self.old);
         let fail = |path: &Path, e: io::Error| write_error(path, out, e);
+        let _ = std::fs::remove_file(&self.record);
         if out.exists() {
             if std::fs::read_dir(out)
                 .map_err(|e| fail(out, e))?
@@ -185,29 +414,44 @@ fn remove_tree(dir: &Path) -> io::Result<()> {
 }
 
 impl Staging {
-    /// The path of `path` in the staging folder, its folder made.
-    fn target(&self, path: &str) -> io::Result<PathBuf> {
+    /// Writes `bytes` at `path` of the new site: into staging, unless the
+    /// output already holds them there as this build's record says.
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        let hash = hash_of(bytes);
+        if let Some(w) = self.previous.as_ref().and_then(|p| p.get(path)) {
+            if w.hash == hash && w.still_at(&self.out.join(path)) {
+                self.note(path, *w, false);
+                return Ok(());
+            }
+        }
         let target = self.staging.join(path);
         if let Some(dir) = target.parent() {
             std::fs::create_dir_all(dir)?;
         }
+        std::fs::write(&target, bytes)?;
         self.files
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Ok(target)
+        let meta = std::fs::metadata(&target)?;
+        self.note(path, Written::of(hash, &meta), true);
+        Ok(())
+    }
+
+    fn note(&self, path: &str, w: Written, staged: bool) {
+        let mut map = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        map.insert(path.to_string(), (w, staged));
     }
 }
 
 impl Sink for Staging {
     fn put(&self, path: &str, file: OutputFile) -> io::Result<()> {
-        let target = self.target(path)?;
         match file {
-            OutputFile::Bytes(b) => std::fs::write(&target, &b[..]),
-            OutputFile::Copy(from) => std::fs::copy(from, &target).map(drop),
+            OutputFile::Bytes(b) => self.write(path, &b),
+            OutputFile::Copy(from) => self.write(path, &std::fs::read(from)?),
         }
     }
 
     fn put_bytes(&self, path: &str, bytes: Vec<u8>) -> io::Result<()> {
-        std::fs::write(self.target(path)?, bytes)
+        self.write(path, &bytes)
     }
 }
 

@@ -44,6 +44,10 @@ pub(crate) fn run(cli: &Cli, args: &BuildArgs, write: bool) -> Result<(), u8> {
         // either (docs/diagnostics.md).
         if let Ok(stats) = &result {
             json["drafts_skipped"] = stats.drafts_skipped.into();
+            if write {
+                json["files"] = stats.files.into();
+                json["files_written"] = stats.written.into();
+            }
             if let Some(line) = stats.drafts_line() {
                 json["drafts_line"] = line.into();
             }

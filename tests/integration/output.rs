@@ -209,8 +209,11 @@ fn an_output_link_to_an_earlier_output_is_followed_and_kept() {
     let beside: Vec<_> = std::fs::read_dir(&elsewhere)
         .unwrap()
         .map(|e| e.unwrap().file_name())
+        .filter(|n| n != ".site-out.gloss-record")
         .collect();
+    // Beside the target: the target, and the record of what gloss wrote in it.
     assert_eq!(beside, ["site-out"]);
+    assert!(elsewhere.join(".site-out.gloss-record").is_file());
 }
 
 #[cfg(unix)]
@@ -451,4 +454,187 @@ fn serve_and_build_say_alike_that_the_site_folder_is_missing() {
         );
         assert!(!missing.join(".gloss").exists(), "{command} made .gloss/");
     }
+}
+
+// ---------------------------------------------------------------------------
+// In-place commit (issue 15): a rebuild writes only the files that changed
+
+fn build_in_place(t: &SiteTest) -> gloss::BuildStats {
+    gloss::build_cached(
+        &t.options(),
+        false,
+        &mut |_| {},
+        &gloss::progress::Silent,
+        true,
+    )
+    .unwrap_or_else(|r| panic!("build failed:\n{}", r.rendered()))
+}
+
+/// The tree a clean build (`--no-cache`, a fresh folder) writes.
+fn clean_build(t: &SiteTest) -> Vec<(String, Vec<u8>)> {
+    let reference = t.root.parent().unwrap().join("reference");
+    let _ = std::fs::remove_dir_all(&reference);
+    let opts = gloss::BuildOptions {
+        output: Some(reference.clone()),
+        ..t.options()
+    };
+    let stats = gloss::build_cached(&opts, false, &mut |_| {}, &gloss::progress::Silent, false)
+        .unwrap_or_else(|r| panic!("build failed:\n{}", r.rendered()));
+    assert_eq!(
+        stats.written, stats.files,
+        "a clean build writes every file"
+    );
+    snapshot_dir(&reference)
+}
+
+#[cfg(unix)]
+fn identity(path: &Path) -> (u64, std::time::SystemTime) {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(path).unwrap();
+    (m.ino(), m.modified().unwrap())
+}
+
+#[cfg(unix)]
+#[test]
+fn in_place_rebuild_after_one_edit_writes_only_what_changed() {
+    let t = SiteTest::fixture("basic");
+    let first = build_in_place(&t);
+    assert_eq!(
+        first.written, first.files,
+        "the first build writes everything"
+    );
+    let about = t.out().join("about/index.html");
+    let before = identity(&about);
+    let ferry = t.root.join("content/articles/ferry-timetable.md");
+    let text = std::fs::read_to_string(&ferry).unwrap();
+    std::fs::write(
+        &ferry,
+        format!("{text}\nOne more paragraph, added later.\n"),
+    )
+    .unwrap();
+    let second = build_in_place(&t);
+    assert!(
+        second.written > 0 && second.written < second.files / 2,
+        "wrote {} of {} files",
+        second.written,
+        second.files
+    );
+    assert_eq!(
+        identity(&about),
+        before,
+        "an unchanged page was written again"
+    );
+    assert!(
+        snapshot_dir(&t.out()) == clean_build(&t),
+        "not a clean build's output"
+    );
+    // No change at all: nothing is written.
+    let third = build_in_place(&t);
+    assert_eq!(third.written, 0, "{third:?}");
+    assert!(snapshot_dir(&t.out()) == clean_build(&t));
+}
+
+#[test]
+fn in_place_rebuild_removes_a_deleted_articles_page_and_keeps_a_users_file() {
+    let t = SiteTest::fixture("basic").file(
+        "content/articles/short-lived.md",
+        "+++\ntitle = \"Short lived\"\ndate = 2024-03-01\n+++\nA piece soon gone.\n",
+    );
+    build_in_place(&t);
+    let page = walkdir::WalkDir::new(t.out())
+        .into_iter()
+        .map(Result::unwrap)
+        .find(|e| e.path().to_string_lossy().contains("short-lived"))
+        .expect("the article has a page")
+        .into_path();
+    std::fs::write(t.out().join("mine.txt"), "a user's file").unwrap();
+    std::fs::remove_file(t.root.join("content/articles/short-lived.md")).unwrap();
+    build_in_place(&t);
+    assert!(!page.exists(), "{} is still there", page.display());
+    assert_eq!(
+        std::fs::read_to_string(t.out().join("mine.txt")).unwrap(),
+        "a user's file"
+    );
+    std::fs::remove_file(t.out().join("mine.txt")).unwrap();
+    assert!(
+        snapshot_dir(&t.out()) == clean_build(&t),
+        "not a clean build's output"
+    );
+}
+
+#[test]
+fn in_place_rebuild_rewrites_an_output_file_edited_by_hand() {
+    let t = SiteTest::fixture("basic");
+    build_in_place(&t);
+    let about = t.out().join("about/index.html");
+    std::fs::write(&about, "edited by hand").unwrap();
+    let again = build_in_place(&t);
+    assert_eq!(again.written, 1, "{again:?}");
+    assert!(
+        snapshot_dir(&t.out()) == clean_build(&t),
+        "the hand edit was kept"
+    );
+}
+
+#[test]
+fn in_place_commit_left_unfinished_is_redone_by_the_next_build() {
+    let t = SiteTest::fixture("basic");
+    build_in_place(&t);
+    // What a build killed mid-commit leaves: its journal, and an output
+    // whose files are partly the new ones (here one replaced with the same
+    // size and time, which the record alone cannot tell).
+    let about = t.out().join("about/index.html");
+    let meta = std::fs::metadata(&about).unwrap();
+    let len = meta.len() as usize;
+    std::fs::write(&about, "x".repeat(len)).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&about)
+        .unwrap()
+        .set_modified(meta.modified().unwrap())
+        .unwrap();
+    std::fs::write(
+        t.root.join(".public.gloss-journal"),
+        "gloss output journal 1\nrename about/index.html\n",
+    )
+    .unwrap();
+    let next = build_in_place(&t);
+    assert_eq!(next.written, next.files, "the output was trusted: {next:?}");
+    assert!(!t.root.join(".public.gloss-journal").exists());
+    assert!(
+        snapshot_dir(&t.out()) == clean_build(&t),
+        "not a clean build's output"
+    );
+    // And the build after that updates in place again.
+    assert_eq!(build_in_place(&t).written, 0);
+}
+
+#[test]
+fn a_failed_in_place_build_leaves_the_output_as_it_was() {
+    let t = SiteTest::fixture("basic");
+    build_in_place(&t);
+    let before = snapshot_dir(&t.out());
+    let t = t.file(
+        "content/articles/broken.md",
+        "+++\ntitle = \n+++\nBroken front matter.\n",
+    );
+    assert!(gloss::build_cached(
+        &t.options(),
+        false,
+        &mut |_| {},
+        &gloss::progress::Silent,
+        true
+    )
+    .is_err());
+    assert!(snapshot_dir(&t.out()) == before);
+    assert!(!t.root.join(".public.gloss-staging").exists());
+}
+
+#[test]
+fn a_staging_folder_left_unmarked_by_a_killed_build_is_not_in_the_way() {
+    let t = SiteTest::fixture("basic");
+    std::fs::create_dir_all(t.root.join(".public.gloss-staging-new")).unwrap();
+    let o = t.run(&["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!t.root.join(".public.gloss-staging-new").exists());
 }
