@@ -466,7 +466,7 @@ impl Drop for Staging {
 /// The file that marks a folder as written by gloss.
 pub const MARKER: &str = ".gloss-output";
 const MARKER_TEXT: &str =
-    "This folder is written by gloss; `gloss build` replaces it as a whole.\n";
+    "This folder is written by gloss; `gloss build` replaces the files it wrote here.\n";
 
 /// Refuses output folders that would overwrite the site's own files.
 pub fn check_target(root: &Path, out: &Path) -> Result<(), Diagnostic> {
