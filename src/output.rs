@@ -127,6 +127,14 @@ fn read_record(path: &Path) -> Option<BTreeMap<String, Written>> {
     ended.then_some(map)
 }
 
+/// Removes the file at `path`; one already gone is no error.
+fn remove_if_there(path: &Path) -> io::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
 /// Writes `text` to `path` whole: into a file beside it, synced, then
 /// renamed over it.
 fn write_whole(path: &Path, text: &str) -> io::Result<()> {
@@ -220,15 +228,7 @@ impl Staging {
         }
         // An unfinished commit: the output is not what the record says.
         if journal.exists() {
-            std::fs::remove_file(&record)
-                .or_else(|e| {
-                    if e.kind() == io::ErrorKind::NotFound {
-                        Ok(())
-                    } else {
-                        Err(e)
-                    }
-                })
-                .map_err(|e| write_error(&record, &out, e))?;
+            remove_if_there(&record).map_err(|e| write_error(&record, &out, e))?;
             std::fs::remove_file(&journal).map_err(|e| write_error(&journal, &out, e))?;
         }
         let previous = (in_place && is_ours(&out))
@@ -324,11 +324,7 @@ impl Staging {
         let _ = std::fs::remove_file(&self.record);
         for p in stale {
             let path = self.out.join(p);
-            match std::fs::remove_file(&path) {
-                Ok(()) => {}
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                Err(e) => return Err(fail(&path, e)),
-            }
+            remove_if_there(&path).map_err(|e| fail(&path, e))?;
             // Folders left empty go too (never the output folder itself).
             let mut dir = path.parent();
             while let Some(d) = dir {
@@ -428,10 +424,14 @@ impl Staging {
         if let Some(dir) = target.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        std::fs::write(&target, bytes)?;
+        // The size and time are read from the open file: no second lookup
+        // of the path.
+        let mut file = File::create(&target)?;
+        file.write_all(bytes)?;
+        let meta = file.metadata()?;
+        drop(file);
         self.files
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let meta = std::fs::metadata(&target)?;
         self.note(path, Written::of(hash, &meta), true);
         Ok(())
     }
