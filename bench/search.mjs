@@ -8,8 +8,10 @@
 // OUT is a `gloss build` output folder with a search index (`pagefind/`). The folder is served on
 // 127.0.0.1 (an ephemeral port, no compression, no caching). For each word, N times (default 3),
 // a fresh browser context (empty cache) opens /search/, waits for the page to load, then types the
-// word and presses Enter: the index loads on the first query (every shard's entry file and
-// metadata, then the word's chunks), and the results list appears. Measured from Enter until the
+// word and presses Enter: the index loads on the first query (Pagefind's script and its wasm, the
+// glossary bundles and the newest articles' bundle, then older bundles one at a time while the
+// results do not fill a page; each bundle's entry file, metadata and the word's chunk), and the
+// results list appears. Measured from Enter until the
 // first result link is on the page: the time; and the requests that started after Enter and their
 // bytes (response headers and body as they crossed the wire, from Playwright's request sizes),
 // counted until the network is idle, so the fragments of the results shown count too. The page
@@ -85,8 +87,8 @@ const base = `http://127.0.0.1:${server.address().port}`;
 const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
 let failed = false;
 try {
-  const shards = 1 + JSON.parse(fs.readFileSync(path.join(OUT, 'pagefind', 'shards.json'), 'utf8')).length;
-  console.log(`search.mjs: ${OUT}, ${shards} shard(s), ${RUNS} run(s) a word, cold cache each run`);
+  const shards = JSON.parse(fs.readFileSync(path.join(OUT, 'pagefind', 'shards.json'), 'utf8')).length;
+  console.log(`search.mjs: ${OUT}, ${shards} bundle(s), ${RUNS} run(s) a word, cold cache each run`);
   for (const word of words) {
     const runs = [];
     for (let r = 0; r < RUNS; r++) {

@@ -7,8 +7,14 @@
 //! `search_records_per_shard`, and each shard is its own Pagefind bundle:
 //! the first at `pagefind/`, shard `n` at `pagefind/shard-n/`. A shard is
 //! built and written before the next one starts, so the indexer holds one
-//! shard, not the site. `pagefind/shards.json` lists the other bundles; the
-//! search page merges them into the first (Pagefind's `mergeIndex`).
+//! shard, not the site. `pagefind/shards.json` lists every bundle with what
+//! it holds (articles, with the dates of the oldest and the newest, or
+//! glossary entries). The search page does not load them all: a reader's
+//! query runs on the glossary bundles and the newest article bundle, and
+//! reaches back one older bundle at a time (Pagefind's `mergeIndex`) only
+//! while it has fewer results than a page shows, or when the reader asks
+//! for older articles. So what a query downloads is bounded by a bundle,
+//! not by the archive.
 //!
 //! The records come in two runs, each cut into shards of its own: the
 //! articles from the oldest (date, then slug), each followed by its quotes,
@@ -58,13 +64,10 @@ pub fn build(
     let records = Records::new(site, body);
     let per_shard = config.search_records_per_shard.max(1);
     let ranges = records.shards(per_shard);
-    let mut others = Vec::new();
+    let list = records.bundles(&ranges);
     progress.start(Stage::Search, ranges.len());
     for (n, range) in ranges.into_iter().enumerate() {
         let dir = shard_dir(n);
-        if n > 0 {
-            others.push(format!("{}/", dir.trim_start_matches("pagefind/")));
-        }
         // The shard's records, made on every core just before it is built
         // (an article's text may be its body written anew, see `BodyOf`),
         // and dropped with it.
@@ -96,9 +99,25 @@ pub fn build(
         progress.step(Stage::Search);
     }
     progress.finish(Stage::Search);
-    let list = serde_json::to_vec(&others).expect("a list of strings serialises");
+    let count = list.len();
+    let list = serde_json::to_vec(&list).expect("a list of bundles serialises");
     write("pagefind/shards.json".to_string(), list)?;
-    Ok(others.len() + 1)
+    Ok(count)
+}
+
+/// One bundle as `pagefind/shards.json` lists it, for the search page.
+#[derive(serde::Serialize)]
+struct Bundle {
+    /// Its folder inside `pagefind/`: `""` for the first, `"shard-n/"`.
+    path: String,
+    /// `"articles"` (articles and their quotes) or `"glossary"`.
+    holds: &'static str,
+    /// The dates of its oldest and newest article (`YYYY-MM-DD`), so the
+    /// page can say how far back its results reach; none for the glossary.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    to: Option<String>,
 }
 
 /// The output folder of shard `n`.
@@ -189,6 +208,39 @@ impl<'a> Records<'a> {
             }
         }
         ranges
+    }
+
+    /// What each shard of `ranges` holds, for `pagefind/shards.json`. A
+    /// shard of the article run holds articles and their quotes only (a cut
+    /// may fall between an article and its quotes), so its dates are those
+    /// of the articles its records come from; a site
+    /// small enough for one shard has one bundle, listed as articles when
+    /// it has any.
+    fn bundles(&self, ranges: &[std::ops::Range<usize>]) -> Vec<Bundle> {
+        ranges
+            .iter()
+            .enumerate()
+            .map(|(n, range)| {
+                let dates: Vec<_> = self.order[range.clone()]
+                    .iter()
+                    .filter_map(|at| match at {
+                        RecordAt::Article(i) | RecordAt::Quote(i, _) => {
+                            Some(&self.site.articles[*i].date)
+                        }
+                        RecordAt::Entry(_) => None,
+                    })
+                    .collect();
+                Bundle {
+                    path: match n {
+                        0 => String::new(),
+                        n => format!("shard-{n}/"),
+                    },
+                    holds: if dates.is_empty() { "glossary" } else { "articles" },
+                    from: dates.iter().min().map(|d| d.to_string()),
+                    to: dates.iter().max().map(|d| d.to_string()),
+                }
+            })
+            .collect()
     }
 
     /// The records of `range`, made on every core.

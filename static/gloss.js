@@ -175,28 +175,61 @@
     status.className = "search-status";
     status.setAttribute("role", "status");
     box.before(status);
-    /* The index comes in shards, each its own Pagefind bundle: the first here,
-       the others listed in shards.json and merged into it before the first query. */
+    var more = d.createElement("button");
+    more.type = "button";
+    more.className = "search-more";
+    more.hidden = true;
+    box.after(more);
+    /* The index comes in bundles, listed in shards.json: the articles
+       oldest first, then the glossary. A query runs on the glossary and the
+       newest articles' bundle, and reaches back one older bundle at a time
+       while it has fewer results than a page shows, or when the reader asks
+       for older articles: what a query downloads is bounded by a bundle, not
+       by the archive. Merged bundles are named by absolute URL, because
+       Pagefind skips a bundle whose path is a prefix of the first one's
+       (/pagefind/ is one of /pagefind/shard-3/). */
+    var PAGE = 20, older = [], since = null, q0 = "", shown = 0;
+    var bundle = function (b) { return new URL("/pagefind/" + b.path, location.href).href; };
+    var day = function (iso) {
+      return new Date(iso + "T12:00:00Z").toLocaleDateString(d.documentElement.lang || undefined, { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+    };
     var load = function () {
-      return import("/pagefind/pagefind.js").then(function (m) {
-        return fetch("/pagefind/shards.json")
-          .then(function (r) { return r.ok ? r.json() : []; }, function () { return []; })
-          .then(function (more) { return Promise.all(more.map(function (dir) { return m.mergeIndex("/pagefind/" + dir); })); })
+      return Promise.all([
+        import("/pagefind/pagefind.js"),
+        fetch("/pagefind/shards.json").then(function (r) { return r.ok ? r.json() : []; }, function () { return []; })
+      ]).then(function (got) {
+        var m = got[0], list = got[1];
+        var rest = list.filter(function (b) { return b.holds != "articles"; });
+        older = list.filter(function (b) { return b.holds == "articles"; }).reverse();
+        var first = older.shift() || rest.shift();
+        since = first && first.from;
+        return (first ? m.options({ basePath: "/pagefind/" + first.path }) : Promise.resolve())
           .then(function () { return m.init(); })
+          .then(function () { return Promise.all(rest.map(function (b) { return m.mergeIndex(bundle(b)); })); })
           .then(function () { return m; });
       });
     };
-    var run = function (q) {
-      q = q.trim();
+    /* Search, reaching back until `want` results or the oldest bundle. */
+    var reach = function (m, q, want) {
+      return m.search(q).then(function (r) {
+        if (r.results.length >= want || !older.length) return r;
+        var b = older.shift();
+        since = b.from;
+        return m.mergeIndex(bundle(b)).then(function () { return reach(m, q, want); });
+      });
+    };
+    var run = function (q, want) {
       box.textContent = "";
+      more.hidden = true;
       if (!q) { status.textContent = ""; return; }
       status.textContent = "Searching…";
       (pf = pf || load())
-        .then(function (m) { return m.search(q); })
-        .then(function (r) { return Promise.all(r.results.slice(0, 20).map(function (x) { return x.data(); })).then(function (items) { return [r.results.length, items]; }); })
+        .then(function (m) { return reach(m, q, want); })
+        .then(function (r) { return Promise.all(r.results.slice(0, PAGE).map(function (x) { return x.data(); })).then(function (items) { return [r.results.length, items]; }); })
         .then(function (res) {
-          var n = res[0];
-          status.textContent = n ? n + (n == 1 ? " result" : " results") + " for “" + q + "”" : "Nothing found for “" + q + "”";
+          var n = res[0], back = older.length && since ? " in articles since " + day(since) : "";
+          shown = n;
+          status.textContent = n ? n + (n == 1 ? " result" : " results") + " for “" + q + "”" + back : "Nothing found for “" + q + "”" + back;
           var ol = d.createElement("ol");
           ol.className = "search-results";
           res[1].forEach(function (it) {
@@ -208,6 +241,10 @@
             ol.append(li);
           });
           box.append(ol);
+          if (older.length) {
+            more.textContent = "Search older articles (before " + day(since) + ")";
+            more.hidden = false;
+          }
         })
         .catch(function () {
           /* `gloss serve` (whose reload script sets __glossReload) builds no
@@ -217,12 +254,18 @@
             : "Search is unavailable on this copy of the site.";
         });
     };
+    /* Older articles: reach back until at least one more result. */
+    on(more, "click", function () { run(q0, shown + 1); });
+    /* The index starts loading when the reader goes to the box, so that
+       typing hides it (a failure is reported by the query that needs it). */
+    on(input, "focus", function () { (pf = pf || load()).catch(function () {}); });
     on(form, "submit", function (e) {
       e.preventDefault();
       history.replaceState(null, "", "?q=" + encodeURIComponent(input.value));
-      run(input.value);
+      q0 = input.value.trim();
+      run(q0, PAGE);
     });
-    var q0 = new URLSearchParams(location.search).get("q");
-    if (q0) { input.value = q0; run(q0); }
+    var asked = new URLSearchParams(location.search).get("q");
+    if (asked) { input.value = asked; q0 = asked.trim(); run(q0, PAGE); }
   }
 })();

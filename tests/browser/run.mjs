@@ -10,9 +10,11 @@
 // behind its base path into a subfolder) is matched with Apache Annotator.
 //
 // With --search-shards, only the search index split in shards is checked:
-// the site has three or more, and an article of the first and one of the
-// last shard are each found by a word of their title on /search/. It prints
-// the files and bytes the first query fetched.
+// the site has three or more article bundles, and an article of the oldest
+// and one of the newest are each found by a word of their title on /search/.
+// With --common-word W (a word of every article), a query for W fetches
+// only the newest bundles that fill a page of results, and "Search older
+// articles" reaches back to every article. It prints what each query fetched.
 //
 // Serves the folder on 127.0.0.1 (an ephemeral port), opens every page type
 // (and an article with highlighted code) in Debian's Chromium, driven by
@@ -89,16 +91,18 @@ const PAGES = [
 // Arguments
 // ---------------------------------------------------------------------------
 function usage(msg) {
-  console.error(`run.mjs: ${msg}\nusage: node tests/browser/run.mjs <output-folder> [--screenshots DIR] [--selectors-only] [--search-shards]`);
+  console.error(`run.mjs: ${msg}\nusage: node tests/browser/run.mjs <output-folder> [--screenshots DIR] [--selectors-only] [--search-shards [--common-word W]]`);
   process.exit(2);
 }
 const argv = process.argv.slice(2);
 let OUT = null;
 let SHOTS = path.join(REPO, 'target', 'browser-screenshots');
 let SHARDS = false;
+let COMMON = null;
 let SELECTORS_ONLY = false;
 for (let i = 0; i < argv.length; i++) {
   if (argv[i] === '--search-shards') SHARDS = true;
+  else if (argv[i] === '--common-word') COMMON = argv[++i] ?? usage('--common-word needs a word');
   else if (argv[i] === '--selectors-only') SELECTORS_ONLY = true;
   else if (argv[i] === '--screenshots') SHOTS = path.resolve(argv[++i] ?? usage('--screenshots needs a folder'));
   else if (argv[i].startsWith('-')) usage(`unknown option ${argv[i]}`);
@@ -1052,51 +1056,99 @@ async function mainShards() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gloss-browser-'));
   const oldTmp = process.env.TMPDIR;
   process.env.TMPDIR = tmp;
-  let extra = [];
+  let list = [];
   try {
-    extra = JSON.parse(fs.readFileSync(path.join(OUT, 'pagefind', 'shards.json'), 'utf8'));
+    list = JSON.parse(fs.readFileSync(path.join(OUT, 'pagefind', 'shards.json'), 'utf8'));
   } catch (e) {
     fail('pagefind/shards.json', 'search-shards', `cannot read the list of shards: ${e.message}`);
   }
-  const bundles = ['', ...extra];
-  if (bundles.length < 3) fail('pagefind/', 'search-shards', `${bundles.length} shard(s), the fixture needs 3 or more`);
+  const bundles = list.filter((b) => b.holds === 'articles').map((b) => b.path);
+  if (bundles.length < 3) fail('pagefind/', 'search-shards', `${bundles.length} article bundle(s), the fixture needs 3 or more`);
   const { chromium } = require('playwright-core');
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  /** A fresh page on /search/ that counts what it fetches: every file, and
+      which bundles' metadata (one per bundle loaded). */
+  const open = async (where) => {
+    const context = await browser.newContext({ baseURL: base });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => fail(where, 'console', `uncaught: ${e.message}`));
+    // The fixture has no favicon (static/), which Chromium asks for itself.
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) fail(where, 'console', `${m.text()} (${m.location().url})`);
+    });
+    await page.goto('/search/', { waitUntil: 'load' });
+    const got = { files: [], metas: new Set() };
+    page.on('response', async (r) => {
+      if (!r.url().startsWith(base)) return;
+      if (r.status() >= 400) fail(where, 'request', `${r.url()} answered ${r.status()}`);
+      const url = new URL(r.url()).pathname;
+      if (url.endsWith('.pf_meta')) got.metas.add(path.posix.dirname(url));
+      const body = await r.body().catch(() => Buffer.alloc(0));
+      got.files.push(body.length);
+    });
+    return { context, page, got };
+  };
+  const search = async (page, where, word) => {
+    await page.fill('.search-form input[type=search]', word);
+    await page.press('.search-form input[type=search]', 'Enter');
+    try {
+      await page.waitForSelector('.search-results a', { timeout: 15000 });
+    } catch {
+      const status = await page.$eval('.search-status', (e) => e.textContent).catch(() => '(no status)');
+      fail(where, 'search-shards', `searching for “${word}” showed no results: ${status}`);
+      return null;
+    }
+    await page.waitForLoadState('networkidle');
+    return page.$$eval('.search-results a', (as) => as.map((a) => new URL(a.href).pathname));
+  };
   try {
-    for (const [which, dir] of [['first', bundles[0]], ['last', bundles[bundles.length - 1]]]) {
+    // An article of the oldest bundle and one of the newest are both found:
+    // a word only the oldest has makes the query reach back to it.
+    for (const [which, dir] of [['oldest', bundles[0]], ['newest', bundles[bundles.length - 1]]]) {
       const where = `${which} shard (pagefind/${dir})`;
       const article = articlesInBundle(dir)[0];
       if (!article) { fail(where, 'search-shards', 'holds no article'); continue; }
       const word = titleWord(article.meta.title);
-      const context = await browser.newContext({ baseURL: base });
-      const page = await context.newPage();
-      page.on('pageerror', (e) => fail(where, 'console', `uncaught: ${e.message}`));
-      // The fixture has no favicon (static/), which Chromium asks for itself.
-      page.on('console', (m) => {
-        if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) fail(where, 'console', `${m.text()} (${m.location().url})`);
-      });
-      await page.goto('/search/', { waitUntil: 'load' });
-      const fetched = [];
-      page.on('response', async (r) => {
-        if (!r.url().startsWith(base)) return;
-        if (r.status() >= 400) fail(where, 'request', `${r.url()} answered ${r.status()}`);
-        const body = await r.body().catch(() => Buffer.alloc(0));
-        fetched.push(body.length);
-      });
+      const { context, page, got } = await open(where);
       await timed('search-shards', where, async () => {
-        await page.fill('.search-form input[type=search]', word);
-        await page.press('.search-form input[type=search]', 'Enter');
-        try {
-          await page.waitForSelector('.search-results a', { timeout: 15000 });
-        } catch {
-          const status = await page.$eval('.search-status', (e) => e.textContent).catch(() => '(no status)');
-          return fail(where, 'search-shards', `searching for “${word}” showed no results: ${status}`);
-        }
-        const hrefs = await page.$$eval('.search-results a', (as) => as.map((a) => new URL(a.href).pathname));
-        if (!hrefs.includes(article.url)) fail(where, 'search-shards', `searching for “${word}” did not list ${article.url}: ${hrefs.join(', ')}`);
-        await page.waitForLoadState('networkidle');
+        const hrefs = await search(page, where, word);
+        if (hrefs && !hrefs.includes(article.url)) fail(where, 'search-shards', `searching for “${word}” did not list ${article.url}: ${hrefs.join(', ')}`);
       });
-      console.log(`${where}: “${word}” found ${article.url}; the query fetched ${fetched.length} files, ${fetched.reduce((a, b) => a + b, 0)} bytes (${bundles.length} shards)`);
+      console.log(`${where}: “${word}” found ${article.url}; the query fetched ${got.files.length} files, ${got.files.reduce((a, b) => a + b, 0)} bytes, the metadata of ${got.metas.size} of ${list.length} bundles`);
+      await context.close();
+    }
+    // A word every article has fills a page from the newest bundles alone:
+    // the older ones are not fetched until the reader asks for them.
+    if (COMMON) {
+      const where = `“${COMMON}” (in every article)`;
+      const { context, page, got } = await open(where);
+      await timed('search-older', where, async () => {
+        const first = await search(page, where, COMMON);
+        if (!first) return;
+        const loaded = got.metas.size;
+        if (loaded >= list.length) fail(where, 'search-older', `the first query fetched every bundle's metadata (${loaded} of ${list.length})`);
+        const status = await page.$eval('.search-status', (e) => e.textContent);
+        if (!/ in articles since /.test(status)) fail(where, 'search-older', `the status does not say how far back the results reach: “${status}”`);
+        const more = page.locator('.search-more');
+        if (!(await more.isVisible())) return fail(where, 'search-older', 'no button to search older articles');
+        const count = () => page.$eval('.search-status', (e) => parseInt(e.textContent, 10));
+        const before = await count();
+        let clicks = 0;
+        while (await more.isVisible() && clicks < list.length) {
+          await more.click();
+          clicks++;
+          await page.waitForFunction((n) => parseInt(document.querySelector('.search-status').textContent, 10) > n, before, { timeout: 15000 })
+            .catch(() => fail(where, 'search-older', 'clicking “Search older articles” found no more results'));
+          await page.waitForLoadState('networkidle');
+        }
+        const after = await count();
+        const articles = list.filter((b) => b.holds === 'articles').reduce((n, b) => n + articlesInBundle(b.path).length, 0);
+        if (after !== articles) fail(where, 'search-older', `after reaching back to the oldest bundle, ${after} results; the site has ${articles} articles with the word`);
+        if (got.metas.size !== list.length) fail(where, 'search-older', `the metadata of ${got.metas.size} of ${list.length} bundles was fetched after reaching back`);
+        const final = await page.$eval('.search-status', (e) => e.textContent);
+        if (/ since /.test(final)) fail(where, 'search-older', `with every bundle searched the status still says “${final}”`);
+        console.log(`${where}: the first query fetched the metadata of ${loaded} of ${list.length} bundles (${before} results); ${clicks} click(s) on “Search older articles” reached all ${after}`);
+      });
       await context.close();
     }
   } finally {

@@ -138,9 +138,12 @@ fn demo_site_in_a_real_browser() {
     );
 }
 
-/// A site of seven articles in shards of two records: four Pagefind bundles.
-/// The search page merges them, so an article of the first shard and one of
-/// the last are both found (run.mjs `--search-shards`).
+/// A site of 45 articles in shards of 21 records: three Pagefind bundles
+/// (21, 21 and 3 articles). The search page starts from the newest and
+/// reaches back, so an article of the oldest bundle and one of the newest
+/// are both found, and a word of every article ("harbour") fills a page of
+/// results from the two newest bundles, the oldest being fetched only when
+/// the reader asks for older articles (run.mjs `--search-shards`).
 #[test]
 fn search_finds_articles_in_the_first_and_the_last_shard() {
     let missing = missing_tools();
@@ -160,24 +163,19 @@ fn search_finds_articles_in_the_first_and_the_last_shard() {
     std::fs::create_dir_all(site.join("content/articles")).unwrap();
     std::fs::write(
         site.join("gloss.toml"),
-        "title = \"Shards\"\nbase_url = \"https://shards.example.org/\"\nsearch_records_per_shard = 2\n",
+        "title = \"Shards\"\nbase_url = \"https://shards.example.org/\"\nsearch_records_per_shard = 21\n",
     )
     .unwrap();
-    let words = [
-        "Albatross",
-        "Breakwater",
-        "Cormorant",
-        "Driftwood",
-        "Estuary",
-        "Foghorn",
-        "Gangway",
-    ];
-    for (i, word) in words.iter().enumerate() {
+    for i in 0..45u8 {
+        // A word of its own in each title ("Quaysidebc"), longer than any
+        // other word of it, so a query for it finds this article alone.
+        let word = format!("Quayside{}{}", (b'a' + i / 26) as char, (b'a' + i % 26) as char);
         std::fs::write(
             site.join(format!("content/articles/{}.md", word.to_lowercase())),
             format!(
-                "+++\ntitle = \"The {word} report\"\ndate = 2024-01-{:02}\n+++\nA story about the {word}.\n",
-                i + 1
+                "+++\ntitle = \"The {word} report\"\ndate = 2024-{:02}-{:02}\n+++\nA story about the {word} and the harbour.\n",
+                1 + i / 28,
+                1 + i % 28
             ),
         )
         .unwrap();
@@ -200,6 +198,7 @@ fn search_finds_articles_in_the_first_and_the_last_shard() {
         .arg(browser_dir.join("run.mjs"))
         .arg(&out)
         .arg("--search-shards")
+        .args(["--common-word", "harbour"])
         .current_dir(&root)
         .output()
         .expect("run node tests/browser/run.mjs --search-shards");

@@ -298,6 +298,41 @@ fn colocated_assets_are_copied_beside_their_article() {
     assert_eq!(site.read("articles/photos/boat.png"), "PNG");
 }
 
+/// The search page loads the newest articles first and reaches back one
+/// bundle at a time, so `pagefind/shards.json` must say what each bundle
+/// holds: in build order (the articles oldest first, then the glossary),
+/// each article bundle with the dates of its oldest and newest article.
+#[test]
+fn search_shards_list_says_what_each_bundle_holds_and_how_far_back() {
+    let mut t = SiteTest::new().file(
+        "gloss.toml",
+        "title = \"T\"\nbase_url = \"https://t.example.org/\"\nsearch_records_per_shard = 2\n",
+    );
+    for (slug, date) in [("a", "2023-05-01"), ("b", "2021-02-03"), ("c", "2024-12-31")] {
+        t = t.file(
+            &format!("content/articles/{slug}.md"),
+            &format!("+++\ntitle = \"Story {slug}\"\ndate = {date}\n+++\nText about Ada Park.\n"),
+        );
+    }
+    let site = t
+        .file(
+            "content/glossary/ada-park.md",
+            "+++\nname = \"Ada Park\"\nkind = \"person\"\n+++\nA planner.\n",
+        )
+        .build();
+    assert_eq!(
+        site.json("pagefind/shards.json"),
+        serde_json::json!([
+            {"path": "", "holds": "articles", "from": "2021-02-03", "to": "2023-05-01"},
+            {"path": "shard-1/", "holds": "articles", "from": "2024-12-31", "to": "2024-12-31"},
+            {"path": "shard-2/", "holds": "glossary"},
+        ])
+    );
+    for dir in ["pagefind", "pagefind/shard-1", "pagefind/shard-2"] {
+        assert!(site.exists(&format!("{dir}/pagefind-entry.json")), "{dir}");
+    }
+}
+
 #[test]
 fn search_index_and_page_are_written_unless_the_site_opts_out() {
     let t = SiteTest::fixture("basic");
