@@ -183,12 +183,13 @@
     /* The index comes in bundles, listed in shards.json: the articles
        oldest first, then the glossary. A query runs on the glossary and the
        newest articles' bundle, and reaches back one older bundle at a time
-       while it has fewer results than a page shows, or when the reader asks
-       for older articles: what a query downloads is bounded by a bundle, not
-       by the archive. Merged bundles are named by absolute URL, because
-       Pagefind skips a bundle whose path is a prefix of the first one's
-       (/pagefind/ is one of /pagefind/shard-3/). */
-    var PAGE = 20, older = [], since = null, q0 = "", shown = 0;
+       while it has fewer results than a page shows, at most REACH bundles
+       (then, or when the reader asks for older articles, a click reaches
+       back as far again): what a query downloads is bounded by a few
+       bundles, not by the archive. Merged bundles are named by absolute
+       URL, because Pagefind skips a bundle whose path is a prefix of the
+       first one's (/pagefind/ is one of /pagefind/shard-3/). */
+    var PAGE = 20, REACH = 3, older = [], since = null, q0 = "", shown = 0;
     var bundle = function (b) { return new URL("/pagefind/" + b.path, location.href).href; };
     var day = function (iso) {
       return new Date(iso + "T12:00:00Z").toLocaleDateString(d.documentElement.lang || undefined, { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
@@ -209,13 +210,14 @@
           .then(function () { return m; });
       });
     };
-    /* Search, reaching back until `want` results or the oldest bundle. */
-    var reach = function (m, q, want) {
+    /* Search, reaching back until `want` results, `left` more bundles or
+       the oldest bundle. */
+    var reach = function (m, q, want, left) {
       return m.search(q).then(function (r) {
-        if (r.results.length >= want || !older.length) return r;
+        if (r.results.length >= want || !older.length || !left) return r;
         var b = older.shift();
         since = b.from;
-        return m.mergeIndex(bundle(b)).then(function () { return reach(m, q, want); });
+        return m.mergeIndex(bundle(b)).then(function () { return reach(m, q, want, left - 1); });
       });
     };
     var run = function (q, want) {
@@ -224,7 +226,7 @@
       if (!q) { status.textContent = ""; return; }
       status.textContent = "Searching…";
       (pf = pf || load())
-        .then(function (m) { return reach(m, q, want); })
+        .then(function (m) { return reach(m, q, want, REACH); })
         .then(function (r) { return Promise.all(r.results.slice(0, PAGE).map(function (x) { return x.data(); })).then(function (items) { return [r.results.length, items]; }); })
         .then(function (res) {
           var n = res[0], back = older.length && since ? " in articles since " + day(since) : "";
