@@ -244,7 +244,7 @@
           });
           box.append(ol);
           if (older.length) {
-            more.textContent = "Search older articles (before " + day(since) + ")";
+            more.textContent = "Search older articles (" + day(older[0].to) + " and before)";
             more.hidden = false;
           }
         })
