@@ -96,6 +96,9 @@ pub struct Session {
     content: Content,
     site: Site,
     linker: Linker,
+    /// The index of `site`, reused by an update whose site gives the same
+    /// one ([`crate::index::same_inputs`]).
+    index: Arc<crate::index::Index>,
     memo: Memo,
     /// The site folder, canonical.
     root: PathBuf,
@@ -415,6 +418,7 @@ impl Session {
             site,
             linker,
             plan,
+            index,
             timings,
         } = crate::pipeline(
             opts,
@@ -428,6 +432,7 @@ impl Session {
         let root = std::fs::canonicalize(&opts.root).unwrap_or_else(|_| opts.root.clone());
         let memo = Memo::of(&content, &site, site_key(&config, &site.glossary), None);
         let paths = render::paths::key(&content, &site);
+        let index = index.unwrap_or_else(|| Arc::new(crate::index::build(&site)));
         let session = Session {
             opts: opts.clone(),
             config,
@@ -435,6 +440,7 @@ impl Session {
             content,
             site,
             linker,
+            index,
             memo,
             root,
             files: files.clone(),
@@ -479,7 +485,10 @@ impl Session {
         };
         match result {
             Ok((session, site)) => {
-                *self = session;
+                // The last build's values are freed on a thread of their
+                // own: the page waits for none of it.
+                let last = std::mem::replace(self, session);
+                std::thread::spawn(move || drop(last));
                 Ok(site)
             }
             Err(report) => {
@@ -539,7 +548,11 @@ impl Session {
             })
             .map(|(i, _)| i)
             .collect();
-        let index = crate::index::build(&site);
+        let index = if crate::index::same_inputs(&self.site, &site) {
+            Arc::clone(&self.index)
+        } else {
+            Arc::new(crate::index::build(&site))
+        };
         let resolved = Instant::now();
 
         // The last plan, its articles named as in this build.
@@ -580,7 +593,6 @@ impl Session {
         if diags.has_errors() {
             return Err(diags.into_report(&content.sources));
         }
-        std::thread::spawn(move || drop(index));
         let files = apply(&self.files, &self.plan, &plan, sink.into_files());
         let timings = Timings {
             load: loaded - started,
@@ -604,6 +616,7 @@ impl Session {
             content,
             site,
             linker,
+            index,
             memo,
             root: self.root.clone(),
             files: files.clone(),
