@@ -228,6 +228,7 @@ pub fn render_cached(
     // Entries whose role, description or links changed (same shape): every
     // article that shows one is looked at as if edited, and every page
     // compared by its context is compared, whatever it reads.
+    let mut changed_entries: Vec<bool> = Vec::new();
     let (edited, glossary_edited) = match (edited, previous) {
         (Some(edited), Some(previous)) => {
             let changed: Vec<bool> = if previous.entries.len() == entry_prints.len() {
@@ -245,6 +246,7 @@ pub fn render_cached(
                         .filter(|a| shows_any(a, &changed))
                         .map(|a| a.index),
                 );
+                changed_entries = changed;
                 (Some(std::borrow::Cow::Owned(more)), true)
             } else {
                 (Some(std::borrow::Cow::Borrowed(edited)), false)
@@ -329,7 +331,10 @@ pub fn render_cached(
                     return true;
                 }
             };
-            if glossary_edited && p.reads.compares() {
+            if glossary_edited
+                && p.reads.compares()
+                && may_show_entries(p, &changed_entries, site, index)
+            {
                 p.fingerprint = print(p);
                 return p.fingerprint.is_none() || p.fingerprint != old.fingerprint;
             }
@@ -538,6 +543,39 @@ fn shows_any(a: &ResolvedArticle, changed: &[bool]) -> bool {
             crate::annotate::marks::MarkKind::Mention { entry } => hit(entry),
             _ => false,
         })
+}
+
+/// Whether the planned file `p` may show what a page shows of one of the
+/// `changed` entries (its role, description, summary, links) other than
+/// through its articles (an article that shows a changed entry counts as
+/// edited, see `shows_any`). An entry's page shows itself, its affiliations
+/// and its members (its quotes are its own); listings of articles, the
+/// sources, plain pages and the files made in Rust but the JSON indexes show
+/// no entry; the quote and glossary indexes, the JSON files and anything
+/// not named here may show any. A file that may not is handled as after any
+/// other edit (issue 15: a role edit compared all 2,000 entry pages).
+fn may_show_entries(p: &PlannedFile, changed: &[bool], site: &Site, index: &Index) -> bool {
+    let hit = |e: EntryIdx| changed.get(e).copied().unwrap_or(true);
+    match &p.key {
+        PageKey::Entry(_) => {
+            let i = p.item;
+            let e = &site.glossary.entries[i];
+            hit(i)
+                || e.affiliations.iter().any(|&a| hit(a))
+                || index.members[i].iter().any(|&m| hit(m))
+        }
+        PageKey::Home(_)
+        | PageKey::Tags
+        | PageKey::Tag(_)
+        | PageKey::Sources(_)
+        | PageKey::Page(_)
+        | PageKey::Search
+        | PageKey::NotFound
+        | PageKey::Sitemap
+        | PageKey::Robots
+        | PageKey::Static(_) => false,
+        _ => true,
+    }
 }
 
 /// The views of an article's quotes, in its order.

@@ -839,3 +839,30 @@ fn memo_index_is_built_again_when_what_it_is_built_from_changes() {
         t.replace("\"budget\"]", "\"budget\", \"harbour\"]")
     });
 }
+
+/// An entry's role shows on its own page, on its members' pages (as their
+/// affiliation) and on its affiliations' pages (as a member): an update
+/// that compares only the pages that may show the edited entry must still
+/// render those.
+#[test]
+fn memo_glossary_role_edit_renders_the_pages_of_its_members_and_affiliations() {
+    let mut e = Edits::new(false);
+    const COUNCIL: &str = "content/glossary/harbour-town-council.md";
+    let mode = e.check(COUNCIL, |t| {
+        t.replace("Local authority", "The local authority")
+    });
+    assert_eq!(mode, Mode::Incremental { articles: 0 });
+    let got = rendered(&e);
+    for path in [
+        "glossary/harbour-town-council/index.html",
+        "glossary/mara-lind/index.html",
+        "glossary/tom-okafor/index.html",
+    ] {
+        assert!(got.contains(&path), "{path} not rendered: {got:?}");
+    }
+    assert_not_rendered(&e, &["glossary/harbour-board/index.html"]);
+    const MARA: &str = "content/glossary/mara-lind.md";
+    e.check(MARA, |t| t.replace("Mayor of Harbour Town", "Mayor"));
+    assert!(rendered(&e).contains(&"glossary/harbour-town-council/index.html"));
+    assert_not_rendered(&e, &["glossary/tom-okafor/index.html"]);
+}
