@@ -28,7 +28,8 @@
 //!    shared with the last build, not copied. Every other article is
 //!    resolved as in a full build. The site-wide steps then run exactly as
 //!    in a full build: the checks across articles, the order, the
-//!    unmentioned entries, the index, and `render::paths::check` unless
+//!    unmentioned entries, the index (the last one when what it is built
+//!    from is the same: `index::same_inputs`), and `render::paths::check` unless
 //!    everything it reads is as in the last good build
 //!    (`render::paths::key`).
 //! 3. **Render** plans the new site and compares it with the last build's
@@ -41,9 +42,9 @@
 //!    moved, or when it reads an article resolved again (or the whole site)
 //!    and the fingerprint of its template context changed. After an edit
 //!    of an entry's role or description, every article showing the entry
-//!    counts as resolved again, and every page compared by its context is
-//!    compared ([`render::Plan::entries`]). Files no longer planned are
-//!    removed.
+//!    counts as resolved again, and every page that may show the entry
+//!    otherwise is compared by its context ([`render::Plan::entries`]).
+//!    Files no longer planned are removed.
 //!
 //! So new, deleted and renamed articles, draft toggles, `[[entities]]` and
 //! glossary edits and moved article folders all take this one path. The
