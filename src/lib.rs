@@ -203,6 +203,9 @@ pub(crate) struct Pipeline {
     pub site: annotate::Site,
     pub linker: glossary::Linker,
     pub plan: render::Plan,
+    /// The site's index, kept for a session (`Fingerprints::Keep`), which
+    /// reuses it while what it is built from stays the same.
+    pub index: Option<std::sync::Arc<index::Index>>,
     pub timings: Timings,
 }
 
@@ -286,7 +289,12 @@ fn pipeline_cached(
     if diags.has_errors() {
         return Err(diags.into_report(&content.sources));
     }
-    std::thread::spawn(move || drop(index));
+    let index = if fingerprints == Fingerprints::Keep {
+        Some(std::sync::Arc::new(index))
+    } else {
+        std::thread::spawn(move || drop(index));
+        None
+    };
     let timings = Timings {
         load: loaded - started,
         resolve: resolved - loaded,
@@ -301,6 +309,7 @@ fn pipeline_cached(
         site,
         linker,
         plan,
+        index,
         timings,
     })
 }

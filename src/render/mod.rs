@@ -155,16 +155,44 @@ pub fn render_cached(
     // Per-article views, built once and shared by every page that lists
     // them. A full build needs every quote view; an update only those of
     // the pages it looks at, so there they are made when first asked for.
+    // An update takes the views of the articles it shares with the last
+    // render from it (see `plan::Views`; its quote views once it knows that
+    // the glossary is as it was, below).
     let full = matches!(want, Want::Everything { .. });
-    let (summaries, quote_views): (Vec<ArticleSummary>, Vec<OnceLock<Vec<QuoteView>>>) = site
+    let last_views = match want {
+        Want::Changed { previous, .. } => Some(&previous.views),
+        Want::Everything { .. } => None,
+    };
+    let shared_with_last: Vec<Option<usize>> = match last_views {
+        Some(v) if !v.articles.is_empty() => {
+            let at: std::collections::HashMap<*const ResolvedArticle, usize> = v
+                .articles
+                .iter()
+                .enumerate()
+                .map(|(j, a)| (std::sync::Arc::as_ptr(a), j))
+                .collect();
+            site.articles
+                .iter()
+                .map(|a| at.get(&std::sync::Arc::as_ptr(a)).copied())
+                .collect()
+        }
+        _ => vec![None; site.articles.len()],
+    };
+    type Quotes = OnceLock<std::sync::Arc<Vec<QuoteView>>>;
+    let (summaries, quote_views): (Vec<std::sync::Arc<ArticleSummary>>, Vec<Quotes>) = site
         .articles
         .par_iter()
-        .map(|a| {
+        .zip(&shared_with_last)
+        .map(|(a, last)| {
             let quotes = OnceLock::new();
             if full {
-                let _ = quotes.set(quote_views_of(site, a));
+                let _ = quotes.set(std::sync::Arc::new(quote_views_of(site, a)));
             }
-            (ArticleSummary::new(a, base), quotes)
+            let summary = match (last, last_views) {
+                (Some(j), Some(v)) => std::sync::Arc::clone(&v.summaries[*j]),
+                _ => std::sync::Arc::new(ArticleSummary::new(a, base)),
+            };
+            (summary, quotes)
         })
         .unzip();
     let mut tags: BTreeMap<&str, (&TagRef, Vec<usize>)> = BTreeMap::new();
@@ -228,6 +256,7 @@ pub fn render_cached(
     // Entries whose role, description or links changed (same shape): every
     // article that shows one is looked at as if edited, and every page
     // compared by its context is compared, whatever it reads.
+    let mut changed_entries: Vec<bool> = Vec::new();
     let (edited, glossary_edited) = match (edited, previous) {
         (Some(edited), Some(previous)) => {
             let changed: Vec<bool> = if previous.entries.len() == entry_prints.len() {
@@ -245,6 +274,7 @@ pub fn render_cached(
                         .filter(|a| shows_any(a, &changed))
                         .map(|a| a.index),
                 );
+                changed_entries = changed;
                 (Some(std::borrow::Cow::Owned(more)), true)
             } else {
                 (Some(std::borrow::Cow::Borrowed(edited)), false)
@@ -252,6 +282,19 @@ pub fn render_cached(
         }
         _ => (None, false),
     };
+    // The quote views of a shared article still hold while the glossary's
+    // shape (the site print) and its speakers' entries are as they were.
+    if let (Some(_), Some(last)) = (&edited, last_views) {
+        let changed = |e: EntryIdx| changed_entries.get(e).copied().unwrap_or(glossary_edited);
+        for (i, j) in shared_with_last.iter().enumerate() {
+            let Some(views) = j.and_then(|j| last.quotes[j].as_ref()) else {
+                continue;
+            };
+            if !site.articles[i].quotes.iter().any(|q| changed(q.speaker)) {
+                let _ = quote_views[i].set(std::sync::Arc::clone(views));
+            }
+        }
+    }
     let edited = edited.as_deref();
     // Each article without its body: all of them for a session's first
     // build, the edited ones in an update. Every field but `html` counts
@@ -329,7 +372,10 @@ pub fn render_cached(
                     return true;
                 }
             };
-            if glossary_edited && p.reads.compares() {
+            if glossary_edited
+                && p.reads.compares()
+                && may_show_entries(p, &changed_entries, site, index)
+            {
                 p.fingerprint = print(p);
                 return p.fingerprint.is_none() || p.fingerprint != old.fingerprint;
             }
@@ -516,13 +562,23 @@ pub fn render_cached(
     }
     // 50,000 quote views take a while to free, and nobody waits for it.
     drop(shared);
-    std::thread::spawn(move || drop(quote_views));
+    let views = if keep_prints {
+        plan::Views {
+            articles: site.articles.clone(),
+            summaries,
+            quotes: quote_views.into_iter().map(OnceLock::into_inner).collect(),
+        }
+    } else {
+        std::thread::spawn(move || drop((summaries, quote_views)));
+        plan::Views::default()
+    };
     Plan {
         site: Some(site_print),
         metadata: listing,
         entries: entry_prints,
         files: planned.into_iter().map(|p| (p.key.clone(), p)).collect(),
         rendered,
+        views,
     }
 }
 
@@ -538,6 +594,39 @@ fn shows_any(a: &ResolvedArticle, changed: &[bool]) -> bool {
             crate::annotate::marks::MarkKind::Mention { entry } => hit(entry),
             _ => false,
         })
+}
+
+/// Whether the planned file `p` may show what a page shows of one of the
+/// `changed` entries (its role, description, summary, links) other than
+/// through its articles (an article that shows a changed entry counts as
+/// edited, see `shows_any`). An entry's page shows itself, its affiliations
+/// and its members (its quotes are its own); listings of articles, the
+/// sources, plain pages and the files made in Rust but the JSON indexes show
+/// no entry; the quote and glossary indexes, the JSON files and anything
+/// not named here may show any. A file that may not is handled as after any
+/// other edit (issue 15: a role edit compared all 2,000 entry pages).
+fn may_show_entries(p: &PlannedFile, changed: &[bool], site: &Site, index: &Index) -> bool {
+    let hit = |e: EntryIdx| changed.get(e).copied().unwrap_or(true);
+    match &p.key {
+        PageKey::Entry(_) => {
+            let i = p.item;
+            let e = &site.glossary.entries[i];
+            hit(i)
+                || e.affiliations.iter().any(|&a| hit(a))
+                || index.members[i].iter().any(|&m| hit(m))
+        }
+        PageKey::Home(_)
+        | PageKey::Tags
+        | PageKey::Tag(_)
+        | PageKey::Sources(_)
+        | PageKey::Page(_)
+        | PageKey::Search
+        | PageKey::NotFound
+        | PageKey::Sitemap
+        | PageKey::Robots
+        | PageKey::Static(_) => false,
+        _ => true,
+    }
 }
 
 /// The views of an article's quotes, in its order.
@@ -583,10 +672,10 @@ struct Derived<'a> {
     site: &'a Site,
     index: &'a Index,
     /// `summaries[i]` is the summary of `site.articles[i]`.
-    summaries: &'a [ArticleSummary],
+    summaries: &'a [std::sync::Arc<ArticleSummary>],
     /// `quote_views[i]`: the quote views of `site.articles[i]`, made when
     /// first asked for (see [`Derived::quotes`]).
-    quote_views: &'a [OnceLock<Vec<QuoteView>>],
+    quote_views: &'a [OnceLock<std::sync::Arc<Vec<QuoteView>>>],
     /// Every quote view, newest first (`index.by_date`), made when first
     /// asked for.
     by_date: OnceLock<Vec<&'a QuoteView>>,
@@ -610,8 +699,8 @@ impl<'a> Derived<'a> {
 
     /// The quote views of `site.articles[i]`.
     fn quotes(&self, i: usize) -> &'a [QuoteView] {
-        let cell: &'a OnceLock<Vec<QuoteView>> = &self.quote_views[i];
-        cell.get_or_init(|| quote_views_of(self.site, &self.site.articles[i]))
+        let cell: &'a OnceLock<std::sync::Arc<Vec<QuoteView>>> = &self.quote_views[i];
+        cell.get_or_init(|| std::sync::Arc::new(quote_views_of(self.site, &self.site.articles[i])))
     }
 
     fn quote(&self, q: crate::index::QuoteAt) -> &'a QuoteView {
@@ -1041,6 +1130,7 @@ impl<'a> Derived<'a> {
                 let items: Vec<&ArticleSummary> = self
                     .summaries
                     .iter()
+                    .map(|s| &**s)
                     .skip((n - 1) * per)
                     .take(per)
                     .collect();
@@ -1078,7 +1168,8 @@ impl<'a> Derived<'a> {
                         String::new()
                     },
                 };
-                let list: Vec<&ArticleSummary> = list.iter().map(|&i| &self.summaries[i]).collect();
+                let list: Vec<&ArticleSummary> =
+                    list.iter().map(|&i| &*self.summaries[i]).collect();
                 out.put("tag", &view);
                 out.put("articles", &list);
             }
@@ -1464,7 +1555,7 @@ fn feed_view(
     config: &Config,
     content: &Content,
     site: &Site,
-    summaries: &[ArticleSummary],
+    summaries: &[std::sync::Arc<ArticleSummary>],
     idx: &[usize],
     title: &str,
     url: &str,
@@ -1477,7 +1568,7 @@ fn feed_view(
             let a = &site.articles[i];
             let permalink = config.permalink(&a.url());
             FeedEntry {
-                summary: summaries[i].clone(),
+                summary: (*summaries[i]).clone(),
                 updated: a.updated.as_ref().unwrap_or(&a.date).rfc3339(),
                 content: body::feed_entry(config, content, site, a, &permalink),
                 permalink,

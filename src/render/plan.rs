@@ -11,8 +11,11 @@
 //! longer planned are removed. A build cache can key on the same
 //! fingerprints (issue 15).
 
+use super::context::{ArticleSummary, QuoteView};
+use crate::annotate::ResolvedArticle;
 use crate::hash::Fingerprint;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// What a planned file is, independent of where it is written. Slugs and
 /// ids, never positions, so a key means the same page in the next build.
@@ -142,6 +145,30 @@ pub struct Plan {
     pub entries: Vec<Fingerprint>,
     /// The paths this render wrote.
     pub rendered: Vec<String>,
+    /// The per-article views the render made, for the next update to reuse
+    /// (a session's renders only; empty after a one-shot build).
+    pub(crate) views: Views,
+}
+
+/// The views a render made of each article, by position in that build's
+/// `Site::articles`, beside the very articles they were made from: an
+/// update reuses the views of an article it shares (the same `Arc`, so the
+/// same data) instead of making them again (issue 15: 10,000 summaries
+/// and 50,000 quote views on every save). A quote view also shows its
+/// speaker's entry, so the update reuses it only while the glossary and
+/// the speakers' entries are as they were.
+#[derive(Clone, Default)]
+pub(crate) struct Views {
+    pub articles: Vec<Arc<ResolvedArticle>>,
+    pub summaries: Vec<Arc<ArticleSummary>>,
+    /// `None` where the render made none (it did not need them).
+    pub quotes: Vec<Option<Arc<Vec<QuoteView>>>>,
+}
+
+impl std::fmt::Debug for Views {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Views({} articles)", self.articles.len())
+    }
 }
 
 impl Plan {
@@ -202,6 +229,7 @@ impl Plan {
                 .collect(),
             entries: self.entries.clone(),
             rendered: self.rendered.clone(),
+            views: self.views.clone(),
         }
     }
 }

@@ -798,3 +798,71 @@ fn memo_glossary_alias_and_name_edits_resolve_every_article_again() {
     });
     assert_eq!(mode, Mode::Incremental { articles: 2 });
 }
+
+/// The index (quotes by date and speaker, sources merged and sorted, the
+/// glossary's counts) is kept by an update that leaves what it is built from
+/// as it was; each of these edits changes one such thing and must show.
+#[test]
+fn memo_index_is_built_again_when_what_it_is_built_from_changes() {
+    let mut e = Edits::new(false);
+    // When a quote was said: the quote index's order.
+    e.check(BUDGET, |t| {
+        t.replacen("said = 2024-03-04", "said = 2023-01-09", 1)
+    });
+    // A source's title: the sources index's order.
+    e.check(BUDGET, |t| {
+        t.replace("Evening bulletin", "Afternoon bulletin")
+    });
+    // A quote's speaker: both speakers' quotes and counts.
+    e.check(BUDGET, |t| {
+        t.replace(
+            "anchor = \"a blank cheque\"\nspeaker = \"tom-okafor\"",
+            "anchor = \"a blank cheque\"\nspeaker = \"mara-lind\"",
+        )
+    });
+    // A new mention in the body: the entry's mentions and counts.
+    e.check(BUDGET, |t| {
+        t.replace(
+            "Lind said she expected",
+            "Okafor and Lind said they expected",
+        )
+    });
+    // The date: a new order of the articles, so new positions.
+    e.check(BUDGET, |t| {
+        t.replace("date = 2024-03-05", "date = 2024-06-05")
+    });
+    // A title and a tag keep the index, and still equal a full build.
+    e.check(BUDGET, |t| {
+        t.replace("harbour budget\"", "harbour budget again\"")
+    });
+    e.check(BUDGET, |t| {
+        t.replace("\"budget\"]", "\"budget\", \"harbour\"]")
+    });
+}
+
+/// An entry's role shows on its own page, on its members' pages (as their
+/// affiliation) and on its affiliations' pages (as a member): an update
+/// that compares only the pages that may show the edited entry must still
+/// render those.
+#[test]
+fn memo_glossary_role_edit_renders_the_pages_of_its_members_and_affiliations() {
+    let mut e = Edits::new(false);
+    const COUNCIL: &str = "content/glossary/harbour-town-council.md";
+    let mode = e.check(COUNCIL, |t| {
+        t.replace("Local authority", "The local authority")
+    });
+    assert_eq!(mode, Mode::Incremental { articles: 0 });
+    let got = rendered(&e);
+    for path in [
+        "glossary/harbour-town-council/index.html",
+        "glossary/mara-lind/index.html",
+        "glossary/tom-okafor/index.html",
+    ] {
+        assert!(got.contains(&path), "{path} not rendered: {got:?}");
+    }
+    assert_not_rendered(&e, &["glossary/harbour-board/index.html"]);
+    const MARA: &str = "content/glossary/mara-lind.md";
+    e.check(MARA, |t| t.replace("Mayor of Harbour Town", "Mayor"));
+    assert!(rendered(&e).contains(&"glossary/harbour-town-council/index.html"));
+    assert_not_rendered(&e, &["glossary/tom-okafor/index.html"]);
+}
