@@ -446,16 +446,17 @@ fn resolve_article_body(
     ds: &mut Vec<diagnostics::Diagnostic>,
 ) -> Option<annotate::ResolvedArticle> {
     // Read once here: a one-shot build let the texts go after loading.
-    let Some(text) = content.body_once(&a.layout) else {
-        ds.push(changed_while_built(
-            &content.sources.get(a.layout.source).name,
-        ));
+    let file = content.sources.get(a.layout.source);
+    let whole = file.text_once();
+    let Some(text) = whole.as_deref().and_then(|t| t.get(a.layout.body_start..)) else {
+        ds.push(changed_while_built(&file.name));
         return None;
     };
     let mut owned = String::new();
     let (mut article, doc) = annotate::resolve_article(
-        config, content, glossary, linker, index, a, &text, ds, &mut owned,
+        config, content, glossary, linker, index, a, text, ds, &mut owned,
     )?;
+    article.text = hash::bytes_print(whole.as_deref().unwrap_or_default().as_bytes());
     if bodies == render::Bodies::AtPage && article.notes.is_empty() && article.quotes.is_empty() {
         return Some(article);
     }

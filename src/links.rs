@@ -339,6 +339,24 @@ impl Sink for Recorder<'_> {
         }
         self.inner.put_bytes(path, bytes)
     }
+
+    /// A kept page is read back from the output for its ids and links, so
+    /// the check sees the site as a reader would; one that cannot be read
+    /// is not kept (its bytes are put instead).
+    fn keep(&self, path: &str, hash: u128) -> std::io::Result<bool> {
+        if !self.inner.keep(path, hash)? {
+            return Ok(false);
+        }
+        if path.ends_with(".html") {
+            match self.inner.read_kept(path) {
+                Ok(bytes) => self.record(path, Some(owned_ids(&bytes)), Some(&bytes)),
+                Err(_) => return Ok(false),
+            }
+        } else {
+            self.record(path, None, None);
+        }
+        Ok(true)
+    }
 }
 
 /// Where a link into the site leads.
