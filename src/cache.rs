@@ -139,6 +139,12 @@ impl Cache {
         })
     }
 
+    /// Whether the last build left entries to read (a rebuild, not a first
+    /// build or one after `gloss clean`).
+    pub fn has_previous(&self) -> bool {
+        !self.previous.is_empty()
+    }
+
     /// The key under which an entry of `kind` made from `inputs` is stored.
     fn key(&self, kind: Kind, inputs: Fingerprint) -> (Kind, Fingerprint) {
         let key = FingerprintBuilder::default()

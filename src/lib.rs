@@ -245,6 +245,10 @@ fn pipeline_cached(
     // session keeps them.
     let bodies = match fingerprints {
         Fingerprints::Keep => render::Bodies::Kept,
+        // A rebuild with the cache (one whose last build left a manifest).
+        Fingerprints::Skip if cache.is_some_and(cache::Cache::has_previous) => {
+            render::Bodies::Deferred
+        }
         Fingerprints::Skip => render::Bodies::AtPage,
     };
     let Prepared {
@@ -259,7 +263,7 @@ fn pipeline_cached(
         return Err(diags.into_report(&content.sources));
     }
     let index = index::build(&site);
-    if bodies == render::Bodies::AtPage {
+    if bodies.at_page() {
         // Resolved and its paths checked: nothing reports from the span
         // tables now but a draft's placeholders.
         content.let_go_of_spans();
@@ -457,7 +461,14 @@ fn resolve_article_body(
         config, content, glossary, linker, index, a, text, ds, &mut owned,
     )?;
     article.text = hash::bytes_print(whole.as_deref().unwrap_or_default().as_bytes());
-    if bodies == render::Bodies::AtPage && article.notes.is_empty() && article.quotes.is_empty() {
+    let waits = match bodies {
+        render::Bodies::Kept => false,
+        render::Bodies::AtPage => article.notes.is_empty() && article.quotes.is_empty(),
+        render::Bodies::Deferred => {
+            article.quotes.is_empty() && article.notes.iter().all(|n| n.selector.is_none())
+        }
+    };
+    if waits {
         return Some(article);
     }
     let ann = render::body::annotations(&article, glossary, base);

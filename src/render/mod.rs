@@ -99,6 +99,20 @@ pub enum Bodies {
     /// come from its body): a one-shot build of a site without annotations
     /// holds no body beyond the pages being written. `html` is empty then.
     AtPage,
+    /// As `AtPage`, and an article whose notes anchor no text (footnotes
+    /// only: no selector comes from its body) and which has no quotes waits
+    /// for its page too: a rebuild with the build cache keeps most article
+    /// pages where they are and reads most search shards back, so most
+    /// bodies are never needed (issue 15). A clean build does not wait:
+    /// its page and its search record would each write the body.
+    Deferred,
+}
+
+impl Bodies {
+    /// Whether a page writes the bodies resolving did not.
+    pub fn at_page(self) -> bool {
+        self != Bodies::Kept
+    }
 }
 
 /// Which planned files a render writes.
@@ -405,19 +419,56 @@ pub fn render_cached(
             (f.finish(), stable_entry_prints(&site.glossary))
         }
     };
+    // What one article gives a page made from it: its file (its text, and
+    // its slug, which its path gives when the text does not), and the
+    // entries it shows.
+    let add_article = |f: &mut crate::hash::FingerprintBuilder, a: &ResolvedArticle| {
+        f.bytes(&a.text.0.to_le_bytes())
+            .add(&a.slug)
+            .add(&format!("{:?}", inputs.content.articles[a.index].image));
+        for e in shown_entries(a) {
+            let print = all_entry_prints.get(e).map_or(0, |p| p.0);
+            f.bytes(&print.to_le_bytes());
+        }
+    };
     let article_print = |p: &PlannedFile| -> Fingerprint {
-        let a = &site.articles[p.item];
         let mut f = crate::hash::FingerprintBuilder::default();
         f.bytes(&cache_site_print.0.to_le_bytes())
             .bytes(&glossary_shape.0.to_le_bytes())
             .add(&p.template.and_then(|t| template_prints.get(t)).map(|f| f.0))
             .add(&p.key)
-            .add(&p.path)
-            .bytes(&a.text.0.to_le_bytes())
-            .add(&format!("{:?}", inputs.content.articles[a.index].image));
-        for e in shown_entries(a) {
-            let print = all_entry_prints.get(e).map_or(0, |p| p.0);
-            f.bytes(&print.to_le_bytes());
+            .add(&p.path);
+        add_article(&mut f, &site.articles[p.item]);
+        f.finish()
+    };
+    // A feed, likewise, on what its context is made from (building it
+    // writes the body of each of its entries): its articles, in order,
+    // and its `shape` (the last change of all of its tag's), keyed with the
+    // rest of a page's key (see `put_one`).
+    let at_content: Vec<usize> = match cache {
+        None => Vec::new(),
+        Some(_) => {
+            let mut at = vec![usize::MAX; inputs.content.articles.len()];
+            for (i, a) in site.articles.iter().enumerate() {
+                at[a.index] = i;
+            }
+            at
+        }
+    };
+    let feed_print = |p: &PlannedFile| -> Fingerprint {
+        let mut f = crate::hash::FingerprintBuilder::default();
+        f.bytes(&glossary_shape.0.to_le_bytes()).add(&p.key);
+        let Reads::Articles { ids, shape } = &p.reads else {
+            unreachable!("a feed reads its articles");
+        };
+        f.bytes(&shape.0.to_le_bytes());
+        for &id in ids {
+            match at_content.get(id).and_then(|&i| site.articles.get(i)) {
+                Some(a) => add_article(&mut f, a),
+                None => {
+                    f.add("gone");
+                }
+            }
         }
         f.finish()
     };
@@ -462,7 +513,10 @@ pub fn render_cached(
                 );
             }
             let cached = cache.map(|c| {
-                let inputs = p.fingerprint.or_else(|| print(p)).map(|f| f.0);
+                let inputs = match p.key {
+                    PageKey::Feed | PageKey::TagFeed(_) => Some(feed_print(p).0),
+                    _ => p.fingerprint.or_else(|| print(p)).map(|f| f.0),
+                };
                 let template = p.template.and_then(|t| template_prints.get(t));
                 let key = crate::hash::FingerprintBuilder::default()
                     .bytes(&cache_site_print.0.to_le_bytes())
@@ -694,7 +748,7 @@ impl<'a> Derived<'a> {
     /// The body HTML of an article's page: kept, or written now.
     fn body<'r>(&self, a: &'r ResolvedArticle) -> std::borrow::Cow<'r, str> {
         match self.bodies {
-            Bodies::AtPage if a.html.is_empty() => {
+            Bodies::AtPage | Bodies::Deferred if a.html.is_empty() => {
                 std::borrow::Cow::Owned(body::page(self.config, self.content, self.site, a))
             }
             _ => std::borrow::Cow::Borrowed(&a.html),

@@ -224,13 +224,19 @@ fn cache_rebuild_equals_a_clean_build_after_drafts_new_deleted_and_renamed_files
     c.edit(FERRY, |t| t.replace("draft = true\n", ""));
     c.build();
     // A new article, the newest: it lands in the last article shard, so
-    // every other shard comes from the cache.
+    // every other shard comes from the cache. Its only note is a footnote,
+    // so a rebuild writes its body at its page, not when it is resolved.
     c.edit("content/articles/new-piece.md", |_| {
-        "+++\ntitle = \"New piece\"\ndate = 2024-06-01\n+++\nMara Lind spoke.\n".into()
+        "+++\ntitle = \"New piece\"\ndate = 2024-06-01\n+++\nMara Lind spoke.[^1]\n\n[^1]: On Monday.\n".into()
     });
     let s = c.build();
     assert_eq!(s.shards_cached, s.shards - 1, "{s:?}");
     assert!(s.pages_cached > 0, "{s:?}");
+    c.edit("content/articles/new-piece.md", |t| {
+        t.replace("On Monday.", "On Tuesday.")
+    });
+    let s = c.build_after_local_edit();
+    assert_eq!(s.shards_cached, s.shards - 1, "{s:?}");
     // Renamed: its slug and every page listing it change.
     std::fs::rename(
         c.path("content/articles/new-piece.md"),
