@@ -52,6 +52,11 @@ pub enum Kind {
     Page,
     /// Every file of one search shard's Pagefind bundle ([`pack`]).
     Shard,
+    /// A file of the output known by the hash of its bytes only: no object
+    /// is stored, since the output folder holds the bytes and its record
+    /// (`output::Staging`) says which. An article's own page: one per
+    /// article, so storing its bytes too would double the site on disk.
+    Output,
 }
 
 impl Kind {
@@ -59,6 +64,7 @@ impl Kind {
         match self {
             Kind::Page => "page",
             Kind::Shard => "shard",
+            Kind::Output => "output",
         }
     }
 
@@ -66,6 +72,7 @@ impl Kind {
         match s {
             "page" => Some(Kind::Page),
             "shard" => Some(Kind::Shard),
+            "output" => Some(Kind::Output),
             _ => None,
         }
     }
@@ -81,9 +88,14 @@ struct Stored {
 /// How much of a build came from the cache, by kind of entry.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct CacheStats {
-    /// Pages rendered from a template, and how many of them came from the cache.
+    /// Pages rendered from a template, and how many of them came from the
+    /// cache (read back, or kept in the output as they were).
     pub pages: usize,
     pub pages_cached: usize,
+    /// Of those, the articles' own pages, and how many of them were kept in
+    /// the output, neither made nor hashed again ([`Kind::Output`]).
+    pub article_pages: usize,
+    pub article_pages_kept: usize,
     /// Search shards, and how many of them came from the cache.
     pub shards: usize,
     pub shards_cached: usize,
@@ -98,8 +110,8 @@ pub struct Cache {
     previous: BTreeMap<(Kind, Fingerprint), Stored>,
     current: Mutex<BTreeMap<(Kind, Fingerprint), Stored>>,
     /// Looked up and found, by kind (`Kind as usize`).
-    asked: [AtomicUsize; 2],
-    found: [AtomicUsize; 2],
+    asked: [AtomicUsize; 3],
+    found: [AtomicUsize; 3],
     /// Numbers temporary files apart.
     next_tmp: AtomicU64,
 }
@@ -127,6 +139,12 @@ impl Cache {
         })
     }
 
+    /// Whether the last build left entries to read (a rebuild, not a first
+    /// build or one after `gloss clean`).
+    pub fn has_previous(&self) -> bool {
+        !self.previous.is_empty()
+    }
+
     /// The key under which an entry of `kind` made from `inputs` is stored.
     fn key(&self, kind: Kind, inputs: Fingerprint) -> (Kind, Fingerprint) {
         let key = FingerprintBuilder::default()
@@ -150,10 +168,36 @@ impl Cache {
         Some(bytes)
     }
 
-    /// Counts an output of `kind` that is never cached (so that the summary
-    /// says "1108 of 11108 files": the others were made afresh).
-    pub fn uncached(&self, kind: Kind) {
-        self.asked[kind as usize].fetch_add(1, Ordering::Relaxed);
+    /// Counts a page that was looked up as a [`Kind::Output`]: `found` when
+    /// it was not made again (the output held it). The summary's "N of M
+    /// files made from templates" counts these with the other pages.
+    pub fn counted(&self, found: bool) {
+        self.asked[Kind::Output as usize].fetch_add(1, Ordering::Relaxed);
+        if found {
+            self.found[Kind::Output as usize].fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// The hash of the bytes (`hash::bytes_print`) that a previous
+    /// build made from `inputs` and wrote to the output, remembered with
+    /// [`Cache::remember`]; kept for the next build when found. The caller
+    /// must still check that the output holds them.
+    pub fn written(&self, inputs: Fingerprint) -> Option<u128> {
+        let key = self.key(Kind::Output, inputs);
+        let stored = *self.previous.get(&key)?;
+        self.lock().insert(key, stored);
+        Some(stored.hash.0)
+    }
+
+    /// Remembers that `bytes`, made from `inputs`, were written to the
+    /// output (for [`Cache::written`]); no object is stored.
+    pub fn remember(&self, inputs: Fingerprint, bytes: &[u8]) {
+        let key = self.key(Kind::Output, inputs);
+        let stored = Stored {
+            hash: hash_of(bytes),
+            len: bytes.len() as u64,
+        };
+        self.lock().insert(key, stored);
     }
 
     /// Stores `bytes`, made from `inputs`, for the next build: written under
@@ -173,10 +217,12 @@ impl Cache {
 
     /// How much came from the cache so far.
     pub fn stats(&self) -> CacheStats {
-        let n = |a: &[AtomicUsize; 2], k: Kind| a[k as usize].load(Ordering::Relaxed);
+        let n = |a: &[AtomicUsize; 3], k: Kind| a[k as usize].load(Ordering::Relaxed);
         CacheStats {
-            pages: n(&self.asked, Kind::Page),
-            pages_cached: n(&self.found, Kind::Page),
+            pages: n(&self.asked, Kind::Page) + n(&self.asked, Kind::Output),
+            pages_cached: n(&self.found, Kind::Page) + n(&self.found, Kind::Output),
+            article_pages: n(&self.asked, Kind::Output),
+            article_pages_kept: n(&self.found, Kind::Output),
             shards: n(&self.asked, Kind::Shard),
             shards_cached: n(&self.found, Kind::Shard),
         }
@@ -210,8 +256,9 @@ impl Cache {
         std::fs::write(&tmp, text)?;
         std::fs::rename(&tmp, self.dir.join(MANIFEST))?;
         let keep: BTreeSet<String> = current
-            .values()
-            .map(|s| format!("{:032x}", s.hash.0))
+            .iter()
+            .filter(|((kind, _), _)| *kind != Kind::Output)
+            .map(|(_, s)| format!("{:032x}", s.hash.0))
             .collect();
         remove_unlisted(&self.dir.join(OBJECTS), &keep)?;
         // Manifests a killed build left under a temporary name.
@@ -294,8 +341,9 @@ fn read_checked(path: &Path, stored: Stored) -> Option<Vec<u8>> {
     (bytes.len() as u64 == stored.len && hash_of(&bytes) == stored.hash).then_some(bytes)
 }
 
+/// The hash the cache knows bytes by; the output's record uses the same.
 fn hash_of(bytes: &[u8]) -> Fingerprint {
-    FingerprintBuilder::default().bytes(bytes).finish()
+    crate::hash::bytes_print(bytes)
 }
 
 /// Removes the files of `dir` whose names `keep` does not list.

@@ -66,6 +66,13 @@ impl FingerprintBuilder {
     }
 }
 
+/// The fingerprint of some bytes: what the build cache names an entry by
+/// and the output's record knows a file by, the same function for both, so
+/// a hash the cache remembers for a page can be compared with the record's.
+pub(crate) fn bytes_print(bytes: &[u8]) -> Fingerprint {
+    FingerprintBuilder::default().bytes(bytes).finish()
+}
+
 impl std::io::Write for FingerprintBuilder {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         self.0.write(buf);

@@ -248,6 +248,10 @@ fn pipeline_cached(
     // session keeps them.
     let bodies = match fingerprints {
         Fingerprints::Keep => render::Bodies::Kept,
+        // A rebuild with the cache (one whose last build left a manifest).
+        Fingerprints::Skip if cache.is_some_and(cache::Cache::has_previous) => {
+            render::Bodies::Deferred
+        }
         Fingerprints::Skip => render::Bodies::AtPage,
     };
     let Prepared {
@@ -262,7 +266,7 @@ fn pipeline_cached(
         return Err(diags.into_report(&content.sources));
     }
     let index = index::build(&site);
-    if bodies == render::Bodies::AtPage {
+    if bodies.at_page() {
         // Resolved and its paths checked: nothing reports from the span
         // tables now but a draft's placeholders.
         content.let_go_of_spans();
@@ -455,17 +459,25 @@ fn resolve_article_body(
     ds: &mut Vec<diagnostics::Diagnostic>,
 ) -> Option<annotate::ResolvedArticle> {
     // Read once here: a one-shot build let the texts go after loading.
-    let Some(text) = content.body_once(&a.layout) else {
-        ds.push(changed_while_built(
-            &content.sources.get(a.layout.source).name,
-        ));
+    let file = content.sources.get(a.layout.source);
+    let whole = file.text_once();
+    let Some(text) = whole.as_deref().and_then(|t| t.get(a.layout.body_start..)) else {
+        ds.push(changed_while_built(&file.name));
         return None;
     };
     let mut owned = String::new();
     let (mut article, doc) = annotate::resolve_article(
-        config, content, glossary, linker, index, a, &text, ds, &mut owned,
+        config, content, glossary, linker, index, a, text, ds, &mut owned,
     )?;
-    if bodies == render::Bodies::AtPage && article.notes.is_empty() && article.quotes.is_empty() {
+    article.text = hash::bytes_print(whole.as_deref().unwrap_or_default().as_bytes());
+    let waits = match bodies {
+        render::Bodies::Kept => false,
+        render::Bodies::AtPage => article.notes.is_empty() && article.quotes.is_empty(),
+        render::Bodies::Deferred => {
+            article.quotes.is_empty() && article.notes.iter().all(|n| n.selector.is_none())
+        }
+    };
+    if waits {
         return Some(article);
     }
     let ann = render::body::annotations(&article, glossary, base);

@@ -187,6 +187,12 @@ struct Href {
 
 /// The links into the site that a page's HTML holds.
 fn page_links(page: &str, bytes: &[u8]) -> Vec<Href> {
+    page_links_but(page, bytes, |_| false)
+}
+
+/// [`page_links`], leaving out the attribute values (as written) that
+/// `skip` says are checked already.
+fn page_links_but(page: &str, bytes: &[u8], skip: impl Fn(&[u8]) -> bool) -> Vec<Href> {
     let base = match page.rsplit_once('/') {
         Some((dir, _)) => format!("/{dir}/"),
         None => "/".to_string(),
@@ -194,6 +200,9 @@ fn page_links(page: &str, bytes: &[u8]) -> Vec<Href> {
     let mut out = Vec::new();
     for attr in [" href=\"", " src=\""] {
         for value in attr_values(bytes, attr) {
+            if skip(value) {
+                continue;
+            }
             // The bytes are read as text piece by piece: an ASCII byte ends
             // any bad sequence, so each value reads as it would in the
             // whole page read as text.
@@ -285,6 +294,9 @@ pub(crate) struct Recorder<'a> {
     inner: &'a dyn Sink,
     seen: Mutex<BTreeMap<String, Option<Vec<String>>>>,
     hrefs: Mutex<BTreeMap<Href, String>>,
+    /// The root-relative links (`/tags/x/`, as written) that a kept page
+    /// recorded: another kept page holding one needs not resolve it again.
+    kept_links: Mutex<std::collections::HashSet<Box<[u8]>>>,
 }
 
 impl<'a> Recorder<'a> {
@@ -293,6 +305,7 @@ impl<'a> Recorder<'a> {
             inner,
             seen: Mutex::default(),
             hrefs: Mutex::default(),
+            kept_links: Mutex::default(),
         }
     }
 
@@ -305,6 +318,32 @@ impl<'a> Recorder<'a> {
 
     fn record(&self, path: &str, ids: Option<Vec<String>>, bytes: Option<&[u8]>) {
         let links = bytes.map(|b| page_links(path, b)).unwrap_or_default();
+        self.record_links(path, ids, links);
+    }
+
+    /// Records a page kept as the last build wrote it (issue 15), which
+    /// that build's check passed: its links to itself (`#sn-1`) lead where
+    /// they did, since its ids are the ones it had, so they are not
+    /// checked again; nor is a root-relative link another kept page holds
+    /// (it resolves the same on every page). Its other links are, as any
+    /// page's: what they lead to may have changed.
+    fn record_kept(&self, path: &str, bytes: &[u8]) {
+        // `#x` leads to the page itself only on a folder's index page.
+        let is_index = path == "index.html" || path.ends_with("/index.html");
+        let links = page_links_but(path, bytes, |value| {
+            if value.first() == Some(&b'#') {
+                return is_index;
+            }
+            if value.first() != Some(&b'/') || value.starts_with(b"//") {
+                return false;
+            }
+            let mut seen = self.kept_links.lock().unwrap_or_else(|e| e.into_inner());
+            !seen.insert(value.into())
+        });
+        self.record_links(path, Some(owned_ids(bytes)), links);
+    }
+
+    fn record_links(&self, path: &str, ids: Option<Vec<String>>, links: Vec<Href>) {
         {
             let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
             seen.insert(path.to_string(), ids);
@@ -338,6 +377,24 @@ impl Sink for Recorder<'_> {
             self.record(path, None, None);
         }
         self.inner.put_bytes(path, bytes)
+    }
+
+    /// A kept page is read back from the output for its ids and links, so
+    /// the check sees the site as a reader would; one that cannot be read
+    /// is not kept (its bytes are put instead).
+    fn keep(&self, path: &str, hash: u128) -> std::io::Result<bool> {
+        if !self.inner.keep(path, hash)? {
+            return Ok(false);
+        }
+        if path.ends_with(".html") {
+            match self.inner.read_kept(path) {
+                Ok(bytes) => self.record_kept(path, &bytes),
+                Err(_) => return Ok(false),
+            }
+        } else {
+            self.record(path, None, None);
+        }
+        Ok(true)
     }
 }
 

@@ -39,6 +39,26 @@ pub trait Sink: Sync {
     fn put_bytes(&self, path: &str, bytes: Vec<u8>) -> io::Result<()> {
         self.put(path, OutputFile::Bytes(bytes.into()))
     }
+
+    /// Puts the file at `path` without its bytes, when the output already
+    /// holds it as the last build wrote it with bytes that hash to `hash`
+    /// (`cache::hash_of`): then it is part of the new site as it is, and
+    /// this says `true`. `false` (the default: a sink that holds no earlier
+    /// output) means nothing was put, and the caller must put the bytes.
+    /// So a page whose inputs did not change is neither made nor hashed
+    /// again (issue 15).
+    fn keep(&self, _path: &str, _hash: u128) -> io::Result<bool> {
+        Ok(false)
+    }
+
+    /// The bytes of a file [`Sink::keep`] kept, read back from the output
+    /// for whoever must read what the new site holds (the link check).
+    fn read_kept(&self, path: &str) -> io::Result<Vec<u8>> {
+        Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            format!("{path} was not kept"),
+        ))
+    }
 }
 
 /// Keeps the site in memory (for `serve` and `check`).
@@ -94,10 +114,9 @@ fn mtime(meta: &std::fs::Metadata) -> i128 {
         .unwrap_or(-1)
 }
 
+/// The hash of bytes the record keeps ([`crate::hash::bytes_print`]).
 fn hash_of(bytes: &[u8]) -> u128 {
-    let mut h = crate::hash::FingerprintBuilder::default();
-    h.bytes(bytes);
-    h.finish().0
+    crate::hash::bytes_print(bytes).0
 }
 
 const RECORD_HEADER: &str = "gloss output record 1";
@@ -452,6 +471,20 @@ impl Sink for Staging {
 
     fn put_bytes(&self, path: &str, bytes: Vec<u8>) -> io::Result<()> {
         self.write(path, &bytes)
+    }
+
+    fn keep(&self, path: &str, hash: u128) -> io::Result<bool> {
+        match self.previous.as_ref().and_then(|p| p.get(path)) {
+            Some(w) if w.hash == hash && w.still_at(&self.out.join(path)) => {
+                self.note(path, *w, false);
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    fn read_kept(&self, path: &str) -> io::Result<Vec<u8>> {
+        std::fs::read(self.out.join(path))
     }
 }
 

@@ -68,11 +68,10 @@ pub fn build(
     progress.start(Stage::Search, ranges.len());
     for (n, range) in ranges.into_iter().enumerate() {
         let dir = shard_dir(n);
-        // The shard's records, made on every core just before it is built
-        // (an article's text may be its body written anew, see `BodyOf`),
-        // and dropped with it.
-        let made = records.make(range);
-        let key = cache.map(|_| fingerprint(config, n == 0, &made));
+        // Keyed on what its records are made from, so a shard read back
+        // makes no record (an article's text would be its body written
+        // anew).
+        let key = cache.map(|_| records.fingerprint(config, n == 0, range.clone()));
         let cached = cache
             .zip(key)
             .and_then(|(c, k)| c.get(Kind::Shard, k))
@@ -80,6 +79,9 @@ pub fn build(
         let files = match cached {
             Some(files) => files,
             None => {
+                // The shard's records, made on every core just before it is
+                // built (see `BodyOf`), and dropped with it.
+                let made = records.make(range);
                 let files = runtime.block_on(shard(config, made))?;
                 // The search page loads Pagefind's script and its UI from
                 // the first bundle only; the others need just their index.
@@ -243,6 +245,58 @@ impl<'a> Records<'a> {
             .collect()
     }
 
+    /// What the bundle of the shard of `range` is made from: whether it is
+    /// the first (which keeps Pagefind's UI files), the language Pagefind
+    /// is told, and its records; an article's record not by its text,
+    /// which is its body written anew, but by what that is made from: its
+    /// file's text ([`ResolvedArticle::text`]), the glossary's shape and
+    /// the configuration a body's words depend on (Markdown, linking; the
+    /// base URL is in its address). Pagefind's version is in the binary,
+    /// which the cache keys on.
+    fn fingerprint(
+        &self,
+        config: &Config,
+        first: bool,
+        range: std::ops::Range<usize>,
+    ) -> Fingerprint {
+        use rayon::prelude::*;
+        let site = self.site;
+        let mut f = FingerprintBuilder::default();
+        f.add(&first).add(&config.language);
+        {
+            use std::io::Write as _;
+            write!(f, "{:?} {:?}", config.markdown, config.glossary)
+                .expect("a fingerprint takes any text");
+        }
+        site.glossary.add_shape(&mut f);
+        // Quotes and entries are made from the resolved site, cheaply.
+        let prints: Vec<Fingerprint> = range
+            .into_par_iter()
+            .map(|i| {
+                let mut f = FingerprintBuilder::default();
+                match self.order[i] {
+                    RecordAt::Article(i) => {
+                        let a = &site.articles[i];
+                        let url: String = site.base.href(&a.url()).into();
+                        f.add(&url)
+                            .add(&a.title)
+                            .bytes(&a.text.0.to_le_bytes())
+                            .add("Article");
+                    }
+                    _ => {
+                        let r = self.get(i);
+                        f.add(&r.url).add(&r.title).add(&r.text).add(r.kind);
+                    }
+                }
+                f.finish()
+            })
+            .collect();
+        for p in prints {
+            f.bytes(&p.0.to_le_bytes());
+        }
+        f.finish()
+    }
+
     /// The records of `range`, made on every core.
     fn make(&self, range: std::ops::Range<usize>) -> Vec<Record> {
         use rayon::prelude::*;
@@ -303,18 +357,6 @@ fn sentences(fields: &[&str]) -> String {
         out.push_str(field);
     }
     out
-}
-
-/// What a shard's bundle is made from: its records, whether it is the
-/// first (which keeps Pagefind's UI files) and the language Pagefind is
-/// told. (Pagefind's version is in the binary, which the cache keys on.)
-fn fingerprint(config: &Config, first: bool, records: &[Record]) -> Fingerprint {
-    let mut f = FingerprintBuilder::default();
-    f.add(&first).add(&config.language);
-    for r in records {
-        f.add(&r.url).add(&r.title).add(&r.text).add(r.kind);
-    }
-    f.finish()
 }
 
 /// The files of one shard's bundle, made from its `records`, by name inside

@@ -221,6 +221,8 @@ pub(crate) fn resolve_article<'a>(
         entities,
         named_in_quotes,
         warnings: long_code_warnings(&doc, id, a.layout.body_start),
+        // Set by the caller, which read the file.
+        text: crate::hash::Fingerprint(0),
     };
     Some((article, doc))
 }

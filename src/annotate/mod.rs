@@ -100,6 +100,11 @@ pub struct ResolvedArticle {
     pub named_in_quotes: Vec<EntryIdx>,
     /// Problems that do not stop the build (code shown without highlighting).
     pub warnings: Vec<Diagnostic>,
+    /// The fingerprint of the article's file as it was resolved (its whole
+    /// text): with the configuration and the glossary's shape, what the
+    /// article resolves to and its body are made from, so the build cache
+    /// keys its page and its search record on it (issue 15).
+    pub text: crate::hash::Fingerprint,
 }
 
 impl ResolvedArticle {

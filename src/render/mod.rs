@@ -60,6 +60,17 @@ impl TemplateTimes {
     }
 }
 
+/// Where the build cache keeps a page's bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stored {
+    /// In the cache (`cache::Kind::Page`): a listing, whose bytes the next
+    /// build reads back when its context is the same.
+    Object,
+    /// In the output only (`cache::Kind::Output`): an article's page, kept
+    /// where it is when its inputs are the same.
+    InOutput,
+}
+
 /// How many of the latest articles a feed carries.
 pub const FEED_ENTRIES: usize = 20;
 
@@ -88,6 +99,20 @@ pub enum Bodies {
     /// come from its body): a one-shot build of a site without annotations
     /// holds no body beyond the pages being written. `html` is empty then.
     AtPage,
+    /// As `AtPage`, and an article whose notes anchor no text (footnotes
+    /// only: no selector comes from its body) and which has no quotes waits
+    /// for its page too: a rebuild with the build cache keeps most article
+    /// pages where they are and reads most search shards back, so most
+    /// bodies are never needed (issue 15). A clean build does not wait:
+    /// its page and its search record would each write the body.
+    Deferred,
+}
+
+impl Bodies {
+    /// Whether a page writes the bodies resolving did not.
+    pub fn at_page(self) -> bool {
+        self != Bodies::Kept
+    }
 }
 
 /// Which planned files a render writes.
@@ -304,6 +329,8 @@ pub fn render_cached(
     let listing_print = |i: usize| {
         let a = crate::annotate::ResolvedArticle {
             html: "".into(),
+            // The file's text: a body edit changes it, and only the body.
+            text: Fingerprint(0),
             word_count: reading_minutes(site.articles[i].word_count),
             ..(*site.articles[i]).clone()
         };
@@ -422,6 +449,75 @@ pub fn render_cached(
             (site, templates)
         }
     };
+    // An article's own page, keyed on what it is made from rather than on
+    // its context (building which costs what rendering does): the site
+    // view and the configuration it shows, its template's, the glossary's
+    // shape (every mention's link), the article's file (its text, its
+    // path, its checked image) and everything of the entries it shows.
+    // What the article resolves to is made from its text, the
+    // configuration and the glossary's shape (the serve session's memo
+    // relies on the same: `incremental::MemoKey`), and its body from that.
+    let (glossary_shape, all_entry_prints) = match cache {
+        None => (Fingerprint(0), Vec::new()),
+        Some(_) => {
+            let mut f = crate::hash::FingerprintBuilder::default();
+            site.glossary.add_shape(&mut f);
+            (f.finish(), stable_entry_prints(&site.glossary))
+        }
+    };
+    // What one article gives a page made from it: its file (its text, and
+    // its slug, which its path gives when the text does not), and the
+    // entries it shows.
+    let add_article = |f: &mut crate::hash::FingerprintBuilder, a: &ResolvedArticle| {
+        f.bytes(&a.text.0.to_le_bytes())
+            .add(&a.slug)
+            .add(&format!("{:?}", inputs.content.articles[a.index].image));
+        for e in shown_entries(a) {
+            let print = all_entry_prints.get(e).map_or(0, |p| p.0);
+            f.bytes(&print.to_le_bytes());
+        }
+    };
+    let article_print = |p: &PlannedFile| -> Fingerprint {
+        let mut f = crate::hash::FingerprintBuilder::default();
+        f.bytes(&cache_site_print.0.to_le_bytes())
+            .bytes(&glossary_shape.0.to_le_bytes())
+            .add(&p.template.and_then(|t| template_prints.get(t)).map(|f| f.0))
+            .add(&p.key)
+            .add(&p.path);
+        add_article(&mut f, &site.articles[p.item]);
+        f.finish()
+    };
+    // A feed, likewise, on what its context is made from (building it
+    // writes the body of each of its entries): its articles, in order,
+    // and its `shape` (the last change of all of its tag's), keyed with the
+    // rest of a page's key (see `put_one`).
+    let at_content: Vec<usize> = match cache {
+        None => Vec::new(),
+        Some(_) => {
+            let mut at = vec![usize::MAX; inputs.content.articles.len()];
+            for (i, a) in site.articles.iter().enumerate() {
+                at[a.index] = i;
+            }
+            at
+        }
+    };
+    let feed_print = |p: &PlannedFile| -> Fingerprint {
+        let mut f = crate::hash::FingerprintBuilder::default();
+        f.bytes(&glossary_shape.0.to_le_bytes()).add(&p.key);
+        let Reads::Articles { ids, shape } = &p.reads else {
+            unreachable!("a feed reads its articles");
+        };
+        f.bytes(&shape.0.to_le_bytes());
+        for &id in ids {
+            match at_content.get(id).and_then(|&i| site.articles.get(i)) {
+                Some(a) => add_article(&mut f, a),
+                None => {
+                    f.add("gone");
+                }
+            }
+        }
+        f.finish()
+    };
     let todo: Vec<&PlannedFile> = planned
         .iter()
         .zip(&chosen)
@@ -449,12 +545,24 @@ pub fn render_cached(
             // over threads for fingerprint and read-back, 8.8 s to render),
             // while a listing or feed renders far more than it hashes (the
             // home pages 1.14 s against 0.63 s, the feeds 0.56 s against 0.04 s).
+            // It is keyed on its inputs instead (`article_print`), and
+            // known by the hash of its bytes only: the output holds them.
             if let (Some(c), PageKey::Article(_)) = (cache, &p.key) {
-                c.uncached(crate::cache::Kind::Page);
+                let key = article_print(p);
+                return derived.render_page(
+                    p,
+                    theme,
+                    site_view,
+                    sink,
+                    inputs.times,
+                    Some((c, key, Stored::InOutput)),
+                );
             }
-            let cached = cache.filter(|_| !matches!(p.key, PageKey::Article(_)));
-            let cached = cached.map(|c| {
-                let inputs = p.fingerprint.or_else(|| print(p)).map(|f| f.0);
+            let cached = cache.map(|c| {
+                let inputs = match p.key {
+                    PageKey::Feed | PageKey::TagFeed(_) => Some(feed_print(p).0),
+                    _ => p.fingerprint.or_else(|| print(p)).map(|f| f.0),
+                };
                 let template = p.template.and_then(|t| template_prints.get(t));
                 let key = crate::hash::FingerprintBuilder::default()
                     .bytes(&cache_site_print.0.to_le_bytes())
@@ -462,7 +570,7 @@ pub fn render_cached(
                     .add(&inputs)
                     .add(&p.path)
                     .finish();
-                (c, key)
+                (c, key, Stored::Object)
             });
             return derived.render_page(p, theme, site_view, sink, inputs.times, cached);
         }
@@ -582,6 +690,45 @@ pub fn render_cached(
     }
 }
 
+/// The fingerprint of each entry, everything in it but where it is
+/// defined: a span names its file by id, which another file coming or
+/// going before it shifts, so `Glossary::entry_prints` (for a session,
+/// whose ids stay put) would tell a build cache that every entry changed.
+fn stable_entry_prints(g: &crate::glossary::Glossary) -> Vec<Fingerprint> {
+    use std::io::Write as _;
+    g.entries
+        .iter()
+        .map(|e| {
+            let nowhere = crate::source::Span {
+                source: crate::source::SourceId(0),
+                start: 0,
+                end: 0,
+            };
+            let e = crate::glossary::Entry {
+                span: nowhere,
+                ..e.clone()
+            };
+            let mut f = crate::hash::FingerprintBuilder::default();
+            write!(f, "{e:?}").expect("a fingerprint takes any text");
+            f.finish()
+        })
+        .collect()
+}
+
+/// The entries article `a` shows (by position, sorted, each once): those
+/// it mentions, links, quotes or names, as [`shows_any`] reads them.
+fn shown_entries(a: &ResolvedArticle) -> BTreeSet<EntryIdx> {
+    let mut shown: BTreeSet<EntryIdx> = a.entities.iter().copied().collect();
+    shown.extend(a.named_in_quotes.iter().copied());
+    shown.extend(a.quotes.iter().map(|q| q.speaker));
+    shown.extend(a.marks.links.iter().map(|l| l.entry));
+    shown.extend(a.marks.ranges.iter().filter_map(|m| match m.kind {
+        crate::annotate::marks::MarkKind::Mention { entry } => Some(entry),
+        _ => None,
+    }));
+    shown
+}
+
 /// Whether article `a` shows one of the entries marked in `changed` (by
 /// position): an entry it mentions, links, quotes or names.
 fn shows_any(a: &ResolvedArticle, changed: &[bool]) -> bool {
@@ -690,7 +837,7 @@ impl<'a> Derived<'a> {
     /// The body HTML of an article's page: kept, or written now.
     fn body<'r>(&self, a: &'r ResolvedArticle) -> std::borrow::Cow<'r, str> {
         match self.bodies {
-            Bodies::AtPage if a.html.is_empty() => {
+            Bodies::AtPage | Bodies::Deferred if a.html.is_empty() => {
                 std::borrow::Cow::Owned(body::page(self.config, self.content, self.site, a))
             }
             _ => std::borrow::Cow::Borrowed(&a.html),
@@ -1298,15 +1445,33 @@ impl<'a> Derived<'a> {
         site: &SiteView,
         sink: &dyn Sink,
         times: &TemplateTimes,
-        cache: Option<(&crate::cache::Cache, Fingerprint)>,
+        cache: Option<(&crate::cache::Cache, Fingerprint, Stored)>,
     ) -> Result<(), Diagnostic> {
         use crate::cache::Kind;
         let started = std::time::Instant::now();
         let template = p.template.expect("only templates are rendered here");
-        if let Some(bytes) = cache.and_then(|(c, key)| c.get(Kind::Page, key)) {
-            let written = put(sink, p.path.clone(), bytes);
-            times.add(template, started.elapsed());
-            return written;
+        match cache {
+            Some((c, key, Stored::Object)) => {
+                if let Some(bytes) = c.get(Kind::Page, key) {
+                    let written = put(sink, p.path.clone(), bytes);
+                    times.add(template, started.elapsed());
+                    return written;
+                }
+            }
+            Some((c, key, Stored::InOutput)) => {
+                let kept = match c.written(key) {
+                    Some(hash) => sink
+                        .keep(&p.path, hash)
+                        .map_err(|e| write_error(&p.path, e))?,
+                    None => false,
+                };
+                c.counted(kept);
+                if kept {
+                    times.add(template, started.elapsed());
+                    return Ok(());
+                }
+            }
+            None => {}
         }
         let mut context = tera::Context::new();
         context.insert("site", site);
@@ -1317,8 +1482,10 @@ impl<'a> Derived<'a> {
             .render(template, &context)
             .map_err(|e| theme.render_error(template, &e, &context))?;
         drop(context);
-        if let Some((c, key)) = cache {
-            c.put(Kind::Page, key, html.as_bytes());
+        match cache {
+            Some((c, key, Stored::Object)) => c.put(Kind::Page, key, html.as_bytes()),
+            Some((c, key, Stored::InOutput)) => c.remember(key, html.as_bytes()),
+            None => {}
         }
         let written = put(sink, p.path.clone(), html.into_bytes());
         times.add(template, started.elapsed());

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 const FERRY: &str = "content/articles/ferry-timetable.md";
 const BUDGET: &str = "content/articles/budget-vote.md";
 const MARA: &str = "content/glossary/mara-lind.md";
+const TOM: &str = "content/glossary/tom-okafor.md";
 
 /// The `basic` fixture with search shards of two records, so that its
 /// search index has several shards to reuse or not.
@@ -114,16 +115,10 @@ impl Cached {
         assert_eq!(stats.pages, clean.pages);
         assert_eq!(stats.files, clean.files);
         assert_eq!(stats.warnings, clean.warnings);
-        // Articles' own pages are counted, never cached (fingerprinting one
-        // costs what rendering it does): the counts below are of the rest.
-        assert!(
-            cache.pages_cached <= cache.pages - stats.articles,
-            "{cache:?}"
-        );
-        CacheStats {
-            pages: cache.pages - stats.articles,
-            ..cache
-        }
+        // Every article's own page is looked up, and kept or made again.
+        assert_eq!(cache.article_pages, stats.articles, "{cache:?}");
+        assert!(cache.article_pages_kept <= cache.pages_cached, "{cache:?}");
+        cache
     }
 
     /// A build after an edit of one article's own text: most pages and
@@ -132,6 +127,9 @@ impl Cached {
         let c = self.build();
         assert!(c.pages_cached > 0 && c.pages_cached < c.pages, "{c:?}");
         assert!(c.shards_cached > 0, "{c:?}");
+        // Only the edited article's page is made again; the others are
+        // kept in the output, neither rendered nor hashed.
+        assert_eq!(c.article_pages_kept, c.article_pages - 1, "{c:?}");
         c
     }
 }
@@ -141,6 +139,7 @@ fn cache_rebuild_with_no_change_reads_every_page_and_shard_from_the_cache() {
     let c = Cached::new();
     let again = c.build();
     assert_eq!(again.pages_cached, again.pages, "{again:?}");
+    assert_eq!(again.article_pages_kept, again.article_pages, "{again:?}");
     assert_eq!(again.shards_cached, again.shards, "{again:?}");
 }
 
@@ -225,13 +224,19 @@ fn cache_rebuild_equals_a_clean_build_after_drafts_new_deleted_and_renamed_files
     c.edit(FERRY, |t| t.replace("draft = true\n", ""));
     c.build();
     // A new article, the newest: it lands in the last article shard, so
-    // every other shard comes from the cache.
+    // every other shard comes from the cache. Its only note is a footnote,
+    // so a rebuild writes its body at its page, not when it is resolved.
     c.edit("content/articles/new-piece.md", |_| {
-        "+++\ntitle = \"New piece\"\ndate = 2024-06-01\n+++\nMara Lind spoke.\n".into()
+        "+++\ntitle = \"New piece\"\ndate = 2024-06-01\n+++\nMara Lind spoke.[^1]\n\n[^1]: On Monday.\n".into()
     });
     let s = c.build();
     assert_eq!(s.shards_cached, s.shards - 1, "{s:?}");
     assert!(s.pages_cached > 0, "{s:?}");
+    c.edit("content/articles/new-piece.md", |t| {
+        t.replace("On Monday.", "On Tuesday.")
+    });
+    let s = c.build_after_local_edit();
+    assert_eq!(s.shards_cached, s.shards - 1, "{s:?}");
     // Renamed: its slug and every page listing it change.
     std::fs::rename(
         c.path("content/articles/new-piece.md"),
@@ -279,8 +284,8 @@ fn cache_config_template_theme_and_glossary_edits_invalidate_what_reads_them() {
     c.edit("templates/base.html", |_| format!("{base}\n"));
     let s = c.build();
     assert!(s.pages_cached > 0, "{s:?}");
-    // (The two articles' own pages are never cached, so not in `pages`.)
-    assert_eq!(s.pages_cached, s.pages - (html_pages(&c) - 2), "{s:?}");
+    assert_eq!(s.pages_cached, s.pages - html_pages(&c), "{s:?}");
+    assert_eq!(s.article_pages_kept, 0, "{s:?}");
     // The theme's stylesheet: its hashed name is on every page.
     c.edit("static/gloss.css", |_| "body { color: #123; }\n".into());
     let s = c.build();
@@ -301,6 +306,52 @@ fn cache_config_template_theme_and_glossary_edits_invalidate_what_reads_them() {
     c.build();
     std::fs::remove_file(c.path("content/glossary/ferry-union.md")).unwrap();
     c.build();
+}
+
+#[test]
+fn cache_article_pages_are_made_again_exactly_when_what_they_are_made_from_changes() {
+    let c = Cached::new();
+    let kept = |s: CacheStats| (s.article_pages, s.article_pages_kept);
+    // An entry's role: the page of the one article that names him is made
+    // again, not the other's (each build equals a clean one, see `build`).
+    c.edit(TOM, |t| {
+        t.replace("Opposition councillor", "Councillor for the opposition")
+    });
+    assert_eq!(kept(c.build()), (2, 1));
+    // A new alias changes the glossary's shape (what every mention links).
+    c.edit(TOM, |t| {
+        t.replace("\"Okafor\"]", "\"Okafor\", \"T. Okafor\"]")
+    });
+    assert_eq!(kept(c.build()), (2, 0));
+    // The article template: every article's page.
+    let builtin = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/article.html"),
+    )
+    .unwrap();
+    c.edit("templates/article.html", |_| format!("{builtin}\n"));
+    assert_eq!(kept(c.build()), (2, 0));
+    assert_eq!(kept(c.build()), (2, 2));
+    // Saved again as it was (a new time, the same text): kept.
+    let text = std::fs::read(c.path(FERRY)).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(c.path(FERRY), &text).unwrap();
+    assert_eq!(kept(c.build()), (2, 2));
+    // A page edited by hand in the output is written again.
+    let page = c.site.out().join("articles/ferry-timetable/index.html");
+    let mut html = std::fs::read_to_string(&page).unwrap();
+    html.push_str("<!-- mine -->\n");
+    std::fs::write(&page, html).unwrap();
+    assert_eq!(kept(c.build()), (2, 1));
+    // So is one deleted from the output.
+    std::fs::remove_file(&page).unwrap();
+    assert_eq!(kept(c.build()), (2, 1));
+    // An edit built with --no-cache, then undone: the output holds the
+    // edited page, not the one the cache knows for the text as it is now.
+    let text = std::fs::read_to_string(c.path(FERRY)).unwrap();
+    c.edit(FERRY, |t| t.replace("Times are local.", "Times are UTC."));
+    build(&c.site.options(), false);
+    std::fs::write(c.path(FERRY), text).unwrap();
+    assert_eq!(kept(c.build()), (2, 1));
 }
 
 /// How many `.html` files of the output are rendered from templates (all
@@ -363,11 +414,13 @@ fn cache_left_by_a_killed_build_is_never_trusted_half_written() {
     let text = std::fs::read_to_string(&manifest).unwrap();
     std::fs::write(&manifest, &text[..text.len() - 5]).unwrap();
     assert_eq!(cached(c.build()), 0);
-    // Entries the manifest names, gone: misses.
+    // Entries the manifest names, gone: misses (but for the articles' own
+    // pages, which the output holds, not the cache's objects).
     for f in objects(&c) {
         std::fs::remove_file(f).unwrap();
     }
-    assert_eq!(cached(c.build()), 0);
+    let s = c.build();
+    assert_eq!(cached(s), s.article_pages_kept, "{s:?}");
     // Every object left is one the manifest names.
     let listed = std::fs::read_to_string(&manifest).unwrap().lines().count() - 2;
     assert!(objects(&c).len() <= listed, "unlisted objects are kept");
@@ -423,8 +476,7 @@ fn cache_build_summary_no_cache_and_clean_through_the_binary() {
         .collect();
     assert_eq!(n.len(), 4, "{line}");
     let n: Vec<usize> = n.iter().map(|s| s.parse().unwrap()).collect();
-    // All but the two articles' own pages, which are never cached.
-    assert_eq!((n[0] + 2, n[2]), (n[1], n[3]), "{line}");
+    assert_eq!((n[0], n[2]), (n[1], n[3]), "{line}");
     assert!(
         line.contains("files made from templates") && line.contains("search shard"),
         "{line}"
