@@ -237,7 +237,11 @@ impl<'a> Records<'a> {
                         0 => String::new(),
                         n => format!("shard-{n}/"),
                     },
-                    holds: if dates.is_empty() { "glossary" } else { "articles" },
+                    holds: if dates.is_empty() {
+                        "glossary"
+                    } else {
+                        "articles"
+                    },
                     from: dates.iter().min().map(|d| d.to_string()),
                     to: dates.iter().max().map(|d| d.to_string()),
                 }

@@ -170,7 +170,11 @@ fn search_finds_articles_in_the_first_and_the_last_shard() {
     for i in 0..45u8 {
         // A word of its own in each title ("Quaysidebc"), longer than any
         // other word of it, so a query for it finds this article alone.
-        let word = format!("Quayside{}{}", (b'a' + i / 26) as char, (b'a' + i % 26) as char);
+        let word = format!(
+            "Quayside{}{}",
+            (b'a' + i / 26) as char,
+            (b'a' + i % 26) as char
+        );
         std::fs::write(
             site.join(format!("content/articles/{}.md", word.to_lowercase())),
             format!(

@@ -308,7 +308,11 @@ fn search_shards_list_says_what_each_bundle_holds_and_how_far_back() {
         "gloss.toml",
         "title = \"T\"\nbase_url = \"https://t.example.org/\"\nsearch_records_per_shard = 2\n",
     );
-    for (slug, date) in [("a", "2023-05-01"), ("b", "2021-02-03"), ("c", "2024-12-31")] {
+    for (slug, date) in [
+        ("a", "2023-05-01"),
+        ("b", "2021-02-03"),
+        ("c", "2024-12-31"),
+    ] {
         t = t.file(
             &format!("content/articles/{slug}.md"),
             &format!("+++\ntitle = \"Story {slug}\"\ndate = {date}\n+++\nText about Ada Park.\n"),
