@@ -7,7 +7,7 @@ use super::marks::{Mark, MarkKind, Marks, NotePoint};
 use super::mentions::{self, Suggestions};
 use super::sources::Sources;
 use super::spans::FrontSpans;
-use super::{check_body_urls, long_code_warnings, raw_html, Note, ResolvedArticle};
+use super::{body_links, check_body_urls, long_code_warnings, raw_html, Note, ResolvedArticle};
 use crate::config::{Config, LinkMode};
 use crate::content::{Article, Content};
 use crate::diagnostics::Diagnostic;
@@ -221,6 +221,7 @@ pub(crate) fn resolve_article<'a>(
         entities,
         named_in_quotes,
         warnings: long_code_warnings(&doc, id, a.layout.body_start),
+        links: body_links(&doc),
     };
     Some((article, doc))
 }
