@@ -300,7 +300,7 @@ impl Content {
     /// What a one-shot build lets go of once the site is resolved and its
     /// output paths are checked (issue 15): the parser's span tables, which
     /// nothing reports from after that but a draft's placeholders. (The
-    /// texts went after loading, [`SourceMap::evict_content`].)
+    /// texts beyond the budget went after loading, [`SourceMap::evict`].)
     pub fn let_go_of_spans(&mut self) {
         for a in self.articles.iter_mut().filter(|a| !a.front.draft) {
             Arc::make_mut(a).spans = Spans::default();
@@ -314,9 +314,10 @@ impl Content {
     }
 
     /// The body of a file for a reader after resolution, which holds it only
-    /// while it reads it: a one-shot build has let the texts go and reads
-    /// each again ([`crate::source::SourceFile::text_once`]). `None` when
-    /// the file changed since it was loaded (the build fails then).
+    /// while it reads it: a one-shot build has let go of the texts beyond
+    /// its budget ([`TEXT_BUDGET`]) and reads each of those again
+    /// ([`crate::source::SourceFile::text_once`]). `None` when the file
+    /// changed since it was loaded (the build fails then).
     pub fn body_once(&self, layout: &Layout) -> Option<std::borrow::Cow<'_, str>> {
         use std::borrow::Cow;
         Some(match self.sources.get(layout.source).text_once()? {
@@ -338,22 +339,31 @@ enum FileKind {
 /// How many files [`load_with`] reads and parses at a time.
 const LOAD_BATCH: usize = 1024;
 
+/// How many bytes of content text a one-shot build keeps once the files are
+/// parsed (issue 15): the texts of a site of 10,000 articles (80 to 100 MB)
+/// fit, so such a site is read once; the files beyond it (in walk order)
+/// are let go as soon as their batch is parsed and read again by each later
+/// reader, so a site of 100,000 holds no more than this of its texts.
+pub const TEXT_BUDGET: usize = 128 << 20;
+
 /// Reads and parses everything under `<root>/content`.
 pub fn load(root: &Path, drafts: bool, sources: SourceMap, diags: &mut Diagnostics) -> Content {
-    load_with(root, drafts, sources, true, diags)
+    load_with(root, drafts, sources, usize::MAX, diags)
 }
 
-/// [`load`]; without `keep_texts` the texts of the files are let go once
-/// they are parsed ([`SourceMap::evict`]), a batch at a time, and whatever
-/// reads a file later reads it again: a one-shot build (issue 15).
+/// [`load`], keeping only `keep` bytes of the files' texts (in walk order,
+/// each file that still fits): the others are let go once they are parsed
+/// ([`SourceMap::evict`]), a batch at a time, and whatever reads one later
+/// reads it again. A one-shot build keeps [`TEXT_BUDGET`] (issue 15);
+/// `usize::MAX` keeps every text.
 pub fn load_with(
     root: &Path,
     drafts: bool,
     sources: SourceMap,
-    keep_texts: bool,
+    keep: usize,
     diags: &mut Diagnostics,
 ) -> Content {
-    load_batches(root, drafts, sources, keep_texts, diags, &ReadAll)
+    load_batches(root, drafts, sources, keep, diags, &ReadAll)
 }
 
 /// What [`load_reusing`] knows of a file from an earlier load (the serve
@@ -402,7 +412,7 @@ pub(crate) fn load_reusing(
     diags: &mut Diagnostics,
     reuse: &dyn Reuse,
 ) -> Content {
-    load_batches(root, drafts, sources, true, diags, reuse)
+    load_batches(root, drafts, sources, usize::MAX, diags, reuse)
 }
 
 /// The one load: [`load_with`]'s batches and evictions, reading and parsing
@@ -411,7 +421,7 @@ fn load_batches(
     root: &Path,
     drafts: bool,
     sources: SourceMap,
-    keep_texts: bool,
+    keep: usize,
     diags: &mut Diagnostics,
     reuse: &dyn Reuse,
 ) -> Content {
@@ -453,8 +463,9 @@ fn load_batches(
     }
 
     // Read and parse in parallel, a batch at a time; register in walk order
-    // so source ids are stable. Without `keep_texts`, a batch's texts go as
-    // soon as it is parsed, so loading holds one batch of them, not the site.
+    // so source ids are stable. The texts beyond `keep` bytes go as soon as
+    // their batch is parsed, so loading holds one batch of them besides.
+    let mut kept = 0usize;
     let mut read_diags = Vec::new();
     let mut parsed = Vec::with_capacity(markdown.len());
     for batch in markdown.chunks(LOAD_BATCH) {
@@ -518,8 +529,17 @@ fn load_batches(
                 })
                 .collect::<Vec<(Option<Parsed>, Vec<Diagnostic>)>>(),
         );
-        if !keep_texts {
-            let ids: Vec<SourceId> = registered.iter().map(|r| r.2).collect();
+        if keep != usize::MAX {
+            let ids: Vec<SourceId> = registered
+                .iter()
+                .map(|r| r.2)
+                .filter(|&id| {
+                    let len = content.sources.get(id).text().len();
+                    let fits = len <= keep - kept;
+                    kept += if fits { len } else { 0 };
+                    !fits
+                })
+                .collect();
             content.sources.evict(&ids);
         }
     }
@@ -966,5 +986,44 @@ mod tests {
         assert_eq!(slugify("../../etc/passwd"), "etc-passwd");
         assert_eq!(slugify("Café résumé"), "cafe-resume");
         assert_eq!(slugify("///"), "untitled");
+    }
+
+    #[test]
+    fn a_load_keeps_the_texts_that_fit_its_budget_and_reads_the_others_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let articles = dir.path().join("content/articles");
+        std::fs::create_dir_all(&articles).unwrap();
+        let text = |title: &str, words: usize| {
+            format!(
+                "+++\ntitle = \"{title}\"\ndate = 2024-05-01\n+++\n{}\n",
+                "word ".repeat(words)
+            )
+        };
+        // In walk order: a (small), b (large), c (small).
+        let (a, b, c) = (text("A", 10), text("B", 100), text("C", 10));
+        for (name, t) in [("a.md", &a), ("b.md", &b), ("c.md", &c)] {
+            std::fs::write(articles.join(name), t).unwrap();
+        }
+        let load = |keep: usize| {
+            let mut diags = Diagnostics::default();
+            let content = load_with(dir.path(), false, SourceMap::default(), keep, &mut diags);
+            assert!(!diags.has_errors());
+            content
+        };
+        let let_go = |content: &Content| -> Vec<bool> {
+            content
+                .articles
+                .iter()
+                .map(|x| content.sources.get(x.layout.source).is_let_go())
+                .collect()
+        };
+        // Room for a and c, not b: b goes, and c, which still fits, stays.
+        let content = load(a.len() + c.len());
+        assert_eq!(let_go(&content), [false, true, false]);
+        // What goes is read again, the same text.
+        let body = content.body_once(&content.articles[1].layout).unwrap();
+        assert_eq!(body, b.splitn(3, "+++\n").nth(2).unwrap());
+        assert_eq!(let_go(&load(usize::MAX)), [false, false, false]);
+        assert_eq!(let_go(&load(0)), [true, true, true]);
     }
 }

@@ -544,7 +544,13 @@ pub(crate) fn prepare(
     let config = config::Config::parse(config_id, &sources, diags);
     let include_hidden = config.as_ref().map_or(&[][..], |c| &c.include_hidden[..]);
     let theme = render::theme::Theme::load(&opts.root, include_hidden, &mut sources, diags);
-    let content = content::load_with(&opts.root, opts.drafts, sources, keep_texts, diags);
+    // A session keeps every text; a one-shot build up to its budget.
+    let keep = if keep_texts {
+        usize::MAX
+    } else {
+        content::TEXT_BUDGET
+    };
+    let content = content::load_with(&opts.root, opts.drafts, sources, keep, diags);
     let (Some(mut config), Some(mut theme)) = (config, theme) else {
         return Err(std::mem::take(diags).into_report(&content.sources));
     };

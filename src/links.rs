@@ -8,10 +8,9 @@
 //! as a reader's browser would find them; links elsewhere (`https:`,
 //! `mailto:`) are not fetched.
 
-use crate::annotate::Site;
+use crate::annotate::{BodyLink, Site};
 use crate::content::{Content, Layout};
 use crate::diagnostics::{closest, Diagnostic, Diagnostics};
-use crate::markdown::Doc;
 use crate::output::Sink;
 use crate::routes::{self, Base};
 use crate::source::Span;
@@ -44,32 +43,30 @@ pub(crate) fn check_index(
         .filter_map(|k| k.strip_suffix("index.html"))
         .map(|dir| format!("/{dir}"))
         .collect();
-    let mut bodies: Vec<(&Layout, routes::Route)> = site
+    let mut bodies: Vec<(&Layout, routes::Route, &[BodyLink])> = site
         .articles
         .iter()
-        .map(|a| (&content.articles[a.index].layout, a.url()))
+        .map(|a| (&content.articles[a.index].layout, a.url(), &a.links[..]))
         .collect();
     bodies.extend(
         content
             .pages
             .iter()
             .zip(&site.pages)
-            .map(|(p, r)| (&p.layout, routes::page(&r.slug))),
+            .map(|(p, r)| (&p.layout, routes::page(&r.slug), &r.links[..])),
     );
-    bodies.sort_by_key(|(layout, _)| layout.source);
+    bodies.sort_by_key(|(layout, _, _)| layout.source);
     let base = &site.base;
     // What the bodies' check reported, so the pages' check below does not
     // report it again: links behind the base (as routes) and links outside it.
     let mut reported = std::collections::BTreeSet::new();
     let mut outside = std::collections::BTreeSet::new();
-    // Each body on its own (in parallel: it is read again and parsed), then
-    // what they found in their order.
-    use rayon::prelude::*;
-    let found: Vec<Vec<Found>> = bodies
-        .par_iter()
-        .map(|(layout, route)| body_links(content, layout, route, index, &pages, base))
-        .collect();
-    for f in found.into_iter().flatten() {
+    // Each body's links, as its parse at resolve time kept them, in the
+    // bodies' order.
+    let found = bodies
+        .iter()
+        .flat_map(|(layout, route, links)| body_links(layout, route, links, index, &pages, base));
+    for f in found {
         match f {
             Found::Outside(d, key) => {
                 diags.push(d);
@@ -125,32 +122,25 @@ enum Found {
     Broken(Diagnostic, String),
 }
 
-/// What is wrong with the links of one body, in their order.
+/// What is wrong with the links of one body (`links`, those that may lead
+/// into the site), in their order.
 fn body_links(
-    content: &Content,
     layout: &Layout,
     route: &routes::Route,
+    links: &[BodyLink],
     index: &LinkIndex,
     pages: &[String],
     base: &Base,
 ) -> Vec<Found> {
     let mut found = Vec::new();
-    // Read again when the build let the text go; changed since, the
-    // build fails anyway.
-    let Some(body) = content.body_once(layout) else {
-        return found;
-    };
-    // Most bodies link nowhere in the site: skip them before parsing.
-    if !body.contains("](") && !body.contains("]:") && !body.contains("href") {
+    if links.is_empty() {
         return found;
     }
     // Links are resolved as a browser resolves them, from the page's
     // address behind the base path; then the base path is taken off to
     // find the file (see issue 13, sites under a sub-path).
     let url = base.href(route);
-    let mut owned = String::new();
-    let doc = Doc::parse(&body, &mut owned, |_| false);
-    for link in &doc.links {
+    for link in links {
         let Some(mut target) = Target::of(&url, &link.dest) else {
             continue;
         };
@@ -412,14 +402,10 @@ impl Target {
     /// such as `/articles/a/`); `None` for links that leave the site, and
     /// for mentions (`@id`), which the build has checked already.
     fn of(base: &str, dest: &str) -> Option<Target> {
-        let dest_trim = dest.trim();
-        if dest_trim.is_empty() || dest_trim.starts_with('@') || dest_trim.starts_with("//") {
+        if routes::leaves_site(dest) {
             return None;
         }
-        let before_path = dest_trim.split(['/', '?', '#']).next().unwrap_or("");
-        if before_path.contains(':') {
-            return None; // a scheme: https:, mailto: ...
-        }
+        let dest_trim = dest.trim();
         let (rest, fragment) = match dest_trim.split_once('#') {
             Some((r, f)) => (r, Some(f.to_string())),
             None => (dest_trim, None),

@@ -395,6 +395,23 @@ pub(crate) fn check_base_url(url: &str) -> Result<String, String> {
 }
 
 /// The slug of a tag's page: lowercase letters, digits and hyphens.
+/// Whether a link destination written on a page leads nowhere inside the
+/// site: empty, an explicit mention (`@id`, checked when it is resolved),
+/// protocol-relative (`//cdn.example.org/x.js`) or with a scheme (`https:`,
+/// `mailto:`). Anything else is resolved against the page it is on, and the
+/// link check (`crate::links`) looks for what it names.
+pub(crate) fn leaves_site(dest: &str) -> bool {
+    let dest = dest.trim();
+    dest.is_empty()
+        || dest.starts_with('@')
+        || dest.starts_with("//")
+        || dest
+            .split(['/', '?', '#'])
+            .next()
+            .unwrap_or("")
+            .contains(':')
+}
+
 pub(crate) fn tag_slug(name: &str) -> String {
     slugify(name)
 }

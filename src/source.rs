@@ -187,6 +187,12 @@ impl SourceFile {
         text
     }
 
+    /// Whether the text was let go ([`SourceMap::evict`]).
+    #[cfg(test)]
+    pub(crate) fn is_let_go(&self) -> bool {
+        self.evicted.is_some()
+    }
+
     /// Lets the text go, keeping what checks it when it is read again.
     fn evict(&mut self) {
         if self.evicted.is_none() {

@@ -7,7 +7,7 @@ use super::marks::{Mark, MarkKind, Marks, NotePoint};
 use super::mentions::{self, Suggestions};
 use super::sources::Sources;
 use super::spans::FrontSpans;
-use super::{check_body_urls, long_code_warnings, raw_html, Note, ResolvedArticle};
+use super::{body_links, check_body_urls, long_code_warnings, raw_html, Note, ResolvedArticle};
 use crate::config::{Config, LinkMode};
 use crate::content::{Article, Content};
 use crate::diagnostics::Diagnostic;
@@ -223,6 +223,7 @@ pub(crate) fn resolve_article<'a>(
         warnings: long_code_warnings(&doc, id, a.layout.body_start),
         // Set by the caller, which read the file.
         text: crate::hash::Fingerprint(0),
+        links: body_links(&doc),
     };
     Some((article, doc))
 }

@@ -105,6 +105,33 @@ pub struct ResolvedArticle {
     /// article resolves to and its body are made from, so the build cache
     /// keys its page and its search record on it (issue 15).
     pub text: crate::hash::Fingerprint,
+    /// The body's links that may lead into the site, for the link check.
+    pub links: Vec<BodyLink>,
+}
+
+/// A link in a body that may lead into the site (see
+/// `routes::leaves_site`), as the body's parse found it. Kept from the
+/// parse at resolve time, so the link check (`crate::links`) neither reads
+/// every body again nor parses it a second time; links out of the site are
+/// not kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BodyLink {
+    /// The destination as written.
+    pub dest: String,
+    /// The link's Markdown, as a byte range of the body.
+    pub source: std::ops::Range<usize>,
+}
+
+/// The links of `doc` that may lead into the site, in document order.
+pub(crate) fn body_links(doc: &Doc) -> Vec<BodyLink> {
+    doc.links
+        .iter()
+        .filter(|l| !routes::leaves_site(&l.dest))
+        .map(|l| BodyLink {
+            dest: l.dest.clone(),
+            source: l.source.clone(),
+        })
+        .collect()
 }
 
 impl ResolvedArticle {
@@ -122,6 +149,8 @@ pub struct ResolvedPage {
     pub html: String,
     /// As [`ResolvedArticle::warnings`].
     pub warnings: Vec<Diagnostic>,
+    /// As [`ResolvedArticle::links`].
+    pub links: Vec<BodyLink>,
 }
 
 /// The resolved site. Articles are sorted newest first (ties by slug).
@@ -196,6 +225,7 @@ pub(crate) fn resolve_page<'a>(
         title: crate::glossary::smart_punctuation(&p.front.title).into_owned(),
         html: String::new(),
         warnings,
+        links: body_links(&doc),
     };
     (page, doc)
 }
