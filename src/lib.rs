@@ -399,6 +399,7 @@ fn resolve_site_as(
         .linker(&glossary)
         .unwrap_or_else(|| glossary::Linker::new(&glossary, config.glossary.case_sensitive));
     let base = config.base();
+    let kept = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<(
         Option<std::sync::Arc<annotate::ResolvedArticle>>,
         Vec<diagnostics::Diagnostic>,
@@ -412,7 +413,7 @@ fn resolve_site_as(
             }
             let mut ds = Vec::new();
             let r = resolve_article_body(
-                config, content, &glossary, &base, &linker, i, a, bodies, &mut ds,
+                config, content, &glossary, &base, &linker, i, a, bodies, &kept, &mut ds,
             );
             (r.map(std::sync::Arc::new), ds)
         })
@@ -442,7 +443,12 @@ fn resolve_site_as(
 /// [`render::Bodies::AtPage`] the body is written here only when its notes
 /// and quotes need their selectors from it (and then kept: writing it a
 /// second time at its page would cost an annotated site a third of its
-/// build), else when its page is written.
+/// build), else when its page is written. An article whose notes are all
+/// footnotes (no selector) and which has no quotes is written here while
+/// the texts of such articles written so far (`kept`) stay within
+/// [`BODY_BUDGET`], so a site of 10,000 writes each body once and one of
+/// 100,000 does not hold every body until its page (issue 15: a footnote
+/// is a note, and most articles have one).
 #[expect(
     clippy::too_many_arguments,
     reason = "the pieces one article is resolved against"
@@ -456,6 +462,7 @@ fn resolve_article_body(
     index: usize,
     a: &content::Article,
     bodies: render::Bodies,
+    kept: &std::sync::atomic::AtomicUsize,
     ds: &mut Vec<diagnostics::Diagnostic>,
 ) -> Option<annotate::ResolvedArticle> {
     // Read once here: a one-shot build let the texts go after loading.
@@ -472,7 +479,15 @@ fn resolve_article_body(
     article.text = hash::bytes_print(whole.as_deref().unwrap_or_default().as_bytes());
     let waits = match bodies {
         render::Bodies::Kept => false,
-        render::Bodies::AtPage => article.notes.is_empty() && article.quotes.is_empty(),
+        render::Bodies::AtPage => {
+            let footnotes_only =
+                article.quotes.is_empty() && article.notes.iter().all(|n| n.selector.is_none());
+            footnotes_only
+                && (article.notes.is_empty()
+                    || kept.fetch_add(text.len(), std::sync::atomic::Ordering::Relaxed)
+                        + text.len()
+                        > BODY_BUDGET)
+        }
         render::Bodies::Deferred => {
             article.quotes.is_empty() && article.notes.iter().all(|n| n.selector.is_none())
         }
@@ -496,6 +511,11 @@ fn resolve_article_body(
     }
     Some(article)
 }
+
+/// How many bytes of source text a one-shot build may write as bodies of
+/// footnote-only articles at resolve time, to keep until their pages (see
+/// [`resolve_article_body`]); their HTML is about twice that.
+const BODY_BUDGET: usize = 96 << 20;
 
 /// A content file read again during a one-shot build that is no longer what
 /// the build loaded: its marks would not fit, so the build stops.

@@ -96,8 +96,10 @@ pub enum Bodies {
     /// Written from the article's source when its page is written (and
     /// when its search record is made), then dropped, unless resolving it
     /// wrote it already (an article with notes or quotes, whose selectors
-    /// come from its body): a one-shot build of a site without annotations
-    /// holds no body beyond the pages being written. `html` is empty then.
+    /// come from its body, or one with footnotes only, within a budget: see
+    /// `lib::resolve_article_body`): a one-shot build of a site without
+    /// annotations holds a bounded amount of bodies beyond the pages being
+    /// written. `html` is empty then.
     AtPage,
     /// As `AtPage`, and an article whose notes anchor no text (footnotes
     /// only: no selector comes from its body) and which has no quotes waits
