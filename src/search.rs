@@ -124,10 +124,17 @@ struct Bundle {
 
 /// The output folder of shard `n`.
 fn shard_dir(n: usize) -> String {
-    if n == 0 {
-        "pagefind".to_string()
-    } else {
-        format!("pagefind/shard-{n}")
+    format!("pagefind/{}", bundle_path(n))
+        .trim_end_matches('/')
+        .to_string()
+}
+
+/// The folder of shard `n` inside `pagefind/`, as `shards.json` names it:
+/// `""` for the first, `"shard-n/"` for the others.
+fn bundle_path(n: usize) -> String {
+    match n {
+        0 => String::new(),
+        n => format!("shard-{n}/"),
     }
 }
 
@@ -233,10 +240,7 @@ impl<'a> Records<'a> {
                     })
                     .collect();
                 Bundle {
-                    path: match n {
-                        0 => String::new(),
-                        n => format!("shard-{n}/"),
-                    },
+                    path: bundle_path(n),
                     holds: if dates.is_empty() {
                         "glossary"
                     } else {

@@ -465,7 +465,7 @@ pub fn render_cached(
         Some(_) => {
             let mut f = crate::hash::FingerprintBuilder::default();
             site.glossary.add_shape(&mut f);
-            (f.finish(), stable_entry_prints(&site.glossary))
+            (f.finish(), site.glossary.entry_prints())
         }
     };
     // What one article gives a page made from it: its file (its text, and
@@ -475,7 +475,7 @@ pub fn render_cached(
         f.bytes(&a.text.0.to_le_bytes())
             .add(&a.slug)
             .add(&format!("{:?}", inputs.content.articles[a.index].image));
-        for e in shown_entries(a) {
+        for e in shown_entries(a).collect::<BTreeSet<_>>() {
             let print = all_entry_prints.get(e).map_or(0, |p| p.0);
             f.bytes(&print.to_le_bytes());
         }
@@ -693,57 +693,26 @@ pub fn render_cached(
     }
 }
 
-/// The fingerprint of each entry, everything in it but where it is
-/// defined: a span names its file by id, which another file coming or
-/// going before it shifts, so `Glossary::entry_prints` (for a session,
-/// whose ids stay put) would tell a build cache that every entry changed.
-fn stable_entry_prints(g: &crate::glossary::Glossary) -> Vec<Fingerprint> {
-    use std::io::Write as _;
-    g.entries
-        .iter()
-        .map(|e| {
-            let nowhere = crate::source::Span {
-                source: crate::source::SourceId(0),
-                start: 0,
-                end: 0,
-            };
-            let e = crate::glossary::Entry {
-                span: nowhere,
-                ..e.clone()
-            };
-            let mut f = crate::hash::FingerprintBuilder::default();
-            write!(f, "{e:?}").expect("a fingerprint takes any text");
-            f.finish()
-        })
-        .collect()
-}
-
-/// The entries article `a` shows (by position, sorted, each once): those
-/// it mentions, links, quotes or names, as [`shows_any`] reads them.
-fn shown_entries(a: &ResolvedArticle) -> BTreeSet<EntryIdx> {
-    let mut shown: BTreeSet<EntryIdx> = a.entities.iter().copied().collect();
-    shown.extend(a.named_in_quotes.iter().copied());
-    shown.extend(a.quotes.iter().map(|q| q.speaker));
-    shown.extend(a.marks.links.iter().map(|l| l.entry));
-    shown.extend(a.marks.ranges.iter().filter_map(|m| match m.kind {
+/// The entries article `a` shows, by position (some more than once): those
+/// it mentions, links, quotes or names.
+fn shown_entries(a: &ResolvedArticle) -> impl Iterator<Item = EntryIdx> + '_ {
+    let mentions = a.marks.ranges.iter().filter_map(|m| match m.kind {
         crate::annotate::marks::MarkKind::Mention { entry } => Some(entry),
         _ => None,
-    }));
-    shown
+    });
+    a.entities
+        .iter()
+        .copied()
+        .chain(a.named_in_quotes.iter().copied())
+        .chain(a.quotes.iter().map(|q| q.speaker))
+        .chain(a.marks.links.iter().map(|l| l.entry))
+        .chain(mentions)
 }
 
 /// Whether article `a` shows one of the entries marked in `changed` (by
-/// position): an entry it mentions, links, quotes or names.
+/// position).
 fn shows_any(a: &ResolvedArticle, changed: &[bool]) -> bool {
-    let hit = |e: EntryIdx| changed.get(e).copied().unwrap_or(true);
-    a.entities.iter().any(|&e| hit(e))
-        || a.named_in_quotes.iter().any(|&e| hit(e))
-        || a.quotes.iter().any(|q| hit(q.speaker))
-        || a.marks.links.iter().any(|l| hit(l.entry))
-        || a.marks.ranges.iter().any(|m| match m.kind {
-            crate::annotate::marks::MarkKind::Mention { entry } => hit(entry),
-            _ => false,
-        })
+    shown_entries(a).any(|e| changed.get(e).copied().unwrap_or(true))
 }
 
 /// Whether the planned file `p` may show what a page shows of one of the
